@@ -1,0 +1,18 @@
+"""The JSON API root at /api/v1/: every app contributes a router from its `api` module."""
+
+from ninja import NinjaAPI
+
+from civiclab.accounts.api import router as accounts_router
+from civiclab.core.api import install_error_handlers
+from civiclab.organisations.api import router as organisations_router
+
+api = NinjaAPI(
+    title="civiclab API",
+    version="1",
+    description="The civiclab JSON API. Authenticate with a personal token "
+    "(`Authorization: Bearer <token>`) or a browser session with its CSRF token.",
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("/organisations", organisations_router)

@@ -1,0 +1,21 @@
+"""Settings for the test suite: fast hashing, in-memory e-mail, tasks run immediately."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("CIVICLAB_DATA_DIR", tempfile.mkdtemp(prefix="civiclab-test-"))
+
+from .base import *  # noqa: E402, F403
+from .base import DATA_DIR  # noqa: E402
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LEDGER_SIGNING_KEY_FILE = str(Path(DATA_DIR) / "ledger_signing_key")

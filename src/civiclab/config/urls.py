@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from civiclab.config.api import api
+from civiclab.core import urls as core_urls
+
+urlpatterns = [
+    path("", include(core_urls)),
+    path("accounts/", include("civiclab.accounts.urls")),
+    path("organisations/", include("civiclab.organisations.urls")),
+    path("ledger/", include("civiclab.ledger.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

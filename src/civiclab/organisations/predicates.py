@@ -1,0 +1,48 @@
+"""Role predicates for django-rules, shared by every app above `organisations`.
+
+An object belongs to an organisation when it is one, or has an `organisation` attribute. Rules
+compose these with state predicates, adhocracy4-style: `rules.add_perm("challenges.add_idea",
+is_member & phase_is_open)`.
+"""
+
+import rules
+
+from .models import Organisation, Role
+from .selectors import roles_of_user
+
+
+def organisation_of(obj):
+    if obj is None:
+        return None
+    if isinstance(obj, Organisation):
+        return obj
+    return getattr(obj, "organisation", None)
+
+
+def has_role(*roles: str):
+    """A predicate true when the user holds any of `roles` in the object's organisation."""
+    wanted = frozenset(roles)
+    name = "has_role:" + ",".join(sorted(wanted))
+
+    @rules.predicate(name)
+    def predicate(user, obj=None) -> bool:
+        organisation = organisation_of(obj)
+        if organisation is None:
+            return False
+        return bool(wanted & roles_of_user(user=user, organisation=organisation))
+
+    return predicate
+
+
+is_org_admin = has_role(Role.ADMIN)
+is_innovation_lead = has_role(Role.INNOVATION_LEAD)
+is_decision_maker = has_role(Role.DECISION_MAKER)
+is_evaluator = has_role(Role.EVALUATOR)
+is_moderator = has_role(Role.MODERATOR)
+is_staff_member = has_role(Role.STAFF)
+is_member = has_role(*Role.values)
+
+
+@rules.predicate
+def is_platform_admin(user) -> bool:
+    return bool(user.is_authenticated and user.is_superuser)

@@ -1,0 +1,53 @@
+"""factory_boy factories for the models every app's tests need."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from civiclab.organisations.models import Level, Membership, Organisation
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Faker("name")
+    email_confirmed_at = factory.LazyFunction(timezone.now)
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"City of Example {n}")
+    slug = factory.Sequence(lambda n: f"example-{n}")
+    country = "NL"
+    level = Level.LOCAL
+    time_zone = "Europe/Amsterdam"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "staff"
+
+
+def member(organisation, *roles, **user_fields):
+    """A new user holding `roles` in `organisation`."""
+    user = UserFactory(**user_fields)
+    for role in roles:
+        MembershipFactory(organisation=organisation, user=user, role=role)
+    return user
