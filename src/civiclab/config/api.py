@@ -1,17 +1,18 @@
 """The JSON API root at /api/v1/: every app contributes a router from its `api` module."""
 
-from ninja import NinjaAPI
-
 from civiclab.accounts.api import router as accounts_router
-from civiclab.core.api import install_error_handlers
+from civiclab.core.api import CivicAPI, default_throttles, install_error_handlers
 from civiclab.organisations.api import router as organisations_router
 
-api = NinjaAPI(
+api = CivicAPI(
     title="civiclab API",
     version="1",
     description="The civiclab JSON API. Authenticate with a personal token "
-    "(`Authorization: Bearer <token>`) or a browser session with its CSRF token.",
+    "(`Authorization: Bearer <token>`) or a browser session with its CSRF token. "
+    'Every error has one shape: `{"error": {"code", "message", "fields"}}`. '
+    "Lists are paginated with `page` and `page_size` (at most 100).",
     urls_namespace="api",
+    throttle=default_throttles(),
 )
 install_error_handlers(api)
 api.add_router("", accounts_router)

@@ -1,7 +1,357 @@
-"""Shared API pieces: the one error shape, pagination. (Filled in by the API work.)"""
+"""Shared API pieces: the API class, the one error shape, pagination and rate limits.
 
-from ninja import NinjaAPI
+Every error the API answers with, whatever raised it, has one body:
+`{"error": {"code": "...", "message": "...", "fields": {"field": ["message", ...]}}}`.
+"""
+
+import logging
+import math
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import AsyncPaginationBase
+from ninja.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+# Status code -> machine-readable error code, for errors raised without their own code.
+ERROR_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "throttled",
+    500: "server_error",
+}
+
+
+def error_body(status: int, message: str, *, code: str = "", fields: dict | None = None) -> dict:
+    return {
+        "error": {
+            "code": code or ERROR_CODES.get(status, "error"),
+            "message": message,
+            "fields": fields or {},
+        }
+    }
+
+
+def error_response(
+    status: int, message: str, *, code: str = "", fields: dict | None = None
+) -> JsonResponse:
+    return JsonResponse(error_body(status, message, code=code, fields=fields), status=status)
+
+
+class CivicAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document always names both ways to authenticate."""
+
+    SECURITY_SCHEMES = {
+        "bearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token: `Authorization: Bearer <token>`.",
+        },
+        "sessionAuth": {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": "A signed-in browser session; unsafe methods need the CSRF token "
+            "in the `X-CSRFToken` header.",
+        },
+    }
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        kinds = {(s.get("type"), s.get("scheme") or s.get("in")) for s in schemes.values()}
+        if ("http", "bearer") not in kinds:
+            schemes["bearerAuth"] = self.SECURITY_SCHEMES["bearerAuth"]
+        if ("apiKey", "cookie") not in kinds:
+            schemes["sessionAuth"] = {
+                **self.SECURITY_SCHEMES["sessionAuth"],
+                "name": settings.SESSION_COOKIE_NAME,
+            }
+        return schema
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+def _field_name(loc: tuple | list) -> str:
+    """`("body", "payload", "name")` -> `name`; `("query", "page")` -> `page`."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "form", "header", "cookie", "file"}:
+        parts = parts[1:]
+    # Body models arrive under the view's parameter name; the client never sees that name.
+    if len(parts) > 1 and loc and loc[0] in {"body", "form"}:
+        parts = parts[1:]
+    return ".".join(parts) or NON_FIELD_ERRORS
+
+
+def _validation_fields(errors: list[dict]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        loc = error.get("loc") or ()
+        message = str(error.get("msg") or "")
+        if not loc and len(error) == 1:  # e.g. {"cursor": "Invalid cursor"}
+            name, message = next(iter(error.items()))
+            loc = (name,)
+        fields.setdefault(_field_name(loc), []).append(message)
+    return fields
+
+
+def _on_validation_error(request, exc: NinjaValidationError, api: NinjaAPI) -> HttpResponse:
+    fields = _validation_fields(exc.errors)
+    return api.create_response(
+        request,
+        error_body(422, _("The request has errors; see the fields."), fields=fields),
+        status=422,
+    )
+
+
+def _on_django_validation_error(request, exc: DjangoValidationError, api: NinjaAPI) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        fields = {name: list(messages) for name, messages in exc.message_dict.items()}
+        general = fields.pop(NON_FIELD_ERRORS, [])
+    else:
+        fields, general = {}, list(exc.messages)
+    message = " ".join(general) or _("The request has errors; see the fields.")
+    return api.create_response(request, error_body(422, message, fields=fields), status=422)
+
+
+def _on_throttled(request, exc: Throttled, api: NinjaAPI) -> HttpResponse:
+    response = api.create_response(
+        request,
+        error_body(429, _("Too many requests. Please wait a moment and try again.")),
+        status=429,
+    )
+    if exc.wait:
+        response["Retry-After"] = str(math.ceil(exc.wait))
+    return response
+
+
+def _on_authentication_error(request, exc: AuthenticationError, api: NinjaAPI) -> HttpResponse:
+    response = api.create_response(
+        request,
+        error_body(401, _("Sign in or send a valid API token to use this endpoint.")),
+        status=401,
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+def _on_authorization_error(request, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    message = str(exc) if str(exc) not in {"", "Forbidden"} else ""
+    return api.create_response(
+        request,
+        error_body(403, message or _("You do not have permission to do this.")),
+        status=403,
+    )
+
+
+def _on_http_error(request, exc: HttpError, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(
+        request, error_body(exc.status_code, str(exc)), status=exc.status_code
+    )
+
+
+def _on_not_found(request, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(
+        request, error_body(404, _("There is nothing at this address.")), status=404
+    )
+
+
+def _on_unexpected(request, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    logger.exception("Unhandled error in API view %s", request.path)
+    return api.create_response(
+        request,
+        error_body(500, _("Something went wrong on our side. Please try again later.")),
+        status=500,
+    )
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
+    """Answer every error the API can raise with the one error shape."""
+    handlers: list[tuple[type[Exception], Any]] = [
+        (Exception, _on_unexpected),
+        (Http404, _on_not_found),
+        (ObjectDoesNotExist, _on_not_found),
+        (PermissionDenied, _on_authorization_error),
+        (DjangoValidationError, _on_django_validation_error),
+        (NinjaValidationError, _on_validation_error),
+        (HttpError, _on_http_error),
+        (AuthenticationError, _on_authentication_error),
+        (AuthorizationError, _on_authorization_error),
+        (Throttled, _on_throttled),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, _bind(handler, api))
+
+
+def _bind(handler, api: NinjaAPI):
+    def handle(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return handler(request, exc, api)
+
+    return handle
+
+
+class ApiErrorShapeMiddleware:
+    """Gives the one error shape to API errors raised outside the API's views.
+
+    Unknown addresses under /api/ (Django's 404), methods a path does not allow (405) and
+    server errors never reach the API's exception handlers; without this they would answer
+    with an HTML page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        return self._reshaped(request, response)
+
+    def _reshaped(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        status = response.status_code
+        if status == 405:
+            message = _("This address does not accept the %(method)s method.") % {
+                "method": request.method
+            }
+        elif status == 404:
+            message = _("There is nothing at this address.")
+        elif status == 403:
+            message = _("You do not have permission to do this.")
+        elif status >= 500:
+            message = _("Something went wrong on our side. Please try again later.")
+        else:
+            message = _("The request could not be processed.")
+        reshaped = error_response(status, message)
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if response.has_header(header):
+                reshaped[header] = response[header]
+        return reshaped
+
+
+# --- pagination ---------------------------------------------------------------------------
+
+
+class CivicPagination(AsyncPaginationBase):
+    """Page-number pagination: `?page=2&page_size=50` (page_size at most 100).
+
+    Out-of-range input is a clear 422, not a silent clamp: `page` starts at 1 and
+    `page_size` is between 1 and 100. A page past the end answers with no items, so a
+    client can tell "empty page" from "bad request".
+    """
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, description="Page number, starting at 1.")
+        page_size: int = Field(
+            DEFAULT_PAGE_SIZE,
+            ge=1,
+            le=MAX_PAGE_SIZE,
+            description=f"Items per page, at most {MAX_PAGE_SIZE}.",
+        )
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        page: int
+        pages: int
+        next: str | None
+        previous: str | None
+
+    def paginate_queryset(self, queryset, pagination: Input, request: HttpRequest, **params):
+        count = self._items_count(queryset)
+        offset = (pagination.page - 1) * pagination.page_size
+        items = queryset[offset : offset + pagination.page_size]
+        return self._page(request, items, count, pagination)
+
+    async def apaginate_queryset(self, queryset, pagination: Input, request: HttpRequest, **params):
+        count = await self._aitems_count(queryset)
+        offset = (pagination.page - 1) * pagination.page_size
+        window = queryset[offset : offset + pagination.page_size]
+        items = [item async for item in window] if hasattr(window, "__aiter__") else window
+        return self._page(request, items, count, pagination)
+
+    def _page(self, request: HttpRequest, items, count: int, pagination: Input) -> dict:
+        pages = max(1, math.ceil(count / pagination.page_size))
+        page = pagination.page
+        return {
+            "items": items,
+            "count": count,
+            "page": page,
+            "pages": pages,
+            "next": _page_url(request, page + 1) if page < pages else None,
+            "previous": _page_url(request, min(page - 1, pages)) if page > 1 else None,
+        }
+
+
+def _page_url(request: HttpRequest, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+# --- rate limits --------------------------------------------------------------------------
+
+
+class _SettingsRateThrottle(SimpleRateThrottle):
+    """Reads its rate from `settings.API_THROTTLE_RATES[scope]` (e.g. "600/hour")."""
+
+    DEFAULT_RATES = {"anon": "600/hour", "user": "6000/hour"}
+
+    def get_rate(self) -> str | None:
+        rates = getattr(settings, "API_THROTTLE_RATES", {})
+        return rates.get(self.scope, self.DEFAULT_RATES[self.scope])
+
+
+class AnonThrottle(_SettingsRateThrottle):
+    """Limits requests without a signed-in user, per client address."""
+
+    scope = "anon"
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        if _request_user_id(request) is not None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class UserThrottle(_SettingsRateThrottle):
+    """Limits requests per signed-in user, however they authenticated (token or session)."""
+
+    scope = "user"
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        user_id = _request_user_id(request)
+        if user_id is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": user_id}
+
+
+def _request_user_id(request: HttpRequest) -> Any:
+    for candidate in (getattr(request, "auth", None), getattr(request, "user", None)):
+        if getattr(candidate, "is_authenticated", False) and getattr(candidate, "pk", None):
+            return candidate.pk
     return None
+
+
+def default_throttles() -> list[SimpleRateThrottle]:
+    return [AnonThrottle(), UserThrottle()]

@@ -38,11 +38,13 @@ INSTALLED_APPS = [
     "civiclab.ledger",
     "civiclab.accounts",
     "civiclab.organisations",
+    "civiclab.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "civiclab.core.api.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -172,6 +174,12 @@ TASKS = {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
+}
+
+# JSON API rate limits per client address (anonymous) and per signed-in user.
+API_THROTTLE_RATES = {
+    "anon": env.str("API_THROTTLE_ANON", default="600/hour"),
+    "user": env.str("API_THROTTLE_USER", default="6000/hour"),
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -18,4 +18,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The suite makes many API calls from one address; rate-limit tests set their own rates.
+API_THROTTLE_RATES = {"anon": "100000/hour", "user": "100000/hour"}
 LEDGER_SIGNING_KEY_FILE = str(Path(DATA_DIR) / "ledger_signing_key")

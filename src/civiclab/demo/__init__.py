@@ -1,0 +1,1 @@
+"""The demo: a realistic seeded installation, and the commands that run civiclab."""
