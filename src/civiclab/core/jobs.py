@@ -1,0 +1,71 @@
+"""Progress of long background jobs: the task writes it, the page polls it.
+
+Each call is a single UPDATE outside any surrounding transaction's concerns, so a page polling
+the job sees progress while the task is still working (when the task itself does not hold a
+transaction open around its whole run).
+"""
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from .models import JobProgress
+
+State = JobProgress.State
+_ACTIVE = Q(state__in=[State.QUEUED, State.RUNNING])
+
+
+def job_start(*, owner: Any, label: str, total: int) -> JobProgress:
+    """Create the progress record before enqueueing, so the page can show it at once."""
+    if total < 0:
+        raise ValueError("A job cannot have a negative number of steps.")
+    if owner is not None and not getattr(owner, "is_authenticated", False):
+        owner = None
+    return JobProgress.objects.create(owner=owner, label=label[:200], total=total)
+
+
+def job_advance(job_id: uuid.UUID | str, *, done: int, message: str = "") -> None:
+    """Record that `done` of the job's steps are complete. Ignored once the job has ended."""
+    fields: dict[str, Any] = {"state": State.RUNNING, "done": max(0, done), "updated_at": _now()}
+    if message:
+        fields["message"] = message[:300]
+    JobProgress.objects.filter(_ACTIVE, pk=job_id).update(**fields)
+
+
+def job_finish(job_id: uuid.UUID | str, *, result_url: str = "") -> None:
+    """Mark the job done; `result_url` is where its outcome can be seen or downloaded."""
+    job = JobProgress.objects.filter(_ACTIVE, pk=job_id).first()
+    if job is None:
+        return
+    JobProgress.objects.filter(pk=job.pk).update(
+        state=State.DONE,
+        done=max(job.done, job.total),
+        result_url=result_url[:300],
+        updated_at=_now(),
+    )
+
+
+def job_fail(job_id: uuid.UUID | str, *, message: str) -> None:
+    """Mark the job failed with a message the person who started it can act on."""
+    JobProgress.objects.filter(_ACTIVE, pk=job_id).update(
+        state=State.FAILED, message=message[:300], updated_at=_now()
+    )
+
+
+def job_get(*, viewer: Any, job_id: uuid.UUID | str) -> JobProgress:
+    """The job, for its owner or a platform admin; 404 if absent, 403 if someone else's."""
+    job = JobProgress.objects.filter(pk=job_id).first()
+    if job is None:
+        raise Http404("No such job.")
+    is_owner = job.owner_id is not None and job.owner_id == getattr(viewer, "pk", None)
+    if not (is_owner or getattr(viewer, "is_superuser", False)):
+        raise PermissionDenied
+    return job
+
+
+def _now():
+    return timezone.now()
