@@ -6,3 +6,8 @@ class OrganisationsConfig(AppConfig):
     name = "civiclab.organisations"
     label = "organisations"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from . import personal_data
+
+        personal_data.register()

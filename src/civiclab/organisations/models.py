@@ -162,4 +162,12 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
 
     def __str__(self) -> str:
-        return f"{self.email} → {self.organisation}"
+        # No e-mail address here: this text is copied into the audit trail.
+        return _("Invitation #%(id)s to %(organisation)s") % {
+            "id": self.pk,
+            "organisation": self.organisation,
+        }
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in self.roles if role in Role.values]

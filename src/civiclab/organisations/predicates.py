@@ -46,3 +46,9 @@ is_member = has_role(*Role.values)
 @rules.predicate
 def is_platform_admin(user) -> bool:
     return bool(user.is_authenticated and user.is_superuser)
+
+
+@rules.predicate
+def organisation_is_active(user, obj=None) -> bool:
+    organisation = organisation_of(obj)
+    return bool(organisation is not None and organisation.is_active)

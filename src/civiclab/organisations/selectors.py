@@ -1,8 +1,14 @@
-"""Reads about organisations and memberships."""
+"""Reads about organisations, memberships and invitations."""
 
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import Membership, Organisation
+from .models import Invitation, Membership, Organisation, Role
+
+ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 
 
 def organisations_of_user(*, user) -> list[Organisation]:
@@ -34,5 +40,143 @@ def roles_of_user(*, user, organisation: Organisation) -> frozenset[str]:
     return cache[organisation.pk]
 
 
+def forget_cached_roles(user) -> None:
+    """Drop what `roles_of_user` and `organisations_of_user` remembered on this user object."""
+    if user is None:
+        return
+    user.__dict__.pop("_civiclab_roles", None)
+    user.__dict__.pop("_civiclab_organisations", None)
+
+
+def sort_roles(roles) -> list[str]:
+    """Roles in the order of `Role` (admin first), for stable display and audit details."""
+    return sorted(set(roles), key=lambda role: ROLE_ORDER.get(role, len(ROLE_ORDER)))
+
+
 def public_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(is_active=True).order_by("name")
+
+
+def organisation_list(
+    *, country: str = "", level: str = "", sector: str = ""
+) -> QuerySet[Organisation]:
+    """Active organisations for the public list, with their sectors in one extra query."""
+    organisations = public_organisations().prefetch_related("sectors")
+    if country:
+        organisations = organisations.filter(country=country)
+    if level:
+        organisations = organisations.filter(level=level)
+    if sector:
+        organisations = organisations.filter(sectors__code=sector)
+    return organisations
+
+
+def organisation_countries() -> list[str]:
+    """Country codes of active organisations, for the list filter."""
+    return sorted(set(public_organisations().values_list("country", flat=True)))
+
+
+def organisation_by_slug(*, slug: str) -> Organisation:
+    return Organisation.objects.prefetch_related("sectors").get(slug=slug)
+
+
+@dataclass
+class Member:
+    """A person with every role they hold in one organisation."""
+
+    user: object
+    roles: list[str] = field(default_factory=list)
+    since: object = None
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in self.roles]
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+
+def members_of(*, organisation: Organisation) -> list[Member]:
+    """Everyone holding a role in `organisation`, by name, roles grouped per person."""
+    members: dict[int, Member] = {}
+    rows = (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__display_name", "user__email", "role")
+    )
+    for membership in rows:
+        member = members.setdefault(
+            membership.user_id, Member(user=membership.user, since=membership.created_at)
+        )
+        member.roles.append(membership.role)
+        member.since = min(member.since, membership.created_at)
+    for member in members.values():
+        member.roles = sort_roles(member.roles)
+    return list(members.values())
+
+
+def member_of(*, organisation: Organisation, user_id: int) -> Member | None:
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    roles = list(
+        Membership.objects.filter(organisation=organisation, user=user).values_list(
+            "role", flat=True
+        )
+    )
+    if not roles:
+        return None
+    return Member(user=user, roles=sort_roles(roles))
+
+
+def memberships_of(*, organisation: Organisation) -> QuerySet[Membership]:
+    """One row per role held, for the API."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__display_name", "user_id", "role")
+    )
+
+
+def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(
+            organisation=organisation,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def memberships_for_profile(*, user) -> list[tuple[Organisation, list[str]]]:
+    """The organisations a person belongs to with the labels of their roles, for the profile."""
+    if not user.is_authenticated:
+        return []
+    grouped: dict[int, tuple[Organisation, list[str]]] = {}
+    rows = (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name", "role")
+    )
+    for membership in rows:
+        grouped.setdefault(membership.organisation_id, (membership.organisation, []))[1].append(
+            membership.role
+        )
+    return [
+        (organisation, [Role(role).label for role in sort_roles(roles)])
+        for organisation, roles in grouped.values()
+    ]
+
+
+def user_by_email_or_id(*, email: str | None = None, user_id: int | None = None):
+    """An existing active account, found by id or e-mail (case-insensitive); None otherwise."""
+    users = get_user_model().objects.filter(is_active=True)
+    if user_id is not None:
+        return users.filter(pk=user_id).first()
+    if email:
+        return users.filter(email__iexact=email.strip()).first()
+    return None

@@ -1,0 +1,384 @@
+"""Pages about organisations: the public list and profile, members, invitations, audit trail."""
+
+import csv
+import json
+import zoneinfo
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civiclab.core.selectors import audit_actions, audit_actors, audit_events
+
+from . import selectors, services
+from .forms import (
+    AuditFilterForm,
+    InvitationForm,
+    MemberRolesForm,
+    OrganisationFilterForm,
+    OrganisationProfileForm,
+    SwitchOrganisationForm,
+)
+from .middleware import SESSION_KEY
+from .models import Invitation, Organisation, Role
+
+ORGANISATIONS_PER_PAGE = 20
+AUDIT_EVENTS_PER_PAGE = 50
+
+
+def organisation_page(perm: str):
+    """Load the organisation named by `slug` and require `perm` on it.
+
+    Anonymous visitors are sent to sign in; signed-in people without the right get a 403.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            organisation = get_object_or_404(Organisation, slug=slug)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_perm(perm, organisation):
+                raise PermissionDenied
+            return view(request, organisation, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _apply_validation_error(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field_name, errors in error.error_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# Public pages -----------------------------------------------------------------------------------
+
+
+def organisation_list(request):
+    form = OrganisationFilterForm(
+        request.GET or None, country_codes=selectors.organisation_countries()
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    organisations = selectors.organisation_list(
+        country=filters.get("country", ""),
+        level=filters.get("level", ""),
+        sector=filters.get("sector", ""),
+    )
+    page_obj = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisations/organisation_list.html",
+        {"form": form, "page_obj": page_obj, "organisations": page_obj.object_list},
+    )
+
+
+def organisation_detail(request, slug):
+    organisation = get_object_or_404(Organisation.objects.prefetch_related("sectors"), slug=slug)
+    if not request.user.has_perm("organisations.view_organisation", organisation):
+        raise PermissionDenied if organisation.is_active else _not_found()
+    user = request.user
+    context = {
+        "organisation": organisation,
+        "can_change": user.has_perm("organisations.change_organisation", organisation),
+        "can_view_members": user.has_perm("organisations.view_membership", organisation),
+        "can_view_audit": user.has_perm("organisations.view_audit", organisation),
+    }
+    return render(request, "organisations/organisation_detail.html", context)
+
+
+def _not_found():
+    return Http404(_("There is no organisation at this address."))
+
+
+@organisation_page("organisations.change_organisation")
+def organisation_edit(request, organisation):
+    form = OrganisationProfileForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
+        try:
+            services.organisation_update(
+                actor=request.user,
+                organisation=Organisation.objects.get(pk=organisation.pk),
+                sectors=form.cleaned_data["sectors"],
+                **changes,
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The organisation's profile has been saved."))
+            return redirect(organisation)
+    return render(
+        request,
+        "organisations/organisation_edit.html",
+        {"organisation": organisation, "form": form},
+    )
+
+
+# Members ----------------------------------------------------------------------------------------
+
+
+@organisation_page("organisations.view_membership")
+def member_list(request, organisation):
+    context = {
+        "organisation": organisation,
+        "members": selectors.members_of(organisation=organisation),
+        "invitations": selectors.pending_invitations(organisation=organisation),
+        "can_manage": request.user.has_perm("organisations.manage_membership", organisation),
+        "can_invite": request.user.has_perm("organisations.invite_member", organisation),
+    }
+    return render(request, "organisations/member_list.html", context)
+
+
+def _member_or_404(organisation, user_id):
+    member = selectors.member_of(organisation=organisation, user_id=user_id)
+    if member is None:
+        raise _not_found()
+    return member
+
+
+@organisation_page("organisations.manage_membership")
+def member_roles(request, organisation, user_id):
+    member = _member_or_404(organisation, user_id)
+    form = MemberRolesForm(request.POST or None, initial={"roles": member.roles})
+    if request.method == "POST" and form.is_valid():
+        try:
+            roles = services.member_set_roles(
+                actor=request.user,
+                organisation=organisation,
+                user=member.user,
+                roles=form.cleaned_data["roles"],
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            if roles:
+                messages.success(
+                    request, _("%(name)s's roles have been saved.") % {"name": member.user}
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s has been removed from the organisation.") % {"name": member.user},
+                )
+            return redirect("organisations:members", slug=organisation.slug)
+    context = {"organisation": organisation, "member": member, "form": form}
+    return render(request, "organisations/member_roles.html", context)
+
+
+@organisation_page("organisations.manage_membership")
+def member_remove(request, organisation, user_id):
+    member = _member_or_404(organisation, user_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.member_remove(actor=request.user, organisation=organisation, user=member.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(name)s has been removed from the organisation.") % {"name": member.user},
+            )
+            return redirect("organisations:members", slug=organisation.slug)
+    context = {"organisation": organisation, "member": member, "error": error}
+    return render(
+        request, "organisations/member_remove.html", context, status=400 if error else 200
+    )
+
+
+@organisation_page("organisations.invite_member")
+def invitation_create(request, organisation):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.invitation_send(
+                actor=request.user,
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                roles=form.cleaned_data["roles"],
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("An invitation has been sent to %(email)s.") % {"email": invitation.email},
+            )
+            return redirect("organisations:members", slug=organisation.slug)
+    return render(
+        request,
+        "organisations/invitation_create.html",
+        {"organisation": organisation, "form": form},
+    )
+
+
+@require_POST
+@organisation_page("organisations.invite_member")
+def invitation_withdraw(request, organisation, pk):
+    invitation = get_object_or_404(Invitation, pk=pk, organisation=organisation)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
+        )
+    return redirect("organisations:members", slug=organisation.slug)
+
+
+def _signup_url(next_url: str) -> str | None:
+    try:
+        return f"{reverse('accounts:signup')}?next={next_url}"
+    except NoReverseMatch:
+        return None
+
+
+def invitation_accept(request, token):
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationError as error:
+        return render(
+            request,
+            "organisations/invitation_invalid.html",
+            {"error": error.messages[0]},
+            status=400,
+        )
+    context = {
+        "invitation": invitation,
+        "organisation": invitation.organisation,
+        "roles": [Role(role).label for role in invitation.roles],
+    }
+    if not request.user.is_authenticated:
+        here = request.get_full_path()
+        login = redirect_to_login(here)
+        context.update(login_url=login["Location"], signup_url=_signup_url(here))
+        return render(request, "organisations/invitation_sign_in.html", context)
+    if request.method == "POST":
+        try:
+            services.invitation_accept(user=request.user, token=token)
+        except services.InvitationError as error:
+            context["error"] = error.messages[0]
+            return render(request, "organisations/invitation_accept.html", context, status=400)
+        messages.success(
+            request,
+            _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation.name},
+        )
+        return redirect(invitation.organisation)
+    if invitation.email.lower() != request.user.email.lower():
+        context["error"] = _(
+            "This invitation was sent to a different e-mail address. Sign in with the account "
+            "for the address that received the invitation."
+        )
+    return render(request, "organisations/invitation_accept.html", context)
+
+
+# Organisation switcher -------------------------------------------------------------------------
+
+
+@require_POST
+def switch(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("home"))
+    form = SwitchOrganisationForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied
+    chosen = form.cleaned_data["organisation"]
+    mine = {
+        organisation.pk: organisation
+        for organisation in selectors.organisations_of_user(user=request.user)
+    }
+    if chosen not in mine:
+        raise PermissionDenied
+    request.session[SESSION_KEY] = chosen
+    next_url = form.cleaned_data.get("next") or request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = mine[chosen].get_absolute_url()
+    return HttpResponseRedirect(next_url)
+
+
+# Audit trail ------------------------------------------------------------------------------------
+
+
+@organisation_page("organisations.view_audit")
+def audit_trail(request, organisation):
+    form = AuditFilterForm(
+        request.GET or None,
+        actions=audit_actions(organisation_id=organisation.pk),
+        actors=audit_actors(organisation_id=organisation.pk),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = audit_events(
+        organisation_id=organisation.pk,
+        action=filters.get("action") or "",
+        actor_id=filters.get("actor"),
+        since=filters.get("since"),
+        until=filters.get("until"),
+        time_zone=organisation.time_zone,
+    )
+    if request.GET.get("format") == "csv":
+        return _audit_csv(organisation, events)
+    page_obj = Paginator(events, AUDIT_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "csv"
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "page_obj": page_obj,
+        "events": page_obj.object_list,
+        "csv_query": query.urlencode(),
+    }
+    return render(request, "organisations/audit_trail.html", context)
+
+
+def _audit_csv(organisation, events) -> HttpResponse:
+    tz = zoneinfo.ZoneInfo(organisation.time_zone)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.now().astimezone(tz).strftime("%Y%m%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="audit-{organisation.slug}-{stamp}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["when", "who", "action", "object_type", "object_id", "object", "details"])
+    for event in events.iterator(chunk_size=1000):
+        writer.writerow(
+            _csv_safe(value)
+            for value in (
+                event.occurred_at.astimezone(tz).isoformat(timespec="seconds"),
+                str(event.actor) if event.actor else "",
+                event.action,
+                event.subject_type,
+                event.subject_id,
+                event.subject_repr,
+                _json(event.details),
+            )
+        )
+    return response
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with these runs as a formula in spreadsheet programs.
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
