@@ -1,9 +1,20 @@
-from django.urls import path
+from django.conf import settings
+from django.urls import include, path
 
 from . import views
+
+# Job progress lives in the "core" namespace (`core:job_progress`); the rest have plain names.
+job_patterns = (
+    [path("<uuid:pk>/", views.job_progress, name="job_progress")],
+    "core",
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("jobs/", include(job_patterns)),
 ]
+
+if settings.DEBUG:
+    urlpatterns.append(path("design-system/", views.design_system, name="design_system"))

@@ -1,6 +1,15 @@
-from django.db import connection
+"""Core pages: home, accessibility statement, health check, job progress, error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .jobs import job_get
+from .models import JobProgress
 
 
 def home(request):
@@ -11,12 +20,72 @@ def accessibility(request):
     return render(request, "core/accessibility.html")
 
 
+def _database_check() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"status": "ok"}
+
+
+def _task_queue_check() -> dict:
+    """How many tasks wait to run and how long the oldest has waited (a backlog is not fatal)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    age = (timezone.now() - oldest).total_seconds() if oldest else 0
+    return {"status": "ok", "ready": ready.count(), "oldest_ready_age_seconds": round(age, 1)}
+
+
+@never_cache
+@require_GET
 def healthz(request):
-    status = {"database": "ok"}
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    checks = {}
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any failure means unhealthy
-        status["database"] = "error"
-    ok = all(v == "ok" for v in status.values())
-    return JsonResponse({"status": "ok" if ok else "error", "checks": status}, status=200 if ok else 503)
+        checks["database"] = _database_check()
+    except DatabaseError:
+        checks["database"] = {"status": "error"}
+    try:
+        checks["task_queue"] = _task_queue_check()
+    except DatabaseError:
+        checks["task_queue"] = {"status": "error"}
+    # Only the database is fatal: a queue backlog or a missing worker is reported, not failed.
+    healthy = checks["database"]["status"] == "ok"
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+@never_cache
+@login_required
+def job_progress(request, pk):
+    job = job_get(viewer=request.user, job_id=pk)
+    if getattr(request, "htmx", False):
+        refresh_url = request.htmx.current_url_abs_path or request.get_full_path()
+        return render(
+            request, "core/partials/progress.html", {"job": job, "refresh_url": refresh_url}
+        )
+    return render(request, "core/job_progress.html", {"job": job})
+
+
+def design_system(request):
+    """Every component on one page, for people building pages; only routed when DEBUG is on."""
+    from django.core.paginator import Paginator
+
+    from .forms import ShowcaseForm
+
+    form = ShowcaseForm(request.POST or None)
+    if request.method == "POST":
+        form.is_valid()
+    page_obj = Paginator(range(1, 201), 10).get_page(request.GET.get("page", 7))
+    example_job = JobProgress(label="Tallying ballots", state="running", done=420, total=1000)
+    example_job.message = "Counting round 3 of 7."
+    statuses = ["draft", "submitted", "selected", "on_hold", "pivot", "rejected", "pilot"]
+    return render(
+        request,
+        "core/design_system.html",
+        {"form": form, "page_obj": page_obj, "example_job": example_job, "statuses": statuses},
+    )

@@ -78,6 +78,7 @@ TEMPLATES = [
         },
     },
 ]
+FORM_RENDERER = "civiclab.core.forms.CivicFormRenderer"
 
 # Embedded default: SQLite in the local data folder. DATABASE_URL overrides it.
 DATABASES = {

@@ -1,0 +1,82 @@
+"""The design system's form renderer: `{{ form }}` renders GOV.UK-style fields.
+
+Each field gets a label (marked "(optional)" when not required), its help text as a hint, inline
+error messages with a visually hidden "Error:" prefix, and a widget that carries a CSS class of
+the design system, `aria-invalid` and `aria-describedby` (hint and error ids) when in error.
+Radios and multiple checkboxes are grouped in a fieldset with a legend.
+"""
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext_lazy as _
+
+# The design-system class each kind of widget gets (keyed by BoundField.widget_type).
+WIDGET_CLASSES = {
+    "textarea": "textarea",
+    "select": "select",
+    "selectmultiple": "select",
+    "nullbooleanselect": "select",
+    "checkbox": "checkbox__input",
+    "checkboxselectmultiple": "choices__input",
+    "radioselect": "choices__input",
+    "clearablefile": "file-upload",
+    "file": "file-upload",
+}
+
+
+class CivicBoundField(BoundField):
+    """Adds the design system's widget class (and its error modifier) to every widget."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if widget.is_hidden:
+            return attrs
+        base = WIDGET_CLASSES.get(self.widget_type, "input")
+        classes = [base]
+        if self.errors:
+            classes.append(f"{base}--error")
+        # Classes set on the widget (e.g. width modifiers) are kept: our attrs would replace them.
+        for extra in (widget.attrs.get("class", ""), attrs.get("class", "")):
+            classes.extend(c for c in extra.split() if c not in classes)
+        attrs["class"] = " ".join(classes)
+        return attrs
+
+
+class CivicFormRenderer(DjangoTemplates):
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
+    bound_field_class = CivicBoundField
+
+
+class ShowcaseForm(forms.Form):
+    """A form with one of each kind of field, for the design-system page."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    email = forms.EmailField(
+        label=_("E-mail address"), help_text=_("We only use this to send you updates.")
+    )
+    summary = forms.CharField(
+        label=_("Describe the problem"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say who is affected and how often it happens."),
+        required=False,
+    )
+    audience = forms.ChoiceField(
+        label=_("Who can take part?"),
+        choices=[("staff", _("Staff only")), ("public", _("Everyone"))],
+        widget=forms.RadioSelect,
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"),
+        choices=[("", _("Choose a sector")), ("health", _("Health")), ("mobility", _("Mobility"))],
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("How should we contact you?"),
+        choices=[("email", _("E-mail")), ("letter", _("Letter")), ("phone", _("Phone"))],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Select all that apply."),
+    )
+    agree = forms.BooleanField(label=_("I agree to the terms of participation"))
