@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "civiclab.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from .data_registry import register_all
+
+        register_all()

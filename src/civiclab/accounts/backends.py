@@ -1,4 +1,4 @@
-"""Sign-in by e-mail address, case-insensitively."""
+"""Sign-in by e-mail address, case-insensitively; deleted accounts never sign in."""
 
 from django.contrib.auth.backends import ModelBackend
 
@@ -9,3 +9,6 @@ class EmailBackend(ModelBackend):
         if email is None or password is None:
             return None
         return super().authenticate(request, username=email.strip().lower(), password=password)
+
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and not getattr(user, "is_anonymised", False)

@@ -3,7 +3,13 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+def anonymous_name(number: int | None) -> str:
+    """The name a deleted account's contributions are shown under, in the reader's language."""
+    return gettext("Deleted user %(number)s") % {"number": number}
 
 
 class UserManager(BaseUserManager["User"]):
@@ -50,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
+        if self.is_anonymised:
+            return anonymous_name(self.pk)
         return self.display_name or self.email
 
     def get_full_name(self) -> str:

@@ -1,6 +1,7 @@
 """The JSON API root at /api/v1/: every app contributes a router from its `api` module."""
 
 from civiclab.accounts.api import router as accounts_router
+from civiclab.accounts.api_auth import SessionAuth, TokenAuth
 from civiclab.core.api import CivicAPI, default_throttles, install_error_handlers
 from civiclab.organisations.api import router as organisations_router
 
@@ -12,6 +13,7 @@ api = CivicAPI(
     'Every error has one shape: `{"error": {"code", "message", "fields"}}`. '
     "Lists are paginated with `page` and `page_size` (at most 100).",
     urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
     throttle=default_throttles(),
 )
 install_error_handlers(api)

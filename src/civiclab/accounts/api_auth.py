@@ -1,0 +1,48 @@
+"""Authentication for the JSON API: personal tokens (Bearer) and browser sessions (with CSRF)."""
+
+import hmac
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+
+from . import services, token_codec
+from .models import ApiToken, User
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer clb_<prefix>_<secret>`: a personal token of an active person."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        token = token.strip()
+        prefix = token_codec.prefix_of(token)
+        if prefix is None:
+            return None
+        digest = token_codec.digest(token)
+        # Look up by the public prefix and compare digests in constant time, so response
+        # times say nothing about how much of a guessed digest matched.
+        candidates = ApiToken.objects.select_related("user").filter(
+            prefix=prefix, revoked_at__isnull=True
+        )
+        found = None
+        for candidate in candidates:
+            if hmac.compare_digest(candidate.digest, digest):
+                found = candidate
+        if found is None:
+            return None
+        user = found.user
+        if not user.is_active or user.is_anonymised:
+            return None
+        services.token_mark_used(token=found)
+        request.user = user
+        return user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The signed-in browser session; unsafe methods need the CSRF token (X-CSRFToken)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = super().authenticate(request, key)
+        if user is None or getattr(user, "is_anonymised", False):
+            return None
+        return user

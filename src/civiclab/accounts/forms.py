@@ -1,0 +1,233 @@
+"""Forms of accounts. Passwords may be pasted; validators come from settings."""
+
+import logging
+
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import throttle
+from .models import User
+
+logger = logging.getLogger("civiclab.accounts.login")
+
+
+def _password_field(label, *, autocomplete: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+def _email_field(label=None, *, autocomplete: str = "email") -> forms.EmailField:
+    return forms.EmailField(
+        label=label or _("E-mail address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter an e-mail address in the correct format, like name@example.org."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": autocomplete, "spellcheck": "false"}),
+    )
+
+
+class NewPasswordMixin:
+    """Two password fields that must match and pass the configured validators."""
+
+    def _user_for_validation(self) -> User | None:
+        return None
+
+    def clean_password2(self):
+        password1 = self.cleaned_data.get("password1")
+        password2 = self.cleaned_data.get("password2")
+        if password1 and password2 and password1 != password2:
+            raise ValidationError(
+                _("The passwords you entered do not match."), code="password_mismatch"
+            )
+        return password2
+
+    def _post_clean_password(self) -> None:
+        password = self.cleaned_data.get("password1")
+        if not password or self.has_error("password2"):
+            return
+        try:
+            password_validation.validate_password(password, self._user_for_validation())
+        except ValidationError as error:
+            self.add_error("password1", error)
+
+
+class SignUpForm(NewPasswordMixin, forms.Form):
+    display_name = forms.CharField(
+        label=_("Your name"),
+        help_text=_("Shown next to your ideas and comments. You can change it later."),
+        max_length=120,
+        error_messages={"required": _("Enter your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = _email_field()
+    password1 = _password_field(
+        _("Password"),
+        autocomplete="new-password",
+        help_text=_(
+            "At least 8 characters. A few unrelated words make a strong password you can "
+            "remember. You can paste it from a password manager."
+        ),
+    )
+    password2 = _password_field(_("Enter the password again"), autocomplete="new-password")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].error_messages["required"] = _("Enter a password.")
+        self.fields["password2"].error_messages["required"] = _("Enter the password again.")
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise ValidationError(_("Enter your name."), code="required")
+        return name
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def _user_for_validation(self) -> User:
+        return User(
+            email=self.cleaned_data.get("email", ""),
+            display_name=self.cleaned_data.get("display_name", ""),
+        )
+
+    def _post_clean(self):
+        super()._post_clean()
+        self._post_clean_password()
+
+
+class LoginForm(forms.Form):
+    """E-mail and password, throttled per (account, client) and per client.
+
+    A throttled attempt is refused before the password is checked, so guessing stops
+    for that client while everyone else signs in as usual.
+    """
+
+    email = _email_field(autocomplete="username")
+    password = _password_field(_("Password"), autocomplete="current-password")
+
+    def __init__(self, request=None, *args, **kwargs):
+        self.request = request
+        self.user_cache = None
+        self.throttled = False
+        super().__init__(*args, **kwargs)
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
+
+    def clean(self):
+        email = self.cleaned_data.get("email")
+        password = self.cleaned_data.get("password")
+        if not email or not password:
+            return self.cleaned_data
+        wait = throttle.retry_after(self.request, email)
+        if wait:
+            self.throttled = True
+            logger.warning("Login refused: too many failed attempts from this client.")
+            count = throttle.minutes(wait)
+            raise ValidationError(
+                ngettext(
+                    "Too many attempts, try again in %(count)d minute.",
+                    "Too many attempts, try again in %(count)d minutes.",
+                    count,
+                )
+                % {"count": count},
+                code="throttled",
+            )
+        self.user_cache = authenticate(self.request, email=email, password=password)
+        if self.user_cache is None:
+            throttle.record_failure(self.request, email)
+            logger.info("Login failed: wrong e-mail address or password.")
+            raise ValidationError(
+                _(
+                    "The e-mail address or password is not right. Check them and try again, "
+                    "or reset your password."
+                ),
+                code="invalid_login",
+            )
+        throttle.record_success(self.request, email)
+        return self.cleaned_data
+
+    def get_user(self):
+        return self.user_cache
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Your name"),
+        help_text=_("Shown next to your ideas and comments."),
+        max_length=120,
+        error_messages={"required": _("Enter your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise ValidationError(_("Enter your name."), code="required")
+        return name
+
+
+class CurrentPasswordMixin:
+    user: User
+
+    def clean_current_password(self) -> str:
+        password = self.cleaned_data["current_password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("Your password is not right."), code="password_incorrect")
+        return password
+
+
+class EmailChangeForm(CurrentPasswordMixin, forms.Form):
+    new_email = _email_field(_("New e-mail address"))
+    current_password = _password_field(
+        _("Your password"),
+        autocomplete="current-password",
+        help_text=_("To check it is you."),
+    )
+
+    def __init__(self, user: User, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["current_password"].error_messages["required"] = _("Enter your password.")
+
+    def clean_new_email(self) -> str:
+        email = self.cleaned_data["new_email"].strip().lower()
+        if email == self.user.email.lower():
+            raise ValidationError(_("That is already your e-mail address."), code="same_email")
+        return email
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        help_text=_("What the token is for, so you recognise it later, like “Reporting script”."),
+        max_length=100,
+        error_messages={"required": _("Enter a name for the token.")},
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("Enter a name for the token."), code="required")
+        return name
+
+
+class DeleteAccountForm(CurrentPasswordMixin, forms.Form):
+    current_password = _password_field(
+        _("Your password"),
+        autocomplete="current-password",
+        help_text=_("To check it is you."),
+    )
+
+    def __init__(self, user: User, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["current_password"].error_messages["required"] = _("Enter your password.")

@@ -1,0 +1,22 @@
+"""Reads of accounts."""
+
+from django.db.models import QuerySet
+
+from .models import ApiToken, User
+
+
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The person's tokens, newest first, active and revoked."""
+    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
+
+
+def token_of(user: User, token_id: int) -> ApiToken | None:
+    """One of the person's own tokens, or None (someone else's token is as good as absent)."""
+    return ApiToken.objects.filter(user=user, pk=token_id).first()
+
+
+def email_in_use(email: str, *, exclude: User | None = None) -> bool:
+    users = User.objects.filter(email__iexact=email)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users.exists()

@@ -1,0 +1,262 @@
+"""Writes of accounts: sign-up, confirmation, profile, tokens, export and deletion.
+
+Each function is one transaction that records an audit event; e-mails leave on commit.
+Audit details never hold an e-mail address, a password or a token.
+"""
+
+import io
+import json
+import secrets
+import zipfile
+from datetime import timedelta
+from functools import partial
+
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civiclab.core import personal_data
+from civiclab.core.services import audit_record
+
+from . import confirmation, emails, selectors, token_codec
+from .models import ApiToken, User, anonymous_name
+
+MAX_ACTIVE_TOKENS = 50
+TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _email_on_commit(name: str, *, to: str, context: dict) -> None:
+    transaction.on_commit(partial(emails.send, name, to=to, context=context))
+
+
+def _send_confirmation(user: User, email: str) -> None:
+    token = confirmation.make_token(user, email)
+    _email_on_commit(
+        "confirm_email",
+        to=email,
+        context={"user": user, "url": emails.confirmation_url(token)},
+    )
+
+
+# Sign-up and confirmation
+
+
+def user_sign_up(*, display_name: str, email: str, password: str) -> User | None:
+    """Create an account and send its confirmation link; None if the address is taken.
+
+    A taken address gets a note to its owner instead, and the caller shows the same
+    "check your e-mail" page either way, so sign-up does not reveal who has an account.
+    """
+    email = email.strip().lower()
+    with transaction.atomic():
+        if selectors.email_in_use(email):
+            make_password(password)  # spend the same time as a real sign-up
+            _email_on_commit(
+                "already_registered",
+                to=email,
+                context={
+                    "login_url": emails.login_url(),
+                    "reset_url": emails.password_reset_url(),
+                },
+            )
+            return None
+        user = User.objects.create_user(
+            email=email, password=password, display_name=display_name.strip()
+        )
+        audit_record(actor=user, action="accounts.signed_up", subject=user)
+        _send_confirmation(user, user.email)
+    return user
+
+
+def user_resend_confirmation(*, actor: User) -> None:
+    if actor.email_confirmed:
+        return
+    with transaction.atomic():
+        audit_record(actor=actor, action="accounts.confirmation_sent", subject=actor)
+        _send_confirmation(actor, actor.email)
+
+
+def user_confirm_email(*, token: str) -> User:
+    """Confirm the address in `token`, moving the account to it if it is a new one.
+
+    Raises confirmation.InvalidLink for a forged, expired or used link, and ValidationError
+    when the new address has been taken by someone else in the meantime.
+    """
+    user_id, email, fingerprint = confirmation.read_token(token)
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None or not user.is_active or not confirmation.matches(user, fingerprint):
+            raise confirmation.InvalidLink
+        old_email = user.email
+        changed = email.lower() != old_email.lower()
+        if changed and selectors.email_in_use(email, exclude=user):
+            raise ValidationError(
+                _("That e-mail address is now used by another account."), code="email_taken"
+            )
+        user.email = email
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email", "email_confirmed_at"])
+        audit_record(
+            actor=user,
+            action="accounts.email_changed" if changed else "accounts.email_confirmed",
+            subject=user,
+        )
+        if changed:
+            _email_on_commit("email_changed", to=old_email, context={"user": user})
+    return user
+
+
+# Profile
+
+
+def user_update_profile(*, actor: User, display_name: str) -> User:
+    with transaction.atomic():
+        actor.display_name = display_name.strip()
+        actor.save(update_fields=["display_name"])
+        audit_record(actor=actor, action="accounts.profile_updated", subject=actor)
+    return actor
+
+
+def user_request_email_change(*, actor: User, new_email: str) -> None:
+    """Send a confirmation link to `new_email`; the address changes only when it is used.
+
+    If the address belongs to another account, its owner gets a note instead and the
+    caller says the same thing as for a free address.
+    """
+    new_email = new_email.strip().lower()
+    with transaction.atomic():
+        audit_record(actor=actor, action="accounts.email_change_requested", subject=actor)
+        if selectors.email_in_use(new_email, exclude=actor):
+            _email_on_commit(
+                "already_registered",
+                to=new_email,
+                context={
+                    "login_url": emails.login_url(),
+                    "reset_url": emails.password_reset_url(),
+                },
+            )
+            return
+        _send_confirmation(actor, new_email)
+
+
+def user_change_password(*, actor: User, new_password: str) -> None:
+    with transaction.atomic():
+        actor.set_password(new_password)
+        actor.save(update_fields=["password"])
+        audit_record(actor=actor, action="accounts.password_changed", subject=actor)
+
+
+def user_reset_password(*, user: User, new_password: str) -> None:
+    """Set a new password after a reset link; using the link also proves the address."""
+    with transaction.atomic():
+        user.set_password(new_password)
+        fields = ["password"]
+        if not user.email_confirmed:
+            user.email_confirmed_at = timezone.now()
+            fields.append("email_confirmed_at")
+        user.save(update_fields=fields)
+        audit_record(actor=user, action="accounts.password_reset", subject=user)
+
+
+# API tokens
+
+
+def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `actor` and its secret, which is never stored and never shown again."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Enter a name for the token.")}, code="required")
+    with transaction.atomic():
+        active = ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count()
+        if active >= MAX_ACTIVE_TOKENS:
+            raise ValidationError(
+                _("You have %(count)s active tokens. Revoke one before creating another.")
+                % {"count": active},
+                code="too_many_tokens",
+            )
+        secret, prefix = token_codec.generate()
+        token = ApiToken.objects.create(
+            user=actor, name=name, prefix=prefix, digest=token_codec.digest(secret)
+        )
+        audit_record(
+            actor=actor,
+            action="accounts.token_created",
+            subject=token,
+            details={"prefix": prefix},
+        )
+    return token, secret
+
+
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    if not actor.has_perm("accounts.revoke_apitoken", token):
+        raise PermissionDenied
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(
+                actor=actor,
+                action="accounts.token_revoked",
+                subject=token,
+                details={"prefix": token.prefix},
+            )
+    return token
+
+
+def token_mark_used(*, token: ApiToken) -> None:
+    """Note that `token` was used, at most once a minute so reads stay reads. Not audited."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+# Personal data
+
+
+def user_export_data(*, actor: User) -> bytes:
+    """A ZIP file with data.json: everything the platform holds about `actor`."""
+    with transaction.atomic():
+        data = {
+            "format": "civiclab personal data export, version 1",
+            "generated_at": timezone.now(),
+            "data": personal_data.export_for(actor),
+        }
+        audit_record(actor=actor, action="accounts.data_exported", subject=actor)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "data.json", json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+        )
+    return buffer.getvalue()
+
+
+def user_delete(*, actor: User) -> User:
+    """Erase `actor`'s personal data and close the account; contributions stay, anonymous.
+
+    Every registered eraser runs first (they may still need the e-mail address), then the
+    account itself is anonymised. An unusable password changes the session hash, which ends
+    every session of the account at its next request.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        if user.is_anonymised:
+            return user
+        personal_data.erase_for(user)
+        user.email = f"deleted-{user.pk}-{secrets.token_hex(8)}@anonymised.invalid"
+        user.display_name = anonymous_name(user.pk)
+        user.set_unusable_password()
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.is_anonymised = True
+        user.email_confirmed_at = None
+        user.last_login = None
+        user.save()
+        user.groups.clear()
+        user.user_permissions.clear()
+        audit_record(actor=user, action="accounts.deleted", subject=user)
+    return user

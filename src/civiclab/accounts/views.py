@@ -1,0 +1,277 @@
+"""Pages of accounts: sign-up, sign-in, confirmation, profile, tokens, export and deletion."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import confirmation, selectors, services
+from .forms import (
+    DeleteAccountForm,
+    EmailChangeForm,
+    LoginForm,
+    ProfileForm,
+    SignUpForm,
+    TokenCreateForm,
+)
+from .profile import render_sections
+
+RESEND_INTERVAL_SECONDS = 60
+
+
+# Sign-up and confirmation
+
+
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_sign_up(
+            display_name=form.cleaned_data["display_name"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+        )
+        if user is not None:
+            login(request, user, backend="civiclab.accounts.backends.EmailBackend")
+        request.session["signup_email"] = form.cleaned_data["email"]
+        return redirect("accounts:check_email")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def check_email(request):
+    email = request.session.get("signup_email", "")
+    return render(request, "accounts/check_email.html", {"email": email})
+
+
+@never_cache
+def confirm_email(request, token: str):
+    try:
+        user = services.user_confirm_email(token=token)
+    except confirmation.InvalidLink:
+        return render(request, "accounts/confirm_invalid.html", status=400)
+    except ValidationError as error:
+        return render(
+            request, "accounts/confirm_invalid.html", {"reason": error.messages[0]}, status=400
+        )
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        messages.success(request, _("Thank you, your e-mail address is confirmed."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/confirm_done.html")
+
+
+@login_required
+@require_POST
+def resend_confirmation(request):
+    if request.user.email_confirmed:
+        messages.info(request, _("Your e-mail address is already confirmed."))
+        return redirect("accounts:profile")
+    # One e-mail a minute is plenty; more would let the button be used to flood an inbox.
+    if cache.add(f"confirm-resend:{request.user.pk}", 1, timeout=RESEND_INTERVAL_SECONDS):
+        services.user_resend_confirmation(actor=request.user)
+        messages.success(
+            request,
+            _("We have sent a new confirmation link to %(email)s.") % {"email": request.user.email},
+        )
+    else:
+        messages.info(
+            request,
+            _("We sent a link less than a minute ago. Check your inbox and spam folder."),
+        )
+    return redirect("accounts:profile")
+
+
+# Sign-in and sign-out
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign-out by POST only (Django refuses GET with 405)."""
+
+
+# Password reset and change
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    extra_email_context = {"site_name": settings.SITE_NAME}
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        services.user_reset_password(
+            user=form.user, new_password=form.cleaned_data["new_password1"]
+        )
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        return redirect(self.get_success_url())
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_change_password(
+            actor=request.user, new_password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+# Profile
+
+
+@login_required
+def profile(request):
+    return render(
+        request,
+        "accounts/profile.html",
+        {"sections": render_sections(request, request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    form = ProfileForm(request.POST or None, initial={"display_name": request.user.display_name})
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(
+            actor=request.user, display_name=form.cleaned_data["display_name"]
+        )
+        messages.success(request, _("Your name has been changed."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@sensitive_post_parameters("current_password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request):
+    form = EmailChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new_email = form.cleaned_data["new_email"]
+        services.user_request_email_change(actor=request.user, new_email=new_email)
+        messages.success(
+            request,
+            _(
+                "We have sent a confirmation link to %(email)s. Your address changes when "
+                "you follow it."
+            )
+            % {"email": new_email},
+        )
+        return redirect("accounts:profile")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+# API tokens
+
+
+@login_required
+def tokens(request):
+    return render(
+        request, "accounts/tokens.html", {"tokens": list(selectors.tokens_of(request.user))}
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_create(request):
+    form = TokenCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = services.token_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            # Shown in this response only: the secret is never stored, so no redirect.
+            return render(
+                request, "accounts/token_created.html", {"token": token, "secret": secret}
+            )
+    return render(request, "accounts/token_create.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_revoke(request, token_id: int):
+    token = selectors.token_of(request.user, token_id)
+    if token is None:
+        raise Http404
+    if request.method == "POST":
+        services.token_revoke(actor=request.user, token=token)
+        messages.success(
+            request, _("The token “%(name)s” has been revoked.") % {"name": token.name}
+        )
+        return redirect("accounts:tokens")
+    return render(request, "accounts/token_revoke.html", {"token": token})
+
+
+# Personal data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export(request):
+    if request.method == "POST":
+        archive = services.user_export_data(actor=request.user)
+        response = HttpResponse(archive, content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="civiclab-my-data.zip"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "accounts/export.html")
+
+
+@sensitive_post_parameters("current_password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request):
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_delete(actor=request.user)
+        logout(request)
+        messages.success(request, _("Your account has been deleted."))
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})

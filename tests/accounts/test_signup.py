@@ -1,0 +1,129 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from civiclab.core.models import AuditEvent
+from tests.factories import UserFactory
+
+User = get_user_model()
+URL = reverse("accounts:signup")
+GOOD = {
+    "display_name": "Grace Hopper",
+    "email": "Grace@Example.org",
+    "password1": "a rather long and unusual passphrase",
+    "password2": "a rather long and unusual passphrase",
+}
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, on_commit, **changes):
+    with on_commit():
+        return client.post(URL, {**GOOD, **changes})
+
+
+def test_signup_page_allows_pasting_and_asks_for_a_new_password(client):
+    html = client.get(URL).content.decode()
+    assert 'autocomplete="new-password"' in html
+    assert "onpaste" not in html
+    assert 'autocomplete="off"' not in html
+
+
+def test_signup_creates_an_unconfirmed_account_signs_in_and_sends_a_link(client, on_commit):
+    response = post(client, on_commit)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:check_email")
+    user = User.objects.get()
+    assert user.email == "grace@example.org"
+    assert user.display_name == "Grace Hopper"
+    assert user.email_confirmed_at is None
+    assert user.check_password(GOOD["password1"])
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["grace@example.org"]
+    assert "/accounts/confirm/" in mail.outbox[0].body
+    assert AuditEvent.objects.filter(action="accounts.signed_up", actor=user).exists()
+
+
+def test_check_email_page_names_the_address(client, on_commit):
+    response = client.get(post(client, on_commit)["Location"])
+    assert "grace@example.org" in response.content.decode()
+
+
+def test_empty_form_explains_every_missing_field(client, on_commit):
+    response = post(client, on_commit, display_name="", email="", password1="", password2="")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "Enter your name." in html
+    assert "Enter your e-mail address." in html
+    assert "Enter a password." in html
+    assert response.context["form"].errors
+    assert not User.objects.exists()
+    assert mail.outbox == []
+
+
+def test_title_starts_with_error_when_the_form_has_errors(client, on_commit):
+    response = post(client, on_commit, email="")
+    assert "<title>Error:" in response.content.decode()
+
+
+def test_short_password_is_refused(client, on_commit):
+    response = post(client, on_commit, password1="short1", password2="short1")
+    assert "password1" in response.context["form"].errors
+    assert "at least 8 characters" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_common_password_is_refused(client, on_commit):
+    response = post(client, on_commit, password1="password123", password2="password123")
+    assert "too common" in response.context["form"].errors["password1"][0]
+    assert not User.objects.exists()
+
+
+def test_no_composition_rules_a_long_lowercase_passphrase_is_fine(client, on_commit):
+    post(client, on_commit, password1="plain lowercase words", password2="plain lowercase words")
+    assert User.objects.exists()
+
+
+def test_mismatched_passwords_are_refused(client, on_commit):
+    response = post(client, on_commit, password2="something else entirely")
+    assert response.context["form"].errors["password2"] == [
+        "The passwords you entered do not match."
+    ]
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("email", ["not-an-address", "a@", "@example.org", "a b@example.org"])
+def test_invalid_email_is_refused(client, on_commit, email):
+    response = post(client, on_commit, email=email)
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert not User.objects.exists()
+
+
+def test_name_of_only_spaces_is_refused(client, on_commit):
+    response = post(client, on_commit, display_name="   ")
+    assert response.context["form"].errors["display_name"] == ["Enter your name."]
+
+
+def test_existing_address_is_not_revealed_and_its_owner_is_told(client, on_commit):
+    owner = UserFactory(email="grace@example.org")
+    response = post(client, on_commit)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:check_email")
+    assert User.objects.count() == 1
+    owner.refresh_from_db()
+    assert not owner.check_password(GOOD["password1"])
+    assert "_auth_user_id" not in client.session
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["grace@example.org"]
+    assert "already has an account" in mail.outbox[0].body
+    assert "/accounts/confirm/" not in mail.outbox[0].body
+
+
+def test_signed_in_people_are_sent_to_their_profile(client, on_commit, signed_in):
+    assert signed_in.get(URL)["Location"] == reverse("accounts:profile")
