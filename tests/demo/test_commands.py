@@ -86,11 +86,15 @@ def test_gunicorn_application_serves_the_civiclab_wsgi_app(monkeypatch):
     from gunicorn.app.base import BaseApplication
 
     loaded = {}
-    monkeypatch.setattr(BaseApplication, "run", lambda self: loaded.update(app=self.load()))
-    serve.run_gunicorn(serve.gunicorn_options(host="127.0.0.1", port=8000, workers=2))
+
+    def run(self):
+        loaded.update(app=self.load(), workers=self.cfg.workers, bind=self.cfg.bind)
+
+    monkeypatch.setattr(BaseApplication, "run", run)
+    serve.run_gunicorn(serve.gunicorn_options(host="127.0.0.1", port=8765, workers=2))
     from civiclab.config.wsgi import application
 
-    assert loaded["app"] is application
+    assert loaded == {"app": application, "workers": 2, "bind": ["127.0.0.1:8765"]}
 
 
 # --- worker -------------------------------------------------------------------------------

@@ -54,6 +54,8 @@ def gunicorn_options(*, host: str, port: int, workers: int) -> dict:
         "graceful_timeout": 20,
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         "proc_name": "civiclab",
+        # No control socket in the home folder: several installations may run side by side.
+        "control_socket_disable": True,
     }
 
 
@@ -65,7 +67,8 @@ def run_gunicorn(options: dict) -> None:
     class CivicLabServer(BaseApplication):
         def load_config(self):
             for key, value in options.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:  # older gunicorn lacks some settings
+                    self.cfg.set(key, value)
 
         def load(self):
             return application
