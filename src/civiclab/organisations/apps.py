@@ -11,3 +11,17 @@ class OrganisationsConfig(AppConfig):
         from . import personal_data
 
         personal_data.register()
+        self.add_profile_section()
+
+    def add_profile_section(self) -> None:
+        try:
+            from civiclab.accounts import profile
+        except ImportError:  # the profile page is not part of this installation yet
+            return
+        from .selectors import memberships_for_profile
+
+        profile.register_section(
+            "organisations/profile_memberships.html",
+            get_context=lambda request, user: {"memberships": memberships_for_profile(user=user)},
+            order=10,
+        )

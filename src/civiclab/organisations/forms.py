@@ -38,6 +38,7 @@ class OrganisationProfileForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         help_text=_("Times on the organisation's pages are shown in this time zone."),

@@ -61,7 +61,7 @@ def _clean_roles(roles: Iterable[str]) -> list[str]:
     return sort_roles(roles)
 
 
-# Organisations ---------------------------------------------------------------------------------
+# Organisations -----------------------------------------------------------------------------------
 
 
 def organisation_create(
@@ -172,7 +172,7 @@ def organisation_update(
     return organisation
 
 
-# Memberships -----------------------------------------------------------------------------------
+# Memberships -------------------------------------------------------------------------------------
 
 
 def _lock_admins(organisation: Organisation) -> set[int]:
@@ -276,7 +276,7 @@ def member_remove(*, actor: Any, organisation: Organisation, user: Any) -> None:
     member_set_roles(actor=actor, organisation=organisation, user=user, roles=())
 
 
-# Invitations -----------------------------------------------------------------------------------
+# Invitations -------------------------------------------------------------------------------------
 
 
 def invitation_digest(token: str) -> str:

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -64,7 +64,7 @@ def _apply_validation_error(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-# Public pages -----------------------------------------------------------------------------------
+# Public pages ------------------------------------------------------------------------------------
 
 
 def organisation_list(request):
@@ -127,7 +127,7 @@ def organisation_edit(request, organisation):
     )
 
 
-# Members ----------------------------------------------------------------------------------------
+# Members -----------------------------------------------------------------------------------------
 
 
 @organisation_page("organisations.view_membership")
@@ -243,7 +243,7 @@ def invitation_withdraw(request, organisation, pk):
 
 def _signup_url(next_url: str) -> str | None:
     try:
-        return f"{reverse('accounts:signup')}?next={next_url}"
+        return f"{reverse('accounts:signup')}?{urlencode({'next': next_url})}"
     except NoReverseMatch:
         return None
 
@@ -266,7 +266,8 @@ def invitation_accept(request, token):
     if not request.user.is_authenticated:
         here = request.get_full_path()
         login = redirect_to_login(here)
-        context.update(login_url=login["Location"], signup_url=_signup_url(here))
+        # Named apart from the layout's own `login_url` and `signup_url`, which it sets itself.
+        context.update(sign_in_url=login["Location"], create_account_url=_signup_url(here))
         return render(request, "organisations/invitation_sign_in.html", context)
     if request.method == "POST":
         try:
@@ -287,7 +288,7 @@ def invitation_accept(request, token):
     return render(request, "organisations/invitation_accept.html", context)
 
 
-# Organisation switcher -------------------------------------------------------------------------
+# Organisation switcher ---------------------------------------------------------------------------
 
 
 @require_POST
@@ -313,7 +314,7 @@ def switch(request):
     return HttpResponseRedirect(next_url)
 
 
-# Audit trail ------------------------------------------------------------------------------------
+# Audit trail -------------------------------------------------------------------------------------
 
 
 @organisation_page("organisations.view_audit")
