@@ -300,3 +300,35 @@ def test_docs_page_loads_from_this_server_only(client):
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_malformed_json_is_a_clear_error_in_the_same_shape(client):
+    response = client.post("/api/test/items", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "bad_request"
+
+
+def test_signed_in_users_are_limited_per_user_not_per_address(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from civiclab.core.api import UserThrottle
+
+    throttle = UserThrottle("1/min")
+    alice, bob = User(pk=101), User(pk=102)
+    cache.clear()
+    for user, allowed in [(alice, True), (alice, False), (bob, True)]:
+        request = rf.get("/api/v1/me")
+        request.user = AnonymousUser()
+        request.auth = user
+        assert throttle.allow_request(request) is allowed
+    anonymous = rf.get("/api/v1/me")
+    anonymous.user = AnonymousUser()
+    assert throttle.get_cache_key(anonymous) is None
+    cache.clear()
+
+
+def test_the_real_api_limits_anonymous_clients_and_each_user():
+    from civiclab.config.api import api as real_api
+    from civiclab.core.api import UserThrottle
+
+    assert {type(t) for t in real_api.throttle} == {AnonThrottle, UserThrottle}
