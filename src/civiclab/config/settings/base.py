@@ -189,6 +189,19 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SITE_NAME = "civiclab"
 
+# Public ledger (docs/ledger.md). The origin names the log in its signed checkpoints; empty
+# means "<SITE_URL host>/ledger". The Ed25519 signing key is generated on first use unless
+# this is the production settings module, where it must be provisioned (`civiclab ledger key`).
+LEDGER_ORIGIN = env.str("LEDGER_ORIGIN", default="")
+LEDGER_SIGNING_KEY_FILE = env.str(
+    "LEDGER_SIGNING_KEY_FILE", default=str(DATA_DIR / "ledger_signing_key")
+)
+LEDGER_SIGNING_KEY_AUTOCREATE = env.bool(
+    "LEDGER_SIGNING_KEY_AUTOCREATE",
+    default=not env.str("DJANGO_SETTINGS_MODULE", default="").endswith(".production"),
+)
+LEDGER_CHECKPOINT_ON_COMMIT = env.bool("LEDGER_CHECKPOINT_ON_COMMIT", default=True)
+
 # Login throttling: failures counted per (account, client) and per client; see accounts.throttle.
 LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT = env.int("LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT", 5)
 LOGIN_FAILURES_PER_CLIENT = env.int("LOGIN_FAILURES_PER_CLIENT", 30)

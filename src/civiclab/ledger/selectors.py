@@ -1,0 +1,157 @@
+"""Reads from the ledger: lists, proofs from the stored subtree hashes, checkpoints."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from civiclab.methods.merkle import (
+    EMPTY_ROOT,
+    consistency_proof,
+    inclusion_proof,
+    node_key,
+    perfect_subtrees,
+    range_hash,
+)
+
+from .models import Checkpoint, Entry, Head, Node
+
+
+class ProofUnavailable(ValueError):
+    """The proof asked for does not exist (sizes out of range, entry not yet covered)."""
+
+
+def ledger_size() -> int:
+    head = Head.objects.filter(pk=1).only("size").first()
+    return head.size if head else 0
+
+
+def entry_list(
+    *,
+    organisation_id: int | None = None,
+    kind: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    from_seq: int | None = None,
+    newest_first: bool = True,
+) -> QuerySet[Entry]:
+    entries = Entry.objects.all()
+    if organisation_id is not None:
+        entries = entries.filter(organisation_id=organisation_id)
+    if kind:
+        entries = entries.filter(kind=kind)
+    if since:
+        entries = entries.filter(created_at__gte=_start_of(since))
+    if until:
+        entries = entries.filter(created_at__lt=_start_of(until + timedelta(days=1)))
+    if from_seq is not None:
+        entries = entries.filter(seq__gte=from_seq)
+    return entries.order_by("-seq" if newest_first else "seq")
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+def entry_kinds() -> list[str]:
+    return list(Entry.objects.order_by("kind").values_list("kind", flat=True).distinct())
+
+
+def entry_organisations() -> list[tuple[int, str]]:
+    """(id, latest label) of every organisation with entries, by name."""
+    rows = (
+        Entry.objects.exclude(organisation_id=None)
+        .order_by("organisation_id", "-seq")
+        .values_list("organisation_id", "organisation_label")
+    )
+    labels: dict[int, str] = {}
+    for organisation_id, label in rows.iterator(chunk_size=2000):
+        labels.setdefault(organisation_id, label)
+    return sorted(labels.items(), key=lambda item: item[1].casefold())
+
+
+class StoredTree:
+    """Answers `get_subtree(start, end)` from the stored perfect subtrees.
+
+    A proof needs O(log n) ranges; `prefetch` loads all their perfect pieces in one query.
+    """
+
+    def __init__(self) -> None:
+        self._hashes: dict[tuple[int, int], bytes] = {}
+
+    def prefetch(self, ranges: list[tuple[int, int]]) -> None:
+        wanted = {piece for start, end in ranges for piece in perfect_subtrees(start, end)}
+        missing = [node_key(level, index) for level, index in wanted - self._hashes.keys()]
+        for key, digest in Node.objects.filter(key__in=missing).values_list("key", "hash"):
+            self._hashes[(key >> 40, key & ((1 << 40) - 1))] = bytes.fromhex(digest)
+        if len(self._hashes) < len(wanted):
+            raise ProofUnavailable("The stored subtree hashes are incomplete.")
+
+    def _perfect(self, level: int, index: int) -> bytes:
+        return self._hashes[(level, index)]
+
+    def subtree(self, start: int, end: int) -> bytes:
+        return range_hash(start, end, self._perfect)
+
+
+def _ranges(generate, *args) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+
+    def record(start: int, end: int) -> bytes:
+        ranges.append((start, end))
+        return EMPTY_ROOT
+
+    generate(*args, record)
+    return ranges
+
+
+def _proof(generate, *args) -> list[bytes]:
+    tree = StoredTree()
+    tree.prefetch(_ranges(generate, *args))
+    return generate(*args, tree.subtree)
+
+
+def root_at(size: int) -> bytes:
+    """The root hash of the first `size` entries, from stored subtrees."""
+    if size == 0:
+        return EMPTY_ROOT
+    tree = StoredTree()
+    tree.prefetch([(0, size)])
+    return tree.subtree(0, size)
+
+
+def inclusion_proof_for(seq: int, size: int) -> list[bytes]:
+    if size > ledger_size() or not 0 <= seq < size:
+        raise ProofUnavailable(f"Entry {seq} is not in a ledger of size {size}.")
+    return _proof(inclusion_proof, seq, size)
+
+
+def consistency_proof_for(first: int, second: int) -> list[bytes]:
+    if not 0 < first <= second <= ledger_size():
+        raise ProofUnavailable(
+            f"No consistency proof from size {first} to size {second} in this ledger."
+        )
+    return _proof(consistency_proof, first, second)
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-size").first()
+
+
+def checkpoint_list() -> QuerySet[Checkpoint]:
+    return Checkpoint.objects.order_by("-size")
+
+
+@dataclass(frozen=True)
+class EntryProof:
+    checkpoint: Checkpoint
+    path: list[bytes]
+
+
+def entry_proof(entry: Entry) -> EntryProof | None:
+    """The inclusion proof of `entry` against the latest checkpoint, if one covers it."""
+    checkpoint = latest_checkpoint()
+    if checkpoint is None or checkpoint.size <= entry.seq:
+        return None
+    return EntryProof(checkpoint, inclusion_proof_for(entry.seq, checkpoint.size))

@@ -1,0 +1,186 @@
+"""Writes to the ledger: append an entry (inside the caller's transaction), issue checkpoints.
+
+Sequence numbers are gap-free under concurrency because every append locks the single `Head`
+row first: `SELECT ... FOR UPDATE` on PostgreSQL; on SQLite our transactions begin IMMEDIATE,
+so writers are serialised by the database lock before they read the head.
+"""
+
+import logging
+import re
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civiclab.methods.merkle import TreeFrontier, leaf_hash, node_key
+
+from .canonical import CanonicalJSONError, canonical_json
+from .keys import signer
+from .models import Checkpoint, Entry, Head, Node
+from .notes import checkpoint_text
+
+logger = logging.getLogger(__name__)
+
+KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+
+
+class LedgerUsageError(RuntimeError):
+    """The ledger was called the wrong way (e.g. outside a transaction)."""
+
+
+def _locked_head() -> Head:
+    head = Head.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        # First use: create the row race-free, then lock it.
+        Head.objects.bulk_create([Head(pk=1)], ignore_conflicts=True)
+        head = Head.objects.select_for_update().get(pk=1)
+    return head
+
+
+def _frontier(head: Head) -> TreeFrontier:
+    return TreeFrontier.from_bytes(head.size, bytes.fromhex(head.frontier))
+
+
+def _validate(
+    *,
+    kind: str,
+    organisation_id: int | None,
+    organisation_label: str,
+    subject_type: str,
+    subject_id: str,
+    subject_url: str,
+    payload: Any,
+) -> str:
+    """Check the fields an entry is made of; return the payload's canonical JSON."""
+    errors: dict[str, str] = {}
+    if not isinstance(kind, str) or len(kind) > 80 or not KIND_PATTERN.match(kind):
+        errors["kind"] = _("A kind is lowercase words joined by dots, e.g. gate.decided.")
+    if organisation_id is not None and (
+        not isinstance(organisation_id, int) or isinstance(organisation_id, bool)
+    ):
+        errors["organisation_id"] = _("The organisation id is a whole number or empty.")
+    limits = {
+        "organisation_label": (organisation_label, 200),
+        "subject_type": (subject_type, 80),
+        "subject_id": (subject_id, 64),
+        "subject_url": (subject_url, 500),
+    }
+    for name, (value, limit) in limits.items():
+        if not isinstance(value, str) or len(value) > limit:
+            errors[name] = _("Text of at most %(limit)d characters.") % {"limit": limit}
+        else:
+            try:
+                value.encode("utf-8")
+            except UnicodeError:
+                errors[name] = _("The text contains characters that cannot be stored.")
+    if not isinstance(payload, dict):
+        errors["payload"] = _("The payload is a JSON object.")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        return canonical_json(payload)
+    except CanonicalJSONError as error:
+        message = _("The payload cannot be written as canonical JSON: %(why)s") % {"why": error}
+        raise ValidationError({"payload": message}) from error
+
+
+def ledger_append(
+    *,
+    kind: str,
+    organisation_id: int | None,
+    organisation_label: str = "",
+    subject_type: str = "",
+    subject_id: str = "",
+    subject_url: str = "",
+    payload: dict[str, Any],
+) -> Entry:
+    """Append one entry to the public ledger, inside the caller's transaction.
+
+    Call it from the service that makes the decision, in the same `transaction.atomic()`,
+    so the decision and its public record commit together or not at all. After the
+    outermost transaction commits, one checkpoint covers everything it appended.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise LedgerUsageError(
+            "ledger_append must run inside the caller's transaction.atomic() block."
+        )
+    payload_text = _validate(
+        kind=kind,
+        organisation_id=organisation_id,
+        organisation_label=organisation_label,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_url=subject_url,
+        payload=payload,
+    )
+    head = _locked_head()
+    entry = Entry(
+        seq=head.size,
+        kind=kind,
+        organisation_id=organisation_id,
+        organisation_label=organisation_label if organisation_id is not None else "",
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_url=subject_url,
+        payload=payload_text,
+        created_at=timezone.now(),
+    )
+    leaf = leaf_hash(entry.envelope())
+    entry.leaf_hash = leaf.hex()
+    frontier = _frontier(head)
+    completed = frontier.append(leaf)
+    entry.save()
+    Node.objects.bulk_create(
+        [Node(key=node_key(level, index), hash=digest.hex()) for level, index, digest in completed]
+    )
+    head.size = frontier.size
+    head.frontier = frontier.to_bytes().hex()
+    head.save(update_fields=["size", "frontier", "updated_at"])
+    _checkpoint_after_commit(connection)
+    return entry
+
+
+def _checkpoint_after_commit(connection) -> None:
+    """Register at most one checkpoint per outermost commit, however many entries it holds."""
+    if not getattr(settings, "LEDGER_CHECKPOINT_ON_COMMIT", True):
+        return
+    pending = getattr(connection, "run_on_commit", [])
+    if any(callback[1] is _issue_after_commit for callback in pending):
+        return
+    transaction.on_commit(_issue_after_commit, robust=True)
+
+
+def _issue_after_commit() -> None:
+    checkpoint_issue()
+
+
+def checkpoint_issue(*, now: datetime | None = None) -> tuple[Checkpoint, bool]:
+    """Sign the current tree head, unless the latest checkpoint already covers it.
+
+    Returns (checkpoint, created). Safe to call at any time and from several processes:
+    the head lock makes concurrent callers take turns.
+    """
+    key = signer()
+    with transaction.atomic():
+        head = _locked_head()
+        latest = Checkpoint.objects.order_by("-size").first()
+        if latest is not None and latest.size >= head.size:
+            return latest, False
+        moment = now or timezone.now()
+        root = _frontier(head).root()
+        note = key.sign_note(checkpoint_text(key.name, head.size, root, moment))
+        checkpoint = Checkpoint(
+            size=head.size,
+            root_hash=root.hex(),
+            note=note,
+            key_id=key.verifier_key.key_id.hex(),
+            created_at=moment,
+        )
+        checkpoint.save()
+    logger.info("Ledger checkpoint issued at size %s", checkpoint.size)
+    return checkpoint, True

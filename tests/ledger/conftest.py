@@ -1,0 +1,36 @@
+import pytest
+from django.db import transaction
+
+from civiclab.ledger.services import ledger_append
+
+
+def append(n: int = 1, *, kind: str = "ledger.test", organisation=None, **payload):
+    """Append `n` test entries in one transaction; returns them."""
+    entries = []
+    with transaction.atomic():
+        for i in range(n):
+            entries.append(
+                ledger_append(
+                    kind=kind,
+                    organisation_id=organisation.pk if organisation else None,
+                    organisation_label=organisation.name if organisation else "",
+                    subject_type="tests.thing",
+                    subject_id=str(i),
+                    subject_url=f"/things/{i}/",
+                    payload={"n": i, "note": "café ✓", **payload},
+                )
+            )
+    return entries
+
+
+@pytest.fixture
+def ledger_key_dir(tmp_path, settings):
+    settings.LEDGER_SIGNING_KEY_FILE = str(tmp_path / "ledger_signing_key")
+    settings.LEDGER_ORIGIN = "civiclab.example/ledger"
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _own_key(ledger_key_dir):
+    """Every ledger test signs with a fresh key in its own folder."""
+    return ledger_key_dir
