@@ -1,0 +1,191 @@
+"""The organisations API: public reads, memberships for org admins, one error shape."""
+
+import pytest
+
+from civiclab.core.models import AuditEvent
+from civiclab.organisations.models import Membership, Role, Sector
+from tests.factories import OrganisationFactory, UserFactory, member
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/organisations"
+
+
+def error_of(response) -> dict:
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "fields"}
+    return body["error"]
+
+
+@pytest.fixture
+def admin(organisation):
+    return member(organisation, Role.ADMIN)
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    client.force_login(admin)
+    return client
+
+
+def memberships_url(organisation, suffix=""):
+    return f"{BASE}/{organisation.slug}/memberships{suffix}"
+
+
+# Public reads ------------------------------------------------------------------------------------
+
+
+def test_anyone_lists_active_organisations_page_by_page(client, django_assert_max_num_queries):
+    for index in range(3):
+        OrganisationFactory(name=f"Org {index}").sectors.set(Sector.objects.all()[:2])
+    OrganisationFactory(name="Closed", is_active=False)
+    with django_assert_max_num_queries(4):
+        response = client.get(BASE, {"page_size": 2})
+    body = response.json()
+    assert response.status_code == 200
+    assert body["count"] == 3
+    assert body["pages"] == 2
+    assert [item["name"] for item in body["items"]] == ["Org 0", "Org 1"]
+    assert body["items"][0]["sectors"][0] == {"code": "01", "name": "General public services"}
+
+
+def test_one_organisation(client):
+    organisation = OrganisationFactory(slug="ghent", country="BE", population_served=265_000)
+    body = client.get(f"{BASE}/ghent").json()
+    assert body["slug"] == "ghent"
+    assert body["country"] == "BE"
+    assert body["population_served"] == 265_000
+    assert body["url"] == organisation.get_absolute_url()
+
+
+@pytest.mark.parametrize("slug", ["nowhere", "closed"])
+def test_unknown_and_inactive_organisations_are_404(client, slug):
+    OrganisationFactory(slug="closed", is_active=False)
+    response = client.get(f"{BASE}/{slug}")
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+
+
+# Memberships -------------------------------------------------------------------------------------
+
+
+def test_anonymous_callers_get_401(client, organisation):
+    response = client.get(memberships_url(organisation))
+    assert response.status_code == 401
+    assert error_of(response)["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("who", ["staff", "citizen", "admin_elsewhere"])
+def test_people_without_the_admin_role_get_403(client, organisation, who):
+    user = {
+        "staff": lambda: member(organisation, Role.STAFF),
+        "citizen": UserFactory,
+        "admin_elsewhere": lambda: member(OrganisationFactory(), Role.ADMIN),
+    }[who]()
+    client.force_login(user)
+    for response in (
+        client.get(memberships_url(organisation)),
+        client.post(
+            memberships_url(organisation),
+            {"email": user.email, "role": "admin"},
+            content_type="application/json",
+        ),
+    ):
+        assert response.status_code == 403
+        assert error_of(response)["code"] == "permission_denied"
+    assert not Membership.objects.filter(organisation=organisation, user=user, role="admin")
+
+
+def test_admins_list_memberships(admin_client, organisation, admin, django_assert_max_num_queries):
+    member(organisation, Role.STAFF, Role.EVALUATOR)
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(memberships_url(organisation))
+    body = response.json()
+    assert body["count"] == 3
+    assert {item["role"] for item in body["items"]} == {"admin", "staff", "evaluator"}
+    assert {"id", "display_name", "email"} == set(body["items"][0]["user"])
+
+
+def test_admins_grant_a_role_by_email_or_id(admin_client, organisation):
+    person = UserFactory(email="ines@example.org")
+    response = admin_client.post(
+        memberships_url(organisation),
+        {"email": "INES@example.org", "role": "evaluator"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["role"] == "evaluator"
+    response = admin_client.post(
+        memberships_url(organisation),
+        {"user_id": person.pk, "role": "staff"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert set(Membership.objects.filter(user=person).values_list("role", flat=True)) == {
+        "evaluator",
+        "staff",
+    }
+    assert AuditEvent.objects.filter(
+        organisation_id=organisation.pk, action="organisations.member_added"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"email": "nobody@example.org", "role": "staff"}, "email"),
+        ({"email": "not an address", "role": "staff"}, "email"),
+        ({"email": "x@example.org", "role": "emperor"}, "role"),
+    ],
+)
+def test_bad_grants_are_422_with_the_field(admin_client, organisation, payload, field):
+    response = admin_client.post(
+        memberships_url(organisation), payload, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert field in error_of(response)["fields"]
+
+
+def test_a_grant_names_the_user_one_way_only(admin_client, organisation, admin):
+    response = admin_client.post(
+        memberships_url(organisation),
+        {"email": admin.email, "user_id": admin.pk, "role": "staff"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert error_of(response)["code"] == "validation_error"
+
+
+def test_admins_take_a_role_away(admin_client, organisation):
+    person = member(organisation, Role.STAFF)
+    membership = Membership.objects.get(user=person)
+    response = admin_client.delete(memberships_url(organisation, f"/{membership.pk}"))
+    assert response.status_code == 204
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_the_last_admin_role_cannot_be_taken_away(admin_client, organisation, admin):
+    membership = Membership.objects.get(user=admin)
+    response = admin_client.delete(memberships_url(organisation, f"/{membership.pk}"))
+    assert response.status_code == 422
+    assert "at least one administrator" in error_of(response)["message"]
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_a_membership_of_another_organisation_is_404_through_this_one(admin_client, organisation):
+    other = OrganisationFactory()
+    outsider = member(other, Role.STAFF)
+    membership = Membership.objects.get(user=outsider)
+    response = admin_client.delete(memberships_url(organisation, f"/{membership.pk}"))
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_non_admins_cannot_delete_memberships(client, organisation):
+    staff = member(organisation, Role.STAFF)
+    client.force_login(staff)
+    membership = Membership.objects.get(user=staff)
+    response = client.delete(memberships_url(organisation, f"/{membership.pk}"))
+    assert response.status_code == 403
+    assert error_of(response)["code"] == "permission_denied"
