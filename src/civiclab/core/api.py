@@ -319,8 +319,9 @@ class _SettingsRateThrottle(SimpleRateThrottle):
     DEFAULT_RATES = {"anon": "600/hour", "user": "6000/hour"}
 
     def get_rate(self) -> str | None:
+        scope = str(self.scope)
         rates = getattr(settings, "API_THROTTLE_RATES", {})
-        return rates.get(self.scope, self.DEFAULT_RATES[self.scope])
+        return rates.get(scope, self.DEFAULT_RATES[scope])
 
 
 class AnonThrottle(_SettingsRateThrottle):
@@ -348,8 +349,9 @@ class UserThrottle(_SettingsRateThrottle):
 
 def _request_user_id(request: HttpRequest) -> Any:
     for candidate in (getattr(request, "auth", None), getattr(request, "user", None)):
-        if getattr(candidate, "is_authenticated", False) and getattr(candidate, "pk", None):
-            return candidate.pk
+        user_id = getattr(candidate, "pk", None)
+        if user_id is not None and getattr(candidate, "is_authenticated", False):
+            return user_id
     return None
 
 
