@@ -55,7 +55,7 @@ def test_an_invalid_field_shows_an_inline_error_with_a_hidden_prefix_and_is_mark
     assert '<div class="form-group form-group--error">' in html
     assert (
         '<p class="error-message" id="id_title_error">'
-        '<span class="visually-hidden">Error:</span> This field is required.</p>'
+        '<span class="visually-hidden">Error:</span> Enter title</p>'
     ) in html
     title_input = re.search(r'<input[^>]*name="title"[^>]*>', html).group(0)
     assert 'aria-invalid="true"' in title_input
@@ -80,6 +80,34 @@ def test_a_single_checkbox_puts_its_label_after_the_box():
     )
 
 
+def test_a_missing_answer_says_what_to_enter_or_select():
+    form = ProposalForm(data={})
+    assert form["title"].errors == ["Enter title"]
+    assert form["audience"].errors == ["Select who can take part"]
+    assert form["agree"].errors == ["Select “I agree” to continue"]
+
+
+def test_specific_required_messages_and_errors_added_later_are_kept():
+    class CodeForm(forms.Form):
+        code = forms.CharField(label="KPI code", error_messages={"required": "Enter the code"})
+        note = forms.CharField(label="Note", required=False)
+
+    form = CodeForm(data={})
+    assert not form.is_valid()
+    assert form["code"].errors == ["Enter the code"]
+    assert form["note"].errors == []
+    form.add_error("note", "That note is too vague")
+    assert form["note"].errors == ["That note is too vague"]
+    assert "That note is too vague" in str(form)
+
+
+def test_acronyms_keep_their_capitals_in_required_messages():
+    class KpiForm(forms.Form):
+        kpi = forms.CharField(label="KPI name")
+
+    assert KpiForm(data={})["kpi"].errors == ["Enter KPI name"]
+
+
 def test_classes_set_on_a_widget_are_kept():
     class WidthForm(forms.Form):
         code = forms.CharField(widget=forms.TextInput(attrs={"class": "input--width-10"}))
@@ -92,7 +120,7 @@ def test_the_error_summary_links_each_error_to_its_field():
     html = render('{% include "core/partials/error_summary.html" %}', form=form)
     assert 'role="alert"' in html
     assert "There is a problem" in html
-    assert '<a href="#id_title">This field is required.</a>' in html
+    assert '<a href="#id_title">Enter title</a>' in html
     # A group of radios is reached through its first option.
     assert '<a href="#id_audience_0">' in html
 

@@ -7,8 +7,10 @@ Radios and multiple checkboxes are grouped in a fieldset with a legend.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # The design-system class each kind of widget gets (keyed by BoundField.widget_type).
@@ -24,9 +26,52 @@ WIDGET_CLASSES = {
     "file": "file-upload",
 }
 
+CHOICE_WIDGETS = {
+    "select",
+    "selectmultiple",
+    "nullbooleanselect",
+    "radioselect",
+    "checkboxselectmultiple",
+}
+GENERIC_REQUIRED = forms.Field.default_error_messages["required"]
+
+
+def _label_in_sentence(label: str) -> str:
+    """'Who can take part?' -> 'who can take part'; acronyms such as 'KPI name' stay as they are."""
+    label = str(label).strip().rstrip("?:").strip()
+    if len(label) > 1 and label[1].islower():
+        label = label[0].lower() + label[1:]
+    return label
+
 
 class CivicBoundField(BoundField):
-    """Adds the design system's widget class (and its error modifier) to every widget."""
+    """Adds the design system's widget class and says what is missing instead of "This field
+    is required.", so the error summary lists errors a person can act on.
+    """
+
+    @property
+    def errors(self):
+        # Rewritten in place on every read (idempotent), so errors added later still show.
+        errors = super().errors
+        for index, error in enumerate(errors.data):
+            if (
+                isinstance(error, ValidationError)
+                and error.code == "required"
+                and str(error.message) == str(GENERIC_REQUIRED)
+                and self.label
+            ):
+                errors.data[index] = ValidationError(self.required_message(), code="required")
+        return errors
+
+    def required_message(self) -> str:
+        if self.widget_type == "checkbox":
+            return gettext("Select “%(label)s” to continue") % {"label": self.label}
+        label = _label_in_sentence(self.label)
+        if self.widget_type in CHOICE_WIDGETS:
+            return gettext("Select %(label)s") % {"label": label}
+        if self.widget_type in ("file", "clearablefile"):
+            return gettext("Choose a file for %(label)s") % {"label": label}
+        return gettext("Enter %(label)s") % {"label": label}
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)

@@ -77,9 +77,9 @@ def design_system(request):
 
     from .forms import ShowcaseForm
 
-    form = ShowcaseForm(request.POST or None)
-    if request.method == "POST":
-        form.is_valid()
+    # ?errors shows every field in its error state without having to submit the form.
+    bound = request.method == "POST" or "errors" in request.GET
+    form = ShowcaseForm(request.POST if bound else None)
     page_obj = Paginator(range(1, 201), 10).get_page(request.GET.get("page", 7))
     example_job = JobProgress(label="Tallying ballots", state="running", done=420, total=1000)
     example_job.message = "Counting round 3 of 7."
