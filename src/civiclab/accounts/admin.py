@@ -93,6 +93,10 @@ class UserAdmin(DjangoUserAdmin):
     ]
     inlines = [ApiTokenInline]
 
+    def get_inlines(self, request, obj=None):
+        # A new person has no tokens; showing the inline would only demand its form data.
+        return self.inlines if obj is not None else []
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
