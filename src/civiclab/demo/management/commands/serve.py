@@ -60,9 +60,10 @@ def gunicorn_options(*, host: str, port: int, workers: int) -> dict:
 
 
 def run_gunicorn(options: dict) -> None:
+    from django.core.wsgi import get_wsgi_application
     from gunicorn.app.base import BaseApplication
 
-    from civiclab.config.wsgi import application
+    application = get_wsgi_application()
 
     class CivicLabServer(BaseApplication):
         def load_config(self):
