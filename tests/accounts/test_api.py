@@ -171,3 +171,22 @@ def test_token_requests_need_no_csrf(user, token):
         "/api/v1/me/tokens", {"name": "x"}, content_type="application/json", **bearer(token)
     )
     assert response.status_code == 201
+
+
+def test_errors_have_the_one_api_shape(client, user, token):
+    unauthenticated = client.get("/api/v1/me").json()
+    assert unauthenticated["error"]["code"] == "not_authenticated"
+    missing = client.delete("/api/v1/me/tokens/999999", **bearer(token)).json()
+    assert missing["error"]["code"] == "not_found"
+    invalid = client.post(
+        "/api/v1/me/tokens", {"name": "  "}, content_type="application/json", **bearer(token)
+    ).json()
+    assert invalid["error"]["code"] == "validation_error"
+    assert invalid["error"]["fields"] == {"name": ["Enter a name for the token."]}
+
+
+def test_openapi_documents_the_accounts_endpoints(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/me", "/api/v1/me/tokens", "/api/v1/me/tokens/{token_id}"} <= set(
+        schema["paths"]
+    )

@@ -1,6 +1,7 @@
 """The accounts API: who am I, and my personal tokens."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 
@@ -34,6 +35,6 @@ def create_token(request: HttpRequest, payload: TokenIn):
 def revoke_token(request: HttpRequest, token_id: int):
     token = selectors.token_of(request.auth, token_id)
     if token is None:
-        raise HttpError(404, "No such token.")
+        raise HttpError(404, _("No such token."))
     services.token_revoke(actor=request.auth, token=token)
     return 204, None
