@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from civiclab.core.services import audit_record
 
-from .models import Invitation, Membership, Organisation, Role
+from .models import Invitation, Membership, Organisation, Role, Sector
 from .selectors import forget_cached_roles, sort_roles
 
 INVITATION_VALID_FOR = timedelta(days=14)
@@ -61,6 +61,13 @@ def _clean_roles(roles: Iterable[str]) -> list[str]:
     return sort_roles(roles)
 
 
+def _sectors(codes: list[str]) -> list[Sector]:
+    found = list(Sector.objects.filter(code__in=codes))
+    if len(found) != len(set(codes)):
+        raise ValidationError({"sectors": _("Choose sectors from the list.")}, code="sector")
+    return found
+
+
 # Organisations -----------------------------------------------------------------------------------
 
 
@@ -76,6 +83,7 @@ def organisation_create(
 ) -> Organisation:
     """A new organisation; only platform admins create them."""
     _require(actor, "organisations.create_organisation")
+    codes = sorted(sectors)
     unknown = set(profile) - set(PROFILE_FIELDS) - {"is_active"}
     if unknown:
         raise TypeError(f"Unknown organisation fields: {sorted(unknown)}")
@@ -87,13 +95,13 @@ def organisation_create(
     organisation.full_clean()
     with transaction.atomic():
         organisation.save()
-        organisation.sectors.set(list(sectors))
+        organisation.sectors.set(_sectors(codes))
         audit_record(
             actor=actor,
             action="organisations.created",
             subject=organisation,
             organisation_id=organisation.pk,
-            details={"slug": organisation.slug, "sectors": sorted(sectors)},
+            details={"slug": organisation.slug, "sectors": codes},
         )
     return organisation
 
@@ -158,9 +166,10 @@ def organisation_update(
     with transaction.atomic():
         organisation.save()
         if sectors is not None:
+            codes = sorted(sectors)
             before = set(organisation.sectors.values_list("code", flat=True))
-            if before != set(sectors):
-                organisation.sectors.set(list(sectors))
+            if before != set(codes):
+                organisation.sectors.set(_sectors(codes))
                 changed.append("sectors")
         audit_record(
             actor=actor,
