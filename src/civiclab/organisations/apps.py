@@ -14,10 +14,8 @@ class OrganisationsConfig(AppConfig):
         self.add_profile_section()
 
     def add_profile_section(self) -> None:
-        try:
-            from civiclab.accounts import profile
-        except ImportError:  # the profile page is not part of this installation yet
-            return
+        from civiclab.accounts import profile
+
         from .selectors import memberships_for_profile
 
         profile.register_section(

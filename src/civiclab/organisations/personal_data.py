@@ -62,10 +62,7 @@ def erase_invitations(user) -> None:
 
 
 def register() -> None:
-    try:
-        from civiclab.core import personal_data
-    except ImportError:  # the registry is not part of this installation yet
-        return
+    from civiclab.core import personal_data
 
     personal_data.register(
         "organisations.membership",
