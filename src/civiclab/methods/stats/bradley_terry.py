@@ -22,7 +22,11 @@ towards 0; the update becomes
     gamma_i <- (W_i + prior) / (sum_j n_ij / (gamma_i + gamma_j) + 2 * prior / (gamma_i + 1))
 
 and the estimates are finite and unique. The reference item also anchors the scale, so no
-renormalisation between steps is needed.
+renormalisation between steps is needed. The likelihood does not change when every log-strength
+moves by the same amount; only the prior does, and with much data and a small prior MM creeps
+along that direction. So each MM step is followed by the common shift that maximises the
+objective exactly (a one-dimensional root: the mean of ``1 / (1 + exp(-theta_i))`` is 1/2).
+Neither step lowers the objective, so the iteration keeps MM's monotone ascent.
 
 Disconnected comparison graphs: items in different connected components were never compared,
 directly or through others, so the data cannot say which group is stronger; only the prior
@@ -89,7 +93,7 @@ def bradley_terry(
     iterations, converged = 0, False
     while iterations < max_iterations:
         iterations += 1
-        updated = _mm_step(gamma, first, second, games, wins, prior)
+        updated = _best_shift(_mm_step(gamma, first, second, games, wins, prior))
         change = float(np.max(np.abs(np.log(updated) - np.log(gamma)), initial=0.0))
         gamma = updated
         if change <= tolerance:
@@ -152,6 +156,37 @@ def _mm_step(
         + 2.0 * prior / (gamma + 1.0)
     )
     return (wins + prior) / denominator
+
+
+def _best_shift(gamma: np.ndarray) -> np.ndarray:
+    """Scale all strengths by the common factor that maximises the prior's term.
+
+    In log-strengths: find c with sum_i sigmoid(theta_i + c) = n / 2 by Newton's method,
+    safeguarded by bisection on [-max theta, -min theta] where the sum crosses n / 2.
+    """
+    if len(gamma) == 0:
+        return gamma
+    theta = np.log(gamma)
+    low, high = -float(theta.max()), -float(theta.min())
+    shift = min(max(0.0, low), high)
+    half = len(theta) / 2
+    for _ in range(100):
+        sigma = 1.0 / (1.0 + np.exp(-(theta + shift)))
+        excess = float(sigma.sum()) - half
+        if excess > 0:
+            high = shift
+        else:
+            low = shift
+        slope = float((sigma * (1.0 - sigma)).sum())
+        step = excess / slope if slope > 0 else 0.0
+        candidate = shift - step
+        if not low <= candidate <= high:
+            candidate = (low + high) / 2
+        if abs(candidate - shift) < 1e-15 * max(1.0, abs(shift)) or high - low < 1e-15:
+            shift = candidate
+            break
+        shift = candidate
+    return np.asarray(gamma * math.exp(shift))
 
 
 def _result(
