@@ -209,3 +209,12 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, job):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_an_anonymous_htmx_poll_sends_the_whole_page_to_sign_in(client, job):
+    response = client.get(
+        reverse("core:job_progress", args=[job.pk]),
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/exports/?x=1"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("accounts:login") + "?next=/exports/%3Fx%3D1"

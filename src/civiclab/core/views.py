@@ -1,12 +1,16 @@
 """Core pages: home, accessibility statement, health check, job progress, error pages."""
 
-from django.contrib.auth.decorators import login_required
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRedirect
 
 from .jobs import job_get
 from .models import JobProgress
@@ -60,8 +64,9 @@ def healthz(request):
 
 
 @never_cache
-@login_required
 def job_progress(request, pk):
+    if not request.user.is_authenticated:
+        return _to_login(request)
     job = job_get(viewer=request.user, job_id=pk)
     if getattr(request, "htmx", False):
         refresh_url = request.htmx.current_url_abs_path or request.get_full_path()
@@ -69,6 +74,16 @@ def job_progress(request, pk):
             request, "core/partials/progress.html", {"job": job, "refresh_url": refresh_url}
         )
     return render(request, "core/job_progress.html", {"job": job})
+
+
+def _to_login(request):
+    """Anonymous: the sign-in page. A polling htmx request (e.g. after the session expired)
+    sends the whole page there, instead of swapping the sign-in page into the progress bar.
+    """
+    if getattr(request, "htmx", False):
+        page = request.htmx.current_url_abs_path or request.get_full_path()
+        return HttpResponseClientRedirect(f"{resolve_url(settings.LOGIN_URL)}?next={quote(page)}")
+    return redirect_to_login(request.get_full_path())
 
 
 def design_system(request):
