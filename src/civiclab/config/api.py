@@ -3,6 +3,7 @@
 from civiclab.accounts.api import router as accounts_router
 from civiclab.accounts.api_auth import SessionAuth, TokenAuth
 from civiclab.core.api import CivicAPI, default_throttles, install_error_handlers
+from civiclab.ledger.api import router as ledger_router
 from civiclab.organisations.api import router as organisations_router
 
 api = CivicAPI(
@@ -19,3 +20,4 @@ api = CivicAPI(
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("/organisations", organisations_router)
+api.add_router("/ledger", ledger_router)

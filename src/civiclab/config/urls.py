@@ -4,12 +4,14 @@ from django.urls import include, path
 
 from civiclab.config.api import api
 from civiclab.core import urls as core_urls
+from civiclab.ledger.views import verifier_key_text as ledger_verifier_key
 
 urlpatterns = [
     path("", include(core_urls)),
     path("accounts/", include("civiclab.accounts.urls")),
     path("organisations/", include("civiclab.organisations.urls")),
     path("ledger/", include("civiclab.ledger.urls")),
+    path(".well-known/civiclab-ledger-key", ledger_verifier_key, name="ledger-key"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

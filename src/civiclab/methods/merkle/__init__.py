@@ -17,6 +17,7 @@ from .proofs import (
     SubtreeSource,
     consistency_proof,
     inclusion_proof,
+    inclusion_steps,
     verify_consistency,
     verify_inclusion,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "TreeFrontier",
     "consistency_proof",
     "inclusion_proof",
+    "inclusion_steps",
     "leaf_hash",
     "node_hash",
     "node_key",

@@ -184,3 +184,29 @@ def verify_consistency(
         raise ProofError("the proof does not lead to the first root hash")
     if not _same(second, root2):
         raise ProofError("the proof does not lead to the second root hash")
+
+
+def inclusion_steps(
+    leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes]
+) -> list[tuple[str, bytes, bytes]]:
+    """The verification of RFC 9162 section 2.1.3.2 spelled out, for showing people.
+
+    One (side, sibling, result) per proof node: `side` is "left" when the sibling is hashed
+    to the left of the running hash, "right" otherwise. Call `verify_inclusion` for the
+    verdict; this only explains it.
+    """
+    steps = []
+    fn, sn, digest = index, size - 1, bytes(leaf_hash)
+    for node in proof:
+        if fn & 1 or fn == sn:
+            digest = node_hash(node, digest)
+            steps.append(("left", bytes(node), digest))
+            while fn and not fn & 1:
+                fn >>= 1
+                sn >>= 1
+        else:
+            digest = node_hash(digest, node)
+            steps.append(("right", bytes(node), digest))
+        fn >>= 1
+        sn >>= 1
+    return steps

@@ -1,0 +1,139 @@
+"""`civiclab ledger verify|checkpoint|key|append-test`: operate and audit the public ledger."""
+
+import argparse
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from civiclab.ledger.audit import AuditResult
+from civiclab.ledger.keys import generate_key_file, key_path, verifier_key
+from civiclab.ledger.notes import NoteError, VerifierKey
+from civiclab.ledger.services import checkpoint_issue, ledger_append
+
+EXIT_FAILED = 1  # the ledger does not verify
+EXIT_UNUSABLE = 2  # the check could not run: bad address, bad key, no connection
+
+
+class Command(BaseCommand):
+    help = "Operate and audit the public ledger. See docs/ledger.md."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        verify = actions.add_parser(
+            "verify",
+            help="Recompute the whole tree and check every signed checkpoint.",
+            description="Recompute every leaf hash and the tree, check every checkpoint's "
+            "signature and root and the consistency of each checkpoint with the next. Exits "
+            "1 naming the first bad entry when the ledger does not verify, 2 when the check "
+            "cannot run.",
+        )
+        verify.add_argument(
+            "--url",
+            help="Audit a remote installation through its public API, e.g. "
+            "https://city.example.org",
+        )
+        verify.add_argument(
+            "--key",
+            help="The verifier key you trust (<name>+<id>+<key>); the check fails if the "
+            "ledger is signed with another. Default: the installation's published key.",
+        )
+        verify.add_argument("--timeout", type=float, default=30.0, help=argparse.SUPPRESS)
+        actions.add_parser("checkpoint", help="Sign the current tree head if it has grown.")
+        key = actions.add_parser("key", help="Print the verifier key (public).")
+        key.add_argument("--create", action="store_true", help="Create the signing key file.")
+        test = actions.add_parser("append-test", help="Append test entries (kind ledger.test).")
+        test.add_argument("--count", type=int, default=1)
+
+    def handle(self, *args, action, **options):
+        handler = getattr(self, "_" + action.replace("-", "_"))
+        try:
+            return handler(**options)
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error), returncode=EXIT_UNUSABLE) from error
+
+    # --- verify -------------------------------------------------------------------------
+
+    def _verify(self, *, url=None, key=None, timeout=30.0, **_):
+        pinned = None
+        if key:
+            try:
+                pinned = VerifierKey.parse(key)
+            except NoteError as error:
+                raise CommandError(f"--key: {error}.", returncode=EXIT_UNUSABLE) from error
+        if url:
+            from civiclab.ledger.remote import RemoteError, verify_remote
+
+            self.stdout.write(f"Auditing the ledger at {url} through its public API…")
+            try:
+                result = verify_remote(url, key=pinned, timeout=timeout, progress=self._progress)
+            except RemoteError as error:
+                raise CommandError(str(error), returncode=EXIT_UNUSABLE) from error
+        else:
+            from civiclab.ledger.verify import verify_local
+
+            self.stdout.write("Auditing the local ledger…")
+            result = verify_local(key=pinned, progress=self._progress)
+        self._report(result)
+
+    def _progress(self, count: int) -> None:
+        self.stdout.write(f"  {count:,} entries checked")
+
+    def _report(self, result: AuditResult) -> None:
+        if result.ok:
+            latest = result.latest
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"OK. Entries: {result.entries}; signed checkpoints: {result.checkpoints}; "
+                    f"consistency proofs: {result.consistency_proofs}. All verified."
+                )
+            )
+            if latest is not None:
+                self.stdout.write(
+                    f"Latest checkpoint: size {latest.size}, root hash {latest.root_hash.hex()}"
+                )
+            return
+        for problem in result.problems:
+            self.stderr.write(f"  - {problem.message}")
+        first = result.first_bad
+        where = ""
+        if first is not None and first.upto is not None:
+            where = f" The first bad entry is between {first.seq} and {first.upto}."
+        elif first is not None:
+            where = f" The first bad entry is {first.seq}."
+        raise CommandError(
+            f"The ledger does not verify: {len(result.problems)} problem(s).{where}",
+            returncode=EXIT_FAILED,
+        )
+
+    # --- operations ---------------------------------------------------------------------
+
+    def _checkpoint(self, **_):
+        checkpoint, created = checkpoint_issue()
+        verb = "Issued" if created else "Up to date:"
+        self.stdout.write(f"{verb} checkpoint of size {checkpoint.size}.")
+        self.stdout.write(checkpoint.note, ending="")
+
+    def _key(self, *, create=False, **_):
+        path = key_path()
+        if create:
+            if path.exists():
+                raise CommandError(f"{path} exists already; it is never overwritten.")
+            generate_key_file(path)
+            self.stderr.write(f"Created {path} (owner read/write only). Back it up safely.")
+        self.stdout.write(str(verifier_key()))
+
+    def _append_test(self, *, count=1, **_):
+        if count < 1:
+            raise CommandError("--count must be at least 1.")
+        try:
+            with transaction.atomic():
+                for number in range(count):
+                    entry = ledger_append(
+                        kind="ledger.test",
+                        organisation_id=None,
+                        payload={"message": "A test entry.", "number": number},
+                    )
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from error
+        self.stdout.write(f"Appended {count} test entries; the last is number {entry.seq}.")
