@@ -108,6 +108,13 @@ def test_acronyms_keep_their_capitals_in_required_messages():
     assert KpiForm(data={})["kpi"].errors == ["Enter KPI name"]
 
 
+def test_hyphenated_labels_are_lowercased_in_required_messages():
+    class EmailForm(forms.Form):
+        email = forms.EmailField(label="E-mail address")
+
+    assert EmailForm(data={})["email"].errors == ["Enter e-mail address"]
+
+
 def test_classes_set_on_a_widget_are_kept():
     class WidthForm(forms.Form):
         code = forms.CharField(widget=forms.TextInput(attrs={"class": "input--width-10"}))

@@ -39,9 +39,10 @@ GENERIC_REQUIRED = forms.Field.default_error_messages["required"]
 def _label_in_sentence(label: str) -> str:
     """'Who can take part?' -> 'who can take part'; acronyms such as 'KPI name' stay as they are."""
     label = str(label).strip().rstrip("?:").strip()
-    if len(label) > 1 and label[1].islower():
-        label = label[0].lower() + label[1:]
-    return label
+    first_word = label.split(" ", 1)[0]
+    if len(first_word) > 1 and first_word.isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 class CivicBoundField(BoundField):
