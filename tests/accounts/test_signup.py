@@ -127,3 +127,15 @@ def test_existing_address_is_not_revealed_and_its_owner_is_told(client, on_commi
 
 def test_signed_in_people_are_sent_to_their_profile(client, on_commit, signed_in):
     assert signed_in.get(URL)["Location"] == reverse("accounts:profile")
+
+
+def test_a_mail_server_failure_does_not_break_sign_up(client, on_commit, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("refused grace@example.org")
+
+    monkeypatch.setattr("civiclab.accounts.emails.send_mail", broken)
+    response = post(client, on_commit)
+    assert response.status_code == 302
+    assert User.objects.filter(email="grace@example.org").exists()
+    assert "Could not send the confirm_email e-mail." in caplog.text
+    assert "grace@example.org" not in caplog.text

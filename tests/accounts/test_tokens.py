@@ -79,3 +79,15 @@ def test_token_list_query_count_does_not_grow(signed_in, user, django_assert_max
     with django_assert_max_num_queries(8):
         response = signed_in.get(reverse("accounts:tokens"))
     assert response.status_code == 200
+
+
+def test_active_tokens_are_listed_before_revoked_ones(user):
+    from django.utils import timezone
+
+    from civiclab.accounts import selectors
+
+    ApiToken.objects.create(
+        user=user, name="old", prefix="00000001", digest="1" * 64, revoked_at=timezone.now()
+    )
+    ApiToken.objects.create(user=user, name="live", prefix="00000002", digest="2" * 64)
+    assert [t.name for t in selectors.tokens_of(user)] == ["live", "old"]

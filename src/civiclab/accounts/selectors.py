@@ -1,13 +1,16 @@
 """Reads of accounts."""
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from .models import ApiToken, User
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
     """The person's tokens, newest first, active and revoked."""
-    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
+    # Active ones (no revocation time) first on every database: NULL ordering differs.
+    return ApiToken.objects.filter(user=user).order_by(
+        F("revoked_at").asc(nulls_first=True), "-created_at"
+    )
 
 
 def token_of(user: User, token_id: int) -> ApiToken | None:

@@ -6,10 +6,10 @@ Audit details never hold an e-mail address, a password or a token.
 
 import io
 import json
+import logging
 import secrets
 import zipfile
 from datetime import timedelta
-from functools import partial
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,12 +24,22 @@ from civiclab.core.services import audit_record
 from . import confirmation, emails, selectors, token_codec
 from .models import ApiToken, User, anonymous_name
 
+logger = logging.getLogger(__name__)
+
 MAX_ACTIVE_TOKENS = 50
 TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def _email_on_commit(name: str, *, to: str, context: dict) -> None:
-    transaction.on_commit(partial(emails.send, name, to=to, context=context))
+    def send_email() -> None:
+        # A mail server that is down must not turn a finished sign-up into an error page,
+        # and its error message may quote the address: log neither.
+        try:
+            emails.send(name, to=to, context=context)
+        except Exception:
+            logger.error("Could not send the %s e-mail.", name)
+
+    transaction.on_commit(send_email)
 
 
 def _send_confirmation(user: User, email: str) -> None:
@@ -37,7 +47,11 @@ def _send_confirmation(user: User, email: str) -> None:
     _email_on_commit(
         "confirm_email",
         to=email,
-        context={"user": user, "url": emails.confirmation_url(token)},
+        context={
+            "user": user,
+            "url": emails.confirmation_url(token),
+            "days": max(1, confirmation.max_age() // (24 * 60 * 60)),
+        },
     )
 
 

@@ -54,7 +54,8 @@ def signup(request):
 
 def check_email(request):
     email = request.session.get("signup_email", "")
-    return render(request, "accounts/check_email.html", {"email": email})
+    days = max(1, confirmation.max_age() // (24 * 60 * 60))
+    return render(request, "accounts/check_email.html", {"email": email, "days": days})
 
 
 @never_cache
