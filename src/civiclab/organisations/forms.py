@@ -84,6 +84,10 @@ class InvitationForm(forms.Form):
         label=_("E-mail address"),
         help_text=_("We will send an invitation link to this address. It works for 14 days."),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Enter the e-mail address to send the invitation to."),
+            "invalid": _("Enter an e-mail address in the correct format, like name@example.org."),
+        },
     )
     roles = RolesField(
         help_text=_("Choose every role the person will hold."),
