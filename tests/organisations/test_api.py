@@ -189,3 +189,10 @@ def test_non_admins_cannot_delete_memberships(client, organisation):
     response = client.delete(memberships_url(organisation, f"/{membership.pk}"))
     assert response.status_code == 403
     assert error_of(response)["code"] == "permission_denied"
+
+
+def test_the_endpoints_are_documented(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"get"} <= set(paths["/api/v1/organisations"])
+    assert {"get", "post"} <= set(paths["/api/v1/organisations/{slug}/memberships"])
+    assert "delete" in paths["/api/v1/organisations/{slug}/memberships/{membership_id}"]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from civiclab.core.selectors import audit_actions, audit_actors, audit_events
 
-from . import selectors, services
+from . import page_sections, selectors, services
 from .forms import (
     AuditFilterForm,
     InvitationForm,
@@ -95,6 +95,7 @@ def organisation_detail(request, slug):
         "can_change": user.has_perm("organisations.change_organisation", organisation),
         "can_view_members": user.has_perm("organisations.view_membership", organisation),
         "can_view_audit": user.has_perm("organisations.view_audit", organisation),
+        "sections": page_sections.render_sections(request, organisation),
     }
     return render(request, "organisations/organisation_detail.html", context)
 
