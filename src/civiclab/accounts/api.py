@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from . import selectors, services
@@ -28,7 +28,7 @@ def my_tokens(request: HttpRequest):
 )
 def create_token(request: HttpRequest, payload: TokenIn):
     token, secret = services.token_create(actor=request.auth, name=payload.name)
-    return 201, {**TokenOut.model_validate(token).model_dump(), "token": secret}
+    return Status(201, {**TokenOut.model_validate(token).model_dump(), "token": secret})
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, summary="Revoke one of my tokens")
@@ -37,4 +37,4 @@ def revoke_token(request: HttpRequest, token_id: int):
     if token is None:
         raise HttpError(404, _("No such token."))
     services.token_revoke(actor=request.auth, token=token)
-    return 204, None
+    return Status(204, None)
