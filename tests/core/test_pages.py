@@ -218,3 +218,42 @@ def test_an_anonymous_htmx_poll_sends_the_whole_page_to_sign_in(client, job):
     )
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("accounts:login") + "?next=/exports/%3Fx%3D1"
+
+
+def test_a_form_posted_without_its_csrf_token_gets_a_plain_explanation():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/accessibility/", {})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Your form could not be sent" in html
+    assert f'href="{reverse("accessibility")}"' in html
+
+
+def test_the_design_system_page_shows_every_component(rf):
+    from civiclab.core.views import design_system
+
+    request = rf.get("/design-system/", {"errors": "1"})
+    request.user = UserFactory()
+    request.session = {}
+    html = design_system(request).content.decode()
+    assert html.count("<h1") == 1
+    for component in (
+        "error-summary",
+        "button--warning",
+        "tag--purple",
+        "summary-list",
+        "table-wrapper",
+        "cards",
+        "progress__bar",
+        "pagination",
+        "empty-state",
+        "notification--success",
+    ):
+        assert component in html, component
+    assert "hx-get" not in html  # the example job does not poll
+    assert_no_inline_code(html)
+
+
+def test_the_design_system_page_is_not_routed_without_debug(client):
+    assert client.get("/design-system/").status_code == 404
