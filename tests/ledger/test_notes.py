@@ -45,6 +45,12 @@ def test_signature_line_matches_the_reference_example():
     assert _example_signer().sign_note(EXAMPLE_TEXT) == EXAMPLE_TEXT + "\n" + EXAMPLE_SIGNATURE
 
 
+def test_verifier_keys_whose_base64_holds_a_plus_sign_parse():
+    for _ in range(50):
+        verifier = Signer("example.org/ledger", Ed25519PrivateKey.generate()).verifier_key
+        assert VerifierKey.parse(str(verifier)) == verifier
+
+
 def test_checkpoint_round_trip_and_tampering():
     signer = _example_signer("example.org/ledger")
     root = bytes(range(32))

@@ -67,7 +67,8 @@ class VerifierKey:
 
     @classmethod
     def parse(cls, text: str) -> "VerifierKey":
-        parts = text.strip().split("+")
+        # The name holds no '+', the base64 key may: split at the first two only.
+        parts = text.strip().split("+", 2)
         if len(parts) != 3:
             raise NoteError("a verifier key looks like <name>+<key id>+<base64 key>")
         name, hex_id, encoded = parts
