@@ -116,3 +116,32 @@ def test_the_registry_knows_both_models():
 
     assert personal_data.is_registered("organisations.membership")
     assert personal_data.is_registered("organisations.invitation")
+
+
+def test_membership_changes_in_the_admin_are_audited(root_client, organisation):
+    person = UserFactory()
+    url = reverse("admin:organisations_organisation_change", args=[organisation.pk])
+    response = root_client.post(
+        url,
+        {
+            "name": organisation.name,
+            "slug": organisation.slug,
+            "summary": "",
+            "country": "NL",
+            "level": "local",
+            "governance_notes": "",
+            "time_zone": organisation.time_zone,
+            "website": "",
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-user": str(person.pk),
+            "memberships-0-role": "evaluator",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(
+        organisation_id=organisation.pk, action="organisations.roles_changed"
+    )
+    assert event.details["added"] == [{"user_id": person.pk, "role": "evaluator"}]
+    assert event.details["via"] == "admin"

@@ -161,3 +161,16 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(admin_client, organisation
     response = admin_client.get(audit_url(organisation), {"format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1][1] == "'=HYPERLINK(1)"
+
+
+def test_details_are_shown_readably(admin_client, organisation, admin):
+    audit_record(
+        actor=admin,
+        action="organisations.roles_changed",
+        organisation_id=organisation.pk,
+        details={"added": ["staff", "evaluator"], "removed": [], "via": "admin"},
+    )
+    page = admin_client.get(audit_url(organisation)).content.decode()
+    assert "added: staff, evaluator" in page
+    assert "removed: —" in page
+    assert "via: admin" in page

@@ -425,3 +425,18 @@ def test_other_apps_add_sections_to_the_public_page(client, organisation, tmp_pa
     finally:
         page_sections.unregister_section("extra_section.html")
     assert f"<h2>Open challenges of {organisation.name}</h2>3" in page
+
+
+def test_the_link_in_the_email_leads_to_membership(
+    client, organisation, admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(
+            actor=admin, organisation=organisation, email="lea@example.org", roles=["moderator"]
+        )
+    link = re.search(r"https?://\S+/organisations/invitations/\S+/", mail.outbox[0].body)[0]
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    lea = UserFactory(email="lea@example.org")
+    client.force_login(lea)
+    client.post("/" + path)
+    assert roles_of(organisation, lea) == {"moderator"}
