@@ -207,3 +207,13 @@ def test_fast_envelope_matches_rfc8785(seq, kind, organisation, subject, payload
     }
     assert fast.encode() == rfc8785.dumps(reference)
     assert leaf_hash(fast.encode()) == leaf_hash(rfc8785.dumps(reference))
+
+
+@pytest.mark.django_db
+def test_periodic_task_issues_a_checkpoint():
+    from civiclab.ledger.tasks import issue_checkpoint
+
+    append(3)
+    result = issue_checkpoint.enqueue()
+    assert result.return_value == 3
+    assert Checkpoint.objects.get().size == 3

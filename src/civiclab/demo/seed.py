@@ -252,9 +252,21 @@ def seed_citizens(ctx: SeedContext) -> None:
         _person(ctx, person)
 
 
+def seed_ledger(ctx: SeedContext) -> None:
+    from civiclab.ledger.demo import seed_demo_ledger
+
+    seed_demo_ledger(ctx.organisations.values())
+
+
 Step = Callable[[SeedContext], None]
 
-STEPS: list[Step] = [seed_platform_admin, seed_organisations, seed_members, seed_citizens]
+STEPS: list[Step] = [
+    seed_platform_admin,
+    seed_organisations,
+    seed_members,
+    seed_citizens,
+    seed_ledger,
+]
 
 
 def is_seeded() -> bool:
