@@ -11,9 +11,11 @@ Run: .venv/bin/python bench/text_similarity_bench.py [--ideas 100000] [--queries
 import argparse
 import gc
 import itertools
+import os
 import random
 import statistics
 import time
+import tracemalloc
 from pathlib import Path
 
 from civiclab.methods.text import SimilarityIndex
@@ -139,6 +141,18 @@ def resident_kib() -> int:
     return pages * 4
 
 
+def traced_build_mib(texts: list[str]) -> tuple[float, float]:
+    """Memory held by a freshly built index, and the peak while building it."""
+    gc.collect()
+    tracemalloc.start()
+    index = SimilarityIndex(enumerate(texts))
+    gc.collect()
+    live, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del index
+    return live / 2**20, peak / 2**20
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -187,7 +201,13 @@ def main() -> None:
     add_ms = (time.perf_counter() - started) / 1000 * 1000
 
     print(f"ideas: {args.ideas}, queries: {args.queries}, seed: {args.seed}")
-    print(f"build: {build_s:.1f} s, index memory: {memory_mib:.0f} MiB (resident set growth)")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} CPUs, load average (1, 5, 15 min) {load}; wall-clock times")
+    print(f"build: {build_s:.1f} s, resident set growth: {memory_mib:.0f} MiB")
+    live_mib, peak_mib = traced_build_mib(texts)
+    print(
+        f"index memory: {live_mib:.0f} MiB live after build, {peak_mib:.0f} MiB peak (tracemalloc)"
+    )
     print(
         f"serialised: {len(blob) / 2**20:.1f} MiB,"
         f" to_bytes {dump_s:.1f} s, from_bytes {load_s:.1f} s"

@@ -78,6 +78,13 @@ def test_adding_an_existing_id_replaces_its_text(index):
     assert len(index) == len(IDEAS)
 
 
+def test_a_repeated_id_when_building_keeps_the_last_text():
+    index = SimilarityIndex([(1, "recycling bins"), (1, "bus shelters")])
+    assert len(index) == 1
+    assert index.similar("recycling") == []
+    assert index.similar("shelters")[0][0] == 1
+
+
 def test_removing_an_unknown_id_raises_and_discard_does_not(index):
     with pytest.raises(KeyError):
         index.remove(99)
@@ -115,6 +122,10 @@ def test_damaged_or_foreign_serialisations_are_refused_clearly(index):
         SimilarityIndex.from_dict({**data, "version": 99})
     with pytest.raises(ValueError, match="malformed"):
         SimilarityIndex.from_dict({**data, "documents": [[1, [999], [1]]]})
+    with pytest.raises(ValueError, match="listed twice"):
+        SimilarityIndex.from_dict({**data, "documents": [[1, [0], [1]], [1, [0], [1]]]})
+    with pytest.raises(ValueError, match="count below one"):
+        SimilarityIndex.from_dict({**data, "documents": [[1, [0], [0]]]})
 
 
 # -- against a reference computation ---------------------------------------------------------

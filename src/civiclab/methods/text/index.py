@@ -29,6 +29,7 @@ from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
+from itertools import pairwise
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -116,17 +117,47 @@ class SimilarityIndex:
 
     def refresh(self) -> None:
         """Recompute IDF and every weight from the current documents, compacting storage."""
+        if len(self._slot_of) < len(self._ids) or 0 in self._df:
+            self._compact()
+        size = len(self._ids)
+        self._idf = [smooth_idf(df, size) for df in self._df]
+        self._rebuild_postings()
+        self._size_at_refresh = size
+        self._changes_since_refresh = 0
+
+    def _rebuild_postings(self) -> None:
+        """Weight every (document, term) pair at once and regroup them by term.
+
+        The same arithmetic as `_post`, vectorised: a refresh touches every posting.
+        """
+        size = len(self._ids)
+        stored_terms = [t for t in self._doc_terms if t is not None]
+        stored_counts = [c for c in self._doc_counts if c is not None]
+        lengths = np.fromiter((len(t) for t in stored_terms), dtype=np.int64, count=size)
+        terms = np.frombuffer(b"".join(stored_terms), dtype=np.intc).astype(np.int64)
+        counts = np.frombuffer(b"".join(stored_counts), dtype=np.intc)
+        slots = np.repeat(np.arange(size, dtype=np.int64), lengths)
+        weights = (1.0 + np.log(counts)) * np.asarray(self._idf)[terms]
+        norms = np.sqrt(np.bincount(slots, weights=weights * weights, minlength=size))
+        weights = weights / norms[slots]
+        # A stable sort by term keeps each term's postings in slot order.
+        order = np.argsort(terms, kind="stable")
+        terms, slots, weights = terms[order], slots[order], weights[order]
+        bounds = np.searchsorted(terms, np.arange(len(self._terms) + 1)).tolist()
+        self._posting_slots = [
+            array("q", slots[start:end].tobytes()) for start, end in pairwise(bounds)
+        ]
+        self._posting_weights = [
+            array("d", weights[start:end].tobytes()) for start, end in pairwise(bounds)
+        ]
+
+    def _compact(self) -> None:
+        """Drop the slots of removed documents and the terms no document uses any more."""
         live = self._snapshot([slot for slot, doc_id in enumerate(self._ids) if doc_id is not None])
         old_terms = self._terms
         self._clear()
         for doc_id, terms, counts in live:
             self._store(doc_id, _counts(old_terms, terms, counts))
-        size = len(self._ids)
-        self._idf = [smooth_idf(df, size) for df in self._df]
-        for slot in range(size):
-            self._post(slot)
-        self._size_at_refresh = size
-        self._changes_since_refresh = 0
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -183,11 +214,11 @@ class SimilarityIndex:
         if data.get("tokeniser") != TOKENISER_VERSION:
             raise ValueError("the index was built with other tokenisation rules; rebuild it")
         try:
-            terms: list[str] = list(data["terms"])
+            terms = [str(term) for term in data["terms"]]
             index = cls(refresh_ratio=data["refresh_ratio"])
+            index._load_vocabulary(terms)
             for doc_id, term_numbers, counts in data["documents"]:
-                _check_id(doc_id)
-                index._store(doc_id, _counts(terms, term_numbers, counts))
+                index._load_document(doc_id, term_numbers, counts)
         except (KeyError, IndexError, TypeError, ValueError) as error:
             raise ValueError(f"malformed similarity index: {error}") from error
         index.refresh()
@@ -196,7 +227,7 @@ class SimilarityIndex:
     def to_bytes(self) -> bytes:
         """Compact bytes (zlib-compressed JSON) for a cache."""
         text = json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
-        return zlib.compress(text.encode(), level=6)
+        return zlib.compress(text.encode(), level=1)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> SimilarityIndex:
@@ -229,8 +260,8 @@ class SimilarityIndex:
     def _store(self, doc_id: DocId, counts: Mapping[str, int]) -> int:
         """Record a document's terms and document frequencies; posting lists are left alone."""
         slot = len(self._ids)
-        term_numbers = array("q")
-        term_counts_ = array("q")
+        term_numbers = array("i")
+        term_counts_ = array("i")
         for term, count in counts.items():
             if count < 1:
                 raise ValueError("term counts must be positive")
@@ -245,6 +276,33 @@ class SimilarityIndex:
         self._doc_terms.append(term_numbers)
         self._doc_counts.append(term_counts_)
         return slot
+
+    def _load_vocabulary(self, terms: list[str]) -> None:
+        for term in terms:
+            if term in self._vocabulary:
+                raise ValueError(f"term {term!r} listed twice")
+            self._new_term(term)
+
+    def _load_document(self, doc_id: DocId, term_numbers: list[int], counts: list[int]) -> None:
+        """Store a serialised document whose term numbers index the loaded vocabulary."""
+        _check_id(doc_id)
+        if doc_id in self._slot_of:
+            raise ValueError(f"document {doc_id!r} listed twice")
+        numbers = array("i", term_numbers)
+        how_often = array("i", counts)
+        vocabulary_size = len(self._terms)
+        if len(numbers) != len(how_often) or len(set(numbers)) != len(numbers):
+            raise ValueError(f"document {doc_id!r} has inconsistent terms")
+        if numbers and (min(numbers) < 0 or max(numbers) >= vocabulary_size):
+            raise IndexError(f"document {doc_id!r} names a term outside the vocabulary")
+        if how_often and min(how_often) < 1:
+            raise ValueError(f"document {doc_id!r} has a term count below one")
+        for number in numbers:
+            self._df[number] += 1
+        self._slot_of[doc_id] = len(self._ids)
+        self._ids.append(doc_id)
+        self._doc_terms.append(numbers)
+        self._doc_counts.append(how_often)
 
     def _new_term(self, term: str) -> int:
         number = len(self._terms)

@@ -10,6 +10,8 @@ only strips "-ing"/"-ed" when what remains still contains a vowel ("bring", "red
 Stems are index keys, not words; they are never shown to anyone.
 """
 
+from functools import lru_cache
+
 _VOWELS = frozenset("aeiouy")
 # A doubled final consonant left behind by "-ing"/"-ed" is undone ("planning" -> "plan"),
 # except for letters English doubles in the base word too ("fill", "pass", "buzz").
@@ -17,6 +19,7 @@ _UNDOUBLE_EXCEPT = frozenset("lsz")
 _MIN_STEM = 3
 
 
+@lru_cache(maxsize=100_000)  # vocabularies are small next to the texts: most words repeat
 def stem(word: str) -> str:
     """Return the stem of a lower-case word."""
     if len(word) <= _MIN_STEM:

@@ -25,6 +25,8 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 def normalise(text: str) -> str:
     """Fold case and compatibility forms and strip accents."""
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    if folded.isascii():
+        return folded  # nothing to decompose, the common case
     decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
