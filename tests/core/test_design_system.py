@@ -115,6 +115,10 @@ def test_hyphenated_labels_are_lowercased_in_required_messages():
     assert EmailForm(data={})["email"].errors == ["Enter e-mail address"]
 
 
+def test_the_browser_does_not_validate_before_the_server_does():
+    assert " required" not in str(ProposalForm())
+
+
 def test_classes_set_on_a_widget_are_kept():
     class WidthForm(forms.Form):
         code = forms.CharField(widget=forms.TextInput(attrs={"class": "input--width-10"}))

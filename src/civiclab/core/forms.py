@@ -76,6 +76,10 @@ class CivicBoundField(BoundField):
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
+        # The server validates and the error summary explains; the browser's own pop-ups would
+        # pre-empt both (and differ between browsers), so no `required` even without novalidate.
+        # Optional fields say "(optional)" in their label instead.
+        attrs.pop("required", None)
         widget = widget or self.field.widget
         if widget.is_hidden:
             return attrs
