@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from civiclab.methods.stats import LEVELS, AlphaUndefined, krippendorff_alpha
+from civiclab.methods.stats import LEVELS, AlphaUndefined, krippendorff_alpha, reliability_data
 
 N = None
 # Krippendorff (2011) "Computing Krippendorff's Alpha-Reliability", the example with four
@@ -80,6 +80,29 @@ def test_bad_input_is_refused_clearly():
         krippendorff_alpha([[1, -1], [2, 2]], "ratio")
 
 
+def values_given(row):
+    return sorted(value for value in row if value is not None)
+
+
+def test_scores_as_idea_evaluator_value_triples_become_reliability_data():
+    triples = [
+        (unit, observer, value)
+        for unit, values in enumerate(PAPER_UNITS)
+        for observer, value in enumerate(values)
+        if value is not None
+    ]
+    rows = reliability_data(triples)
+    assert all(len(row) == 4 for row in rows)
+    assert [values_given(row) for row in rows] == [values_given(unit) for unit in PAPER_UNITS]
+    assert values_given(reliability_data(reversed(triples))[0]) == [3]  # unit 12 is seen first
+    assert krippendorff_alpha(rows, "nominal") == krippendorff_alpha(PAPER_UNITS, "nominal")
+
+
+def test_a_rater_scoring_a_unit_twice_is_refused():
+    with pytest.raises(ValueError, match="twice"):
+        reliability_data([("idea", "ana", 3), ("idea", "ana", 4)])
+
+
 # -- against the pairwise-disagreement formulation ---------------------------------------------
 
 
@@ -122,7 +145,7 @@ def reference_alpha(units, level):
     return None if expected == 0 else 1 - observed / expected
 
 
-reliability_data = st.lists(
+unit_rows = st.lists(
     st.lists(st.one_of(st.none(), st.integers(0, 5)), min_size=1, max_size=5),
     min_size=0,
     max_size=10,
@@ -130,7 +153,7 @@ reliability_data = st.lists(
 
 
 @settings(max_examples=200, deadline=None)
-@given(reliability_data, st.sampled_from(LEVELS))
+@given(unit_rows, st.sampled_from(LEVELS))
 def test_alpha_equals_the_pairwise_disagreement_formulation(units, level):
     expected = reference_alpha(units, level)
     if expected is None:
@@ -141,7 +164,7 @@ def test_alpha_equals_the_pairwise_disagreement_formulation(units, level):
 
 
 @settings(max_examples=100, deadline=None)
-@given(reliability_data, st.sampled_from(LEVELS))
+@given(unit_rows, st.sampled_from(LEVELS))
 def test_alpha_is_at_most_one(units, level):
     try:
         alpha = krippendorff_alpha(units, level)

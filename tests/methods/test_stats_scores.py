@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from civiclab.methods.stats import Criterion, Score, weighted_scores
+from civiclab.methods.stats import Criterion, Score, criterion_summaries, weighted_scores
 
 IMPACT = Criterion("impact", weight=2, scale_min=1, scale_max=5)
 COST = Criterion("cost", weight=1, scale_min=0, scale_max=10, lower_is_better=True)
@@ -88,6 +88,20 @@ def test_criteria_of_weight_zero_do_not_move_the_score():
     assert weighted_scores(scores, [IMPACT, ignored])[0].score == pytest.approx(50.0)
     only_ignored = weighted_scores([Score("x", "a", "colour", 1)], [IMPACT, ignored])
     assert only_ignored[0].score is None
+
+
+def test_challenge_wide_summaries_show_how_each_criterion_was_used():
+    scores = [
+        Score("bins", "ana", "impact", 5),
+        Score("benches", "ana", "impact", 3),
+        Score("benches", "ben", "impact", 4),
+    ]
+    summaries = criterion_summaries(scores, [IMPACT, COST])
+    impact = summaries["impact"]
+    assert impact is not None
+    assert (impact.n, impact.mean, impact.min, impact.max) == (3, 4.0, 3, 5)
+    assert impact.sd == pytest.approx(1.0)
+    assert summaries["cost"] is None
 
 
 def test_bad_scores_are_refused_clearly():

@@ -3,8 +3,15 @@ balanced evaluator assignment. Plain data in and out; no framework code."""
 
 from .assignment import InfeasibleAssignment, balanced_assignment
 from .bradley_terry import BradleyTerryResult, Comparison, bradley_terry
-from .krippendorff import LEVELS, AlphaUndefined, Level, krippendorff_alpha
-from .scores import Criterion, CriterionSummary, IdeaResult, Score, weighted_scores
+from .krippendorff import LEVELS, AlphaUndefined, Level, krippendorff_alpha, reliability_data
+from .scores import (
+    Criterion,
+    CriterionSummary,
+    IdeaResult,
+    Score,
+    criterion_summaries,
+    weighted_scores,
+)
 
 __all__ = [
     "LEVELS",
@@ -19,6 +26,8 @@ __all__ = [
     "Score",
     "balanced_assignment",
     "bradley_terry",
+    "criterion_summaries",
     "krippendorff_alpha",
+    "reliability_data",
     "weighted_scores",
 ]

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Literal, TypeAlias
 
 Level: TypeAlias = Literal["nominal", "ordinal", "interval", "ratio"]
@@ -67,6 +67,25 @@ def krippendorff_alpha(
         totals[c] * totals[k] * distance(c, k) for c in values for k in values if c != k
     )
     return 1.0 - (n - 1) * observed / expected
+
+
+def reliability_data(
+    ratings: Iterable[tuple[Hashable, Hashable, Hashable]],
+) -> list[list[Hashable | None]]:
+    """Units x raters rows from ``(unit, rater, value)`` triples, None where a rater is silent.
+
+    Units and raters keep the order in which they first appear. Raises ValueError when a
+    rater gives the same unit two values.
+    """
+    rows: dict[Hashable, dict[Hashable, Hashable]] = {}
+    raters: dict[Hashable, None] = {}
+    for unit, rater, value in ratings:
+        given = rows.setdefault(unit, {})
+        if rater in given:
+            raise ValueError(f"rater {rater!r} rated unit {unit!r} twice")
+        given[rater] = value
+        raters.setdefault(rater, None)
+    return [[given.get(rater) for rater in raters] for given in rows.values()]
 
 
 def _pairable_units(

@@ -101,6 +101,22 @@ def weighted_scores(
     return _ranked(results)
 
 
+def criterion_summaries(
+    scores: Iterable[Score], criteria: Sequence[Criterion]
+) -> dict[Hashable, CriterionSummary | None]:
+    """Mean and spread of every criterion over all ideas, for a challenge-wide view.
+
+    Shows how evaluators used each criterion (a criterion everybody scores 5 does not
+    discriminate). None for a criterion nobody scored. Same validation as `weighted_scores`.
+    """
+    by_key = _criteria_by_key(criteria)
+    values: dict[Hashable, list[float]] = {key: [] for key in by_key}
+    for per_criterion in _collect(scores, by_key, ()).values():
+        for key, by_evaluator in per_criterion.items():
+            values[key].extend(by_evaluator.values())
+    return {key: _summary(by_key[key], v) if v else None for key, v in values.items()}
+
+
 def _criteria_by_key(criteria: Sequence[Criterion]) -> dict[Hashable, Criterion]:
     by_key: dict[Hashable, Criterion] = {}
     for criterion in criteria:
