@@ -4,11 +4,12 @@ from civiclab.demo.seed import seed_demo
 from civiclab.ledger.models import Checkpoint, Entry
 from civiclab.ledger.verify import verify_local
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
-def test_demo_seed_records_entries_with_valid_proofs(client):
-    seed_demo()
+def test_demo_seed_records_entries_with_valid_proofs(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_demo()
     kinds = list(Entry.objects.order_by("seq").values_list("kind", flat=True))
     assert kinds.count("organisation.registered") == 2
     assert kinds.count("policy.published") == 2
