@@ -1,0 +1,68 @@
+"""Sign-up with e-mail confirmation, and signing in, in a real browser with and without
+JavaScript; axe checks every page on the way."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import error_summary, link_in_last_email, sign_in
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+
+def test_sign_up_and_confirm_the_email_address(any_page, axe, mailoutbox):
+    page = any_page
+    page.goto("/")
+    page.get_by_role("link", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
+    axe(page)
+
+    page.get_by_role("button", name="Create account").click()
+    expect(error_summary(page)).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    axe(page)
+
+    page.get_by_label("Your name").fill("Amina Yusuf")
+    page.get_by_label("E-mail address").fill("amina.yusuf@example.org")
+    page.get_by_label("Password", exact=True).fill("lantern orchard ferry 42")
+    page.get_by_label("Enter the password again").fill("lantern orchard ferry 42")
+    page.get_by_role("button", name="Create account").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    expect(page.get_by_text("amina.yusuf@example.org")).to_be_visible()
+    axe(page)
+    user = get_user_model().objects.get(email="amina.yusuf@example.org")
+    assert not user.email_confirmed
+
+    # Signed up means signed in: the link leads back to the profile, now confirmed.
+    page.goto(link_in_last_email("/accounts/confirm/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
+    expect(page.get_by_text("Thank you, your e-mail address is confirmed.")).to_be_visible()
+    expect(page.locator(".tag", has_text="Confirmed")).to_be_visible()
+    axe(page)
+    user.refresh_from_db()
+    assert user.email_confirmed
+
+
+def test_a_wrong_password_is_explained_and_the_right_one_signs_in(any_page, axe):
+    page = any_page
+    person = UserFactory(display_name="Jonas Berg", email="jonas.berg@example.org")
+
+    sign_in(page, axe, email=person.email, password="not the password")
+    expect(error_summary(page)).to_contain_text("The e-mail address or password is not right")
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    axe(page)
+
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    account = page.get_by_role("navigation", name="Your account")
+    expect(account.get_by_role("link", name="Jonas Berg")).to_be_visible()
+    axe(page)
+
+    account.get_by_role("link", name="Jonas Berg").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
+    axe(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("navigation", name="Your account")).to_contain_text("Sign in")
+    axe(page)
