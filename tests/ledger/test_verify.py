@@ -203,3 +203,23 @@ def test_append_test_command(capsys):
     assert Entry.objects.count() == 3
     with pytest.raises(CommandError):
         call_command("ledger", "append-test", "--count", "0")
+
+
+def test_a_corrupted_subtree_hash_is_caught(ledger):
+    from civiclab.methods.merkle import node_key
+
+    _sql("UPDATE ledger_node SET hash = %s WHERE key = %s", ["ab" * 32, node_key(2, 1)])
+    result = verify_local()
+    assert any("level 2" in p.message for p in result.problems)
+
+
+def test_a_missing_subtree_hash_is_caught(ledger):
+    from civiclab.methods.merkle import node_key
+
+    _sql("DELETE FROM ledger_node WHERE key = %s", [node_key(1, 3)])
+    assert any("level 1" in p.message for p in verify_local().problems)
+
+
+def test_a_wrong_head_is_caught(ledger):
+    _sql("UPDATE ledger_head SET size = 9")
+    assert any("ledger head" in p.message for p in verify_local().problems)

@@ -5,9 +5,11 @@ rows from the database, the remote check (`remote.py`) feeds it pages from the p
 It reports problems, each naming the first sequence number it implicates where it can.
 """
 
+import hashlib
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from civiclab.methods.merkle import (
     EMPTY_ROOT,
@@ -103,6 +105,10 @@ class Auditor:
         self._wanted: set[tuple[int, int]] = set()
         self._captured: dict[tuple[int, int], bytes] = {}
         self._roots: dict[int, bytes] = {0: EMPTY_ROOT}
+        self.frontier = TreeFrontier()
+        #: SHA-256 over each level's interior node hashes, in index order (levels >= 1), so
+        #: a stored copy of the tree can be compared level by level in O(levels) memory.
+        self.level_digests: dict[int, Any] = {}
 
     @property
     def heads(self) -> list[SignedHead]:
@@ -142,7 +148,7 @@ class Auditor:
 
     def add_entries(self, records: Iterable[EntryRecord]) -> None:
         """Recompute leaves and the tree from `records`, which must arrive in seq order."""
-        frontier = TreeFrontier()
+        frontier = self.frontier
         sizes = {head.size for head in self._heads}
         for record in records:
             expected = frontier.size
@@ -174,11 +180,19 @@ class Auditor:
                         record.seq,
                     )
             for level, index, digest in frontier.append(leaf):
+                if level:
+                    self._level_digest(level).update(digest)
                 if (level, index) in self._wanted:
                     self._captured[(level, index)] = digest
             if frontier.size in sizes:
                 self._roots[frontier.size] = frontier.root()
             self.result.entries = frontier.size
+
+    def _level_digest(self, level: int):
+        digest = self.level_digests.get(level)
+        if digest is None:
+            digest = self.level_digests[level] = hashlib.sha256()
+        return digest
 
     # --- conclusions ------------------------------------------------------------------
 

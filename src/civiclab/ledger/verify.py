@@ -1,6 +1,8 @@
 """`civiclab ledger verify`: audit this installation's ledger straight from its database."""
 
+import hashlib
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
@@ -65,13 +67,45 @@ def verify_local(
         records = _reporting(records, progress)
     auditor.add_entries(records)
     result = auditor.finish()
-    head = Head.objects.filter(pk=1).first()
-    if head is not None and head.size != result.entries and result.ok:
-        result.add(
-            f"The ledger head says {head.size} entries but {result.entries} are stored.",
-            min(head.size, result.entries),
-        )
+    if result.ok:
+        _check_head(auditor)
+        _check_subtree_table(auditor)
     return result
+
+
+def _check_head(auditor: Auditor) -> None:
+    """The head's size and frontier, from which the next append continues, must be right."""
+    head = Head.objects.filter(pk=1).first()
+    size, frontier = (head.size, head.frontier) if head else (0, "")
+    if size != auditor.frontier.size or frontier != auditor.frontier.to_bytes().hex():
+        auditor.result.add(
+            f"The ledger head (size {size}) does not match the {auditor.frontier.size} stored "
+            "entries: the next append would continue a wrong tree.",
+            min(size, auditor.frontier.size),
+        )
+
+
+def _check_subtree_table(auditor: Auditor) -> None:
+    """Every stored interior subtree hash (which proofs are built from) must be right."""
+    stored: dict[int, Any] = {}
+    counts: dict[int, int] = {}
+    rows = Node.objects.filter(key__gte=1 << 40).order_by("key").values_list("key", "hash")
+    for key, digest in rows.iterator(chunk_size=CHUNK):
+        level = key >> 40
+        if level not in stored:
+            stored[level] = hashlib.sha256()
+            counts[level] = 0
+        stored[level].update(bytes.fromhex(digest))
+        counts[level] += 1
+    expected = auditor.level_digests
+    for level in sorted(set(stored) | set(expected)):
+        mine, theirs = expected.get(level), stored.get(level)
+        if mine is None or theirs is None or mine.digest() != theirs.digest():
+            auditor.result.add(
+                f"The stored subtree hashes at level {level} do not match the entries "
+                f"({counts.get(level, 0)} stored): proofs served from them would not verify."
+            )
+            return
 
 
 def _reporting(records: Iterator[EntryRecord], progress: Callable[[int], None]):
