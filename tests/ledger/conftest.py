@@ -34,3 +34,10 @@ def ledger_key_dir(tmp_path, settings):
 def _own_key(ledger_key_dir):
     """Every ledger test signs with a fresh key in its own folder."""
     return ledger_key_dir
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from civiclab.methods.merkle import (
@@ -13,9 +14,12 @@ from civiclab.methods.merkle import (
     node_key,
     perfect_subtrees,
     range_hash,
+    split_key,
 )
 
 from .models import Checkpoint, Entry, Head, Node
+
+FACET_CACHE_SECONDS = 600
 
 
 class ProofUnavailable(ValueError):
@@ -54,21 +58,41 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
+def _facet_cache_key(name: str) -> str:
+    # Keyed by the tree's state (size and right edge): a new entry makes a new key, so the
+    # lists are never stale, even across a database that was reset.
+    head = Head.objects.filter(pk=1).values_list("size", "frontier").first() or (0, "")
+    return f"ledger:{name}:{head[0]}:{head[1][-16:]}"
+
+
 def entry_kinds() -> list[str]:
-    return list(Entry.objects.order_by("kind").values_list("kind", flat=True).distinct())
+    """Every kind in the ledger, sorted (for the filter); cached until the ledger grows."""
+    key = _facet_cache_key("kinds")
+    kinds = cache.get(key)
+    if kinds is None:
+        kinds = list(Entry.objects.order_by("kind").values_list("kind", flat=True).distinct())
+        cache.set(key, kinds, FACET_CACHE_SECONDS)
+    return kinds
 
 
 def entry_organisations() -> list[tuple[int, str]]:
-    """(id, latest label) of every organisation with entries, by name."""
-    rows = (
-        Entry.objects.exclude(organisation_id=None)
-        .order_by("organisation_id", "-seq")
-        .values_list("organisation_id", "organisation_label")
-    )
-    labels: dict[int, str] = {}
-    for organisation_id, label in rows.iterator(chunk_size=2000):
-        labels.setdefault(organisation_id, label)
-    return sorted(labels.items(), key=lambda item: item[1].casefold())
+    """(id, latest name) of every organisation with entries, by name; cached likewise."""
+    key = _facet_cache_key("organisations")
+    organisations = cache.get(key)
+    if organisations is None:
+        latest = (
+            Entry.objects.exclude(organisation_id=None)
+            .order_by()
+            .values("organisation_id")
+            .annotate(last=Max("seq"))
+            .values_list("last", flat=True)
+        )
+        rows = Entry.objects.filter(seq__in=list(latest)).values_list(
+            "organisation_id", "organisation_label"
+        )
+        organisations = sorted(rows, key=lambda item: item[1].casefold())
+        cache.set(key, organisations, FACET_CACHE_SECONDS)
+    return organisations
 
 
 class StoredTree:
@@ -84,7 +108,7 @@ class StoredTree:
         wanted = {piece for start, end in ranges for piece in perfect_subtrees(start, end)}
         missing = [node_key(level, index) for level, index in wanted - self._hashes.keys()]
         for key, digest in Node.objects.filter(key__in=missing).values_list("key", "hash"):
-            self._hashes[(key >> 40, key & ((1 << 40) - 1))] = bytes.fromhex(digest)
+            self._hashes[split_key(key)] = bytes.fromhex(digest)
         if len(self._hashes) < len(wanted):
             raise ProofUnavailable("The stored subtree hashes are incomplete.")
 
