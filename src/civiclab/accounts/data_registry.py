@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from civiclab.core import personal_data
-from civiclab.core.models import AuditEvent, JobProgress
+from civiclab.core.models import AuditEvent, JobProgress, Notification
 
 from .models import ApiToken, User, anonymous_name
 
@@ -91,6 +91,18 @@ def erase_jobs(user: User) -> None:
     JobProgress.objects.filter(owner=user).delete()
 
 
+def export_notifications(user: User) -> list[dict]:
+    return list(
+        Notification.objects.filter(recipient=user).values(
+            "verb", "title", "body", "url", "created_at", "read_at"
+        )
+    )
+
+
+def erase_notifications(user: User) -> None:
+    Notification.objects.filter(recipient=user).delete()
+
+
 def export_admin_log(user: User) -> list[dict]:
     """Changes the person made in the platform administration."""
     return [
@@ -131,6 +143,12 @@ def register_all() -> None:
     )
     personal_data.register(
         "core.jobprogress", exporter=export_jobs, eraser=erase_jobs, user_fields=["owner"]
+    )
+    personal_data.register(
+        "core.notification",
+        exporter=export_notifications,
+        eraser=erase_notifications,
+        user_fields=["recipient"],
     )
     personal_data.register(
         "admin.logentry",

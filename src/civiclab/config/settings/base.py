@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "civiclab.ledger",
     "civiclab.accounts",
     "civiclab.organisations",
+    "civiclab.challenges",
     "civiclab.demo",
 ]
 

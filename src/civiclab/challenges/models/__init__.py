@@ -1,0 +1,54 @@
+"""Challenges, ideas, participation and evaluation: one module per concept."""
+
+from .challenge import Audience, Challenge, InnovationType, Phase, PhaseKind, Tag
+from .evaluation import (
+    Criterion,
+    Evaluation,
+    EvaluatorAssignment,
+    PairwiseComparison,
+    Score,
+    Scorecard,
+)
+from .event import Event, EventKind, EventRegistration, RegistrationStatus
+from .idea import (
+    CoAuthor,
+    CoAuthorStatus,
+    Idea,
+    IdeaAttachment,
+    IdeaRevision,
+    IdeaStatus,
+    StatusChange,
+)
+from .participation import Comment, Flag, FlagReason, Follow, MergeRecord, Support
+
+__all__ = [
+    "Audience",
+    "Challenge",
+    "CoAuthor",
+    "CoAuthorStatus",
+    "Comment",
+    "Criterion",
+    "Evaluation",
+    "EvaluatorAssignment",
+    "Event",
+    "EventKind",
+    "EventRegistration",
+    "Flag",
+    "FlagReason",
+    "Follow",
+    "Idea",
+    "IdeaAttachment",
+    "IdeaRevision",
+    "IdeaStatus",
+    "InnovationType",
+    "MergeRecord",
+    "PairwiseComparison",
+    "Phase",
+    "PhaseKind",
+    "RegistrationStatus",
+    "Score",
+    "Scorecard",
+    "StatusChange",
+    "Support",
+    "Tag",
+]

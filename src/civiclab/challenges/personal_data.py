@@ -1,0 +1,172 @@
+"""What challenges hold about a person, for "download my data" and "delete my account".
+
+Contributions (ideas, comments, supports, scores, comparisons) stay after deletion, shown
+under the anonymous name the account receives; follows and event registrations are personal
+choices with no public value, so they are removed.
+"""
+
+from django.db.models import Q
+
+from civiclab.core import personal_data
+
+from . import models as m
+
+
+def _rows(queryset, *fields) -> list[dict]:
+    return list(queryset.values(*fields))
+
+
+def _register(label, exporter, user_fields, eraser=None) -> None:
+    personal_data.register(label, exporter=exporter, eraser=eraser, user_fields=user_fields)
+
+
+def register_all() -> None:
+    _register(
+        "challenges.challenge",
+        lambda user: _rows(
+            m.Challenge.objects.filter(
+                Q(sponsor=user) | Q(created_by=user) | Q(invited=user)
+            ).distinct(),
+            "id",
+            "title",
+            "organisation__name",
+            "created_at",
+        ),
+        ["sponsor", "created_by", "invited"],
+        eraser=lambda user: user.challenge_invitations.clear(),
+    )
+    _register(
+        "challenges.eventregistration",
+        lambda user: _rows(
+            m.EventRegistration.objects.filter(user=user), "event__title", "status", "created_at"
+        ),
+        ["user"],
+        eraser=lambda user: m.EventRegistration.objects.filter(user=user).delete(),
+    )
+    _register(
+        "challenges.idea",
+        lambda user: _rows(
+            m.Idea.objects.filter(author=user),
+            "id",
+            "title",
+            "summary",
+            "description",
+            "expected_benefits",
+            "beneficiaries",
+            "location_name",
+            "status",
+            "created_at",
+            "challenge__title",
+        ),
+        ["author"],
+    )
+    _register(
+        "challenges.coauthor",
+        lambda user: _rows(
+            m.CoAuthor.objects.filter(Q(user=user) | Q(invited_by=user)),
+            "idea__title",
+            "status",
+            "invited_at",
+            "responded_at",
+        ),
+        ["user", "invited_by"],
+    )
+    _register(
+        "challenges.idearevision",
+        lambda user: _rows(
+            m.IdeaRevision.objects.filter(editor=user), "idea_id", "created_at", "content"
+        ),
+        ["editor"],
+    )
+    _register(
+        "challenges.ideaattachment",
+        lambda user: _rows(
+            m.IdeaAttachment.objects.filter(uploaded_by=user),
+            "idea_id",
+            "original_name",
+            "content_type",
+            "size",
+            "created_at",
+        ),
+        ["uploaded_by"],
+    )
+    _register(
+        "challenges.statuschange",
+        lambda user: _rows(
+            m.StatusChange.objects.filter(actor=user),
+            "idea_id",
+            "from_status",
+            "to_status",
+            "reason",
+            "created_at",
+        ),
+        ["actor"],
+    )
+    _register(
+        "challenges.support",
+        lambda user: _rows(
+            m.Support.objects.filter(user=user), "idea_id", "idea__title", "created_at"
+        ),
+        ["user"],
+    )
+    _register(
+        "challenges.comment",
+        lambda user: _rows(
+            m.Comment.objects.filter(author=user), "id", "idea_id", "body", "created_at"
+        ),
+        ["author"],
+    )
+    _register(
+        "challenges.follow",
+        lambda user: _rows(
+            m.Follow.objects.filter(user=user), "idea_id", "idea__title", "created_at"
+        ),
+        ["user"],
+        eraser=lambda user: m.Follow.objects.filter(user=user).delete(),
+    )
+    _register(
+        "challenges.flag",
+        lambda user: _rows(
+            m.Flag.objects.filter(Q(reporter=user) | Q(resolved_by=user)),
+            "idea_id",
+            "comment_id",
+            "reason",
+            "note",
+            "created_at",
+            "resolution",
+        ),
+        ["reporter", "resolved_by"],
+    )
+    _register(
+        "challenges.mergerecord",
+        lambda user: _rows(
+            m.MergeRecord.objects.filter(Q(actor=user) | Q(unmerged_by=user)),
+            "source_id",
+            "target_id",
+            "reason",
+            "created_at",
+            "unmerged_at",
+        ),
+        ["actor", "unmerged_by"],
+    )
+    _register(
+        "challenges.evaluatorassignment",
+        lambda user: _rows(
+            m.EvaluatorAssignment.objects.filter(Q(evaluator=user) | Q(assigned_by=user)),
+            "idea_id",
+            "evaluator_id",
+            "created_at",
+        ),
+        ["evaluator", "assigned_by"],
+    )
+    _register(
+        "challenges.pairwisecomparison",
+        lambda user: _rows(
+            m.PairwiseComparison.objects.filter(voter=user),
+            "winner_id",
+            "loser_id",
+            "is_tie",
+            "created_at",
+        ),
+        ["voter"],
+    )
