@@ -14,6 +14,7 @@ from civiclab.methods.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from tests.conftest import SHARED_DATA
 
 pytestmark = pytest.mark.shared_data
 
@@ -39,7 +40,7 @@ REFERENCE_ROOTS = [
     "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
 ]
 
-_VECTOR_ROOT = Path(__file__).resolve().parents[3] / "shared" / "data" / "merkle"
+_VECTOR_ROOT = SHARED_DATA / "merkle"
 
 
 def _vector_files(kind: str) -> list[Path]:
