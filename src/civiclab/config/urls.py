@@ -9,6 +9,7 @@ from civiclab.ledger.views import verifier_key_text as ledger_verifier_key
 urlpatterns = [
     path("", include(core_urls)),
     path("accounts/", include("civiclab.accounts.urls")),
+    path("organisations/<slug:org_slug>/", include("civiclab.challenges.urls")),
     path("organisations/", include("civiclab.organisations.urls")),
     path("ledger/", include("civiclab.ledger.urls")),
     path(".well-known/civiclab-ledger-key", ledger_verifier_key, name="ledger-key"),

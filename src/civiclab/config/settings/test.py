@@ -6,10 +6,10 @@ from pathlib import Path
 
 os.environ.setdefault("CIVICLAB_DATA_DIR", tempfile.mkdtemp(prefix="civiclab-test-"))
 
-from .base import *  # noqa: E402, F403
-from .base import DATA_DIR  # noqa: E402
+from .base import *  # noqa: F403
+from .base import DATA_DIR
 
-SECRET_KEY = "test-only-not-secret"  # noqa: S105
+SECRET_KEY = "test-only-not-secret"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,11 @@
+"""The challenges JSON API: one router per area, mounted under /api/v1/."""
+
+from ninja import Router
+
+from .api_parts import challenges, evaluation, ideas, participation
+
+router = Router()
+router.add_router("", challenges.router)
+router.add_router("", ideas.router)
+router.add_router("", participation.router)
+router.add_router("", evaluation.router)

@@ -1,0 +1,5 @@
+"""API endpoints for challenges."""
+
+from ninja import Router
+
+router = Router(tags=["challenges"])

@@ -1,0 +1,5 @@
+"""API endpoints for evaluation."""
+
+from ninja import Router
+
+router = Router(tags=["evaluation"])

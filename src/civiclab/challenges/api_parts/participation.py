@@ -1,0 +1,5 @@
+"""API endpoints for participation."""
+
+from ninja import Router
+
+router = Router(tags=["participation"])
