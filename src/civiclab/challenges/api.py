@@ -2,10 +2,11 @@
 
 from ninja import Router
 
-from .api_parts import challenges, evaluation, ideas, participation
+from .api_parts import challenges, evaluation, ideas, lists, participation
 
 router = Router()
 router.add_router("", challenges.router)
+router.add_router("", lists.router)
 router.add_router("", ideas.router)
 router.add_router("", participation.router)
 router.add_router("", evaluation.router)

@@ -1,0 +1,5 @@
+"""API endpoints for idea lists and search."""
+
+from ninja import Router
+
+router = Router(tags=["ideas"])
