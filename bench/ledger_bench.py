@@ -143,7 +143,7 @@ def _ms(values: list[float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--entries", type=int, default=1_000_000, help="0: appends only")
     parser.add_argument("--appends", type=int, default=5_000)
     parser.add_argument("--samples", type=int, default=500)
     args = parser.parse_args()
@@ -166,6 +166,8 @@ def main() -> None:
         rate = bench_appends(args.appends * 4, batch=100)
         print(f"appends, 100 per transaction: {rate:,.0f}/s")
 
+        if not args.entries:
+            return
         loaded = bulk_load(args.entries)
         size = args.entries
         print(f"bulk load to {size:,} entries: {loaded:.1f} s")

@@ -100,6 +100,25 @@ def _write_append(connection, cursor, entry: Entry, completed, frontier: TreeFro
     )
 
 
+def _insert_checkpoint(connection, checkpoint: Checkpoint) -> None:
+    """Insert in plain SQL: a checkpoint follows every commit that appended, so it is hot too."""
+    quote = connection.ops.quote_name
+    columns = ("size", "root_hash", "note", "key_id", "created_at")
+    values = [getattr(checkpoint, column) for column in columns]
+    values[-1] = connection.ops.adapt_datetimefield_value(checkpoint.created_at)
+    returning = connection.features.can_return_columns_from_insert
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Checkpoint._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(c) for c in columns)}) VALUES (%s, %s, %s, %s, %s)"
+            + (f" RETURNING {quote('id')}" if returning else ""),
+            values,
+        )
+        checkpoint.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    checkpoint._state.adding = False
+    checkpoint._state.db = connection.alias
+
+
 def _frontier(head: Head) -> TreeFrontier:
     return TreeFrontier.from_bytes(head.size, bytes.fromhex(head.frontier))
 
@@ -240,6 +259,6 @@ def checkpoint_issue(*, now: datetime | None = None) -> tuple[Checkpoint, bool]:
             key_id=key.verifier_key.key_id.hex(),
             created_at=moment,
         )
-        checkpoint.save()
+        _insert_checkpoint(connection, checkpoint)
     logger.info("Ledger checkpoint issued at size %s", checkpoint.size)
     return checkpoint, True
