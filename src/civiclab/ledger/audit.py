@@ -119,7 +119,7 @@ class Auditor:
 
     def add_checkpoints(self, notes: Iterable[tuple[str, str]]) -> None:
         """Open each (label, signed note); keep those whose signature and origin hold."""
-        heads = {}
+        heads: dict[int, SignedHead] = {}
         for label, note in notes:
             self.result.checkpoints += 1
             try:

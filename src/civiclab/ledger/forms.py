@@ -26,15 +26,16 @@ class EntryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("All organisations"))] + [
+        organisation = self.fields["organisation"]
+        kind = self.fields["kind"]
+        assert isinstance(organisation, forms.ChoiceField) and isinstance(kind, forms.ChoiceField)
+        organisation.choices = [("", _("All organisations"))] + [
             (str(pk), label) for pk, label in selectors.entry_organisations()
         ]
-        self.fields["kind"].choices = [("", _("All kinds"))] + [
-            (kind, kind) for kind in selectors.entry_kinds()
-        ]
+        kind.choices = [("", _("All kinds"))] + [(k, k) for k in selectors.entry_kinds()]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("until", _("The end date must be on or after the start date."))
