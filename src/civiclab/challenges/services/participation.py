@@ -1,0 +1,267 @@
+"""Writes for taking part in an idea: supports, comments and following.
+
+Supports and comments are not audited (they are public and attributable already); moderation
+is, in `services.moderation`. Counters on the idea are kept exact with F() updates in the
+same transaction as the row they count.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civiclab.challenges.models import Comment, Follow, Idea, Support
+from civiclab.challenges.rules.participation import author_ids
+
+# Replies nest at most this deep (a top-level comment is level 1); a reply to a comment at
+# the deepest level joins that comment's own thread instead of nesting further.
+MAX_COMMENT_DEPTH = 3
+COMMENT_MAX_LENGTH = 5000
+# Support clicks per person per window; more is a script, not a citizen.
+DEFAULT_SUPPORT_RATE = (60, 60)
+
+
+class RateLimited(Exception):
+    """Too many actions in a short time; `retry_after` is in seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+def _require(actor, perm: str, obj, message: str) -> None:
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied(message)
+
+
+def notify_later(**kwargs) -> None:
+    """Send a notification once the transaction commits (`core.notifications.notify`)."""
+
+    def send() -> None:
+        from civiclab.core.notifications import notify
+
+        notify(**kwargs)
+
+    transaction.on_commit(send)
+
+
+# Following ---------------------------------------------------------------------------------
+
+
+def idea_follow(*, user, idea: Idea) -> Follow:
+    """Make `user` follow `idea` (idempotent, no permission check).
+
+    For other services: an idea's authors follow it from the moment they submit it.
+    """
+    follow, _created = Follow.objects.get_or_create(idea=idea, user=user)
+    return follow
+
+
+def idea_unfollow(*, user, idea: Idea) -> None:
+    Follow.objects.filter(idea=idea, user=user).delete()
+
+
+def follow_set(*, actor, idea: Idea, follow: bool) -> bool:
+    """Follow or stop following an idea; returns whether `actor` now follows it."""
+    _require(actor, "challenges.follow_idea", idea, _("You cannot follow this idea."))
+    with transaction.atomic():
+        if follow:
+            idea_follow(user=actor, idea=idea)
+        else:
+            idea_unfollow(user=actor, idea=idea)
+    return follow
+
+
+# Supports ----------------------------------------------------------------------------------
+
+
+def _support_rate() -> tuple[int, int]:
+    return tuple(getattr(settings, "CHALLENGES_SUPPORT_RATE", DEFAULT_SUPPORT_RATE))
+
+
+def check_support_rate(user) -> None:
+    """Count one support action for `user`; raise RateLimited past the limit (fixed window)."""
+    limit, seconds = _support_rate()
+    now = time.time()
+    window = int(now // seconds)
+    key = f"challenges:support-rate:{user.pk}:{window}"
+    if cache.add(key, 1, timeout=seconds * 2):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=seconds * 2)
+            count = 1
+    if count > limit:
+        retry_after = max(1, int((window + 1) * seconds - now))
+        raise RateLimited(
+            _(
+                "You have supported or withdrawn support too often in a short time. "
+                "Please wait %(seconds)s seconds and try again."
+            )
+            % {"seconds": retry_after},
+            retry_after,
+        )
+
+
+@dataclass(frozen=True)
+class SupportState:
+    supported: bool
+    count: int
+
+
+def _support_state(*, idea: Idea, supported: bool) -> SupportState:
+    idea.support_count = Idea.objects.values_list("support_count", flat=True).get(pk=idea.pk)
+    return SupportState(supported=supported, count=idea.support_count)
+
+
+def support_add(*, actor, idea: Idea) -> SupportState:
+    """Support an idea. Supporting twice changes nothing (a double click, a retried POST)."""
+    _require(actor, "challenges.support_idea", idea, _("You cannot support this idea."))
+    check_support_rate(actor)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Support.objects.create(idea=idea, user=actor)
+        except IntegrityError:
+            pass  # already supported: the unique constraint keeps one per person
+        else:
+            Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+        return _support_state(idea=idea, supported=True)
+
+
+def support_remove(*, actor, idea: Idea) -> SupportState:
+    """Withdraw a support; withdrawing one that does not exist changes nothing."""
+    _require(actor, "challenges.support_idea", idea, _("You cannot change your support here."))
+    check_support_rate(actor)
+    with transaction.atomic():
+        deleted, _rows = Support.objects.filter(idea=idea, user=actor).delete()
+        if deleted:
+            Idea.objects.filter(pk=idea.pk, support_count__gte=deleted).update(
+                support_count=F("support_count") - deleted
+            )
+        return _support_state(idea=idea, supported=False)
+
+
+# Comments ----------------------------------------------------------------------------------
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": [_("Enter your comment.")]})
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "body": [
+                    _("A comment can have at most %(max)s characters; yours has %(length)s.")
+                    % {"max": COMMENT_MAX_LENGTH, "length": len(body)}
+                ]
+            }
+        )
+    return body
+
+
+def comment_depth(comment: Comment) -> int:
+    """1 for a top-level comment, 2 for a reply, and so on."""
+    depth = 1
+    while comment.parent_id is not None:
+        comment = comment.parent
+        depth += 1
+    return depth
+
+
+def _reply_parent(*, idea: Idea, parent: Comment | None) -> Comment | None:
+    if parent is None:
+        return None
+    if parent.idea_id != idea.pk:
+        raise ValidationError({"parent": [_("You can only reply to a comment on this idea.")]})
+    if parent.is_deleted or parent.is_hidden:
+        raise ValidationError({"parent": [_("This comment can no longer be replied to.")]})
+    while comment_depth(parent) >= MAX_COMMENT_DEPTH:
+        parent = parent.parent
+    return parent
+
+
+def comment_recipients(*, idea: Idea, actor, parent: Comment | None = None) -> set[int]:
+    """Who hears of a new comment: authors, followers, the replied-to; never the writer."""
+    recipients = set(author_ids(idea))
+    recipients |= set(Follow.objects.filter(idea=idea).values_list("user_id", flat=True))
+    if parent is not None:
+        recipients.add(parent.author_id)
+    recipients.discard(actor.pk)
+    return recipients
+
+
+def comment_add(*, actor, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
+    _require(actor, "challenges.comment_idea", idea, _("You cannot comment on this idea now."))
+    body = _clean_body(body)
+    with transaction.atomic():
+        parent = _reply_parent(idea=idea, parent=parent)
+        comment = Comment.objects.create(idea=idea, parent=parent, author=actor, body=body)
+        Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+        recipients = comment_recipients(idea=idea, actor=actor, parent=parent)
+        if recipients:
+            _notify_comment(idea=idea, comment=comment, actor=actor, recipients=recipients)
+    return comment
+
+
+def _notify_comment(*, idea: Idea, comment: Comment, actor, recipients: set[int]) -> None:
+    from django.contrib.auth import get_user_model
+
+    users = list(get_user_model().objects.filter(pk__in=recipients))
+    notify_later(
+        recipients=users,
+        verb="challenges.comment_added",
+        title=_("New comment on “%(idea)s”") % {"idea": idea.title},
+        body=_("%(name)s wrote: %(excerpt)s") % {"name": str(actor), "excerpt": comment.body[:300]},
+        url=f"{idea.get_absolute_url()}#comment-{comment.pk}",
+    )
+
+
+def comment_edit(*, actor, comment: Comment, body: str) -> Comment:
+    _require(
+        actor,
+        "challenges.change_comment",
+        comment,
+        _("You can change your own comment only in the first 15 minutes."),
+    )
+    body = _clean_body(body)
+    with transaction.atomic():
+        comment.body = body
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "edited_at"])
+    return comment
+
+
+def comment_delete(*, actor, comment: Comment) -> Comment:
+    """Delete one's own comment: its text goes, its place (and its replies) stay."""
+    _require(actor, "challenges.delete_comment", comment, _("You cannot delete this comment."))
+    with transaction.atomic():
+        comment.is_deleted = True
+        comment.body = ""
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["is_deleted", "body", "edited_at"])
+        Idea.objects.filter(pk=comment.idea_id, comment_count__gt=0).update(
+            comment_count=F("comment_count") - 1
+        )
+    return comment
+
+
+def recount_comments(idea_id: int) -> None:
+    """Set the idea's comment count from its rows: comments neither deleted nor hidden."""
+    count = Comment.objects.filter(idea_id=idea_id, is_deleted=False, is_hidden=False).count()
+    Idea.objects.filter(pk=idea_id).update(comment_count=count)
+
+
+def recount_supports(idea_id: int) -> None:
+    count = Support.objects.filter(idea_id=idea_id).count()
+    Idea.objects.filter(pk=idea_id).update(support_count=count)
