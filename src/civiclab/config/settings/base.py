@@ -83,9 +83,7 @@ FORM_RENDERER = "civiclab.core.forms.CivicFormRenderer"
 
 # Embedded default: SQLite in the local data folder. DATABASE_URL overrides it.
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'civiclab.sqlite3'}"
-    ),
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'civiclab.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE avoids lock-upgrade deadlocks.
