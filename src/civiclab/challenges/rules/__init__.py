@@ -1,3 +1,3 @@
 """Named rules of the challenges app, one module per area; django-rules autodiscovers this."""
 
-from . import challenges, evaluation, ideas, participation  # noqa: F401
+from . import challenges, evaluation, ideas, lists, participation  # noqa: F401
