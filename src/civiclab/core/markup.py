@@ -1,0 +1,81 @@
+"""User-written Markdown turned into HTML that is safe to show on any page.
+
+Markdown is rendered with the `markdown` package and the result is sanitised with `nh3`, so raw
+HTML in the source cannot smuggle scripts, event handlers or `javascript:` links through. Links
+get `rel="nofollow ugc noopener noreferrer"`. Images are left out: pages load nothing from
+outside the server. Headings are shifted down so user text never outranks the page's headings.
+"""
+
+import re
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener noreferrer"
+MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def _shift_headings(html: str, top: int) -> str:
+    """Make the source's level-1 heading an `<h{top}>` (and so on down, never past h6)."""
+    offset = top - 1
+
+    def replace(match: re.Match) -> str:
+        level = min(6, int(match.group(2)) + offset)
+        return f"<{match.group(1)}h{level}>"
+
+    return _HEADING.sub(replace, html)
+
+
+def render_markdown(text: str, *, top_heading: int = 3) -> str:
+    """Markdown source -> sanitised HTML; an empty source gives an empty string."""
+    if not text or not text.strip():
+        return ""
+    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    # Headings are shifted before cleaning, so the allow-list (h2 to h6) also bounds them.
+    html = _shift_headings(html, max(2, min(6, top_heading)))
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    ).strip()
