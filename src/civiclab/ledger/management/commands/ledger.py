@@ -1,6 +1,7 @@
 """`civiclab ledger verify|checkpoint|key|append-test`: operate and audit the public ledger."""
 
 import argparse
+import logging
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -64,6 +65,8 @@ class Command(BaseCommand):
         if url:
             from civiclab.ledger.remote import RemoteError, verify_remote
 
+            # One line per request would bury the report; problems are reported below.
+            logging.getLogger("httpx").setLevel(logging.WARNING)
             self.stdout.write(f"Auditing the ledger at {url} through its public API…")
             try:
                 result = verify_remote(url, key=pinned, timeout=timeout, progress=self._progress)
