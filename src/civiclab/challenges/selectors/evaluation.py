@@ -1,0 +1,280 @@
+"""Reads for evaluation: an evaluator's work list, the assignment overview and the results.
+
+The results are computed by `civiclab.methods.stats` from plain tuples read in a fixed number
+of queries, however many ideas and evaluations there are.
+"""
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+
+from civiclab.challenges.models import (
+    Challenge,
+    Criterion,
+    Evaluation,
+    EvaluatorAssignment,
+    Idea,
+    Score,
+)
+from civiclab.challenges.services.evaluation import stats_criteria
+from civiclab.methods import stats
+
+RELIABLE = 0.8
+TENTATIVE = 0.667
+
+
+# --- an evaluator's work --------------------------------------------------------------------
+
+
+@dataclass
+class AssignedIdea:
+    assignment: EvaluatorAssignment
+    idea: Idea
+    state: str  # "not_started", "draft" or "submitted"
+    scored: int
+    criteria: int
+
+
+def assignments_of_evaluator(*, user, organisation) -> list[AssignedIdea]:
+    """The ideas assigned to `user` in `organisation`, newest challenge first, with progress."""
+    assignments = (
+        EvaluatorAssignment.objects.filter(evaluator=user, idea__organisation=organisation)
+        .select_related("idea__challenge", "idea__organisation", "evaluation")
+        .prefetch_related("idea__challenge__phases")
+        .annotate(scored=Count("evaluation__scores"))
+        .order_by("-idea__challenge__created_at", "idea__title", "pk")
+    )
+    assignments = list(assignments)
+    challenge_ids = {a.idea.challenge_id for a in assignments}
+    criteria_count = dict(
+        Criterion.objects.filter(scorecard__challenge_id__in=challenge_ids)
+        .values_list("scorecard__challenge_id")
+        .annotate(n=Count("pk"))
+    )
+    rows = []
+    for assignment in assignments:
+        evaluation = _evaluation_or_none(assignment)
+        if evaluation is None:
+            state = "not_started"
+        elif evaluation.submitted_at is None:
+            state = "draft"
+        else:
+            state = "submitted"
+        rows.append(
+            AssignedIdea(
+                assignment=assignment,
+                idea=assignment.idea,
+                state=state,
+                scored=assignment.scored,
+                criteria=criteria_count.get(assignment.idea.challenge_id, 0),
+            )
+        )
+    return rows
+
+
+def _evaluation_or_none(assignment: EvaluatorAssignment) -> Evaluation | None:
+    try:
+        return assignment.evaluation
+    except Evaluation.DoesNotExist:
+        return None
+
+
+def assignment_of(*, user, idea: Idea) -> EvaluatorAssignment | None:
+    return (
+        EvaluatorAssignment.objects.filter(evaluator=user, idea=idea)
+        .select_related("evaluation")
+        .first()
+    )
+
+
+def evaluation_scores(assignment: EvaluatorAssignment) -> tuple[Evaluation | None, dict]:
+    """The evaluation of an assignment and its scores by criterion id."""
+    evaluation = _evaluation_or_none(assignment)
+    if evaluation is None:
+        return None, {}
+    return evaluation, {score.criterion_id: score for score in evaluation.scores.all()}
+
+
+def criteria_of(challenge: Challenge) -> list[Criterion]:
+    return list(Criterion.objects.filter(scorecard__challenge=challenge))
+
+
+# --- assignment overview --------------------------------------------------------------------
+
+
+def ideas_with_assignments(*, challenge: Challenge, statuses) -> list[Idea]:
+    """Ideas of the challenge in `statuses` (or with assignments), with their evaluators."""
+    return list(
+        Idea.objects.filter(Q(status__in=statuses, is_hidden=False) | Q(assignments__isnull=False))
+        .filter(challenge=challenge)
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=EvaluatorAssignment.objects.select_related(
+                    "evaluator", "evaluation"
+                ).order_by("evaluator__display_name", "pk"),
+            )
+        )
+        .order_by("title", "pk")
+    )
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+@dataclass
+class Agreement:
+    """Krippendorff's alpha (interval level) and what it means in plain words."""
+
+    alpha: float | None
+    level: str  # "reliable", "tentative", "low" or "undefined"
+    reason: str = ""
+
+
+@dataclass
+class CriterionCell:
+    criterion: Criterion
+    summary: stats.CriterionSummary | None
+
+
+@dataclass
+class ResultRow:
+    idea: Idea
+    score: float | None
+    rank: int | None
+    assigned: int
+    submitted: int
+    cells: list[CriterionCell]
+
+
+@dataclass
+class Results:
+    challenge: Challenge
+    criteria: list[Criterion]
+    rows: list[ResultRow]
+    overall: Agreement
+    per_criterion: list[tuple[Criterion, Agreement, stats.CriterionSummary | None]] = field(
+        default_factory=list
+    )
+
+    @property
+    def submitted(self) -> int:
+        return sum(row.submitted for row in self.rows)
+
+
+def interpret_alpha(values: list[list[Hashable | None]]) -> Agreement:
+    try:
+        alpha = stats.krippendorff_alpha(values, "interval")
+    except stats.AlphaUndefined as error:
+        return Agreement(alpha=None, level="undefined", reason=str(error))
+    if alpha >= RELIABLE:
+        level = "reliable"
+    elif alpha >= TENTATIVE:
+        level = "tentative"
+    else:
+        level = "low"
+    return Agreement(alpha=alpha, level=level)
+
+
+def submitted_scores(challenge: Challenge) -> list[stats.Score]:
+    """Every score of a submitted evaluation in the challenge, as plain data."""
+    rows = Score.objects.filter(
+        evaluation__assignment__idea__challenge=challenge,
+        evaluation__submitted_at__isnull=False,
+    ).values_list(
+        "evaluation__assignment__idea_id",
+        "evaluation__assignment__evaluator_id",
+        "criterion_id",
+        "value",
+    )
+    return [
+        stats.Score(idea=idea, evaluator=evaluator, criterion=criterion, value=value)
+        for idea, evaluator, criterion, value in rows
+    ]
+
+
+def evaluation_results(*, challenge: Challenge) -> Results:
+    """Weighted scores, ranks, per-criterion spread and rater agreement of a challenge.
+
+    Ideas are those with at least one evaluator; only submitted evaluations count.
+    """
+    criteria = criteria_of(challenge)
+    counts = {
+        row["idea_id"]: row
+        for row in EvaluatorAssignment.objects.filter(idea__challenge=challenge)
+        .values("idea_id")
+        .annotate(
+            assigned=Count("pk"),
+            submitted=Count("pk", filter=Q(evaluation__submitted_at__isnull=False)),
+        )
+    }
+    ideas = {
+        idea.pk: idea
+        for idea in Idea.objects.filter(pk__in=list(counts)).select_related("organisation")
+    }
+    scores = submitted_scores(challenge)
+    method_criteria = stats_criteria(criteria)
+    results = stats.weighted_scores(scores, method_criteria, list(ideas)) if criteria else []
+    rows = []
+    for result in results:
+        idea = ideas[result.idea]
+        rows.append(
+            ResultRow(
+                idea=idea,
+                score=result.score,
+                rank=result.rank,
+                assigned=counts[idea.pk]["assigned"],
+                submitted=counts[idea.pk]["submitted"],
+                cells=[CriterionCell(c, result.criteria.get(c.pk)) for c in criteria],
+            )
+        )
+    per_criterion = []
+    if criteria:
+        summaries = stats.criterion_summaries(scores, method_criteria)
+        for criterion in criteria:
+            data = stats.reliability_data(
+                (s.idea, s.evaluator, s.value) for s in scores if s.criterion == criterion.pk
+            )
+            per_criterion.append((criterion, interpret_alpha(data), summaries[criterion.pk]))
+    return Results(
+        challenge=challenge,
+        criteria=criteria,
+        rows=rows,
+        overall=interpret_alpha(evaluator_score_data(scores, method_criteria)),
+        per_criterion=per_criterion,
+    )
+
+
+def evaluator_score_data(
+    scores: list[stats.Score], criteria: list[stats.Criterion]
+) -> list[list[Hashable | None]]:
+    """Reliability data of each evaluator's own weighted 0-100 score of each idea.
+
+    The overall agreement is on the number that drives the ranking: every evaluator's
+    scorecard reduced to one weighted score, as if they had been the only evaluator.
+    """
+    if not criteria or not scores:
+        return []
+    per_evaluator = [
+        stats.Score(
+            idea=(s.idea, s.evaluator), evaluator=s.evaluator, criterion=s.criterion, value=s.value
+        )
+        for s in scores
+    ]
+    triples = [
+        (result.idea[0], result.idea[1], result.score)
+        for result in stats.weighted_scores(per_evaluator, criteria)
+        if result.score is not None
+    ]
+    return stats.reliability_data(triples)
+
+
+def idea_result_summary(*, idea: Idea) -> dict:
+    """The numbers the idea page shows managers: evaluators assigned and done, the score."""
+    counts = EvaluatorAssignment.objects.filter(idea=idea).aggregate(
+        assigned=Count("pk"),
+        submitted=Count("pk", filter=Q(evaluation__submitted_at__isnull=False)),
+    )
+    return {"assigned": counts["assigned"], "submitted": counts["submitted"], "score": idea.score}

@@ -1,0 +1,520 @@
+"""Writes for evaluation: the scorecard and its criteria, evaluator assignments and scores.
+
+Every function checks its named rule, runs in one transaction and writes an audit row. The
+idea's stored `score` (0-100, for sorting lists) is recomputed from its submitted evaluations
+in the same transaction as each submission, so lists never show a stale figure.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civiclab.challenges.models import (
+    Challenge,
+    CoAuthor,
+    CoAuthorStatus,
+    Criterion,
+    Evaluation,
+    EvaluatorAssignment,
+    Idea,
+    IdeaStatus,
+    Score,
+    Scorecard,
+)
+from civiclab.core.services import audit_record
+from civiclab.methods import stats
+from civiclab.organisations.models import Membership, Role
+
+# Ideas that take part in an evaluation round: everything not yet decided or merged.
+IDEAS_IN_REVIEW = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW)
+
+
+def _require(actor, perm: str, obj, message: str) -> None:
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied(message)
+
+
+# --- scorecard ------------------------------------------------------------------------------
+
+
+def scorecard_of(challenge: Challenge) -> Scorecard:
+    """The challenge's scorecard, or an unsaved one with the defaults when none exists yet."""
+    try:
+        return challenge.scorecard
+    except Scorecard.DoesNotExist:
+        return Scorecard(challenge=challenge)
+
+
+def criteria_locked(challenge: Challenge) -> bool:
+    """True once any evaluation of the challenge was submitted: criteria stay as scored."""
+    return Evaluation.objects.filter(
+        assignment__idea__challenge=challenge, submitted_at__isnull=False
+    ).exists()
+
+
+def scorecard_update(
+    *,
+    actor,
+    challenge: Challenge,
+    blind: bool,
+    evaluators_per_idea: int,
+    guidance: str,
+    pairwise_enabled: bool,
+) -> Scorecard:
+    _require(
+        actor,
+        "challenges.manage_scorecard",
+        challenge,
+        _("Only the challenge's innovation leads and administrators can change its scorecard."),
+    )
+    if evaluators_per_idea < 1:
+        raise ValidationError({"evaluators_per_idea": _("Each idea needs at least one evaluator.")})
+    with transaction.atomic():
+        scorecard, _created = Scorecard.objects.select_for_update().get_or_create(
+            challenge=challenge
+        )
+        scorecard.blind = blind
+        scorecard.evaluators_per_idea = evaluators_per_idea
+        scorecard.guidance = guidance
+        scorecard.pairwise_enabled = pairwise_enabled
+        scorecard.save()
+        audit_record(
+            actor=actor,
+            action="challenges.scorecard_changed",
+            subject=challenge,
+            organisation_id=challenge.organisation_id,
+            details={
+                "blind": blind,
+                "evaluators_per_idea": evaluators_per_idea,
+                "pairwise_enabled": pairwise_enabled,
+            },
+        )
+    challenge.scorecard = scorecard
+    return scorecard
+
+
+CRITERION_FIELDS = ("name", "guidance", "weight", "scale_min", "scale_max", "lower_is_better")
+
+
+def _locked_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "The criteria cannot change any more: evaluators have already submitted scores "
+            "against them. Changing them now would make earlier and later scores incomparable."
+        ),
+        code="criteria_locked",
+    )
+
+
+def _check_criterion(name: str, weight, scale_min: int, scale_max: int) -> None:
+    errors = {}
+    if not name.strip():
+        errors["name"] = _("Enter the name of the criterion.")
+    if Decimal(str(weight)) < 0:
+        errors["weight"] = _("The weight cannot be negative.")
+    if scale_max <= scale_min:
+        errors["scale_max"] = _("The highest score must be above the lowest score.")
+    elif scale_max - scale_min > 100:
+        errors["scale_max"] = _("A scale can have at most 101 points.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def criterion_save(
+    *,
+    actor,
+    challenge: Challenge,
+    criterion: Criterion | None = None,
+    name: str,
+    guidance: str = "",
+    weight: Decimal | float | int = 1,
+    scale_min: int = 1,
+    scale_max: int = 5,
+    lower_is_better: bool = False,
+    position: int | None = None,
+) -> Criterion:
+    """Add a criterion (no `criterion`) or change one; refused once scores were submitted."""
+    _require(
+        actor,
+        "challenges.manage_scorecard",
+        challenge,
+        _("Only the challenge's innovation leads and administrators can change its scorecard."),
+    )
+    _check_criterion(name, weight, scale_min, scale_max)
+    with transaction.atomic():
+        scorecard, _created = Scorecard.objects.get_or_create(challenge=challenge)
+        if criteria_locked(challenge):
+            raise _locked_error()
+        if criterion is None:
+            criterion = Criterion(scorecard=scorecard)
+            if position is None:
+                position = scorecard.criteria.count()
+        elif criterion.scorecard_id != scorecard.pk:
+            raise PermissionDenied(_("This criterion belongs to another challenge."))
+        criterion.name = name.strip()
+        criterion.guidance = guidance
+        criterion.weight = Decimal(str(weight))
+        criterion.scale_min = scale_min
+        criterion.scale_max = scale_max
+        criterion.lower_is_better = lower_is_better
+        if position is not None:
+            criterion.position = position
+        adding = criterion.pk is None
+        criterion.save()
+        audit_record(
+            actor=actor,
+            action="challenges.criterion_added" if adding else "challenges.criterion_changed",
+            subject=challenge,
+            organisation_id=challenge.organisation_id,
+            details={
+                "criterion": criterion.name,
+                "weight": str(criterion.weight),
+                "scale": [scale_min, scale_max],
+                "lower_is_better": lower_is_better,
+            },
+        )
+    return criterion
+
+
+def criterion_delete(*, actor, criterion: Criterion) -> None:
+    challenge = criterion.scorecard.challenge
+    _require(
+        actor,
+        "challenges.manage_scorecard",
+        challenge,
+        _("Only the challenge's innovation leads and administrators can change its scorecard."),
+    )
+    with transaction.atomic():
+        if criteria_locked(challenge):
+            raise _locked_error()
+        name = criterion.name
+        criterion.delete()
+        audit_record(
+            actor=actor,
+            action="challenges.criterion_removed",
+            subject=challenge,
+            organisation_id=challenge.organisation_id,
+            details={"criterion": name},
+        )
+
+
+# --- assignments ----------------------------------------------------------------------------
+
+
+def evaluators_of(organisation) -> list:
+    """People holding the evaluator role in the organisation, by name."""
+    user_ids = Membership.objects.filter(
+        organisation=organisation, role=Role.EVALUATOR
+    ).values_list("user_id", flat=True)
+    return list(
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .order_by("display_name", "pk")
+    )
+
+
+def conflicted_evaluators(idea_ids) -> set[tuple[int, int]]:
+    """(idea id, user id) pairs that may never be assigned: authors and co-authors."""
+    pairs = set(Idea.objects.filter(pk__in=idea_ids).values_list("pk", "author_id"))
+    pairs.update(
+        CoAuthor.objects.filter(
+            idea_id__in=idea_ids,
+            status__in=[CoAuthorStatus.INVITED, CoAuthorStatus.ACCEPTED],
+        ).values_list("idea_id", "user_id")
+    )
+    return pairs
+
+
+def _require_assign(actor, challenge: Challenge) -> None:
+    _require(
+        actor,
+        "challenges.assign_evaluators",
+        challenge,
+        _(
+            "Only the challenge's innovation leads and administrators can assign evaluators, "
+            "during the submission and review phases."
+        ),
+    )
+
+
+def assignments_add(*, actor, idea: Idea, evaluators) -> list[EvaluatorAssignment]:
+    """Assign `evaluators` to `idea` by hand; people already assigned are left as they are."""
+    challenge = idea.challenge
+    _require_assign(actor, challenge)
+    allowed = {user.pk for user in evaluators_of(idea.organisation)}
+    conflicts = {user_id for _idea, user_id in conflicted_evaluators([idea.pk])}
+    errors = []
+    for person in evaluators:
+        if person.pk not in allowed:
+            errors.append(
+                _("%(name)s is not an evaluator of this organisation.") % {"name": person}
+            )
+        elif person.pk in conflicts:
+            errors.append(
+                _("%(name)s wrote or co-wrote this idea and cannot evaluate it.") % {"name": person}
+            )
+    if errors:
+        raise ValidationError({"evaluators": errors})
+    with transaction.atomic():
+        existing = set(idea.assignments.values_list("evaluator_id", flat=True))
+        created = EvaluatorAssignment.objects.bulk_create(
+            [
+                EvaluatorAssignment(idea=idea, evaluator=person, assigned_by=actor)
+                for person in evaluators
+                if person.pk not in existing
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="challenges.evaluators_assigned",
+            subject=idea,
+            organisation_id=idea.organisation_id,
+            details={"evaluators": [a.evaluator_id for a in created], "automatic": False},
+        )
+    return created
+
+
+def assignment_remove(*, actor, assignment: EvaluatorAssignment) -> None:
+    idea = assignment.idea
+    _require_assign(actor, idea.challenge)
+    evaluation = Evaluation.objects.filter(assignment=assignment).first()
+    if evaluation is not None and evaluation.submitted_at is not None:
+        raise ValidationError(
+            _("This evaluator has already submitted scores; the assignment stays.")
+        )
+    with transaction.atomic():
+        evaluator_id = assignment.evaluator_id
+        assignment.delete()
+        audit_record(
+            actor=actor,
+            action="challenges.evaluator_unassigned",
+            subject=idea,
+            organisation_id=idea.organisation_id,
+            details={"evaluator": evaluator_id},
+        )
+
+
+@dataclass(frozen=True)
+class AutomaticAssignment:
+    ideas: int
+    created: int
+
+
+def assignments_automatic(*, actor, challenge: Challenge, seed: int = 0) -> AutomaticAssignment:
+    """Give every idea in review the scorecard's number of evaluators, balanced and without
+    conflicts of interest. Ideas that already have some evaluators are topped up."""
+    _require_assign(actor, challenge)
+    per_idea = scorecard_of(challenge).evaluators_per_idea
+    people = [user.pk for user in evaluators_of(challenge.organisation)]
+    ideas = list(
+        Idea.objects.filter(
+            challenge=challenge, status__in=IDEAS_IN_REVIEW, is_hidden=False
+        ).values_list("pk", "title")
+    )
+    titles = dict(ideas)
+    held: dict[int, set[int]] = {pk: set() for pk in titles}
+    for idea_id, user_id in EvaluatorAssignment.objects.filter(idea_id__in=titles).values_list(
+        "idea_id", "evaluator_id"
+    ):
+        held[idea_id].add(user_id)
+    conflicts = conflicted_evaluators(list(titles))
+    # Ideas grouped by how many evaluators they still need; each group is balanced.
+    missing: dict[int, list[int]] = {}
+    for idea_id, holders in held.items():
+        need = per_idea - len(holders)
+        if need > 0:
+            missing.setdefault(need, []).append(idea_id)
+    plan: dict[int, list[int]] = {}
+    short: list[int] = []
+    for need, idea_ids in sorted(missing.items()):
+        barred = conflicts | {(i, u) for i in idea_ids for u in held[i]}
+        try:
+            plan.update(stats.balanced_assignment(idea_ids, people, need, barred, seed=seed))
+        except stats.InfeasibleAssignment as error:
+            short.extend(error.ideas)
+        except ValueError:
+            short.extend(idea_ids)
+    if short:
+        names = ", ".join(f"“{titles[i]}”" for i in short[:10])
+        more = len(short) - 10
+        raise ValidationError(
+            _(
+                "There are not enough evaluators without a conflict of interest to give "
+                "%(per_idea)s evaluators to: %(names)s%(more)s. Add evaluators to the "
+                "organisation or lower the number of evaluators per idea."
+            )
+            % {
+                "per_idea": per_idea,
+                "names": names,
+                "more": _(" and %(count)s more") % {"count": more} if more > 0 else "",
+            },
+            code="infeasible",
+        )
+    users = {user.pk: user for user in get_user_model().objects.filter(pk__in=people)}
+    with transaction.atomic():
+        created = EvaluatorAssignment.objects.bulk_create(
+            [
+                EvaluatorAssignment(idea_id=idea_id, evaluator=users[user_id], assigned_by=actor)
+                for idea_id, user_ids in plan.items()
+                for user_id in user_ids
+            ],
+            ignore_conflicts=True,
+        )
+        audit_record(
+            actor=actor,
+            action="challenges.evaluators_assigned",
+            subject=challenge,
+            organisation_id=challenge.organisation_id,
+            details={"automatic": True, "ideas": len(plan), "assignments": len(created)},
+        )
+    return AutomaticAssignment(ideas=len(plan), created=len(created))
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    value: int | None
+    comment: str = ""
+
+
+def evaluation_save(
+    *,
+    actor,
+    assignment: EvaluatorAssignment,
+    scores: dict[int, ScoreInput],
+    comment: str = "",
+    submit: bool = False,
+) -> Evaluation:
+    """Save an evaluator's scores as a draft, or submit them.
+
+    `scores` maps criterion ids to a value (None while undecided in a draft) and a comment.
+    A submitted evaluation stays submitted when changed again (until the review phase ends),
+    and every submission recomputes the idea's stored score.
+    """
+    idea = assignment.idea
+    if assignment.evaluator_id != actor.pk:
+        raise PermissionDenied(_("This idea is assigned to somebody else."))
+    _require(
+        actor,
+        "challenges.evaluate_idea",
+        idea,
+        _("You can score this idea only while the review phase is open."),
+    )
+    criteria = list(Criterion.objects.filter(scorecard__challenge_id=idea.challenge_id))
+    if not criteria:
+        raise ValidationError(_("The scorecard has no criteria yet; there is nothing to score."))
+    _check_scores(criteria, scores)
+    with transaction.atomic():
+        evaluation, _created = Evaluation.objects.select_for_update().get_or_create(
+            assignment=assignment
+        )
+        submit = submit or evaluation.submitted_at is not None
+        if submit:
+            _check_complete(criteria, scores)
+        evaluation.comment = comment
+        if submit:
+            evaluation.submitted_at = timezone.now()
+        evaluation.save()
+        _write_scores(evaluation, criteria, scores)
+        if submit:
+            idea_score_recompute(idea=idea)
+        audit_record(
+            actor=actor,
+            action="challenges.evaluation_submitted" if submit else "challenges.evaluation_saved",
+            subject=idea,
+            organisation_id=idea.organisation_id,
+            details={"assignment": assignment.pk},
+        )
+    return evaluation
+
+
+def _check_scores(criteria: list[Criterion], scores: dict[int, ScoreInput]) -> None:
+    by_id = {criterion.pk: criterion for criterion in criteria}
+    errors: dict[str, list[str]] = {}
+    for criterion_id, given in scores.items():
+        criterion = by_id.get(criterion_id)
+        if criterion is None:
+            errors.setdefault("scores", []).append(
+                _("There is no criterion %(id)s on this scorecard.") % {"id": criterion_id}
+            )
+        elif given.value is not None and not (
+            criterion.scale_min <= given.value <= criterion.scale_max
+        ):
+            errors[f"score_{criterion_id}"] = [
+                _("Choose a score from %(low)s to %(high)s for “%(name)s”.")
+                % {"low": criterion.scale_min, "high": criterion.scale_max, "name": criterion}
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_complete(criteria: list[Criterion], scores: dict[int, ScoreInput]) -> None:
+    errors = {
+        f"score_{criterion.pk}": [
+            _("Choose a score for “%(name)s” before you submit.") % {"name": criterion}
+        ]
+        for criterion in criteria
+        if scores.get(criterion.pk) is None or scores[criterion.pk].value is None
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_scores(
+    evaluation: Evaluation, criteria: list[Criterion], scores: dict[int, ScoreInput]
+) -> None:
+    existing = {score.criterion_id: score for score in evaluation.scores.all()}
+    for criterion in criteria:
+        given = scores.get(criterion.pk)
+        current = existing.get(criterion.pk)
+        if given is None or given.value is None:
+            if current is not None:
+                current.delete()
+            continue
+        if current is None:
+            Score.objects.create(
+                evaluation=evaluation,
+                criterion=criterion,
+                value=given.value,
+                comment=given.comment,
+            )
+        elif (current.value, current.comment) != (given.value, given.comment):
+            current.value, current.comment = given.value, given.comment
+            current.save(update_fields=["value", "comment"])
+
+
+def stats_criteria(criteria) -> list[stats.Criterion]:
+    return [
+        stats.Criterion(
+            key=criterion.pk,
+            weight=float(criterion.weight),
+            scale_min=criterion.scale_min,
+            scale_max=criterion.scale_max,
+            lower_is_better=criterion.lower_is_better,
+        )
+        for criterion in criteria
+    ]
+
+
+def idea_score_recompute(*, idea: Idea) -> float | None:
+    """Store the idea's weighted score (0-100) from its submitted evaluations."""
+    criteria = stats_criteria(Criterion.objects.filter(scorecard__challenge_id=idea.challenge_id))
+    rows = Score.objects.filter(
+        evaluation__assignment__idea=idea, evaluation__submitted_at__isnull=False
+    ).values_list("evaluation__assignment__evaluator_id", "criterion_id", "value")
+    scores = [
+        stats.Score(idea=idea.pk, evaluator=evaluator, criterion=criterion, value=value)
+        for evaluator, criterion, value in rows
+    ]
+    results = stats.weighted_scores(scores, criteria, [idea.pk]) if criteria else []
+    score = results[0].score if results else None
+    Idea.objects.filter(pk=idea.pk).update(score=score)
+    idea.score = score
+    return score

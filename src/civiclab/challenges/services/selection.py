@@ -1,0 +1,23 @@
+"""Shortlisting and selecting from the evaluation results.
+
+The status change itself (permission by target status, reason, audit, notifications and, for
+selections, the ledger entry) belongs to `services.status.idea_set_status`; these wrappers
+name the two decisions the results page offers.
+"""
+
+from civiclab.challenges.models import Idea, IdeaStatus, StatusChange
+
+
+def _set_status(**kwargs) -> StatusChange:
+    # Imported here: the status service lives beside this one and imports the ledger.
+    from civiclab.challenges.services.status import idea_set_status
+
+    return idea_set_status(**kwargs)
+
+
+def idea_shortlist(*, actor, idea: Idea, reason: str) -> StatusChange:
+    return _set_status(actor=actor, idea=idea, status=IdeaStatus.SHORTLISTED, reason=reason)
+
+
+def idea_select(*, actor, idea: Idea, reason: str) -> StatusChange:
+    return _set_status(actor=actor, idea=idea, status=IdeaStatus.SELECTED, reason=reason)
