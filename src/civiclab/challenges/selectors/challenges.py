@@ -1,0 +1,228 @@
+"""Reads about challenges: who sees which, lists with filters, the page's figures, events.
+
+The visibility filter mirrors `challenges.view_challenge` in SQL, so lists never show what a
+page would refuse: managers (organisation admins, innovation leads) and platform admins see
+everything of theirs; others see published challenges whose audience admits them.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civiclab.accounts.models import User
+from civiclab.organisations.models import Membership, Organisation, Role
+
+from ..models import (
+    Audience,
+    Challenge,
+    Event,
+    EventRegistration,
+    Idea,
+    IdeaStatus,
+    Phase,
+    PhaseKind,
+    RegistrationStatus,
+    Tag,
+)
+
+MANAGER_ROLES = (Role.ADMIN, Role.INNOVATION_LEAD)
+PHASE_FILTERS = (PhaseKind.SUBMISSION, PhaseKind.REVIEW, PhaseKind.SELECTION, PhaseKind.CLOSED)
+
+
+def visibility_filter(user) -> Q:
+    """Challenges `user` may see, as a filter on Challenge."""
+    published = Q(state=Challenge.State.PUBLISHED)
+    if not user.is_authenticated:
+        return published & Q(audience=Audience.PUBLIC)
+    if user.is_superuser:
+        return Q()
+    memberships = Membership.objects.filter(user=user)
+    member_of = memberships.values("organisation_id")
+    manager_of = memberships.filter(role__in=MANAGER_ROLES).values("organisation_id")
+    invited_to = Challenge.invited.through.objects.filter(user=user).values("challenge_id")
+    admitted = (
+        Q(audience=Audience.PUBLIC)
+        | Q(organisation_id__in=member_of)
+        | Q(audience=Audience.INVITED, pk__in=invited_to)
+    )
+    return Q(organisation_id__in=manager_of) | (published & admitted)
+
+
+def _running(kind: str, now) -> Exists:
+    return Exists(
+        Phase.objects.filter(challenge=OuterRef("pk"), kind=kind, starts_at__lte=now).filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+        )
+    )
+
+
+def phase_filter(kind: str, now=None) -> Q:
+    """Challenges whose current phase (by the clock) is `kind`; `closed` means none is running."""
+    now = now or timezone.now()
+    if kind == PhaseKind.CLOSED:
+        running_any = Exists(
+            Phase.objects.filter(
+                challenge=OuterRef("pk"), starts_at__lte=now, kind__in=PHASE_FILTERS[:3]
+            ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        )
+        return ~Q(running_any)
+    return Q(_running(kind, now))
+
+
+def visible_challenges(
+    *, user, organisation: Organisation | None = None, phase: str = "", tag: str = ""
+) -> QuerySet[Challenge]:
+    """Challenges `user` may see, newest first, with phases, tags and organisation loaded."""
+    challenges = Challenge.objects.filter(visibility_filter(user))
+    if organisation is not None:
+        challenges = challenges.filter(organisation=organisation)
+    if phase:
+        challenges = challenges.filter(phase_filter(phase))
+    if tag:
+        challenges = challenges.filter(
+            Exists(Challenge.tags.through.objects.filter(challenge=OuterRef("pk"), tag__slug=tag))
+        )
+    return (
+        challenges.select_related("organisation")
+        .prefetch_related("phases", "tags")
+        .order_by("is_idea_box", "-published_at", "-created_at", "-id")
+    )
+
+
+def challenge_list(*, user, organisation: Organisation, phase: str = "", tag: str = ""):
+    """The organisation's challenges for its list page (the idea box has its own place)."""
+    return visible_challenges(user=user, organisation=organisation, phase=phase, tag=tag).filter(
+        is_idea_box=False
+    )
+
+
+def organisation_tags(*, organisation: Organisation) -> QuerySet[Tag]:
+    return Tag.objects.filter(organisation=organisation).order_by("name")
+
+
+def challenge_for_user(*, user, org_slug: str, slug: str) -> Challenge:
+    """The challenge at this address if `user` may see it; otherwise 404, so nothing leaks."""
+    challenge = (
+        Challenge.objects.select_related("organisation", "sponsor")
+        .prefetch_related("phases", "tags")
+        .filter(organisation__slug=org_slug, slug=slug)
+        .first()
+    )
+    if challenge is None or not user.has_perm("challenges.view_challenge", challenge):
+        raise Http404(_("There is no challenge at this address."))
+    return challenge
+
+
+def challenge_by_id_for_user(*, user, pk: int) -> Challenge:
+    challenge = (
+        Challenge.objects.select_related("organisation", "sponsor")
+        .prefetch_related("phases", "tags")
+        .filter(pk=pk)
+        .first()
+    )
+    if challenge is None or not user.has_perm("challenges.view_challenge", challenge):
+        raise Http404(_("There is no challenge at this address."))
+    return challenge
+
+
+def challenge_figures(*, challenge: Challenge) -> dict[str, int]:
+    """Ideas (visible, not merged away) and their supports, for the challenge page."""
+    figures = (
+        Idea.objects.filter(challenge=challenge, is_hidden=False)
+        .exclude(status=IdeaStatus.MERGED)
+        .aggregate(ideas=Count("id"), supports=Sum("support_count"))
+    )
+    return {"ideas": figures["ideas"] or 0, "supports": figures["supports"] or 0}
+
+
+def challenge_has_ideas(*, challenge: Challenge) -> bool:
+    return Idea.objects.filter(challenge=challenge).exists()
+
+
+def sponsor_choices(*, organisation: Organisation) -> QuerySet[User]:
+    """The organisation's decision makers, who may sponsor a challenge."""
+    return (
+        User.objects.filter(
+            memberships__organisation=organisation, memberships__role=Role.DECISION_MAKER
+        )
+        .order_by("display_name", "email")
+        .distinct()
+    )
+
+
+def open_challenges_for_page(*, user, organisation: Organisation, limit: int = 6) -> list:
+    """A few challenges open for ideas, for the organisation's public page."""
+    return list(
+        challenge_list(user=user, organisation=organisation, phase=PhaseKind.SUBMISSION)[:limit]
+    )
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+def challenge_event(*, challenge: Challenge) -> Event | None:
+    return Event.objects.filter(challenge=challenge).first()
+
+
+def event_places(*, event: Event) -> dict[str, int | None]:
+    counts = dict(
+        event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    confirmed = counts.get(RegistrationStatus.CONFIRMED, 0)
+    free = None if event.capacity is None else max(0, event.capacity - confirmed)
+    return {
+        "confirmed": confirmed,
+        "waiting": counts.get(RegistrationStatus.WAITING, 0),
+        "free": free,
+    }
+
+
+def registration_of(*, event: Event, user) -> EventRegistration | None:
+    if not user.is_authenticated:
+        return None
+    return EventRegistration.objects.filter(event=event, user=user).first()
+
+
+def waiting_position(*, registration: EventRegistration) -> int | None:
+    """1 for the first person on the waiting list."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = EventRegistration.objects.filter(
+        event_id=registration.event_id, status=RegistrationStatus.WAITING
+    ).filter(
+        Q(created_at__lt=registration.created_at)
+        | Q(created_at=registration.created_at, id__lt=registration.id)
+    )
+    return ahead.count() + 1
+
+
+def event_registrations(*, event: Event) -> QuerySet[EventRegistration]:
+    """Everyone registered, confirmed first then the queue in order, for the organisers."""
+    return (
+        event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("user")
+        .order_by("status", "created_at", "id")  # confirmed before waiting
+    )
+
+
+__all__ = [
+    "challenge_by_id_for_user",
+    "challenge_event",
+    "challenge_figures",
+    "challenge_for_user",
+    "challenge_has_ideas",
+    "challenge_list",
+    "event_places",
+    "event_registrations",
+    "open_challenges_for_page",
+    "organisation_tags",
+    "phase_filter",
+    "registration_of",
+    "sponsor_choices",
+    "visibility_filter",
+    "visible_challenges",
+    "waiting_position",
+]
