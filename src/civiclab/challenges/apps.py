@@ -11,3 +11,7 @@ class ChallengesConfig(AppConfig):
         from . import personal_data
 
         personal_data.register_all()
+        # Signal receivers: list counts, similar-idea indexes and trending scores follow
+        # every idea and support, whichever service changed them.
+        from .selectors import lists, similar  # noqa: F401
+        from .services import trending  # noqa: F401

@@ -1,0 +1,309 @@
+"""Reads for idea lists: who sees which ideas, filters, sorts, search, counts and pages.
+
+Every list (the challenge's page, the organisation-wide page, the API, the exports) goes
+through `idea_queryset`, so the same person sees the same ideas everywhere.
+
+Counting: with 100,000 ideas in a challenge a `COUNT(*)` costs more than the page itself, so
+page counts are cached for 60 seconds per list, filters and kind of viewer. The cache key
+carries a token that changes whenever any idea of the organisation is created, edited,
+hidden or has its status changed, so a new idea shows up in the count at once; only changes
+made with bulk updates (which send no signals) wait for the 60 seconds.
+"""
+
+import hashlib
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from civiclab.organisations.models import Organisation
+from civiclab.organisations.predicates import is_member
+
+from ..models import Audience, Challenge, Idea, IdeaStatus, PhaseKind, Tag
+from . import similar
+
+SORT_RELEVANCE = "relevance"
+SORT_NEWEST = "newest"
+SORT_SUPPORTED = "supported"
+SORT_TRENDING = "trending"
+SORT_SCORE = "score"
+
+# Each ordering matches an index on Idea (challenge, <key>, -id), so a page is an index walk.
+ORDERINGS: dict[str, tuple[Any, ...]] = {
+    SORT_NEWEST: ("-created_at", "-id"),
+    SORT_SUPPORTED: ("-support_count", "-id"),
+    SORT_TRENDING: ("-trending_score", "-id"),
+    SORT_SCORE: (F("score").desc(nulls_last=True), "-id"),
+}
+SORTS = (SORT_RELEVANCE, *ORDERINGS)
+COUNT_TTL = 60
+# Counters the services update on every support or comment: they never change a list's size.
+COUNTER_FIELDS = frozenset({"support_count", "comment_count", "trending_score", "score"})
+
+
+@dataclass(frozen=True)
+class IdeaFilters:
+    """What the viewer asked for; empty strings mean "any"."""
+
+    status: str = ""
+    innovation_type: str = ""
+    tag: str = ""
+    phase: str = ""
+    q: str = ""
+    sort: str = ""
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort == SORT_RELEVANCE and not self.q:
+            return SORT_NEWEST
+        return self.sort or (SORT_RELEVANCE if self.q else SORT_NEWEST)
+
+    @property
+    def is_filtered(self) -> bool:
+        return any((self.status, self.innovation_type, self.tag, self.phase, self.q))
+
+
+@dataclass
+class IdeaScope:
+    """Which challenges a list covers and what the viewer may see in them."""
+
+    organisation: Organisation
+    challenges: list[Challenge]
+    sees_hidden: bool
+    sees_scores: bool
+    viewer_id: int | None = None
+    label: str = field(default="")
+
+
+# -- who sees what -------------------------------------------------------------------------
+
+
+def visible_challenges(*, user, organisation: Organisation) -> QuerySet[Challenge]:
+    """The organisation's challenges `user` may see, as `challenges.view_challenge` decides.
+
+    The same logic as `predicates.can_view_challenge`, in SQL, for lists of many challenges.
+    """
+    challenges = Challenge.objects.filter(organisation=organisation).prefetch_related("phases")
+    if user.has_perm("challenges.view_idea_scores", organisation):
+        return challenges  # challenge managers and platform admins see drafts too
+    audience = Q(audience=Audience.PUBLIC)
+    if is_member(user, organisation):
+        audience |= Q(audience__in=[Audience.STAFF, Audience.INVITED])
+    elif user.is_authenticated:
+        invited = Challenge.invited.through.objects.filter(user_id=user.pk)
+        audience |= Q(audience=Audience.INVITED, pk__in=invited.values("challenge_id"))
+    return challenges.filter(audience, state=Challenge.State.PUBLISHED)
+
+
+def challenge_scope(*, user, challenge: Challenge) -> IdeaScope:
+    return IdeaScope(
+        organisation=challenge.organisation,
+        challenges=[challenge],
+        sees_hidden=user.has_perm("challenges.view_hidden_ideas", challenge),
+        sees_scores=user.has_perm("challenges.view_idea_scores", challenge),
+        viewer_id=user.pk if user.is_authenticated else None,
+        label=f"c{challenge.pk}",
+    )
+
+
+def organisation_scope(*, user, organisation: Organisation, phase: str = "") -> IdeaScope:
+    """Every challenge of the organisation the viewer may see; `phase` keeps those in it."""
+    challenges = list(visible_challenges(user=user, organisation=organisation))
+    if phase:
+        now = timezone.now()
+        challenges = [c for c in challenges if c.current_phase_kind(now) == phase]
+    return IdeaScope(
+        organisation=organisation,
+        challenges=challenges,
+        sees_hidden=user.has_perm("challenges.view_hidden_ideas", organisation),
+        sees_scores=user.has_perm("challenges.view_idea_scores", organisation),
+        viewer_id=user.pk if user.is_authenticated else None,
+        label=f"o{organisation.pk}:" + ",".join(str(c.pk) for c in challenges),
+    )
+
+
+def _visibility(scope: IdeaScope) -> Q:
+    if scope.sees_hidden:
+        return Q()
+    # Authors keep seeing their own hidden ideas, so they can follow what happened.
+    if scope.viewer_id is not None:
+        return Q(is_hidden=False) | Q(author_id=scope.viewer_id)
+    return Q(is_hidden=False)
+
+
+# -- the list ------------------------------------------------------------------------------
+
+
+def idea_queryset(*, scope: IdeaScope, filters: IdeaFilters) -> QuerySet[Idea]:
+    """The ideas of `scope` matching `filters`, unordered and without search."""
+    ideas = Idea.objects.filter(_visibility(scope))
+    if len(scope.challenges) == 1:
+        ideas = ideas.filter(challenge=scope.challenges[0])
+    else:
+        ideas = ideas.filter(
+            organisation=scope.organisation, challenge_id__in=[c.pk for c in scope.challenges]
+        )
+    if filters.status:
+        ideas = ideas.filter(status=filters.status)
+    else:
+        # Merged ideas live on inside the idea they joined; list them only when asked.
+        ideas = ideas.exclude(status=IdeaStatus.MERGED)
+    if filters.innovation_type:
+        # The JSON list is stored as text on SQLite and as jsonb on PostgreSQL; the quoted
+        # value matches one element on both (no type name contains another in quotes).
+        ideas = ideas.filter(innovation_types__icontains=f'"{filters.innovation_type}"')
+    if filters.tag:
+        ideas = ideas.filter(tags__organisation=scope.organisation, tags__slug=filters.tag)
+    return ideas
+
+
+def with_row_data(ideas: QuerySet[Idea]) -> QuerySet[Idea]:
+    """What a list row shows, in two queries however many rows (ideas, then their tags)."""
+    return ideas.select_related("organisation", "challenge").prefetch_related("tags")
+
+
+def ordered(ideas: QuerySet[Idea], sort: str) -> QuerySet[Idea]:
+    return ideas.order_by(*ORDERINGS.get(sort, ORDERINGS[SORT_NEWEST]))
+
+
+def search_ids(*, scope: IdeaScope, filters: IdeaFilters) -> list[int]:
+    """Ids matching the search text among what the viewer may see, most relevant first."""
+    ranked = similar.ranked_idea_ids(challenges=scope.challenges, text=filters.q)
+    if not ranked:
+        return []
+    allowed = set(
+        idea_queryset(scope=scope, filters=filters)
+        .filter(pk__in=ranked)
+        .values_list("pk", flat=True)
+    )
+    return [idea_id for idea_id in ranked if idea_id in allowed]
+
+
+# -- counts --------------------------------------------------------------------------------
+
+
+def _list_token_key(organisation_id: int) -> str:
+    return f"challenges:idea-list-token:{organisation_id}"
+
+
+def list_token(organisation_id: int) -> str:
+    key = _list_token_key(organisation_id)
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        token = cache.get(key) or ""
+    return token
+
+
+def list_changed(organisation_id: int) -> None:
+    cache.set(_list_token_key(organisation_id), uuid.uuid4().hex, None)
+
+
+def cached_count(*, scope: IdeaScope, filters: IdeaFilters, ideas: QuerySet[Idea]) -> int:
+    """`ideas.count()`, remembered for 60 s per list, filters and kind of viewer."""
+    if scope.sees_hidden:
+        viewer = "all"
+    elif scope.viewer_id is not None:
+        viewer = f"u{scope.viewer_id}"
+    else:
+        viewer = "public"
+    parts = {
+        "scope": scope.label,
+        "stamp": [c.created_at.timestamp() for c in scope.challenges[:1] if c.created_at],
+        "viewer": viewer,
+        "filters": asdict(filters) | {"sort": ""},
+        "token": list_token(scope.organisation.pk),
+    }
+    digest = hashlib.sha256(repr(sorted(parts.items())).encode()).hexdigest()[:32]
+    key = f"challenges:idea-count:{digest}"
+    count = cache.get(key)
+    if count is None:
+        count = ideas.count()
+        cache.set(key, count, COUNT_TTL)
+    return count
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count instead of asking the database."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def idea_page(
+    *, scope: IdeaScope, filters: IdeaFilters, page_number: Any, per_page: int = 20
+) -> Page:
+    """One page of the list, in a constant number of queries whatever the page size.
+
+    Without search: a cached count, then one indexed query for the page and one for its
+    tags. With search: the index ranks, one query keeps what the viewer may see, and the page
+    is read in order of relevance (or sorted by the chosen key).
+    """
+    sort = filters.effective_sort
+    if filters.q:
+        ids = search_ids(scope=scope, filters=filters)
+        if sort != SORT_RELEVANCE:
+            ids = list(ordered(Idea.objects.filter(pk__in=ids), sort).values_list("pk", flat=True))
+        page = Paginator(ids, per_page).get_page(page_number)
+        rank = {idea_id: position for position, idea_id in enumerate(page.object_list)}
+        rows = with_row_data(Idea.objects.filter(pk__in=list(rank)))
+        page.object_list = sorted(rows, key=lambda idea: rank[idea.pk])
+        return page
+    ideas = idea_queryset(scope=scope, filters=filters)
+    count = cached_count(scope=scope, filters=filters, ideas=ideas)
+    paginator = KnownCountPaginator(with_row_data(ordered(ideas, sort)), per_page, count=count)
+    return paginator.get_page(page_number)
+
+
+def organisation_tags(*, organisation: Organisation) -> list[Tag]:
+    return list(Tag.objects.filter(organisation=organisation).order_by("name"))
+
+
+def phase_choices() -> list[tuple[str, str]]:
+    return list(PhaseKind.choices)
+
+
+# -- keeping counts honest -----------------------------------------------------------------
+
+
+def _on_idea_saved(sender, instance: Idea, created: bool, update_fields=None, **kwargs):
+    if kwargs.get("raw"):
+        return
+    if update_fields is not None and set(update_fields) <= COUNTER_FIELDS:
+        return
+    _announce(instance.organisation_id)
+
+
+def _on_idea_deleted(sender, instance: Idea, **kwargs):
+    _announce(instance.organisation_id)
+
+
+def _on_tags_changed(sender, instance, action: str, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Idea):
+        _announce(instance.organisation_id)
+
+
+def _announce(organisation_id: int) -> None:
+    # Now, for this process and this transaction's own reads; again after commit, for the
+    # other processes, which could otherwise cache a count read before the commit.
+    list_changed(organisation_id)
+    transaction.on_commit(lambda: list_changed(organisation_id))
+
+
+post_save.connect(_on_idea_saved, sender=Idea, dispatch_uid="challenges.lists.saved")
+post_delete.connect(_on_idea_deleted, sender=Idea, dispatch_uid="challenges.lists.deleted")
+m2m_changed.connect(
+    _on_tags_changed, sender=Idea.tags.through, dispatch_uid="challenges.lists.tags"
+)

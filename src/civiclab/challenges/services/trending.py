@@ -1,0 +1,146 @@
+"""Trending ideas: recent supports, weighted by how recent they are.
+
+    trending_score(idea, t) = sum over the idea's supports s with t - s.created_at <= 7 days
+                              of 2 ** (-(t - s.created_at) / 48 h)
+
+An exponential decay with a half-life of 48 hours (the "hot" ranking of Reddit and of
+Decidim's "most followed" lists uses the same idea; Hacker News uses a power-law gravity
+instead). A support given now is worth 1, one given two days ago 0.5, a week ago 0.09, and
+older supports nothing. Only the order matters to the list.
+
+Two ways keep the stored `Idea.trending_score` right:
+
+- `trending_refresh()` recomputes every score from the supports of the last seven days and
+  writes only the ideas whose score changed; run it periodically (the `refresh_trending`
+  task or `civiclab refresh_trending`, e.g. hourly from cron). It records the moment it
+  computed for (`T`).
+- Between refreshes every stored score is expressed at time `T`. A support given at time
+  `t > T` weighs 1 at `t`, which is `2 ** ((t - T) / 48 h)` at `T`'s scale, so giving or
+  withdrawing a support adds or subtracts that much with one UPDATE: the order stays exact
+  without touching any other idea. (The seven-day cut-off and the drift of the scale are
+  corrected by the next refresh.)
+
+Supports given and withdrawn one at a time reach these functions through signals on
+`Support`, whichever service creates or deletes them; bulk moves (merges) are picked up by
+the next refresh.
+"""
+
+import math
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from django_tasks import task
+
+from ..models import Idea, Support
+
+HALF_LIFE = timedelta(hours=48)
+WINDOW = timedelta(days=7)
+REFERENCE_KEY = "challenges:trending-reference"
+# Scores closer than this are "unchanged": no write.
+TOLERANCE = 1e-9
+
+
+def support_weight(*, supported_at: datetime, at: datetime) -> float:
+    """A support's weight at time `at`: 1 when fresh, halving every 48 h, 0 after 7 days."""
+    age = at - supported_at
+    if age > WINDOW:
+        return 0.0
+    return 2.0 ** (-age.total_seconds() / HALF_LIFE.total_seconds())
+
+
+def reference_time() -> datetime:
+    """The moment at whose scale stored scores are expressed (the last refresh)."""
+    stamp = cache.get(REFERENCE_KEY)
+    if stamp is None:
+        return timezone.now()
+    return datetime.fromtimestamp(stamp, tz=UTC)
+
+
+def trending_record_support(*, idea_id: int, supported_at: datetime, delta: int = 1) -> None:
+    """Add (`delta=1`) or withdraw (`delta=-1`) one support's weight with a single UPDATE."""
+    reference = reference_time()
+    exponent = (supported_at - reference).total_seconds() / HALF_LIFE.total_seconds()
+    # A support older than the window counts for nothing; the exponent is capped so that a
+    # reference far in the past (no refresh for weeks) cannot overflow a float.
+    if timezone.now() - supported_at > WINDOW:
+        return
+    weight = 2.0 ** min(exponent, 60.0)
+    Idea.objects.filter(pk=idea_id).update(trending_score=F("trending_score") + delta * weight)
+    if delta < 0:
+        # Rounding must never leave a score below zero for an idea without supports.
+        Idea.objects.filter(pk=idea_id, trending_score__lt=0).update(trending_score=0.0)
+
+
+def compute_scores(supports: list[tuple[int, datetime]], *, at: datetime) -> dict[int, float]:
+    """Scores per idea id from `(idea_id, supported_at)` pairs, at time `at`."""
+    scores: dict[int, float] = defaultdict(float)
+    half_life = HALF_LIFE.total_seconds()
+    window = WINDOW.total_seconds()
+    for idea_id, supported_at in supports:
+        age = (at - supported_at).total_seconds()
+        if age <= window:
+            scores[idea_id] += math.pow(2.0, -max(age, 0.0) / half_life)
+    return dict(scores)
+
+
+def trending_refresh(*, now: datetime | None = None, challenge_id: int | None = None) -> int:
+    """Recompute trending scores from the last seven days; returns how many ideas changed.
+
+    Reads the recent supports in one indexed query (Support.created_at), compares with the
+    stored scores of ideas that have one, and writes the differences with one executemany.
+    """
+    now = now or timezone.now()
+    recent = Support.objects.filter(created_at__gt=now - WINDOW)
+    current = Idea.objects.filter(trending_score__gt=0)
+    if challenge_id is not None:
+        recent = recent.filter(idea__challenge_id=challenge_id)
+        current = current.filter(challenge_id=challenge_id)
+    scores = compute_scores(list(recent.values_list("idea_id", "created_at")), at=now)
+    stored = dict(current.values_list("pk", "trending_score"))
+    changes = [
+        (scores.get(idea_id, 0.0), idea_id)
+        for idea_id in set(scores) | set(stored)
+        if abs(scores.get(idea_id, 0.0) - stored.get(idea_id, 0.0)) > TOLERANCE
+    ]
+    table = connection.ops.quote_name(Idea._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if changes:
+            cursor.executemany(
+                f"UPDATE {table} SET trending_score = %s WHERE id = %s",  # noqa: S608
+                changes,
+            )
+    if challenge_id is None:
+        cache.set(REFERENCE_KEY, now.timestamp(), None)
+    return len(changes)
+
+
+@task()
+def refresh_trending() -> int:
+    """The periodic task: recompute every trending score."""
+    return trending_refresh()
+
+
+# -- signals: every single support given or withdrawn moves the score at once --------------
+
+
+def _on_support_saved(sender, instance: Support, created: bool, **kwargs) -> None:
+    if created and not kwargs.get("raw"):
+        trending_record_support(
+            idea_id=instance.idea_id, supported_at=instance.created_at or timezone.now()
+        )
+
+
+def _on_support_deleted(sender, instance: Support, **kwargs) -> None:
+    if instance.created_at is not None:
+        trending_record_support(
+            idea_id=instance.idea_id, supported_at=instance.created_at, delta=-1
+        )
+
+
+post_save.connect(_on_support_saved, sender=Support, dispatch_uid="challenges.trending.saved")
+post_delete.connect(_on_support_deleted, sender=Support, dispatch_uid="challenges.trending.deleted")
