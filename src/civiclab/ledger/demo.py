@@ -1,14 +1,14 @@
 """Demo ledger entries: what a public body would record on joining the platform.
 
-Called by the demo seed with its organisations (any objects with pk, name, slug and
-get_absolute_url), so the ledger need not import the organisations app.
+Called by the demo seed with its organisations (model instances with name and slug), so
+the ledger need not import the organisations app.
 """
 
 from collections.abc import Iterable
 from typing import Any
 
 from .models import Entry
-from .services import ledger_append
+from .services import ledger_append, subject_of
 
 POLICY = {
     "title": "Open decisions policy",
@@ -22,15 +22,6 @@ POLICY = {
 }
 
 
-def _subject(organisation: Any) -> dict[str, str]:
-    url = organisation.get_absolute_url() if hasattr(organisation, "get_absolute_url") else ""
-    return {
-        "subject_type": "organisations.organisation",
-        "subject_id": str(organisation.pk),
-        "subject_url": url,
-    }
-
-
 def seed_demo_ledger(organisations: Iterable[Any]) -> int:
     """Record each organisation's registration and its open decisions policy, once."""
     appended = 0
@@ -42,7 +33,7 @@ def seed_demo_ledger(organisations: Iterable[Any]) -> int:
         common = {
             "organisation_id": organisation.pk,
             "organisation_label": organisation.name,
-            **_subject(organisation),
+            **subject_of(organisation),
         }
         ledger_append(
             kind="organisation.registered",

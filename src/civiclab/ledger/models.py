@@ -58,6 +58,7 @@ class Entry(AppendOnlyModel):
             models.Index(fields=["kind", "seq"], name="ledger_entry_kind_seq"),
             models.Index(fields=["organisation_id", "seq"], name="ledger_entry_org_seq"),
             models.Index(fields=["created_at"], name="ledger_entry_created"),
+            models.Index(fields=["subject_type", "subject_id"], name="ledger_entry_subject"),
         ]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")

@@ -54,6 +54,11 @@ def entry_list(
     return entries.order_by("-seq" if newest_first else "seq")
 
 
+def entries_about(subject_type: str, subject_id: str) -> QuerySet[Entry]:
+    """The records about one object, oldest first (e.g. to show on that object's page)."""
+    return Entry.objects.filter(subject_type=subject_type, subject_id=subject_id).order_by("seq")
+
+
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 

@@ -166,6 +166,16 @@ def _validate(
         raise ValidationError({"payload": message}) from error
 
 
+def subject_of(obj: Any) -> dict[str, str]:
+    """The subject fields for `ledger_append` naming a model instance: type, id, address."""
+    url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+    return {
+        "subject_type": obj._meta.label_lower,
+        "subject_id": str(obj.pk),
+        "subject_url": url,
+    }
+
+
 def ledger_append(
     *,
     kind: str,

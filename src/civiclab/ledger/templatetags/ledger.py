@@ -1,0 +1,17 @@
+"""`{% load ledger %}{% ledger_records object %}`: an object's public ledger records, linked.
+
+For the pages of things that are recorded (a gate decision, a PB result): shows where each
+record sits in the ledger and links to its page with the proof.
+"""
+
+from django import template
+
+from civiclab.ledger.selectors import entries_about
+
+register = template.Library()
+
+
+@register.inclusion_tag("ledger/partials/records.html")
+def ledger_records(obj, heading_level: int = 2):
+    entries = list(entries_about(obj._meta.label_lower, str(obj.pk))) if obj is not None else []
+    return {"entries": entries, "heading_level": heading_level}
