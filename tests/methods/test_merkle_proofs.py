@@ -247,3 +247,20 @@ def test_node_keys_round_trip_and_ranges_decompose():
     assert perfect_subtrees(8, 15) == [(2, 2), (1, 6), (0, 14)]
     with pytest.raises(ValueError):
         perfect_subtrees(3, 7)
+
+
+@given(tree_and_index())
+def test_inclusion_steps_explain_the_path_to_the_root(case):
+    from civiclab.methods.merkle import inclusion_steps
+
+    size, index = case
+    leaves = _leaves(size)
+    proof = inclusion_proof(index, size, _source(leaves))
+    steps = inclusion_steps(leaves[index], index, size, proof)
+    assert [sibling for _, sibling, _ in steps] == proof
+    assert (steps[-1][2] if steps else leaves[index]) == root_hash(leaves)
+    running = leaves[index]
+    for side, sibling, result in steps:
+        expected = node_hash(sibling, running) if side == "left" else node_hash(running, sibling)
+        assert result == expected
+        running = result
