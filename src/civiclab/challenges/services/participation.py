@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from civiclab.challenges.models import Comment, Follow, Idea, Support
 from civiclab.challenges.rules.participation import author_ids
+from civiclab.core.notifications import notify
 
 # Replies nest at most this deep (a top-level comment is level 1); a reply to a comment at
 # the deepest level joins that comment's own thread instead of nesting further.
@@ -39,17 +40,6 @@ class RateLimited(Exception):
 def _require(actor, perm: str, obj, message: str) -> None:
     if not actor.has_perm(perm, obj):
         raise PermissionDenied(message)
-
-
-def notify_later(**kwargs) -> None:
-    """Send a notification once the transaction commits (`core.notifications.notify`)."""
-
-    def send() -> None:
-        from civiclab.core.notifications import notify
-
-        notify(**kwargs)
-
-    transaction.on_commit(send)
 
 
 # Following ---------------------------------------------------------------------------------
@@ -218,7 +208,7 @@ def _notify_comment(*, idea: Idea, comment: Comment, actor, recipients: set[int]
     from django.contrib.auth import get_user_model
 
     users = list(get_user_model().objects.filter(pk__in=recipients))
-    notify_later(
+    notify(
         recipients=users,
         verb="challenges.comment_added",
         title=_("New comment on “%(idea)s”") % {"idea": idea.title},

@@ -1,13 +1,26 @@
 """Participation on an idea's page: `{% load participation %}{% idea_participation idea %}`.
 
-Placeholder until the participation block is built: it renders nothing.
+Renders the support and follow buttons, the report and merge links, and the comment thread
+with reply forms. Its queries do not grow with the number of comments (see
+`selectors.participation`).
 """
 
 from django import template
 
+from ..selectors.participation import participation_block
+
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
+@register.inclusion_tag("challenges/participation/block.html", takes_context=True)
 def idea_participation(context, idea):
-    return ""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    block = participation_block(user=user, idea=idea)
+    return {
+        "request": request,
+        "user": user,
+        "csrf_token": context.get("csrf_token"),
+        "block": block,
+        "idea": idea,
+    }

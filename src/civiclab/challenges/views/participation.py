@@ -1,5 +1,499 @@
-"""Views for participation."""
+"""Pages for taking part in an idea (support, follow, comment, report), moderation and merges.
 
-from django.urls import path  # noqa: F401
+Every action is a plain POST form that redirects back to the idea, so nothing needs
+JavaScript; with htmx, the support and follow buttons swap in place.
+"""
 
-urlpatterns: list = []
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civiclab.challenges.models import Comment, Idea, MergeRecord
+from civiclab.challenges.rules.participation import can_read_idea
+from civiclab.organisations.models import Organisation
+
+from ..forms.participation import (
+    CommentEditForm,
+    CommentForm,
+    FlagForm,
+    MergeForm,
+    MergeSearchForm,
+    ModerationForm,
+    UnmergeForm,
+)
+from ..selectors import moderation as moderation_selectors
+from ..selectors import participation as selectors
+from ..services import merge as merge_services
+from ..services import moderation as moderation_services
+from ..services import participation as services
+from ..services.participation import RateLimited
+
+MERGE_CANDIDATES_PER_PAGE = 20
+QUEUE_ITEMS_PER_PAGE = 25
+
+
+# Loading and guarding ----------------------------------------------------------------------
+
+
+def _signed_in(view):
+    """Anonymous visitors go to sign in, then back to the idea (or the page they asked for)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(_back_after_login(request, kwargs))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _back_after_login(request, kwargs) -> str:
+    if request.method == "POST" and "pk" in kwargs and "org_slug" in kwargs:
+        try:
+            idea = Idea.objects.select_related("organisation").get(
+                pk=kwargs["pk"], organisation__slug=kwargs["org_slug"]
+            )
+        except Idea.DoesNotExist:
+            return request.get_full_path()
+        return idea.get_absolute_url()
+    return request.get_full_path()
+
+
+def _idea(request, org_slug: str, pk: int) -> Idea:
+    try:
+        idea = selectors.idea_for_participation(pk=pk, org_slug=org_slug)
+    except Idea.DoesNotExist:
+        raise Http404 from None
+    if not can_read_idea.test(request.user, idea):
+        raise Http404
+    return idea
+
+
+def _comment(request, org_slug: str, pk: int) -> Comment:
+    try:
+        comment = selectors.comment_for_participation(pk=pk, org_slug=org_slug)
+    except Comment.DoesNotExist:
+        raise Http404 from None
+    if not can_read_idea.test(request.user, comment.idea):
+        raise Http404
+    return comment
+
+
+def _apply(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _idea_url(idea: Idea, anchor: str = "") -> str:
+    return idea.get_absolute_url() + (f"#{anchor}" if anchor else "")
+
+
+# Support and follow ------------------------------------------------------------------------
+
+
+@require_POST
+@_signed_in
+def support_idea(request, org_slug: str, pk: int):
+    idea = _idea(request, org_slug, pk)
+    withdraw = request.POST.get("action") == "withdraw"
+    error = ""
+    try:
+        if withdraw:
+            services.support_remove(actor=request.user, idea=idea)
+        else:
+            services.support_add(actor=request.user, idea=idea)
+    except RateLimited as limited:
+        error = limited.message
+        if not request.htmx:
+            response = render(
+                request,
+                "challenges/participation/rate_limited.html",
+                {"idea": idea, "message": error},
+                status=429,
+            )
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+    if request.htmx:
+        # htmx does not swap error responses, so the message travels in a 200 partial.
+        block = selectors.participation_block(user=request.user, idea=idea)
+        idea.refresh_from_db(fields=["support_count"])
+        return render(
+            request,
+            "challenges/participation/support.html",
+            {"block": block, "idea": idea, "support_error": error},
+        )
+    messages.success(
+        request, _("You no longer support this idea.") if withdraw else _("You support this idea.")
+    )
+    return redirect(_idea_url(idea, "support"))
+
+
+@require_POST
+@_signed_in
+def follow_idea(request, org_slug: str, pk: int):
+    idea = _idea(request, org_slug, pk)
+    follow = request.POST.get("action") != "unfollow"
+    services.follow_set(actor=request.user, idea=idea, follow=follow)
+    if request.htmx:
+        block = selectors.participation_block(user=request.user, idea=idea)
+        return render(request, "challenges/participation/follow.html", {"block": block})
+    messages.success(
+        request,
+        _("You follow this idea: you will hear of its comments and decisions.")
+        if follow
+        else _("You no longer follow this idea."),
+    )
+    return redirect(_idea_url(idea, "follow"))
+
+
+# Comments ----------------------------------------------------------------------------------
+
+
+@require_POST
+@_signed_in
+def comment_add(request, org_slug: str, pk: int):
+    idea = _idea(request, org_slug, pk)
+    form = CommentForm(request.POST)
+    parent = None
+    if form.is_valid():
+        parent_id = form.cleaned_data.get("parent")
+        if parent_id:
+            parent = Comment.objects.filter(pk=parent_id, idea=idea).first()
+            if parent is None:
+                form.add_error(None, _("The comment you replied to is not on this idea."))
+    if form.is_valid():
+        try:
+            comment = services.comment_add(
+                actor=request.user, idea=idea, body=form.cleaned_data["body"], parent=parent
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Your comment is published."))
+            return redirect(_idea_url(idea, f"comment-{comment.pk}"))
+    return render(
+        request,
+        "challenges/participation/comment_form.html",
+        {"idea": idea, "form": form, "parent": parent},
+    )
+
+
+@_signed_in
+def comment_reply(request, org_slug: str, pk: int, comment_pk: int):
+    """The reply form on its own page: the no-JavaScript way to answer a comment."""
+    idea = _idea(request, org_slug, pk)
+    parent = Comment.objects.select_related("author").filter(pk=comment_pk, idea=idea).first()
+    if parent is None:
+        raise Http404
+    if not request.user.has_perm("challenges.comment_idea", idea):
+        raise PermissionDenied(_("You cannot comment on this idea now."))
+    form = CommentForm(request.POST or None, initial={"parent": parent.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment = services.comment_add(
+                actor=request.user, idea=idea, body=form.cleaned_data["body"], parent=parent
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Your reply is published."))
+            return redirect(_idea_url(idea, f"comment-{comment.pk}"))
+    return render(
+        request,
+        "challenges/participation/comment_form.html",
+        {"idea": idea, "form": form, "parent": parent},
+    )
+
+
+@_signed_in
+def comment_edit(request, org_slug: str, pk: int):
+    comment = _comment(request, org_slug, pk)
+    if not request.user.has_perm("challenges.change_comment", comment):
+        raise PermissionDenied(_("You can change your own comment only in the first 15 minutes."))
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(
+                actor=request.user, comment=comment, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Your comment is changed."))
+            return redirect(_idea_url(comment.idea, f"comment-{comment.pk}"))
+    return render(
+        request, "challenges/participation/comment_edit.html", {"comment": comment, "form": form}
+    )
+
+
+@_signed_in
+def comment_delete(request, org_slug: str, pk: int):
+    comment = _comment(request, org_slug, pk)
+    if not request.user.has_perm("challenges.delete_comment", comment):
+        raise PermissionDenied(_("You cannot delete this comment."))
+    if request.method == "POST":
+        services.comment_delete(actor=request.user, comment=comment)
+        messages.success(request, _("Your comment is deleted."))
+        return redirect(_idea_url(comment.idea, f"comment-{comment.pk}"))
+    return render(request, "challenges/participation/comment_delete.html", {"comment": comment})
+
+
+# Reporting ---------------------------------------------------------------------------------
+
+
+def _flag_page(request, item, idea: Idea, kind: str):
+    if not request.user.has_perm(f"challenges.flag_{kind}", item):
+        raise PermissionDenied(_("You cannot report this."))
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation_services.flag_add(
+                actor=request.user,
+                item=item,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Thank you. A moderator will look at your report."))
+            anchor = f"comment-{item.pk}" if kind == "comment" else ""
+            return redirect(_idea_url(idea, anchor))
+    return render(
+        request,
+        "challenges/participation/flag.html",
+        {"form": form, "item": item, "idea": idea, "kind": kind},
+    )
+
+
+@_signed_in
+def flag_idea(request, org_slug: str, pk: int):
+    idea = _idea(request, org_slug, pk)
+    return _flag_page(request, idea, idea, "idea")
+
+
+@_signed_in
+def flag_comment(request, org_slug: str, pk: int):
+    comment = _comment(request, org_slug, pk)
+    return _flag_page(request, comment, comment.idea, "comment")
+
+
+# Moderation --------------------------------------------------------------------------------
+
+
+def _organisation(request, org_slug: str, perm: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=org_slug).first()
+    if organisation is None:
+        raise Http404
+    if not request.user.has_perm(perm, organisation):
+        raise PermissionDenied(_("Only the organisation's moderators can see this page."))
+    return organisation
+
+
+@_signed_in
+def moderation_queue(request, org_slug: str):
+    organisation = _organisation(request, org_slug, "challenges.view_moderation_queue")
+    queue = moderation_selectors.moderation_queue(organisation=organisation)
+    page_obj = Paginator(queue, QUEUE_ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    hidden_ideas, hidden_comments = moderation_selectors.hidden_items(organisation=organisation)
+    return render(
+        request,
+        "challenges/moderation/queue.html",
+        {
+            "organisation": organisation,
+            "page_obj": page_obj,
+            "hidden_ideas": hidden_ideas,
+            "hidden_comments": hidden_comments,
+        },
+    )
+
+
+MODERATION_ACTIONS = {
+    "hide": (moderation_services.moderation_hide, True),
+    "restore": (moderation_services.moderation_restore, True),
+    "dismiss": (moderation_services.moderation_dismiss, False),
+}
+
+
+def _moderate(request, item, idea: Idea, kind: str, action: str):
+    if action not in MODERATION_ACTIONS:
+        raise Http404
+    if not request.user.has_perm(f"challenges.moderate_{kind}", item):
+        raise PermissionDenied(_("Only the organisation's moderators can do this."))
+    service, reason_required = MODERATION_ACTIONS[action]
+    hints = {
+        "hide": _("Shown publicly in its place: “Hidden by moderators: <your reason>”."),
+        "restore": _("Sent to the author and kept in the audit trail."),
+        "dismiss": _("Optional. Kept in the audit trail."),
+    }
+    form = ModerationForm(request.POST or None, reason_required=reason_required, hint=hints[action])
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, item=item, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            done = {
+                "hide": _("Hidden. The author has been told why."),
+                "restore": _("Visible again. The author has been told."),
+                "dismiss": _("The reports are closed and the item stays visible."),
+            }
+            messages.success(request, done[action])
+            return redirect("challenges:moderation_queue", org_slug=idea.organisation.slug)
+    flags = item.flags.filter(resolution="open").select_related("reporter")
+    return render(
+        request,
+        "challenges/moderation/action.html",
+        {"form": form, "item": item, "idea": idea, "kind": kind, "action": action, "flags": flags},
+    )
+
+
+@_signed_in
+def moderate_idea(request, org_slug: str, pk: int, action: str):
+    try:
+        idea = moderation_selectors.idea_for_moderation(pk=pk, org_slug=org_slug)
+    except Idea.DoesNotExist:
+        raise Http404 from None
+    return _moderate(request, idea, idea, "idea", action)
+
+
+@_signed_in
+def moderate_comment(request, org_slug: str, pk: int, action: str):
+    try:
+        comment = moderation_selectors.comment_for_moderation(pk=pk, org_slug=org_slug)
+    except Comment.DoesNotExist:
+        raise Http404 from None
+    return _moderate(request, comment, comment.idea, "comment", action)
+
+
+# Merges ------------------------------------------------------------------------------------
+
+
+def _mergeable(request, org_slug: str, pk: int) -> Idea:
+    idea = _idea(request, org_slug, pk)
+    if not request.user.has_perm("challenges.merge_idea", idea):
+        raise PermissionDenied(_("Only moderators and innovation leads can merge ideas."))
+    return idea
+
+
+@_signed_in
+def merge_choose(request, org_slug: str, pk: int):
+    """Step 1: choose the idea to merge into, among the challenge's ideas (search by title)."""
+    source = _mergeable(request, org_slug, pk)
+    form = MergeSearchForm(request.GET or None)
+    candidates = merge_services.merge_targets(source=source).order_by("title", "pk")
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    if query:
+        candidates = candidates.filter(title__icontains=query)
+    page_obj = Paginator(
+        candidates.only("pk", "title", "status", "support_count"), MERGE_CANDIDATES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "challenges/moderation/merge_choose.html",
+        {"source": source, "form": form, "page_obj": page_obj, "query": query},
+    )
+
+
+@_signed_in
+def merge_confirm(request, org_slug: str, pk: int, target_pk: int):
+    """Step 2: the consequences, spelled out, and the reason."""
+    source = _mergeable(request, org_slug, pk)
+    target = merge_services.merge_targets(source=source).filter(pk=target_pk).first()
+    if target is None:
+        raise Http404
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = merge_services.idea_merge(
+                actor=request.user, source=source, target=target, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The ideas are merged. You can undo this from this page."))
+            return redirect("challenges:merge_detail", org_slug=org_slug, pk=record.pk)
+    return render(
+        request,
+        "challenges/moderation/merge_confirm.html",
+        {"source": source, "target": target, "form": form},
+    )
+
+
+def _merge_record(request, org_slug: str, pk: int) -> MergeRecord:
+    try:
+        record = moderation_selectors.merge_record(pk=pk, org_slug=org_slug)
+    except MergeRecord.DoesNotExist:
+        raise Http404 from None
+    if not can_read_idea.test(request.user, record.target):
+        raise Http404
+    return record
+
+
+def merge_detail(request, org_slug: str, pk: int):
+    """What a merge did; moderators may undo it from here."""
+    record = _merge_record(request, org_slug, pk)
+    may_undo = request.user.is_authenticated and request.user.has_perm(
+        "challenges.unmerge_idea", record
+    )
+    return render(
+        request,
+        "challenges/moderation/merge_detail.html",
+        {"record": record, "may_undo": may_undo, "form": UnmergeForm() if may_undo else None},
+    )
+
+
+@require_POST
+@_signed_in
+def merge_undo(request, org_slug: str, pk: int):
+    record = _merge_record(request, org_slug, pk)
+    if not request.user.has_perm("challenges.unmerge_idea", record):
+        raise PermissionDenied(_("This merge cannot be undone by you, or not any more."))
+    form = UnmergeForm(request.POST)
+    if form.is_valid():
+        try:
+            merge_services.merge_undo(
+                actor=request.user, record=record, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request, _("The merge is undone; both ideas stand on their own again.")
+            )
+            return HttpResponseRedirect(record.source.get_absolute_url())
+    return render(
+        request,
+        "challenges/moderation/merge_detail.html",
+        {"record": record, "may_undo": True, "form": form},
+    )
+
+
+urlpatterns = [
+    path("ideas/<int:pk>/support/", support_idea, name="support_idea"),
+    path("ideas/<int:pk>/follow/", follow_idea, name="follow_idea"),
+    path("ideas/<int:pk>/comments/", comment_add, name="comment_add"),
+    path("ideas/<int:pk>/comments/<int:comment_pk>/reply/", comment_reply, name="comment_reply"),
+    path("ideas/<int:pk>/report/", flag_idea, name="flag_idea"),
+    path("ideas/<int:pk>/merge/", merge_choose, name="merge_choose"),
+    path("ideas/<int:pk>/merge/<int:target_pk>/", merge_confirm, name="merge_confirm"),
+    path("comments/<int:pk>/edit/", comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", comment_delete, name="comment_delete"),
+    path("comments/<int:pk>/report/", flag_comment, name="flag_comment"),
+    path("moderation/", moderation_queue, name="moderation_queue"),
+    path("moderation/ideas/<int:pk>/<str:action>/", moderate_idea, name="moderate_idea"),
+    path("moderation/comments/<int:pk>/<str:action>/", moderate_comment, name="moderate_comment"),
+    path("merges/<int:pk>/", merge_detail, name="merge_detail"),
+    path("merges/<int:pk>/undo/", merge_undo, name="merge_undo"),
+]

@@ -1,0 +1,198 @@
+"""Reads for an idea's participation block: support and follow state, the comment thread.
+
+The block costs a fixed number of queries whatever the thread's length: one for the viewer's
+support/follow state, one for every comment with its author, one for the merges that carried
+comments over, plus the (cached) role and co-author look-ups of the permission checks.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, QuerySet
+
+from civiclab.challenges.models import Comment, Follow, Idea, MergeRecord, Support
+from civiclab.challenges.rules.participation import (
+    COMMENT_EDIT_WINDOW,
+    can_moderate,
+    is_author,
+)
+
+from ..services.participation import MAX_COMMENT_DEPTH
+
+
+@dataclass
+class ViewerState:
+    supported: bool = False
+    followed: bool = False
+
+
+def viewer_state(*, user, idea: Idea) -> ViewerState:
+    """Whether `user` supports and follows `idea`, in one query."""
+    if not user.is_authenticated:
+        return ViewerState()
+    row = (
+        Idea.objects.filter(pk=idea.pk)
+        .annotate(
+            supported=Exists(Support.objects.filter(idea=OuterRef("pk"), user=user)),
+            followed=Exists(Follow.objects.filter(idea=OuterRef("pk"), user=user)),
+        )
+        .values("supported", "followed")
+        .first()
+    )
+    return ViewerState(**row) if row else ViewerState()
+
+
+@dataclass
+class CommentNode:
+    comment: Comment
+    depth: int
+    children: list["CommentNode"] = field(default_factory=list)
+    carried_from: str = ""
+    can_edit: bool = False
+    can_delete: bool = False
+    can_flag: bool = False
+    can_reply: bool = False
+    show_body: bool = True  # False: hidden from this viewer (placeholder with the reason)
+
+
+def carried_over_titles(*, idea: Idea) -> dict[int, str]:
+    """Comment id -> title of the idea it was carried over from, for active merges into `idea`."""
+    titles: dict[int, str] = {}
+    records = MergeRecord.objects.filter(target=idea, unmerged_at__isnull=True).values_list(
+        "source__title", "moved_comment_ids"
+    )
+    for title, comment_ids in records:
+        for comment_id in comment_ids or []:
+            titles[comment_id] = title
+    return titles
+
+
+@dataclass
+class ThreadPermissions:
+    """What the viewer may do, decided once for the thread, then applied per comment."""
+
+    user_id: int | None = None
+    may_comment: bool = False
+    may_flag: bool = False
+    is_moderator: bool = False
+    is_author: bool = False
+    idea_merged: bool = False
+
+
+def thread_permissions(*, user, idea: Idea) -> ThreadPermissions:
+    if not user.is_authenticated:
+        return ThreadPermissions()
+    return ThreadPermissions(
+        user_id=user.pk,
+        may_comment=user.has_perm("challenges.comment_idea", idea),
+        may_flag=not idea.is_hidden,
+        is_moderator=bool(can_moderate.test(user, idea)),
+        is_author=bool(is_author.test(user, idea)),
+        idea_merged=idea.status == "merged",
+    )
+
+
+def comment_tree(*, idea: Idea, permissions: ThreadPermissions, now=None) -> list[CommentNode]:
+    """The idea's comments as nested nodes in posting order (one query, authors joined)."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    comments = list(
+        Comment.objects.filter(idea=idea).select_related("author").order_by("created_at", "id")
+    )
+    carried = carried_over_titles(idea=idea) if comments else {}
+    nodes: dict[int, CommentNode] = {}
+    roots: list[CommentNode] = []
+    for comment in comments:
+        parent = nodes.get(comment.parent_id) if comment.parent_id else None
+        node = CommentNode(
+            comment=comment,
+            depth=parent.depth + 1 if parent else 1,
+            carried_from=carried.get(comment.pk, ""),
+        )
+        _decide(node, permissions, now)
+        nodes[comment.pk] = node
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def _decide(node: CommentNode, perms: ThreadPermissions, now) -> None:
+    comment = node.comment
+    live = not comment.is_deleted and not comment.is_hidden
+    own = perms.user_id is not None and comment.author_id == perms.user_id
+    node.show_body = not comment.is_deleted and (not comment.is_hidden or own or perms.is_moderator)
+    node.can_edit = (
+        own and live and not perms.idea_merged and now - comment.created_at <= COMMENT_EDIT_WINDOW
+    )
+    node.can_delete = own and live
+    node.can_flag = perms.may_flag and live and perms.user_id is not None and not own
+    node.can_reply = perms.may_comment and live
+
+
+def count_nodes(nodes: list[CommentNode]) -> int:
+    return sum(1 + count_nodes(node.children) for node in nodes)
+
+
+@dataclass
+class ParticipationBlock:
+    idea: Idea
+    state: ViewerState
+    comments: list[CommentNode]
+    permissions: ThreadPermissions
+    may_support: bool
+    may_follow: bool
+    may_flag: bool
+    may_merge: bool
+    is_moderator: bool
+    max_depth: int = MAX_COMMENT_DEPTH
+
+
+def participation_block(*, user, idea: Idea) -> ParticipationBlock:
+    """Everything the `{% idea_participation %}` tag shows, for `user`."""
+    permissions = thread_permissions(user=user, idea=idea)
+    authenticated = user.is_authenticated
+    return ParticipationBlock(
+        idea=idea,
+        state=viewer_state(user=user, idea=idea),
+        comments=comment_tree(idea=idea, permissions=permissions),
+        permissions=permissions,
+        may_support=authenticated and user.has_perm("challenges.support_idea", idea),
+        may_follow=authenticated and user.has_perm("challenges.follow_idea", idea),
+        may_flag=authenticated and user.has_perm("challenges.flag_idea", idea),
+        may_merge=authenticated and user.has_perm("challenges.merge_idea", idea),
+        is_moderator=permissions.is_moderator,
+    )
+
+
+def idea_for_participation(*, pk: int, org_slug: str) -> Idea:
+    """An idea with what its permission checks read, or Idea.DoesNotExist."""
+    return (
+        Idea.objects.select_related("challenge", "organisation", "author", "merged_into")
+        .prefetch_related("challenge__phases")
+        .get(pk=pk, organisation__slug=org_slug)
+    )
+
+
+def comment_for_participation(*, pk: int, org_slug: str) -> Comment:
+    return (
+        Comment.objects.select_related(
+            "author", "idea", "idea__challenge", "idea__organisation", "parent"
+        )
+        .prefetch_related("idea__challenge__phases")
+        .get(pk=pk, idea__organisation__slug=org_slug)
+    )
+
+
+def supporters(*, idea: Idea) -> QuerySet:
+    """People supporting `idea`, most recent first (display names are public)."""
+    return (
+        get_user_model()
+        .objects.filter(supports__idea=idea)
+        .order_by("-supports__created_at", "-pk")
+        .only("pk", "display_name", "is_anonymised")
+    )
+
+
+def idea_comments(*, idea: Idea) -> QuerySet:
+    """The idea's comments in posting order with their authors (flat; `parent_id` nests them)."""
+    return Comment.objects.filter(idea=idea).select_related("author").order_by("created_at", "id")

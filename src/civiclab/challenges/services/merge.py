@@ -1,0 +1,278 @@
+"""Merging a duplicate idea into another, and undoing it exactly.
+
+A merge of B into A: B's status becomes `merged` and B points at A; everyone who supported B
+but not A now supports A (a person counts once); B's comments move to A's thread; B's author
+and co-authors become co-authors of A; B's followers follow A. The MergeRecord keeps what was
+added, so an unmerge takes away exactly that and gives B back its previous status.
+B's own support rows stay on B: its history is untouched and the unmerge has nothing to
+reconstruct.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civiclab.challenges.models import (
+    CoAuthor,
+    CoAuthorStatus,
+    Comment,
+    Follow,
+    Idea,
+    IdeaStatus,
+    MergeRecord,
+    Support,
+)
+from civiclab.challenges.rules.participation import author_ids, forget_author_ids
+from civiclab.core.notifications import notify
+from civiclab.core.services import audit_record
+
+from .participation import recount_comments, recount_supports
+
+REASON_MAX_LENGTH = 2000
+
+
+def _record_status_change(*, actor, idea: Idea, status: str, reason: str) -> None:
+    try:
+        from civiclab.challenges.services.status import record_status_change
+    except ImportError:  # the status workflow's module is not there yet
+        record_status_change = _plain_status_change
+    record_status_change(actor=actor, idea=idea, status=status, reason=reason)
+
+
+def _plain_status_change(*, actor, idea: Idea, status: str, reason: str) -> None:
+    from civiclab.challenges.models import StatusChange
+
+    StatusChange.objects.create(
+        idea=idea, from_status=idea.status, to_status=status, reason=reason, actor=actor
+    )
+    idea.status, idea.status_reason, idea.status_changed_at = status, reason, timezone.now()
+    idea.save(update_fields=["status", "status_reason", "status_changed_at"])
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why these ideas are one; authors will read it.")]})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": [
+                    _("Keep the reason under %(max)s characters.") % {"max": REASON_MAX_LENGTH}
+                ]
+            }
+        )
+    return reason
+
+
+def merge_targets(*, source: Idea):
+    """Ideas `source` may be merged into: others of its challenge that are not merged."""
+    return (
+        Idea.objects.filter(challenge_id=source.challenge_id)
+        .exclude(pk=source.pk)
+        .exclude(status=IdeaStatus.MERGED)
+    )
+
+
+def _check_pair(source: Idea, target: Idea) -> None:
+    if source.pk == target.pk:
+        raise ValidationError({"target": [_("An idea cannot be merged into itself.")]})
+    if source.challenge_id != target.challenge_id:
+        raise ValidationError(
+            {"target": [_("Choose an idea of the same challenge to merge into.")]}
+        )
+    if target.status == IdeaStatus.MERGED:
+        raise ValidationError(
+            {"target": [_("That idea is itself merged; choose the idea it was merged into.")]}
+        )
+
+
+def _locked(idea_id: int) -> Idea:
+    return (
+        Idea.objects.select_for_update().select_related("challenge", "organisation").get(pk=idea_id)
+    )
+
+
+def idea_merge(*, actor, source: Idea, target: Idea, reason: str) -> MergeRecord:
+    """Merge `source` into `target`; returns the record an unmerge works from."""
+    if not actor.has_perm("challenges.merge_idea", source):
+        raise PermissionDenied(_("Only moderators and innovation leads can merge ideas."))
+    if not actor.has_perm("challenges.merge_idea", target):
+        raise PermissionDenied(_("You cannot merge into this idea."))
+    reason = _clean_reason(reason)
+    _check_pair(source, target)
+    with transaction.atomic():
+        # Lock in id order so two merges of the same pair cannot deadlock.
+        first, second = sorted([source.pk, target.pk])
+        locked = {first: _locked(first), second: _locked(second)}
+        source, target = locked[source.pk], locked[target.pk]
+        if source.status == IdeaStatus.MERGED:
+            raise ValidationError(_("This idea has already been merged."))
+        _check_pair(source, target)
+        record = MergeRecord.objects.create(
+            source=source,
+            target=target,
+            actor=actor,
+            reason=reason,
+            previous_status=source.status,
+            moved_support_user_ids=_carry_supports(source, target),
+            moved_comment_ids=_carry_comments(source, target),
+            added_coauthor_user_ids=_carry_coauthors(source, target, actor),
+        )
+        _carry_followers(source, target)
+        _record_status_change(actor=actor, idea=source, status=IdeaStatus.MERGED, reason=reason)
+        Idea.objects.filter(pk=source.pk).update(merged_into=target)
+        source.merged_into = target
+        _recount(source, target)
+        audit_record(
+            actor=actor,
+            action="challenges.idea_merged",
+            subject=source,
+            organisation_id=source.organisation_id,
+            details={
+                "reason": reason,
+                "target_id": target.pk,
+                "merge_id": record.pk,
+                "supports_carried": len(record.moved_support_user_ids),
+                "comments_carried": len(record.moved_comment_ids),
+                "coauthors_added": len(record.added_coauthor_user_ids),
+            },
+        )
+        _notify_both(
+            source,
+            target,
+            title=_("“%(source)s” was merged into “%(target)s”")
+            % {"source": source.title, "target": target.title},
+            body=reason,
+            url=target.get_absolute_url(),
+        )
+    return record
+
+
+def _carry_supports(source: Idea, target: Idea) -> list[int]:
+    """Copy to `target` the supports of people who supported `source` only; return their ids."""
+    already = set(Support.objects.filter(idea=target).values_list("user_id", flat=True))
+    # Authors do not support their own idea.
+    excluded = already | set(author_ids(target))
+    moved = sorted(
+        set(Support.objects.filter(idea=source).values_list("user_id", flat=True)) - excluded
+    )
+    Support.objects.bulk_create([Support(idea=target, user_id=user_id) for user_id in moved])
+    return moved
+
+
+def _carry_comments(source: Idea, target: Idea) -> list[int]:
+    ids = sorted(Comment.objects.filter(idea=source).values_list("pk", flat=True))
+    Comment.objects.filter(pk__in=ids).update(idea=target)
+    return ids
+
+
+def _carry_coauthors(source: Idea, target: Idea, actor) -> list[int]:
+    """The source's authors join the target as accepted co-authors (unless already on it)."""
+    on_target = set(CoAuthor.objects.filter(idea=target).values_list("user_id", flat=True))
+    on_target.add(target.author_id)
+    added = sorted(set(author_ids(source)) - on_target)
+    now = timezone.now()
+    CoAuthor.objects.bulk_create(
+        [
+            CoAuthor(
+                idea=target,
+                user_id=user_id,
+                status=CoAuthorStatus.ACCEPTED,
+                invited_by=actor,
+                responded_at=now,
+            )
+            for user_id in added
+        ]
+    )
+    forget_author_ids(target)
+    return added
+
+
+def _carry_followers(source: Idea, target: Idea) -> None:
+    following = set(Follow.objects.filter(idea=target).values_list("user_id", flat=True))
+    new = set(Follow.objects.filter(idea=source).values_list("user_id", flat=True)) - following
+    Follow.objects.bulk_create([Follow(idea=target, user_id=user_id) for user_id in sorted(new)])
+
+
+def _recount(*ideas: Idea) -> None:
+    for idea in ideas:
+        recount_supports(idea.pk)
+        recount_comments(idea.pk)
+        idea.refresh_from_db(fields=["support_count", "comment_count"])
+
+
+def _notify_both(source: Idea, target: Idea, *, title: str, body: str, url: str) -> None:
+    people = author_ids(source) | author_ids(target)
+    notify(
+        recipients=list(get_user_model().objects.filter(pk__in=people)),
+        verb="challenges.idea_merged",
+        title=title,
+        body=body,
+        url=url,
+    )
+
+
+# Unmerge -----------------------------------------------------------------------------------
+
+
+def merge_undo(*, actor, record: MergeRecord, reason: str = "") -> MergeRecord:
+    """Undo a merge: take back what it added to the target and restore the source's status."""
+    if not actor.has_perm("challenges.unmerge_idea", record):
+        if record.unmerged_at is not None:
+            raise ValidationError(_("This merge has already been undone."))
+        raise PermissionDenied(_("Only moderators and innovation leads can undo a merge."))
+    reason = (reason or "").strip() or _("The merge was undone.")
+    with transaction.atomic():
+        record = MergeRecord.objects.select_for_update().get(pk=record.pk)
+        if record.unmerged_at is not None:
+            raise ValidationError(_("This merge has already been undone."))
+        first, second = sorted([record.source_id, record.target_id])
+        locked = {first: _locked(first), second: _locked(second)}
+        source, target = locked[record.source_id], locked[record.target_id]
+        Support.objects.filter(idea=target, user_id__in=record.moved_support_user_ids).delete()
+        _return_comments(record, source, target)
+        CoAuthor.objects.filter(idea=target, user_id__in=record.added_coauthor_user_ids).delete()
+        forget_author_ids(target)
+        previous = record.previous_status or IdeaStatus.SUBMITTED
+        _record_status_change(actor=actor, idea=source, status=previous, reason=reason)
+        Idea.objects.filter(pk=source.pk).update(merged_into=None)
+        source.merged_into = None
+        _recount(source, target)
+        record.unmerged_at = timezone.now()
+        record.unmerged_by = actor
+        record.save(update_fields=["unmerged_at", "unmerged_by"])
+        audit_record(
+            actor=actor,
+            action="challenges.idea_unmerged",
+            subject=source,
+            organisation_id=source.organisation_id,
+            details={"reason": reason, "target_id": target.pk, "merge_id": record.pk},
+        )
+        _notify_both(
+            source,
+            target,
+            title=_("“%(source)s” is a separate idea again") % {"source": source.title},
+            body=reason,
+            url=source.get_absolute_url(),
+        )
+    return record
+
+
+def _return_comments(record: MergeRecord, source: Idea, target: Idea) -> None:
+    """The carried comments go back, with replies written to them in the meantime."""
+    moving = set(
+        Comment.objects.filter(idea=target, pk__in=record.moved_comment_ids).values_list(
+            "pk", flat=True
+        )
+    )
+    children = dict(
+        Comment.objects.filter(idea=target, parent__isnull=False).values_list("pk", "parent_id")
+    )
+    grew = True
+    while grew:
+        more = {pk for pk, parent in children.items() if parent in moving and pk not in moving}
+        moving |= more
+        grew = bool(more)
+    Comment.objects.filter(pk__in=moving).update(idea=source)
