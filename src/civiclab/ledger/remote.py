@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from civiclab.methods.merkle import ProofError, verify_consistency
+
 from .audit import Auditor, AuditResult, EntryRecord
 from .notes import NoteError, VerifierKey, open_checkpoint
 
@@ -147,8 +149,6 @@ def _audit(api: _Api, key: VerifierKey | None, progress) -> AuditResult:
 
 def _check_served_proofs(api: _Api, auditor: Auditor, result: AuditResult) -> None:
     """The proofs the server hands out must verify against its signed checkpoints."""
-    from civiclab.methods.merkle import ProofError, verify_consistency
-
     if not result.ok:
         return
     heads = [h for h in auditor.heads if h.size > 0]
