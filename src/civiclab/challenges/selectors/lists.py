@@ -24,10 +24,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from civiclab.organisations.models import Organisation
-from civiclab.organisations.predicates import is_member
 
-from ..models import Audience, Challenge, Idea, IdeaStatus, PhaseKind, Tag
+from ..models import Challenge, Idea, IdeaStatus, PhaseKind, Tag
 from . import similar
+from .challenges import visibility_filter
 
 SORT_RELEVANCE = "relevance"
 SORT_NEWEST = "newest"
@@ -86,20 +86,12 @@ class IdeaScope:
 
 
 def visible_challenges(*, user, organisation: Organisation) -> QuerySet[Challenge]:
-    """The organisation's challenges `user` may see, as `challenges.view_challenge` decides.
-
-    The same logic as `predicates.can_view_challenge`, in SQL, for lists of many challenges.
-    """
-    challenges = Challenge.objects.filter(organisation=organisation).prefetch_related("phases")
-    if user.has_perm("challenges.view_idea_scores", organisation):
-        return challenges  # challenge managers and platform admins see drafts too
-    audience = Q(audience=Audience.PUBLIC)
-    if is_member(user, organisation):
-        audience |= Q(audience__in=[Audience.STAFF, Audience.INVITED])
-    elif user.is_authenticated:
-        invited = Challenge.invited.through.objects.filter(user_id=user.pk)
-        audience |= Q(audience=Audience.INVITED, pk__in=invited.values("challenge_id"))
-    return challenges.filter(audience, state=Challenge.State.PUBLISHED)
+    """The organisation's challenges `user` may see (`challenges.view_challenge`, in SQL)."""
+    return (
+        Challenge.objects.filter(visibility_filter(user), organisation=organisation)
+        .order_by("pk")
+        .prefetch_related("phases")
+    )
 
 
 def challenge_scope(*, user, challenge: Challenge) -> IdeaScope:

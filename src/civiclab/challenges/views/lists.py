@@ -1,5 +1,168 @@
 """Views for idea lists, search, exports and similar-idea suggestions."""
 
-from django.urls import path  # noqa: F401
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-urlpatterns: list = []
+from civiclab.organisations.models import Organisation
+
+from ..forms.lists import IdeaFilterForm
+from ..models import PhaseKind
+from ..selectors import lists as selectors
+from ..selectors.challenges import challenge_for_user
+from ..selectors.similar import similar_ideas as similar_ideas_for
+from ..services import exports
+
+PAGE_SIZE = 20
+RESULTS_TARGET = "idea-results"
+
+
+def _filter_form(request: HttpRequest, scope, *, with_phase: bool = False) -> IdeaFilterForm:
+    form = IdeaFilterForm(
+        request.GET or None,
+        tags=selectors.organisation_tags(organisation=scope.organisation),
+        sees_scores=scope.sees_scores,
+        with_phase=with_phase,
+    )
+    if form.is_bound:
+        form.is_valid()
+    return form
+
+
+def _render_list(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    # htmx swaps only the results when the filter form changes; without JavaScript the
+    # whole page comes back, with the same results.
+    if getattr(request, "htmx", False) and request.htmx.target == RESULTS_TARGET:
+        return render(request, "challenges/lists/_results.html", context)
+    return render(request, template, context)
+
+
+@require_GET
+def idea_list(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
+    challenge = challenge_for_user(user=request.user, org_slug=org_slug, slug=slug)
+    if not request.user.has_perm("challenges.list_ideas", challenge):
+        raise Http404(_("There is no challenge at this address."))
+    scope = selectors.challenge_scope(user=request.user, challenge=challenge)
+    form = _filter_form(request, scope)
+    filters = form.filters()
+    page = selectors.idea_page(
+        scope=scope, filters=filters, page_number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
+    return _render_list(
+        request,
+        "challenges/lists/idea_list.html",
+        {
+            "challenge": challenge,
+            "organisation": challenge.organisation,
+            "form": form,
+            "filters": filters,
+            "page_obj": page,
+            "scope": scope,
+            "can_export": request.user.has_perm("challenges.export_ideas", challenge),
+        },
+    )
+
+
+@require_GET
+def organisation_ideas(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=org_slug, is_active=True)
+    # The phase narrows which challenges count, so it is read before the form is built.
+    phase = request.GET.get("phase", "")
+    phase = phase if phase in PhaseKind.values else ""
+    scope = selectors.organisation_scope(user=request.user, organisation=organisation, phase=phase)
+    form = _filter_form(request, scope, with_phase=True)
+    filters = form.filters()
+    page = selectors.idea_page(
+        scope=scope, filters=filters, page_number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
+    return _render_list(
+        request,
+        "challenges/lists/organisation_ideas.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "filters": filters,
+            "page_obj": page,
+            "scope": scope,
+            "show_challenge": True,
+        },
+    )
+
+
+@require_GET
+def similar_ideas(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
+    """A fragment listing ideas like the text being typed (`?q=`), for the submission form."""
+    challenge = challenge_for_user(user=request.user, org_slug=org_slug, slug=slug)
+    text = request.GET.get("q", "")[:2000]
+    exclude = request.GET.get("exclude", "")
+    ideas = similar_ideas_for(
+        challenge=challenge,
+        text=text,
+        limit=5,
+        exclude_id=int(exclude) if exclude.isdigit() else None,
+    )
+    return render(
+        request,
+        "challenges/lists/_similar.html",
+        {"challenge": challenge, "ideas": ideas, "asked": len(text.strip()) >= 3},
+    )
+
+
+def _export_challenge(request: HttpRequest, org_slug: str, slug: str):
+    if not request.user.is_authenticated:
+        return None
+    challenge = challenge_for_user(user=request.user, org_slug=org_slug, slug=slug)
+    if not request.user.has_perm("challenges.export_ideas", challenge):
+        raise PermissionDenied(_("Only people with a role in the organisation can export ideas."))
+    return challenge
+
+
+def _export_filters(request: HttpRequest, challenge):
+    scope = selectors.challenge_scope(user=request.user, challenge=challenge)
+    return scope, _filter_form(request, scope).filters()
+
+
+@require_GET
+def export_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
+    challenge = _export_challenge(request, org_slug, slug)
+    if challenge is None:
+        return redirect_to_login(request.get_full_path())
+    scope, filters = _export_filters(request, challenge)
+    rows = exports.ideas_export_csv(
+        actor=request.user, challenge=challenge, scope=scope, filters=filters
+    )
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.export_filename(challenge, "csv")}"'
+    )
+    return response
+
+
+@require_GET
+def export_xlsx(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
+    challenge = _export_challenge(request, org_slug, slug)
+    if challenge is None:
+        return redirect_to_login(request.get_full_path())
+    scope, filters = _export_filters(request, challenge)
+    workbook = exports.ideas_export_xlsx(
+        actor=request.user, challenge=challenge, scope=scope, filters=filters
+    )
+    return FileResponse(
+        workbook,
+        as_attachment=True,
+        filename=exports.export_filename(challenge, "xlsx"),
+        content_type=exports.XLSX_CONTENT_TYPE,
+    )
+
+
+urlpatterns: list = [
+    path("ideas/", organisation_ideas, name="org_ideas"),
+    path("challenges/<slug:slug>/ideas/", idea_list, name="idea_list"),
+    path("challenges/<slug:slug>/ideas/similar/", similar_ideas, name="similar_ideas"),
+    path("challenges/<slug:slug>/ideas/export.csv", export_csv, name="idea_export_csv"),
+    path("challenges/<slug:slug>/ideas/export.xlsx", export_xlsx, name="idea_export_xlsx"),
+]

@@ -1,0 +1,76 @@
+"""The filter form above idea lists: a GET form that works without JavaScript."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import IdeaStatus, InnovationType, PhaseKind, Tag
+from ..selectors.lists import (
+    SORT_NEWEST,
+    SORT_RELEVANCE,
+    SORT_SCORE,
+    SORT_SUPPORTED,
+    SORT_TRENDING,
+    IdeaFilters,
+)
+
+SORT_LABELS = {
+    SORT_RELEVANCE: _("Best match (when searching)"),
+    SORT_NEWEST: _("Newest"),
+    SORT_SUPPORTED: _("Most supported"),
+    SORT_TRENDING: _("Trending"),
+    SORT_SCORE: _("Evaluation score"),
+}
+
+
+class IdeaFilterForm(forms.Form):
+    """Every field is optional; an empty form lists everything, newest first."""
+
+    q = forms.CharField(
+        label=_("Search ideas"),
+        required=False,
+        max_length=200,
+        help_text=_("Words from the title, summary or description"),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    innovation_type = forms.ChoiceField(label=_("Type of innovation"), required=False)
+    tag = forms.ChoiceField(label=_("Tag"), required=False)
+    phase = forms.ChoiceField(label=_("Challenge phase"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    def __init__(
+        self, *args, tags: list[Tag], sees_scores: bool, with_phase: bool = False, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self._choices("status", _("Any status"), IdeaStatus.choices)
+        self._choices("innovation_type", _("Any type"), InnovationType.choices)
+        self._choices("tag", _("Any tag"), [(tag.slug, tag.name) for tag in tags])
+        self._choices("phase", _("Any phase"), PhaseKind.choices)
+        sorts = [SORT_RELEVANCE, SORT_NEWEST, SORT_SUPPORTED, SORT_TRENDING]
+        if sees_scores:
+            sorts.append(SORT_SCORE)
+        sort = self.fields["sort"]
+        assert isinstance(sort, forms.ChoiceField)
+        sort.choices = [(value, SORT_LABELS[value]) for value in sorts]
+        if not with_phase:
+            del self.fields["phase"]
+
+    def _choices(self, name: str, any_label, choices) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", any_label), *choices]
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data.get("q", "").split())
+
+    def filters(self) -> IdeaFilters:
+        """The filters to apply: the valid fields (an invalid one is simply ignored)."""
+        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}
+        return IdeaFilters(
+            status=data.get("status", ""),
+            innovation_type=data.get("innovation_type", ""),
+            tag=data.get("tag", ""),
+            phase=data.get("phase", ""),
+            q=data.get("q", ""),
+            sort=data.get("sort", ""),
+        )
