@@ -11,7 +11,29 @@ class ChallengesConfig(AppConfig):
         from . import personal_data
 
         personal_data.register_all()
+        self._connect_challenges()
         # Signal receivers: list counts, similar-idea indexes and trending scores follow
         # every idea and support, whichever service changed them.
         from .selectors import lists, similar  # noqa: F401
         from .services import trending  # noqa: F401
+
+    def _connect_challenges(self) -> None:
+        """Every new organisation gets its idea box; its public page lists its challenges."""
+        from django.db.models.signals import post_save
+
+        from civiclab.organisations import page_sections
+        from civiclab.organisations.models import Organisation
+
+        from .services.challenges import create_idea_box_with_organisation
+        from .views.challenges import organisation_section_context
+
+        post_save.connect(
+            create_idea_box_with_organisation,
+            sender=Organisation,
+            dispatch_uid="challenges.idea_box_with_organisation",
+        )
+        page_sections.register_section(
+            "challenges/challenges/organisation_section.html",
+            get_context=organisation_section_context,
+            order=10,
+        )

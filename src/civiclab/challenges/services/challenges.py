@@ -270,7 +270,9 @@ def challenge_set_phases(
         raise ValidationError(_("The idea box is always open; its phases cannot be changed."))
     ordered = validate_phases(phases)
     if challenge.is_published and not any(p.kind == PhaseKind.SUBMISSION for p in ordered):
-        raise ValidationError({"submission_starts": _("A published challenge needs a submission phase.")})
+        raise ValidationError(
+            {"submission_starts": _("A published challenge needs a submission phase.")}
+        )
     with transaction.atomic():
         challenge.phases.all().delete()
         created = Phase.objects.bulk_create(
@@ -382,11 +384,15 @@ def challenge_unpublish(*, actor, challenge: Challenge) -> Challenge:
 # --- idea box -------------------------------------------------------------------------------
 
 
-def challenge_get_or_create_idea_box(*, organisation: Organisation) -> Challenge:
+def challenge_get_or_create_idea_box(
+    *, organisation: Organisation, audit: bool = True
+) -> Challenge:
     """The organisation's always-open idea box, created (published, public) on first need.
 
-    A system action: no permission check, audited without an actor. Two simultaneous first
-    requests are settled by the one-idea-box-per-organisation constraint.
+    A system action: no permission check, audited without an actor (`audit=False` when it is
+    made together with the organisation, whose own creation is already in the audit trail).
+    Two simultaneous first requests are settled by the one-idea-box-per-organisation
+    constraint.
     """
     existing = Challenge.objects.filter(organisation=organisation, is_idea_box=True).first()
     if existing is not None:
@@ -410,12 +416,19 @@ def challenge_get_or_create_idea_box(*, organisation: Organisation) -> Challenge
                 published_at=now,
             )
             Phase.objects.create(challenge=box, kind=PhaseKind.SUBMISSION, starts_at=now)
-            audit_record(
-                actor=None,
-                action="challenges.idea_box_created",
-                subject=box,
-                organisation_id=organisation.pk,
-            )
+            if audit:
+                audit_record(
+                    actor=None,
+                    action="challenges.idea_box_created",
+                    subject=box,
+                    organisation_id=organisation.pk,
+                )
     except IntegrityError:
         return Challenge.objects.get(organisation=organisation, is_idea_box=True)
     return box
+
+
+def create_idea_box_with_organisation(sender, instance, created, raw=False, **kwargs) -> None:
+    """post_save receiver on Organisation: every new organisation starts with its idea box."""
+    if created and not raw:
+        challenge_get_or_create_idea_box(organisation=instance, audit=False)

@@ -1,5 +1,473 @@
-"""Views for challenges."""
+"""Challenge pages: the list, the challenge, its management pages and its event.
 
-from django.urls import path  # noqa: F401
+Pages show times in the challenge organisation's time zone and read dates in it. A challenge
+someone may not see answers 404 (its existence is not revealed); management pages send
+anonymous visitors to sign in and answer 403 to people without the right.
+"""
 
-urlpatterns: list = []
+import zoneinfo
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civiclab.organisations.models import Organisation
+
+from ..forms.challenges import (
+    ChallengeFilterForm,
+    ChallengeForm,
+    EventForm,
+    InvitedForm,
+    PhasesForm,
+)
+from ..models import Audience, Challenge, InnovationType, PhaseKind, RegistrationStatus
+from ..selectors import challenges as selectors
+from ..services import challenges as services
+from ..services import events as event_services
+
+CHALLENGES_PER_PAGE = 20
+
+
+def _apply_validation_error(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _in_time_zone_of(organisation):
+    return timezone.override(zoneinfo.ZoneInfo(organisation.time_zone))
+
+
+def organisation_view(view):
+    """Loads the organisation from `org_slug` and shows times in its time zone."""
+
+    @wraps(view)
+    def wrapper(request, org_slug, *args, **kwargs):
+        organisation = get_object_or_404(Organisation, slug=org_slug, is_active=True)
+        with _in_time_zone_of(organisation):
+            return view(request, organisation, *args, **kwargs)
+
+    return wrapper
+
+
+def challenge_view(perm: str | None = None):
+    """Loads a challenge the user may see (404 otherwise) and requires `perm` on it."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, org_slug, slug, *args, **kwargs):
+            if perm and not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            challenge = selectors.challenge_for_user(
+                user=request.user, org_slug=org_slug, slug=slug
+            )
+            if perm and not request.user.has_perm(perm, challenge):
+                raise PermissionDenied
+            with _in_time_zone_of(challenge.organisation):
+                return view(request, challenge, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+# --- public pages -----------------------------------------------------------------------------
+
+
+@organisation_view
+def challenge_list(request, organisation):
+    tags = list(selectors.organisation_tags(organisation=organisation))
+    form = ChallengeFilterForm(request.GET or None, tags=tags)
+    filters = form.cleaned_data if form.is_valid() else {}
+    challenges = selectors.challenge_list(
+        user=request.user,
+        organisation=organisation,
+        phase=filters.get("phase", ""),
+        tag=filters.get("tag", ""),
+    )
+    page_obj = Paginator(challenges, CHALLENGES_PER_PAGE).get_page(request.GET.get("page"))
+    idea_box = (
+        selectors.visible_challenges(user=request.user, organisation=organisation)
+        .filter(is_idea_box=True)
+        .first()
+    )
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "page_obj": page_obj,
+        "challenges": page_obj.object_list,
+        "idea_box": idea_box,
+        "can_add": request.user.has_perm("challenges.add_challenge", organisation),
+    }
+    return render(request, "challenges/challenges/challenge_list.html", context)
+
+
+@challenge_view()
+def challenge_detail(request, challenge):
+    user = request.user
+    event = selectors.challenge_event(challenge=challenge)
+    context = {
+        "challenge": challenge,
+        "organisation": challenge.organisation,
+        "phase_kind": challenge.current_phase_kind(),
+        "timeline": _timeline(challenge),
+        "figures": selectors.challenge_figures(challenge=challenge),
+        "can_add_idea": user.has_perm("challenges.add_idea", challenge),
+        "can_change": user.has_perm("challenges.change_challenge", challenge),
+        "can_publish": user.has_perm("challenges.publish_challenge", challenge),
+        "innovation_types": _innovation_type_labels(challenge),
+        **_event_context(request, challenge, event),
+    }
+    return render(request, "challenges/challenges/challenge_detail.html", context)
+
+
+def _innovation_type_labels(challenge) -> list[str]:
+    labels = dict(InnovationType.choices)
+    return [labels[kind] for kind in challenge.innovation_types if kind in labels]
+
+
+def _timeline(challenge) -> list[dict]:
+    """The phases in order, each marked past, current or future, then when it closes."""
+    now = timezone.now()
+    steps = []
+    phases = list(challenge.phases.all())
+    for phase in phases:
+        if phase.contains(now):
+            state = "current"
+        elif phase.starts_at > now:
+            state = "future"
+        else:
+            state = "past"
+        steps.append({"phase": phase, "state": state})
+    last = phases[-1] if phases else None
+    if last is not None and last.kind != PhaseKind.CLOSED and last.ends_at is not None:
+        steps.append(
+            {
+                "closed_from": last.ends_at,
+                "state": "current" if now >= last.ends_at else "future",
+            }
+        )
+    return steps
+
+
+def _event_context(request, challenge, event) -> dict:
+    if event is None:
+        return {"event": None}
+    registration = selectors.registration_of(event=event, user=request.user)
+    active = registration if registration and registration.status != "cancelled" else None
+    return {
+        "event": event,
+        "places": selectors.event_places(event=event),
+        "registration": active,
+        "waiting_position": (selectors.waiting_position(registration=active) if active else None),
+        "can_register": request.user.has_perm("challenges.register_event", event),
+        "can_see_registrations": request.user.has_perm(
+            "challenges.view_event_registrations", challenge
+        ),
+        "event_is_past": event.ends_at <= timezone.now(),
+    }
+
+
+@organisation_view
+def idea_box(request, organisation):
+    """The organisation's always-open idea box, created the first time someone asks for it."""
+    box = services.challenge_get_or_create_idea_box(organisation=organisation)
+    return redirect(box)
+
+
+# --- management -------------------------------------------------------------------------------
+
+
+@organisation_view
+def challenge_create(request, organisation):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("challenges.add_challenge", organisation):
+        raise PermissionDenied
+    sponsors = selectors.sponsor_choices(organisation=organisation)
+    form = ChallengeForm(request.POST or None, sponsors=sponsors, initial={"audience": "public"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            challenge = services.challenge_create(
+                actor=request.user,
+                organisation=organisation,
+                title=data["title"],
+                summary=data["summary"],
+                problem_statement=data["problem_statement"],
+                goals=data["goals"],
+                needs=data["needs"],
+                sponsor=data["sponsor"],
+                audience=data["audience"],
+                innovation_types=data["innovation_types"],
+                tag_names=data["tags"],
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(
+                request, _("The challenge has been saved as a draft. Now set its phases.")
+            )
+            return redirect("challenges:phases", org_slug=organisation.slug, slug=challenge.slug)
+    context = {"organisation": organisation, "form": form}
+    return render(request, "challenges/challenges/challenge_form.html", context)
+
+
+@challenge_view("challenges.change_challenge")
+def challenge_edit(request, challenge):
+    sponsors = selectors.sponsor_choices(organisation=challenge.organisation)
+    form = ChallengeForm(
+        request.POST or None, sponsors=sponsors, initial=ChallengeForm.initial_for(challenge)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        tag_names = data.pop("tags")
+        try:
+            services.challenge_update(
+                actor=request.user, challenge=challenge, tag_names=tag_names, **data
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The challenge has been saved."))
+            return redirect(challenge)
+    context = {"organisation": challenge.organisation, "challenge": challenge, "form": form}
+    return render(request, "challenges/challenges/challenge_form.html", context)
+
+
+@challenge_view("challenges.change_challenge")
+def challenge_phases(request, challenge):
+    if challenge.is_idea_box:
+        messages.info(request, _("The idea box is always open; it has no phases to set."))
+        return redirect(challenge)
+    form = PhasesForm(request.POST or None, initial=PhasesForm.initial_for(challenge))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.challenge_set_phases(
+                actor=request.user, challenge=challenge, phases=form.phases()
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The phases have been saved."))
+            return redirect(challenge)
+    context = {
+        "organisation": challenge.organisation,
+        "challenge": challenge,
+        "form": form,
+        "time_zone": challenge.organisation.time_zone,
+    }
+    return render(request, "challenges/challenges/challenge_phases.html", context)
+
+
+@challenge_view("challenges.change_challenge")
+def challenge_invited(request, challenge):
+    current = "\n".join(challenge.invited.order_by("email").values_list("email", flat=True))
+    form = InvitedForm(request.POST or None, initial={"emails": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.challenge_set_invited(
+                actor=request.user, challenge=challenge, emails=form.cleaned_data["emails"]
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The list of invited people has been saved."))
+            return redirect(challenge)
+    context = {
+        "organisation": challenge.organisation,
+        "challenge": challenge,
+        "form": form,
+        "audience_is_invited": challenge.audience == Audience.INVITED,
+    }
+    return render(request, "challenges/challenges/challenge_invited.html", context)
+
+
+@challenge_view("challenges.publish_challenge")
+def challenge_publish(request, challenge):
+    error = None
+    if request.method == "POST":
+        try:
+            services.challenge_publish(actor=request.user, challenge=challenge)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The challenge is published."))
+            return redirect(challenge)
+    context = {
+        "organisation": challenge.organisation,
+        "challenge": challenge,
+        "error": error,
+        "has_submission_phase": any(
+            phase.kind == PhaseKind.SUBMISSION for phase in challenge.phases.all()
+        ),
+    }
+    return render(
+        request,
+        "challenges/challenges/challenge_publish.html",
+        context,
+        status=400 if error else 200,
+    )
+
+
+@challenge_view("challenges.publish_challenge")
+def challenge_unpublish(request, challenge):
+    error = None
+    if request.method == "POST":
+        try:
+            services.challenge_unpublish(actor=request.user, challenge=challenge)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The challenge is a draft again."))
+            return redirect(challenge)
+    context = {
+        "organisation": challenge.organisation,
+        "challenge": challenge,
+        "error": error,
+        "has_ideas": selectors.challenge_has_ideas(challenge=challenge),
+    }
+    return render(
+        request,
+        "challenges/challenges/challenge_unpublish.html",
+        context,
+        status=400 if error else 200,
+    )
+
+
+# --- event ----------------------------------------------------------------------------------
+
+
+@challenge_view("challenges.change_event")
+def event_edit(request, challenge):
+    event = selectors.challenge_event(challenge=challenge)
+    form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_services.event_save(actor=request.user, challenge=challenge, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The event has been saved."))
+            return redirect(challenge)
+    context = {
+        "organisation": challenge.organisation,
+        "challenge": challenge,
+        "event": event,
+        "form": form,
+        "time_zone": challenge.organisation.time_zone,
+    }
+    return render(request, "challenges/events/event_form.html", context)
+
+
+def _event_or_404(challenge):
+    event = selectors.challenge_event(challenge=challenge)
+    if event is None:
+        raise Http404(_("This challenge has no event."))
+    return event
+
+
+@challenge_view("challenges.view_event_registrations")
+def event_registrations(request, challenge):
+    event = _event_or_404(challenge)
+    context = {
+        "organisation": challenge.organisation,
+        "challenge": challenge,
+        "event": event,
+        "registrations": selectors.event_registrations(event=event),
+        "places": selectors.event_places(event=event),
+        "confirmed": RegistrationStatus.CONFIRMED,
+    }
+    return render(request, "challenges/events/event_registrations.html", context)
+
+
+@require_POST
+@challenge_view()
+def event_register(request, challenge):
+    if not request.user.is_authenticated:
+        return redirect_to_login(challenge.get_absolute_url())
+    event = _event_or_404(challenge)
+    registration = event_services.event_register(actor=request.user, event=event)
+    if registration.status == RegistrationStatus.CONFIRMED:
+        messages.success(request, _("You have a place at %(event)s.") % {"event": event.title})
+    else:
+        messages.info(
+            request,
+            _(
+                "The event is full, so you are on the waiting list. We will tell you if a place "
+                "becomes free."
+            ),
+        )
+    return redirect(challenge.get_absolute_url() + "#event")
+
+
+@require_POST
+@challenge_view()
+def event_cancel(request, challenge):
+    if not request.user.is_authenticated:
+        return redirect_to_login(challenge.get_absolute_url())
+    event = _event_or_404(challenge)
+    event_services.event_cancel_registration(actor=request.user, event=event)
+    messages.success(request, _("Your registration has been cancelled."))
+    return redirect(challenge.get_absolute_url() + "#event")
+
+
+@challenge_view()
+def event_ics(request, challenge):
+    event = _event_or_404(challenge)
+    body = event_services.event_ics(
+        event=event,
+        url=request.build_absolute_uri(challenge.get_absolute_url()),
+        host=request.get_host().split(":")[0] or "civiclab",
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{challenge.slug}-event.ics"'
+    return response
+
+
+# --- the organisation's public page -----------------------------------------------------------
+
+
+def organisation_section_context(request, organisation) -> dict:
+    """Challenges open for ideas and the idea box, for the organisation's page (3 queries)."""
+    open_now = selectors.open_challenges_for_page(user=request.user, organisation=organisation)
+    box = (
+        Challenge.objects.filter(
+            organisation=organisation, is_idea_box=True, state=Challenge.State.PUBLISHED
+        )
+        .only("pk")
+        .exists()
+    )
+    return {"open_challenges": open_now, "has_idea_box": box}
+
+
+urlpatterns = [
+    path("challenges/", challenge_list, name="list"),
+    path("challenges/new/", challenge_create, name="create"),
+    path("idea-box/", idea_box, name="idea_box"),
+    path("challenges/<slug:slug>/", challenge_detail, name="detail"),
+    path("challenges/<slug:slug>/edit/", challenge_edit, name="edit"),
+    path("challenges/<slug:slug>/phases/", challenge_phases, name="phases"),
+    path("challenges/<slug:slug>/invited/", challenge_invited, name="invited"),
+    path("challenges/<slug:slug>/publish/", challenge_publish, name="publish"),
+    path("challenges/<slug:slug>/unpublish/", challenge_unpublish, name="unpublish"),
+    path("challenges/<slug:slug>/event/", event_edit, name="event_edit"),
+    path(
+        "challenges/<slug:slug>/event/registrations/",
+        event_registrations,
+        name="event_registrations",
+    ),
+    path("challenges/<slug:slug>/event/register/", event_register, name="event_register"),
+    path("challenges/<slug:slug>/event/cancel/", event_cancel, name="event_cancel"),
+    path("challenges/<slug:slug>/event/calendar.ics", event_ics, name="event_ics"),
+]
