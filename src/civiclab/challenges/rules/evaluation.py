@@ -60,6 +60,8 @@ can_evaluate_idea = (
     p.is_evaluator & is_assigned_evaluator & ~wrote_or_cowrote & idea_in_evaluation & p.review_open
 )
 can_view_evaluation_results = p.is_challenge_manager | p.is_decision_maker
+# Evaluators read the scorecard they score against.
+can_view_scorecard = can_view_evaluation_results | p.is_evaluator
 # Pairwise comparison is open to anyone who can see the challenge, during the review phase,
 # once all ideas are in: comparing while ideas still arrive would favour early ones.
 can_compare_ideas = is_authenticated & p.can_view_challenge & pairwise_enabled & p.review_open
@@ -68,4 +70,5 @@ rules.add_perm("challenges.manage_scorecard", can_manage_scorecard)
 rules.add_perm("challenges.assign_evaluators", can_assign_evaluators)
 rules.add_perm("challenges.evaluate_idea", can_evaluate_idea)
 rules.add_perm("challenges.view_evaluation_results", can_view_evaluation_results)
+rules.add_perm("challenges.view_scorecard", can_view_scorecard)
 rules.add_perm("challenges.compare_ideas", can_compare_ideas)

@@ -16,6 +16,7 @@ from civiclab.challenges.models import (
     EvaluatorAssignment,
     Idea,
     Score,
+    StatusChange,
 )
 from civiclab.challenges.services.evaluation import stats_criteria
 from civiclab.methods import stats
@@ -54,7 +55,7 @@ def assignments_of_evaluator(*, user, organisation) -> list[AssignedIdea]:
     )
     rows = []
     for assignment in assignments:
-        evaluation = _evaluation_or_none(assignment)
+        evaluation = evaluation_of(assignment)
         if evaluation is None:
             state = "not_started"
         elif evaluation.submitted_at is None:
@@ -73,7 +74,7 @@ def assignments_of_evaluator(*, user, organisation) -> list[AssignedIdea]:
     return rows
 
 
-def _evaluation_or_none(assignment: EvaluatorAssignment) -> Evaluation | None:
+def evaluation_of(assignment: EvaluatorAssignment) -> Evaluation | None:
     try:
         return assignment.evaluation
     except Evaluation.DoesNotExist:
@@ -90,7 +91,7 @@ def assignment_of(*, user, idea: Idea) -> EvaluatorAssignment | None:
 
 def evaluation_scores(assignment: EvaluatorAssignment) -> tuple[Evaluation | None, dict]:
     """The evaluation of an assignment and its scores by criterion id."""
-    evaluation = _evaluation_or_none(assignment)
+    evaluation = evaluation_of(assignment)
     if evaluation is None:
         return None, {}
     return evaluation, {score.criterion_id: score for score in evaluation.scores.all()}
@@ -147,6 +148,7 @@ class ResultRow:
     assigned: int
     submitted: int
     cells: list[CriterionCell]
+    ledger_sequence: int | None = None
 
 
 @dataclass
@@ -214,9 +216,16 @@ def evaluation_results(*, challenge: Challenge) -> Results:
         idea.pk: idea
         for idea in Idea.objects.filter(pk__in=list(counts)).select_related("organisation")
     }
+    for idea in ideas.values():
+        idea.challenge = challenge  # rules read the phases prefetched on this one
+    ledger = dict(
+        StatusChange.objects.filter(idea_id__in=list(ideas), ledger_sequence__isnull=False)
+        .order_by("created_at", "pk")
+        .values_list("idea_id", "ledger_sequence")
+    )
     scores = submitted_scores(challenge)
     method_criteria = stats_criteria(criteria)
-    results = stats.weighted_scores(scores, method_criteria, list(ideas)) if criteria else []
+    results = stats.weighted_scores(scores, method_criteria, list(ideas))
     rows = []
     for result in results:
         idea = ideas[result.idea]
@@ -228,6 +237,7 @@ def evaluation_results(*, challenge: Challenge) -> Results:
                 assigned=counts[idea.pk]["assigned"],
                 submitted=counts[idea.pk]["submitted"],
                 cells=[CriterionCell(c, result.criteria.get(c.pk)) for c in criteria],
+                ledger_sequence=ledger.get(idea.pk),
             )
         )
     per_criterion = []

@@ -203,6 +203,102 @@ def criterion_delete(*, actor, criterion: Criterion) -> None:
         )
 
 
+@dataclass(frozen=True)
+class CriterionInput:
+    """A criterion as sent to `criteria_replace`: with `id` to keep one, without to add."""
+
+    name: str
+    guidance: str = ""
+    weight: Decimal | float | int = 1
+    scale_min: int = 1
+    scale_max: int = 5
+    lower_is_better: bool = False
+    id: int | None = None
+
+
+def criteria_replace(
+    *, actor, challenge: Challenge, criteria: list[CriterionInput]
+) -> list[Criterion]:
+    """Make the scorecard's criteria exactly `criteria`, in this order, in one transaction.
+
+    Criteria with an id are changed, those without are added, and those left out removed.
+    Refused (with nothing written) once scores were submitted, unless nothing changes.
+    """
+    _require(
+        actor,
+        "challenges.manage_scorecard",
+        challenge,
+        _("Only the challenge's innovation leads and administrators can change its scorecard."),
+    )
+    errors: dict[str, list[str]] = {}
+    for index, given in enumerate(criteria):
+        try:
+            _check_criterion(given.name, given.weight, given.scale_min, given.scale_max)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors[f"criteria.{index}.{name}"] = messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        scorecard, _created = Scorecard.objects.get_or_create(challenge=challenge)
+        existing = {c.pk: c for c in scorecard.criteria.all()}
+        unknown = [g.id for g in criteria if g.id is not None and g.id not in existing]
+        if unknown:
+            raise ValidationError(
+                {
+                    "criteria": [
+                        _("These criteria are not on this scorecard: %(ids)s.")
+                        % {"ids": ", ".join(map(str, unknown))}
+                    ]
+                }
+            )
+        if _criteria_differ(existing, criteria) and criteria_locked(challenge):
+            raise _locked_error()
+        kept = {g.id for g in criteria if g.id is not None}
+        removed = [c for pk, c in existing.items() if pk not in kept]
+        for criterion in removed:
+            criterion.delete()
+        saved = []
+        for position, given in enumerate(criteria):
+            criterion = existing.get(given.id) or Criterion(scorecard=scorecard)
+            criterion.name = given.name.strip()
+            criterion.guidance = given.guidance
+            criterion.weight = Decimal(str(given.weight))
+            criterion.scale_min = given.scale_min
+            criterion.scale_max = given.scale_max
+            criterion.lower_is_better = given.lower_is_better
+            criterion.position = position
+            criterion.save()
+            saved.append(criterion)
+        audit_record(
+            actor=actor,
+            action="challenges.criteria_replaced",
+            subject=challenge,
+            organisation_id=challenge.organisation_id,
+            details={
+                "criteria": [c.name for c in saved],
+                "removed": [c.name for c in removed],
+            },
+        )
+    return saved
+
+
+def _criteria_differ(existing: dict[int, Criterion], criteria: list[CriterionInput]) -> bool:
+    if [g.id for g in criteria] != list(existing):
+        return True
+    for given in criteria:
+        current = existing[given.id]
+        if (
+            current.name != given.name.strip()
+            or current.guidance != given.guidance
+            or current.weight != Decimal(str(given.weight))
+            or (current.scale_min, current.scale_max) != (given.scale_min, given.scale_max)
+            or current.lower_is_better != given.lower_is_better
+        ):
+            return True
+    return False
+
+
 # --- assignments ----------------------------------------------------------------------------
 
 

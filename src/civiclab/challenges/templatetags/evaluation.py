@@ -1,13 +1,47 @@
 """Evaluation on an idea's page: `{% load evaluation %}{% idea_evaluation idea %}`.
 
-Placeholder until the evaluation block is built: it renders nothing.
+Shows an assigned evaluator the way to score the idea; shows managers and decision makers the
+idea's score and the way to the results; offers shortlisting and selection to the people who
+may decide now. Evaluation results stay internal: visitors and authors see nothing here (the
+idea's status and its public reason tell them what became of it).
 """
 
 from django import template
 
+from civiclab.challenges.models import IdeaStatus
+from civiclab.challenges.selectors import evaluation as selectors
+
 register = template.Library()
 
+SHORTLISTABLE = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW)
+SELECTABLE = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW, IdeaStatus.SHORTLISTED)
 
-@register.simple_tag(takes_context=True)
+
+@register.inclusion_tag("challenges/evaluation/idea_evaluation.html", takes_context=True)
 def idea_evaluation(context, idea):
-    return ""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    block = {"idea": idea, "show": False}
+    if user is None or not user.is_authenticated:
+        return block
+    assignment = selectors.assignment_of(user=user, idea=idea)
+    if assignment is not None:
+        evaluation = selectors.evaluation_of(assignment)
+        block["assignment"] = assignment
+        block["evaluation"] = evaluation
+        block["can_evaluate"] = user.has_perm("challenges.evaluate_idea", idea)
+    if user.has_perm("challenges.view_evaluation_results", idea):
+        block["summary"] = selectors.idea_result_summary(idea=idea)
+    block["can_shortlist"] = idea.status in SHORTLISTABLE and user.has_perm(
+        "challenges.shortlist_idea", idea
+    )
+    block["can_select"] = idea.status in SELECTABLE and user.has_perm(
+        "challenges.select_idea", idea
+    )
+    block["show"] = bool(
+        assignment is not None
+        or "summary" in block
+        or block["can_shortlist"]
+        or block["can_select"]
+    )
+    return block

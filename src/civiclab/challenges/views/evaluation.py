@@ -1,5 +1,555 @@
-"""Views for evaluation."""
+"""Evaluation pages: scorecard and criteria, evaluator assignment, scoring, results,
+shortlisting and selection from the results, and pairwise comparison."""
 
-from django.urls import path  # noqa: F401
+from functools import wraps
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civiclab.challenges.forms.evaluation import (
+    SUBMIT,
+    CriterionForm,
+    EvaluationForm,
+    EvaluatorsForm,
+    PairwiseForm,
+    ReasonForm,
+    ScorecardForm,
+)
+from civiclab.challenges.models import (
+    Challenge,
+    Criterion,
+    EvaluatorAssignment,
+    Idea,
+    IdeaStatus,
+    Phase,
+)
+from civiclab.challenges.selectors import evaluation as selectors
+from civiclab.challenges.services import evaluation as services
+from civiclab.challenges.services import pairwise, selection
+from civiclab.core.markup import render_markdown
+from civiclab.organisations.models import Organisation
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def safe_url(name: str, **kwargs) -> str:
+    """The address of a page of another area, or "" while that page does not exist."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
+
+
+def challenge_url(challenge: Challenge) -> str:
+    return safe_url("challenges:detail", org_slug=challenge.organisation.slug, slug=challenge.slug)
+
+
+def idea_url(idea: Idea) -> str:
+    return safe_url("challenges:idea_detail", org_slug=idea.organisation.slug, pk=idea.pk)
+
+
+def _signed_in(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _challenge(org_slug: str, slug: str) -> Challenge:
+    return get_object_or_404(
+        Challenge.objects.select_related("organisation").prefetch_related("phases"),
+        organisation__slug=org_slug,
+        slug=slug,
+    )
+
+
+def _idea(org_slug: str, pk: int) -> Idea:
+    return get_object_or_404(
+        Idea.objects.select_related("organisation", "challenge__organisation").prefetch_related(
+            Prefetch("challenge__phases", queryset=Phase.objects.all())
+        ),
+        organisation__slug=org_slug,
+        pk=pk,
+    )
+
+
+def _check(request, perm: str, obj) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _apply(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _scorecard_url(challenge: Challenge) -> str:
+    return reverse(
+        "challenges:scorecard",
+        kwargs={"org_slug": challenge.organisation.slug, "slug": challenge.slug},
+    )
+
+
+def _context(challenge: Challenge, **extra) -> dict:
+    return {"challenge": challenge, "challenge_url": challenge_url(challenge), **extra}
+
+
+# --- scorecard ------------------------------------------------------------------------------
+
+
+@_signed_in
+def scorecard(request, org_slug, slug):
+    challenge = _challenge(org_slug, slug)
+    _check(request, "challenges.manage_scorecard", challenge)
+    card = services.scorecard_of(challenge)
+    form = ScorecardForm(request.POST or None, instance=card)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scorecard_update(actor=request.user, challenge=challenge, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The scorecard has been saved."))
+            return redirect(_scorecard_url(challenge))
+    criteria = selectors.criteria_of(challenge)
+    context = _context(
+        challenge,
+        form=form,
+        criteria=criteria,
+        locked=services.criteria_locked(challenge),
+        total_weight=sum(c.weight for c in criteria),
+        can_assign=request.user.has_perm("challenges.assign_evaluators", challenge),
+    )
+    return render(request, "challenges/evaluation/scorecard.html", context)
+
+
+def _criterion(challenge: Challenge, pk: int) -> Criterion:
+    return get_object_or_404(Criterion, pk=pk, scorecard__challenge=challenge)
+
+
+@_signed_in
+def criterion_edit(request, org_slug, slug, pk=None):
+    challenge = _challenge(org_slug, slug)
+    _check(request, "challenges.manage_scorecard", challenge)
+    criterion = _criterion(challenge, pk) if pk else None
+    locked = services.criteria_locked(challenge)
+    initial = {} if criterion else {"position": len(selectors.criteria_of(challenge))}
+    form = CriterionForm(request.POST or None, instance=criterion, initial=initial)
+    if request.method == "POST" and not locked and form.is_valid():
+        try:
+            services.criterion_save(
+                actor=request.user, challenge=challenge, criterion=criterion, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The criterion has been saved."))
+            return redirect(_scorecard_url(challenge))
+    context = _context(
+        challenge,
+        form=form,
+        criterion=criterion,
+        locked=locked,
+        scorecard_url=_scorecard_url(challenge),
+    )
+    return render(request, "challenges/evaluation/criterion_form.html", context)
+
+
+@_signed_in
+def criterion_delete(request, org_slug, slug, pk):
+    challenge = _challenge(org_slug, slug)
+    _check(request, "challenges.manage_scorecard", challenge)
+    criterion = _criterion(challenge, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.criterion_delete(actor=request.user, criterion=criterion)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The criterion has been removed."))
+            return redirect(_scorecard_url(challenge))
+    context = _context(
+        challenge, criterion=criterion, error=error, scorecard_url=_scorecard_url(challenge)
+    )
+    return render(
+        request,
+        "challenges/evaluation/criterion_delete.html",
+        context,
+        status=400 if error else 200,
+    )
+
+
+# --- assignments ----------------------------------------------------------------------------
+
+
+def _assignments_url(challenge: Challenge) -> str:
+    return reverse(
+        "challenges:evaluation_assignments",
+        kwargs={"org_slug": challenge.organisation.slug, "slug": challenge.slug},
+    )
+
+
+@_signed_in
+def assignments(request, org_slug, slug):
+    challenge = _challenge(org_slug, slug)
+    _check(request, "challenges.manage_scorecard", challenge)
+    ideas = selectors.ideas_with_assignments(challenge=challenge, statuses=services.IDEAS_IN_REVIEW)
+    context = _context(
+        challenge,
+        ideas=ideas,
+        scorecard=services.scorecard_of(challenge),
+        evaluators=services.evaluators_of(challenge.organisation),
+        can_assign=request.user.has_perm("challenges.assign_evaluators", challenge),
+        scorecard_url=_scorecard_url(challenge),
+    )
+    return render(request, "challenges/evaluation/assignments.html", context)
+
+
+@_signed_in
+def assign_automatic(request, org_slug, slug):
+    challenge = _challenge(org_slug, slug)
+    _check(request, "challenges.assign_evaluators", challenge)
+    error = ""
+    if request.method == "POST":
+        try:
+            done = services.assignments_automatic(actor=request.user, challenge=challenge)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(created)s assignments were made for %(ideas)s ideas.")
+                % {"created": done.created, "ideas": done.ideas},
+            )
+            return redirect(_assignments_url(challenge))
+    context = _context(
+        challenge,
+        error=error,
+        scorecard=services.scorecard_of(challenge),
+        assignments_url=_assignments_url(challenge),
+    )
+    return render(
+        request,
+        "challenges/evaluation/assign_automatic.html",
+        context,
+        status=400 if error else 200,
+    )
+
+
+@_signed_in
+def assign_idea(request, org_slug, pk):
+    idea = _idea(org_slug, pk)
+    challenge = idea.challenge
+    _check(request, "challenges.assign_evaluators", challenge)
+    conflicts = {user_id for _i, user_id in services.conflicted_evaluators([idea.pk])}
+    eligible = [u.pk for u in services.evaluators_of(idea.organisation) if u.pk not in conflicts]
+    current = list(idea.assignments.values_list("evaluator_id", flat=True))
+    form = EvaluatorsForm(
+        request.POST or None,
+        queryset=get_user_model().objects.filter(pk__in=eligible).order_by("display_name", "pk"),
+        initial={"evaluators": current},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignments_add(
+                actor=request.user, idea=idea, evaluators=list(form.cleaned_data["evaluators"])
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The evaluators have been assigned."))
+            return redirect(_assignments_url(challenge))
+    context = _context(challenge, idea=idea, form=form, assignments_url=_assignments_url(challenge))
+    return render(request, "challenges/evaluation/assign_idea.html", context)
+
+
+@_signed_in
+@require_POST
+def assignment_remove(request, org_slug, pk):
+    assignment = get_object_or_404(
+        EvaluatorAssignment.objects.select_related("idea__organisation", "idea__challenge"),
+        pk=pk,
+        idea__organisation__slug=org_slug,
+    )
+    challenge = _challenge(org_slug, assignment.idea.challenge.slug)
+    assignment.idea.challenge = challenge
+    try:
+        services.assignment_remove(actor=request.user, assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The evaluator is no longer assigned to this idea."))
+    return redirect(_assignments_url(challenge))
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+
+@_signed_in
+def my_evaluations(request, org_slug):
+    organisation = get_object_or_404(Organisation, slug=org_slug)
+    rows = selectors.assignments_of_evaluator(user=request.user, organisation=organisation)
+    done = sum(1 for row in rows if row.state == "submitted")
+    context = {"organisation": organisation, "rows": rows, "done": done, "total": len(rows)}
+    return render(request, "challenges/evaluation/my_evaluations.html", context)
+
+
+def _evaluate_url(idea: Idea) -> str:
+    return reverse(
+        "challenges:evaluate", kwargs={"org_slug": idea.organisation.slug, "pk": idea.pk}
+    )
+
+
+@_signed_in
+def evaluate(request, org_slug, pk):
+    idea = _idea(org_slug, pk)
+    assignment = selectors.assignment_of(user=request.user, idea=idea)
+    if assignment is None or not request.user.has_perm("challenges.evaluate_idea", idea):
+        raise PermissionDenied
+    assignment.idea = idea
+    challenge = idea.challenge
+    card = services.scorecard_of(challenge)
+    criteria = selectors.criteria_of(challenge)
+    evaluation, scores = selectors.evaluation_scores(assignment)
+    initial = {"comment": evaluation.comment if evaluation else ""}
+    for criterion_id, score in scores.items():
+        initial[f"score_{criterion_id}"] = score.value
+        initial[f"comment_{criterion_id}"] = score.comment
+    form = EvaluationForm(request.POST or None, criteria=criteria, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        given = {
+            c.pk: services.ScoreInput(
+                value=data.get(f"score_{c.pk}") if data.get(f"score_{c.pk}") != "" else None,
+                comment=data.get(f"comment_{c.pk}", ""),
+            )
+            for c in criteria
+        }
+        submit = data.get("action") == SUBMIT or request.POST.get("submit") is not None
+        try:
+            services.evaluation_save(
+                actor=request.user,
+                assignment=assignment,
+                scores=given,
+                comment=data.get("comment", ""),
+                submit=submit,
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            if submit or (evaluation and evaluation.submitted_at):
+                messages.success(request, _("Your evaluation has been submitted. Thank you."))
+            else:
+                messages.success(request, _("Your draft has been saved."))
+            return redirect("challenges:my_evaluations", org_slug=idea.organisation.slug)
+    context = _context(
+        challenge,
+        idea=idea,
+        form=form,
+        scorecard=card,
+        blind=card.blind,
+        evaluation=evaluation,
+        description_html=render_markdown(idea.description, top_heading=4),
+        idea_url="" if card.blind else idea_url(idea),
+    )
+    return render(request, "challenges/evaluation/evaluate.html", context)
+
+
+# --- results and decisions ------------------------------------------------------------------
+
+
+@_signed_in
+def results(request, org_slug, slug):
+    challenge = _challenge(org_slug, slug)
+    _check(request, "challenges.view_evaluation_results", challenge)
+    outcome = selectors.evaluation_results(challenge=challenge)
+    sample = outcome.rows[0].idea if outcome.rows else None
+    user = request.user
+    context = _context(
+        challenge,
+        results=outcome,
+        can_shortlist=bool(sample and user.has_perm("challenges.shortlist_idea", sample)),
+        can_select=bool(sample and user.has_perm("challenges.select_idea", sample)),
+        can_manage=user.has_perm("challenges.manage_scorecard", challenge),
+        shortlistable=(IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW),
+        selectable=(IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW, IdeaStatus.SHORTLISTED),
+        pairwise_enabled=services.scorecard_of(challenge).pairwise_enabled,
+    )
+    return render(request, "challenges/evaluation/results.html", context)
+
+
+def _decide(request, org_slug, pk, *, perm, decide, template, done_message):
+    idea = _idea(org_slug, pk)
+    _check(request, perm, idea)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = decide(actor=request.user, idea=idea, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, done_message % {"title": idea.title})
+            url = _results_url(idea.challenge)
+            if change.ledger_sequence is not None:
+                url += f"?recorded={change.ledger_sequence}#idea-{idea.pk}"
+            return redirect(url)
+    context = _context(
+        idea.challenge,
+        idea=idea,
+        form=form,
+        idea_url=idea_url(idea),
+        results_url=_results_url(idea.challenge),
+        summary=selectors.idea_result_summary(idea=idea),
+    )
+    return render(request, template, context)
+
+
+def _results_url(challenge: Challenge) -> str:
+    return reverse(
+        "challenges:evaluation_results",
+        kwargs={"org_slug": challenge.organisation.slug, "slug": challenge.slug},
+    )
+
+
+@_signed_in
+def shortlist(request, org_slug, pk):
+    return _decide(
+        request,
+        org_slug,
+        pk,
+        perm="challenges.shortlist_idea",
+        decide=selection.idea_shortlist,
+        template="challenges/evaluation/shortlist.html",
+        done_message=_("“%(title)s” is on the shortlist."),
+    )
+
+
+@_signed_in
+def select(request, org_slug, pk):
+    return _decide(
+        request,
+        org_slug,
+        pk,
+        perm="challenges.select_idea",
+        decide=selection.idea_select,
+        template="challenges/evaluation/select.html",
+        done_message=_("“%(title)s” has been selected and the decision recorded in the ledger."),
+    )
+
+
+# --- pairwise -------------------------------------------------------------------------------
+
+
+def _pairwise_url(challenge: Challenge) -> str:
+    return reverse(
+        "challenges:pairwise",
+        kwargs={"org_slug": challenge.organisation.slug, "slug": challenge.slug},
+    )
+
+
+@_signed_in
+def compare(request, org_slug, slug):
+    challenge = _challenge(org_slug, slug)
+    _check(request, "challenges.compare_ideas", challenge)
+    form = PairwiseForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        if form.is_valid():
+            ideas = Idea.objects.in_bulk([form.cleaned_data["first"], form.cleaned_data["second"]])
+            first = ideas.get(form.cleaned_data["first"])
+            second = ideas.get(form.cleaned_data["second"])
+            if first is None or second is None:
+                raise Http404
+            choice = form.cleaned_data["choice"]
+            winner, loser = (second, first) if choice == "second" else (first, second)
+            try:
+                pairwise.pairwise_record(
+                    actor=request.user,
+                    challenge=challenge,
+                    winner=winner,
+                    loser=loser,
+                    tie=choice == "tie",
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            except pairwise.PairwiseRateLimited as exc:
+                error = str(exc)
+            else:
+                messages.success(request, _("Thank you. Here is the next pair."))
+                return redirect(_pairwise_url(challenge))
+        else:
+            error = " ".join(e for errors in form.errors.values() for e in errors)
+    pair = pairwise.next_pair(user=request.user, challenge=challenge)
+    context = _context(
+        challenge,
+        pair=pair,
+        error=error,
+        first_html=render_markdown(pair[0].description) if pair else "",
+        second_html=render_markdown(pair[1].description) if pair else "",
+    )
+    return render(
+        request, "challenges/evaluation/compare.html", context, status=400 if error else 200
+    )
+
+
+@_signed_in
+def pairwise_ranking(request, org_slug, slug):
+    challenge = _challenge(org_slug, slug)
+    _check(request, "challenges.view_evaluation_results", challenge)
+    ranking = pairwise.pairwise_ranking(challenge=challenge)
+    context = _context(challenge, ranking=ranking, results_url=_results_url(challenge))
+    return render(request, "challenges/evaluation/pairwise_ranking.html", context)
+
+
+urlpatterns = [
+    path("evaluations/", my_evaluations, name="my_evaluations"),
+    path("challenges/<slug:slug>/evaluation/scorecard/", scorecard, name="scorecard"),
+    path("challenges/<slug:slug>/evaluation/criteria/add/", criterion_edit, name="criterion_add"),
+    path(
+        "challenges/<slug:slug>/evaluation/criteria/<int:pk>/",
+        criterion_edit,
+        name="criterion_edit",
+    ),
+    path(
+        "challenges/<slug:slug>/evaluation/criteria/<int:pk>/remove/",
+        criterion_delete,
+        name="criterion_delete",
+    ),
+    path(
+        "challenges/<slug:slug>/evaluation/assignments/",
+        assignments,
+        name="evaluation_assignments",
+    ),
+    path(
+        "challenges/<slug:slug>/evaluation/assignments/automatic/",
+        assign_automatic,
+        name="evaluation_assign_automatic",
+    ),
+    path("ideas/<int:pk>/evaluation/evaluators/", assign_idea, name="evaluation_assign_idea"),
+    path(
+        "evaluation/assignments/<int:pk>/remove/",
+        assignment_remove,
+        name="evaluation_assignment_remove",
+    ),
+    path("ideas/<int:pk>/evaluation/score/", evaluate, name="evaluate"),
+    path("challenges/<slug:slug>/evaluation/results/", results, name="evaluation_results"),
+    path("ideas/<int:pk>/evaluation/shortlist/", shortlist, name="evaluation_shortlist"),
+    path("ideas/<int:pk>/evaluation/select/", select, name="evaluation_select"),
+    path("challenges/<slug:slug>/compare/", compare, name="pairwise"),
+    path("challenges/<slug:slug>/compare/ranking/", pairwise_ranking, name="pairwise_ranking"),
+]

@@ -1,0 +1,183 @@
+"""Forms of the evaluation pages: scorecard, criteria, assignments, scoring, decisions and
+pairwise comparison."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civiclab.challenges.models import Criterion, Scorecard
+
+
+class ScorecardForm(forms.ModelForm):
+    class Meta:
+        model = Scorecard
+        fields = ["guidance", "evaluators_per_idea", "blind", "pairwise_enabled"]
+        labels = {
+            "guidance": _("Guidance for evaluators"),
+            "evaluators_per_idea": _("Evaluators per idea"),
+            "blind": _("Blind review: hide who wrote each idea from the evaluators"),
+            "pairwise_enabled": _(
+                "Invite participants to compare ideas two at a time during the review phase"
+            ),
+        }
+        help_texts = {
+            "guidance": _("Shown at the top of every scoring page. You can use plain text."),
+            "evaluators_per_idea": _("Used when evaluators are assigned automatically."),
+        }
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 5})}
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = [
+            "name",
+            "guidance",
+            "weight",
+            "scale_min",
+            "scale_max",
+            "lower_is_better",
+            "position",
+        ]
+        labels = {
+            "name": _("Criterion"),
+            "guidance": _("Guidance"),
+            "weight": _("Weight"),
+            "scale_min": _("Lowest score"),
+            "scale_max": _("Highest score"),
+            "lower_is_better": _("Lower is better (for example cost or risk)"),
+            "position": _("Position"),
+        }
+        help_texts = {
+            "guidance": _("What evaluators should look for, and what a low and a high score mean."),
+            "weight": _(
+                "How much this criterion counts compared with the others, for example 1 or 2."
+            ),
+            "scale_min": _("For example 1."),
+            "scale_max": _("For example 5."),
+            "position": _("Criteria are shown in this order, lowest first."),
+        }
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("scale_min"), cleaned.get("scale_max")
+        if low is not None and high is not None:
+            if high <= low:
+                self.add_error("scale_max", _("The highest score must be above the lowest score."))
+            elif high - low > 100:
+                self.add_error("scale_max", _("A scale can have at most 101 points."))
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        # The scale order is reported on the field by clean(); no second, general message.
+        return None
+
+
+class EvaluatorsForm(forms.Form):
+    evaluators = forms.ModelMultipleChoiceField(
+        label=_("Evaluators"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "People with the evaluator role in the organisation. Authors and co-authors of the "
+            "idea are not listed: nobody scores their own idea."
+        ),
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["evaluators"]
+        field.queryset = queryset
+        field.label_from_instance = lambda user: user.display_name or str(user)
+
+
+SUBMIT = "submit"
+DRAFT = "draft"
+
+
+class EvaluationForm(forms.Form):
+    """One radio group and one comment per criterion, then an overall comment."""
+
+    comment = forms.CharField(
+        label=_("Overall comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What should the decision makers know about this idea?"),
+    )
+    action = forms.ChoiceField(
+        choices=[(DRAFT, _("Save draft")), (SUBMIT, _("Submit"))],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        overall = self.fields.pop("comment")
+        action = self.fields.pop("action")
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.name,
+                choices=_scale_choices(criterion),
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=_criterion_hint(criterion),
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on “%(name)s”") % {"name": criterion.name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.fields["comment"] = overall
+        self.fields["action"] = action
+
+    @property
+    def submitting(self) -> bool:
+        return self.data.get("action") == SUBMIT
+
+    def criterion_fields(self):
+        return [
+            (criterion, self[f"score_{criterion.pk}"], self[f"comment_{criterion.pk}"])
+            for criterion in self.criteria
+        ]
+
+
+def _scale_choices(criterion: Criterion) -> list[tuple[int, str]]:
+    choices = []
+    for value in range(criterion.scale_min, criterion.scale_max + 1):
+        label = str(value)
+        best = criterion.scale_min if criterion.lower_is_better else criterion.scale_max
+        worst = criterion.scale_max if criterion.lower_is_better else criterion.scale_min
+        if value == best:
+            label = _("%(value)s (best)") % {"value": value}
+        elif value == worst:
+            label = _("%(value)s (worst)") % {"value": value}
+        choices.append((value, label))
+    return choices
+
+
+def _criterion_hint(criterion: Criterion) -> str:
+    parts = [criterion.guidance] if criterion.guidance else []
+    if criterion.lower_is_better:
+        parts.append(str(_("Lower is better on this criterion.")))
+    return " ".join(parts)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        help_text=_("The reason is public: the authors, followers and everyone can read it."),
+    )
+
+
+class PairwiseForm(forms.Form):
+    first = forms.IntegerField(widget=forms.HiddenInput)
+    second = forms.IntegerField(widget=forms.HiddenInput)
+    choice = forms.ChoiceField(
+        choices=[("first", "first"), ("second", "second"), ("tie", "tie")],
+        error_messages={"required": _("Choose one of the two ideas, or “I can't decide”.")},
+    )
