@@ -1,5 +1,280 @@
-"""API endpoints for idea lists and search."""
+"""API endpoints for idea lists and search: `GET /challenges/{id}/ideas` and `GET /ideas`.
 
-from ninja import Router
+Readable without an account, like the pages; a token or a session shows what that person
+may see besides (staff-only challenges, hidden ideas for moderators, scores for managers).
+
+Pagination is by cursor ("keyset"): each answer carries `next`, the address of the following
+page, until there is none. A cursor holds the sort key and id of the last idea returned, so
+the next page starts with an index seek however deep it is, and an idea added meanwhile
+neither repeats nor skips a row. Search results (`q`) are ranked in memory; their cursor is a
+position in that ranking.
+"""
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from civiclab.accounts.api_auth import SessionAuth, TokenAuth
+from civiclab.organisations.models import Organisation
+
+from ..models import Idea, IdeaStatus, InnovationType, PhaseKind
+from ..selectors import lists as selectors
+from ..selectors.challenges import challenge_by_id_for_user
+
+
+def _anyone(request: HttpRequest):
+    """Lets anonymous readers through; a valid token or session was tried first."""
+    return AnonymousUser()
+
+
+PUBLIC_READ = [TokenAuth(), SessionAuth(), _anyone]
 
 router = Router(tags=["ideas"])
+
+Sort = Literal["relevance", "newest", "supported", "trending", "score"]
+
+
+class ChallengeRef(Schema):
+    id: int
+    slug: str
+    title: str
+
+
+class IdeaListItem(Schema):
+    id: int
+    title: str
+    summary: str
+    status: str
+    status_label: str
+    innovation_types: list[str]
+    tags: list[str] = Field(description="Tag slugs.")
+    support_count: int
+    comment_count: int
+    created_at: datetime
+    challenge: ChallengeRef
+    is_hidden: bool = Field(description="Only ever true for moderators.")
+    score: float | None = Field(description="Evaluation score 0-100; null unless you manage.")
+    url: str
+
+    @staticmethod
+    def resolve_status_label(idea: Idea) -> str:
+        return str(idea.get_status_display())
+
+    @staticmethod
+    def resolve_tags(idea: Idea) -> list[str]:
+        return [tag.slug for tag in idea.tags.all()]
+
+    @staticmethod
+    def resolve_score(idea: Idea, context: dict) -> float | None:
+        return idea.score if getattr(idea, "_sees_scores", False) else None
+
+    @staticmethod
+    def resolve_url(idea: Idea) -> str:
+        try:
+            return idea.get_absolute_url()
+        except NoReverseMatch:
+            return f"/organisations/{idea.organisation.slug}/ideas/{idea.pk}/"
+
+
+class IdeaListPage(Schema):
+    items: list[IdeaListItem]
+    count: int = Field(description="Ideas matching the filters (may lag by up to a minute).")
+    page_size: int
+    next: str | None = Field(description="The next page's address; null on the last page.")
+
+
+class IdeaListFilters(Schema):
+    status: IdeaStatus | None = Field(None, description="Merged ideas appear only when asked.")
+    innovation_type: InnovationType | None = None
+    tag: str | None = Field(None, max_length=60, description="A tag's slug.")
+    q: str | None = Field(None, max_length=200, description="Search text; sorts by relevance.")
+    sort: Sort | None = Field(None, description="`score` is for the challenge's managers.")
+    cursor: str | None = Field(None, max_length=400)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class OrganisationIdeaFilters(IdeaListFilters):
+    organisation: str = Field(description="The organisation's slug.", max_length=80)
+    phase: PhaseKind | None = Field(None, description="Only challenges now in this phase.")
+
+
+def _viewer(request: HttpRequest):
+    auth = getattr(request, "auth", None)
+    if getattr(auth, "is_authenticated", False):
+        return auth
+    return request.user if request.user.is_authenticated else AnonymousUser()
+
+
+def _filters(params: IdeaListFilters, *, phase: str = "") -> selectors.IdeaFilters:
+    return selectors.IdeaFilters(
+        status=params.status.value if params.status else "",
+        innovation_type=params.innovation_type.value if params.innovation_type else "",
+        tag=params.tag or "",
+        phase=phase,
+        q=" ".join((params.q or "").split()),
+        sort=params.sort or "",
+    )
+
+
+# -- cursors -------------------------------------------------------------------------------
+
+
+def _encode(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode()
+
+
+def _decode(cursor: str | None) -> dict[str, Any]:
+    if not cursor:
+        return {}
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        raise HttpError(422, _("The cursor is not one this API gave out; start from page one."))
+    return data
+
+
+def _after(sort: str, cursor: dict[str, Any]) -> Q:
+    """Ideas after the cursor's (key, id) in the list's order, phrased for an index seek."""
+    key, last_id = cursor.get("k"), cursor.get("i")
+    if not isinstance(last_id, int):
+        raise HttpError(422, _("The cursor is not one this API gave out; start from page one."))
+    try:
+        if sort == selectors.SORT_NEWEST:
+            key = datetime.fromisoformat(key)
+            field = "created_at"
+        elif sort == selectors.SORT_SUPPORTED:
+            key, field = int(key), "support_count"
+        elif sort == selectors.SORT_TRENDING:
+            key, field = float(key), "trending_score"
+        else:  # score: highest first, unscored ideas last
+            if key is None:
+                return Q(score__isnull=True, id__lt=last_id)
+            key = float(key)
+            return Q(score__lt=key) | Q(score=key, id__lt=last_id) | Q(score__isnull=True)
+    except (TypeError, ValueError) as error:
+        raise HttpError(
+            422, _("The cursor is not one this API gave out; start from page one.")
+        ) from error
+    # `key <= k AND (key < k OR id < i)`: the first condition lets the database seek the
+    # (challenge, key, id) index instead of walking it from the top.
+    return Q(**{f"{field}__lte": key}) & (Q(**{f"{field}__lt": key}) | Q(id__lt=last_id))
+
+
+def _cursor_of(sort: str, idea: Idea) -> str:
+    key: Any = {
+        selectors.SORT_NEWEST: lambda: idea.created_at.isoformat(),
+        selectors.SORT_SUPPORTED: lambda: idea.support_count,
+        selectors.SORT_TRENDING: lambda: idea.trending_score,
+        selectors.SORT_SCORE: lambda: idea.score,
+    }[sort]()
+    return _encode({"s": sort, "k": key, "i": idea.pk})
+
+
+def _next_url(request: HttpRequest, cursor: str) -> str:
+    query = request.GET.copy()
+    query["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def _mark(ideas, scope: selectors.IdeaScope) -> list[Idea]:
+    rows = list(ideas)
+    for idea in rows:
+        idea._sees_scores = scope.sees_scores
+    return rows
+
+
+def _page(
+    request: HttpRequest,
+    scope: selectors.IdeaScope,
+    filters: selectors.IdeaFilters,
+    params: IdeaListFilters,
+) -> dict[str, Any]:
+    sort = filters.effective_sort
+    if sort == selectors.SORT_SCORE and not scope.sees_scores:
+        raise PermissionDenied(_("Only the people who run this challenge can sort by score."))
+    cursor = _decode(params.cursor)
+    size = params.page_size
+    if filters.q:
+        return _search_page(request, scope, filters, cursor, size)
+    ideas: QuerySet[Idea] = selectors.idea_queryset(scope=scope, filters=filters)
+    count = selectors.cached_count(scope=scope, filters=filters, ideas=ideas)
+    if cursor:
+        if cursor.get("s") != sort:
+            raise HttpError(422, _("This cursor belongs to another sort order."))
+        ideas = ideas.filter(_after(sort, cursor))
+    rows = _mark(selectors.with_row_data(selectors.ordered(ideas, sort))[: size + 1], scope)
+    more = len(rows) > size
+    rows = rows[:size]
+    return {
+        "items": rows,
+        "count": count,
+        "page_size": size,
+        "next": _next_url(request, _cursor_of(sort, rows[-1])) if more and rows else None,
+    }
+
+
+def _search_page(request, scope, filters, cursor: dict[str, Any], size: int) -> dict[str, Any]:
+    offset = cursor.get("o", 0) if cursor else 0
+    if not isinstance(offset, int) or offset < 0 or (cursor and cursor.get("s") != "q"):
+        raise HttpError(422, _("The cursor is not one this API gave out; start from page one."))
+    ids = selectors.search_ids(scope=scope, filters=filters)
+    if filters.effective_sort != selectors.SORT_RELEVANCE:
+        ids = list(
+            selectors.ordered(Idea.objects.filter(pk__in=ids), filters.effective_sort).values_list(
+                "pk", flat=True
+            )
+        )
+    window = ids[offset : offset + size]
+    rank = {idea_id: position for position, idea_id in enumerate(window)}
+    rows = selectors.with_row_data(Idea.objects.filter(pk__in=window))
+    rows = sorted(_mark(rows, scope), key=lambda idea: rank[idea.pk])
+    more = offset + size < len(ids)
+    return {
+        "items": rows,
+        "count": len(ids),
+        "page_size": size,
+        "next": _next_url(request, _encode({"s": "q", "o": offset + size})) if more else None,
+    }
+
+
+# -- endpoints -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/challenges/{challenge_id}/ideas",
+    response=IdeaListPage,
+    auth=PUBLIC_READ,
+    summary="Ideas of a challenge",
+)
+def challenge_ideas(request, challenge_id: int, params: Query[IdeaListFilters]):
+    """The ideas of one challenge, filtered and sorted like its idea list page."""
+    viewer = _viewer(request)
+    challenge = challenge_by_id_for_user(user=viewer, pk=challenge_id)
+    if not viewer.has_perm("challenges.list_ideas", challenge):
+        raise Http404
+    scope = selectors.challenge_scope(user=viewer, challenge=challenge)
+    return _page(request, scope, _filters(params), params)
+
+
+@router.get("/ideas", response=IdeaListPage, auth=PUBLIC_READ, summary="Ideas of an organisation")
+def organisation_ideas(request, params: Query[OrganisationIdeaFilters]):
+    """Ideas across the organisation's challenges you can see; `phase` keeps challenges in it."""
+    viewer = _viewer(request)
+    organisation = get_object_or_404(Organisation, slug=params.organisation, is_active=True)
+    phase = params.phase.value if params.phase else ""
+    scope = selectors.organisation_scope(user=viewer, organisation=organisation, phase=phase)
+    return _page(request, scope, _filters(params, phase=phase), params)
