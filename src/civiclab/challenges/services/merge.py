@@ -219,6 +219,7 @@ def _notify_both(source: Idea, target: Idea, *, title: str, body: str, url: str)
 
 def merge_undo(*, actor, record: MergeRecord, reason: str = "") -> MergeRecord:
     """Undo a merge: take back what it added to the target and restore the source's status."""
+    record = MergeRecord.objects.select_related("source", "target").get(pk=record.pk)
     if not actor.has_perm("challenges.unmerge_idea", record):
         if record.unmerged_at is not None:
             raise ValidationError(_("This merge has already been undone."))

@@ -1,0 +1,146 @@
+"""Who may support, comment, follow, report, moderate and merge: role x phase matrices."""
+
+import pytest
+
+from civiclab.challenges.models import Audience, Comment, IdeaStatus
+from civiclab.organisations.models import Role
+from tests.challenges.factories import ChallengeFactory, IdeaFactory, set_phase
+from tests.factories import UserFactory
+from tests.permissions import assert_permission_matrix, everyone_except, only
+
+pytestmark = pytest.mark.django_db
+
+# Django lets an active superuser pass every has_perm: the platform admin is never refused.
+NOBODY = only("platform_admin")
+SIGNED_IN = everyone_except("anonymous")
+ORG_ROLES = tuple(Role.values)
+MODERATORS = only("platform_admin", Role.ADMIN, Role.MODERATOR)
+
+
+def idea_in(organisation, **challenge_fields):
+    return IdeaFactory(challenge=ChallengeFactory(organisation=organisation, **challenge_fields))
+
+
+def in_phase(kind):
+    return lambda idea: set_phase(idea.challenge, kind)
+
+
+def with_status(status):
+    def put(idea):
+        idea.status = status
+        idea.save()
+
+    return put
+
+
+def hidden(idea):
+    idea.is_hidden = True
+    idea.save()
+
+
+PHASES = {kind: in_phase(kind) for kind in ("submission", "review", "selection", "closed")}
+
+
+def test_supporting_is_open_to_signed_in_people_in_submission_and_review_only():
+    assert_permission_matrix(
+        "challenges.support_idea",
+        idea_in,
+        states={
+            **PHASES,
+            "hidden": hidden,
+            "merged": with_status(IdeaStatus.MERGED),
+            "declined": with_status(IdeaStatus.DECLINED),
+        },
+        expected={
+            "submission": SIGNED_IN,
+            "review": SIGNED_IN,
+            "selection": NOBODY,
+            "closed": NOBODY,
+            "hidden": NOBODY,
+            "merged": NOBODY,
+            "declined": NOBODY,
+        },
+    )
+
+
+def test_staff_only_challenges_take_supports_and_comments_from_their_staff_only():
+    for perm in ("challenges.support_idea", "challenges.comment_idea", "challenges.follow_idea"):
+        assert_permission_matrix(
+            perm,
+            lambda organisation: idea_in(organisation, audience=Audience.STAFF),
+            expected=only("platform_admin", *ORG_ROLES),
+        )
+
+
+def test_nobody_supports_their_own_idea():
+    idea = IdeaFactory()
+    coauthor = UserFactory()
+    idea.coauthors.create(user=coauthor, status="accepted")
+    assert not idea.author.has_perm("challenges.support_idea", idea)
+    assert not coauthor.has_perm("challenges.support_idea", idea)
+    assert UserFactory().has_perm("challenges.support_idea", idea)
+
+
+def test_commenting_is_open_until_the_challenge_closes():
+    assert_permission_matrix(
+        "challenges.comment_idea",
+        idea_in,
+        states={**PHASES, "merged": with_status(IdeaStatus.MERGED), "hidden": hidden},
+        expected={
+            "submission": SIGNED_IN,
+            "review": SIGNED_IN,
+            "selection": SIGNED_IN,
+            "closed": NOBODY,
+            "merged": NOBODY,
+            "hidden": NOBODY,
+        },
+    )
+
+
+def test_reporting_an_idea_needs_an_account():
+    assert_permission_matrix(
+        "challenges.flag_idea",
+        idea_in,
+        states={"visible": lambda idea: None, "hidden": hidden},
+        expected={"visible": SIGNED_IN, "hidden": NOBODY},
+    )
+
+
+def test_reporting_a_comment_needs_an_account_and_a_live_comment():
+    def comment_in(organisation):
+        idea = idea_in(organisation)
+        return Comment.objects.create(idea=idea, author=UserFactory(), body="Hello")
+
+    def deleted(comment):
+        comment.is_deleted = True
+        comment.save()
+
+    assert_permission_matrix(
+        "challenges.flag_comment",
+        comment_in,
+        states={"live": lambda comment: None, "deleted": deleted},
+        expected={"live": SIGNED_IN, "deleted": NOBODY},
+    )
+
+
+def test_moderating_is_for_the_organisations_moderators_and_admins():
+    for perm in ("challenges.moderate_idea",):
+        assert_permission_matrix(perm, idea_in, expected=MODERATORS)
+    assert_permission_matrix("challenges.view_moderation_queue", expected=MODERATORS)
+
+
+def test_merging_is_for_moderators_and_innovation_leads_across_phases():
+    allowed = only("platform_admin", Role.ADMIN, Role.MODERATOR, Role.INNOVATION_LEAD)
+    assert_permission_matrix(
+        "challenges.merge_idea",
+        idea_in,
+        states={**PHASES, "merged": with_status(IdeaStatus.MERGED)},
+        expected={**dict.fromkeys(PHASES, allowed), "merged": NOBODY},
+    )
+
+
+def test_hidden_ideas_stay_followable_by_their_authors_and_moderators_only():
+    idea = IdeaFactory()
+    hidden(idea)
+    assert idea.author.has_perm("challenges.follow_idea", idea)
+    assert not UserFactory().has_perm("challenges.follow_idea", idea)
