@@ -497,6 +497,10 @@ def evaluation_save(
     idea = assignment.idea
     if assignment.evaluator_id != actor.pk:
         raise PermissionDenied(_("This idea is assigned to somebody else."))
+    # Checked here as well as in the rule: no role (not even a platform administrator's)
+    # lets anybody score an idea they wrote or co-wrote.
+    if actor.pk in {user_id for _idea, user_id in conflicted_evaluators([idea.pk])}:
+        raise PermissionDenied(_("You wrote or co-wrote this idea, so you cannot score it."))
     _require(
         actor,
         "challenges.evaluate_idea",

@@ -13,8 +13,9 @@ from civiclab.challenges.selectors import evaluation as selectors
 
 register = template.Library()
 
-SHORTLISTABLE = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW)
-SELECTABLE = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW, IdeaStatus.SHORTLISTED)
+# The workflow (services/status.py) shortlists ideas under review and selects shortlisted ones.
+SHORTLISTABLE = (IdeaStatus.UNDER_REVIEW,)
+SELECTABLE = (IdeaStatus.SHORTLISTED,)
 
 
 @register.inclusion_tag("challenges/evaluation/idea_evaluation.html", takes_context=True)

@@ -37,6 +37,11 @@ from civiclab.challenges.services import pairwise, selection
 from civiclab.core.markup import render_markdown
 from civiclab.organisations.models import Organisation
 
+# The workflow (services/status.py) shortlists ideas under review and selects shortlisted ones.
+SHORTLISTABLE = (IdeaStatus.UNDER_REVIEW,)
+SELECTABLE = (IdeaStatus.SHORTLISTED,)
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -378,7 +383,8 @@ def results(request, org_slug, slug):
     challenge = _challenge(org_slug, slug)
     _check(request, "challenges.view_evaluation_results", challenge)
     outcome = selectors.evaluation_results(challenge=challenge)
-    sample = outcome.rows[0].idea if outcome.rows else None
+    # The rules do not depend on the row beyond its challenge (and not being merged).
+    sample = next((r.idea for r in outcome.rows if r.idea.status != IdeaStatus.MERGED), None)
     user = request.user
     context = _context(
         challenge,
@@ -386,8 +392,8 @@ def results(request, org_slug, slug):
         can_shortlist=bool(sample and user.has_perm("challenges.shortlist_idea", sample)),
         can_select=bool(sample and user.has_perm("challenges.select_idea", sample)),
         can_manage=user.has_perm("challenges.manage_scorecard", challenge),
-        shortlistable=(IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW),
-        selectable=(IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW, IdeaStatus.SHORTLISTED),
+        shortlistable=SHORTLISTABLE,
+        selectable=SELECTABLE,
         pairwise_enabled=services.scorecard_of(challenge).pairwise_enabled,
     )
     return render(request, "challenges/evaluation/results.html", context)

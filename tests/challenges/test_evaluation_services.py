@@ -1,0 +1,343 @@
+"""Scorecards, assignments and scoring through the services, and the numbers they produce."""
+
+from collections import Counter
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from civiclab.challenges.models import (
+    CoAuthor,
+    CoAuthorStatus,
+    Criterion,
+    Evaluation,
+    EvaluatorAssignment,
+    Idea,
+    IdeaStatus,
+    PhaseKind,
+)
+from civiclab.challenges.selectors.evaluation import evaluation_results
+from civiclab.challenges.services import evaluation as services
+from civiclab.core.models import AuditEvent
+from civiclab.methods import stats
+from civiclab.organisations.models import Role
+from tests.challenges.factories import ChallengeFactory, IdeaFactory, set_phase
+from tests.challenges.test_evaluation_support import (
+    assign,
+    evaluators,
+    scorecard_with_criteria,
+    submit,
+)
+from tests.factories import OrganisationFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def challenge():
+    return ChallengeFactory(phase=PhaseKind.REVIEW)
+
+
+@pytest.fixture
+def lead(challenge):
+    return member(challenge.organisation, Role.INNOVATION_LEAD)
+
+
+# --- scorecard ------------------------------------------------------------------------------
+
+
+def test_a_lead_sets_up_the_scorecard_and_its_criteria(challenge, lead):
+    services.scorecard_update(
+        actor=lead,
+        challenge=challenge,
+        blind=False,
+        evaluators_per_idea=2,
+        guidance="Be fair.",
+        pairwise_enabled=True,
+    )
+    criterion = services.criterion_save(
+        actor=lead, challenge=challenge, name="Feasibility", weight=3, scale_min=0, scale_max=10
+    )
+    card = challenge.scorecard
+    assert (card.blind, card.evaluators_per_idea, card.pairwise_enabled) == (False, 2, True)
+    assert list(card.criteria.values_list("name", "weight", "scale_max")) == [
+        ("Feasibility", 3, 10)
+    ]
+    assert criterion.position == 0
+    assert AuditEvent.objects.filter(action="challenges.criterion_added").exists()
+
+
+def test_an_evaluator_cannot_change_the_scorecard(challenge):
+    evaluator = member(challenge.organisation, Role.EVALUATOR)
+    with pytest.raises(PermissionDenied):
+        services.criterion_save(actor=evaluator, challenge=challenge, name="Impact")
+
+
+def test_a_scale_must_run_upwards(challenge, lead):
+    with pytest.raises(ValidationError) as error:
+        services.criterion_save(
+            actor=lead, challenge=challenge, name="Impact", scale_min=5, scale_max=5
+        )
+    assert "scale_max" in error.value.message_dict
+    assert not Criterion.objects.exists()
+
+
+def test_criteria_lock_once_a_score_is_submitted_but_not_for_drafts(challenge, lead):
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    idea = IdeaFactory(challenge=challenge)
+    first, second = evaluators(challenge.organisation, 2)
+    submit(assign(idea, first), {impact: 3}, submitted=False)
+    assert not services.criteria_locked(challenge)
+    services.criterion_save(actor=lead, challenge=challenge, criterion=impact, name="Reach")
+
+    submit(assign(idea, second), {impact: 4, cost: 2})
+    assert services.criteria_locked(challenge)
+    with pytest.raises(ValidationError) as error:
+        services.criterion_save(actor=lead, challenge=challenge, criterion=impact, name="Size")
+    assert "already submitted scores" in error.value.messages[0]
+    with pytest.raises(ValidationError):
+        services.criterion_delete(actor=lead, criterion=cost)
+    impact.refresh_from_db()
+    assert impact.name == "Reach"
+
+
+def test_criteria_replace_adds_changes_and_removes_in_order(challenge, lead):
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    saved = services.criteria_replace(
+        actor=lead,
+        challenge=challenge,
+        criteria=[
+            services.CriterionInput(name="Novelty", scale_min=1, scale_max=7),
+            services.CriterionInput(id=impact.pk, name="Impact", weight=4),
+        ],
+    )
+    assert [c.name for c in saved] == ["Novelty", "Impact"]
+    assert list(Criterion.objects.values_list("name", "position", "weight")) == [
+        ("Novelty", 0, 1),
+        ("Impact", 1, 4),
+    ]
+    assert not Criterion.objects.filter(pk=cost.pk).exists()
+
+
+# --- assignments ----------------------------------------------------------------------------
+
+
+def test_manual_assignment_refuses_authors_co_authors_and_non_evaluators(challenge, lead):
+    organisation = challenge.organisation
+    author, invited, good = evaluators(organisation, 3)
+    staff = member(organisation, Role.STAFF)
+    outsider = member(OrganisationFactory(), Role.EVALUATOR)
+    idea = IdeaFactory(challenge=challenge, author=author)
+    CoAuthor.objects.create(idea=idea, user=invited, status=CoAuthorStatus.INVITED)
+    for person in (author, invited, staff, outsider):
+        with pytest.raises(ValidationError):
+            services.assignments_add(actor=lead, idea=idea, evaluators=[person])
+    created = services.assignments_add(actor=lead, idea=idea, evaluators=[good])
+    assert [a.evaluator for a in created] == [good]
+    assert list(idea.assignments.values_list("evaluator", flat=True)) == [good.pk]
+
+
+def test_nobody_assigns_after_the_review_phase(challenge, lead):
+    idea = IdeaFactory(challenge=challenge)
+    (person,) = evaluators(challenge.organisation, 1)
+    set_phase(challenge, PhaseKind.SELECTION)
+    with pytest.raises(PermissionDenied):
+        services.assignments_add(actor=lead, idea=idea, evaluators=[person])
+
+
+def test_automatic_assignment_is_balanced_and_free_of_conflicts(challenge, lead):
+    organisation = challenge.organisation
+    people = evaluators(organisation, 5)
+    scorecard_with_criteria(challenge, per_idea=3)
+    ideas = [IdeaFactory(challenge=challenge) for _ in range(7)]
+    ideas.insert(0, IdeaFactory(challenge=challenge, author=people[0]))
+    CoAuthor.objects.create(idea=ideas[3], user=people[4], status=CoAuthorStatus.ACCEPTED)
+    done = services.assignments_automatic(actor=lead, challenge=challenge)
+    assert done.created == 24
+    per_idea = Counter(EvaluatorAssignment.objects.values_list("idea_id", flat=True))
+    assert set(per_idea.values()) == {3} and len(per_idea) == 8
+    for idea in ideas:
+        assigned = set(idea.assignments.values_list("evaluator_id", flat=True))
+        assert idea.author_id not in assigned
+    assert people[4].pk not in set(ideas[3].assignments.values_list("evaluator_id", flat=True))
+    load = Counter(EvaluatorAssignment.objects.values_list("evaluator_id", flat=True))
+    assert max(load.values()) - min(load.values()) <= 1
+
+
+def test_automatic_assignment_tops_up_and_leaves_decided_ideas_alone(challenge, lead):
+    people = evaluators(challenge.organisation, 4)
+    scorecard_with_criteria(challenge, per_idea=2)
+    partly = IdeaFactory(challenge=challenge)
+    assign(partly, people[0])
+    IdeaFactory(challenge=challenge, status=IdeaStatus.DECLINED)
+    services.assignments_automatic(actor=lead, challenge=challenge)
+    assert partly.assignments.count() == 2
+    assert EvaluatorAssignment.objects.count() == 2
+
+
+def test_infeasible_automatic_assignment_names_the_ideas_and_writes_nothing(challenge, lead):
+    people = evaluators(challenge.organisation, 2)
+    scorecard_with_criteria(challenge, per_idea=2)
+    IdeaFactory(challenge=challenge, title="Fine idea")
+    IdeaFactory(challenge=challenge, title="Lamp posts that talk", author=people[0])
+    with pytest.raises(ValidationError) as error:
+        services.assignments_automatic(actor=lead, challenge=challenge)
+    assert "Lamp posts that talk" in error.value.messages[0]
+    assert "Fine idea" not in error.value.messages[0]
+    assert not EvaluatorAssignment.objects.exists()
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+
+def test_a_draft_keeps_gaps_and_a_submission_needs_every_criterion(challenge):
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    idea = IdeaFactory(challenge=challenge)
+    (person,) = evaluators(challenge.organisation, 1)
+    assignment = assign(idea, person)
+    services.evaluation_save(
+        actor=person,
+        assignment=assignment,
+        scores={impact.pk: services.ScoreInput(4, "Reaches many")},
+    )
+    evaluation = Evaluation.objects.get()
+    assert evaluation.submitted_at is None
+    assert Idea.objects.get(pk=idea.pk).score is None
+    with pytest.raises(ValidationError) as error:
+        services.evaluation_save(
+            actor=person,
+            assignment=assignment,
+            scores={impact.pk: services.ScoreInput(4)},
+            submit=True,
+        )
+    assert f"score_{cost.pk}" in error.value.message_dict
+    assert Evaluation.objects.get().submitted_at is None
+
+
+def test_a_score_off_the_scale_is_refused(challenge):
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    idea = IdeaFactory(challenge=challenge)
+    (person,) = evaluators(challenge.organisation, 1)
+    with pytest.raises(ValidationError) as error:
+        services.evaluation_save(
+            actor=person,
+            assignment=assign(idea, person),
+            scores={impact.pk: services.ScoreInput(6), cost.pk: services.ScoreInput(1)},
+            submit=True,
+        )
+    assert f"score_{impact.pk}" in error.value.message_dict
+    assert not Evaluation.objects.exists()
+
+
+def test_each_submission_recomputes_the_ideas_score(challenge):
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    idea = IdeaFactory(challenge=challenge)
+    first, second = evaluators(challenge.organisation, 2)
+    services.evaluation_save(
+        actor=first,
+        assignment=assign(idea, first),
+        scores={impact.pk: services.ScoreInput(5), cost.pk: services.ScoreInput(1)},
+        submit=True,
+    )
+    assert Idea.objects.get(pk=idea.pk).score == pytest.approx(100.0)
+    services.evaluation_save(
+        actor=second,
+        assignment=assign(idea, second),
+        scores={impact.pk: services.ScoreInput(1), cost.pk: services.ScoreInput(5)},
+        submit=True,
+    )
+    # Impact mean 3 -> 50, cost mean 3 -> 50 (reversed): 50 whatever the weights.
+    assert Idea.objects.get(pk=idea.pk).score == pytest.approx(50.0)
+
+
+def test_a_submitted_evaluation_can_be_changed_while_review_is_open_and_stays_submitted(
+    challenge,
+):
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    idea = IdeaFactory(challenge=challenge)
+    (person,) = evaluators(challenge.organisation, 1)
+    assignment = assign(idea, person)
+    scores = {impact.pk: services.ScoreInput(5), cost.pk: services.ScoreInput(5)}
+    services.evaluation_save(actor=person, assignment=assignment, scores=scores, submit=True)
+    scores[cost.pk] = services.ScoreInput(1)
+    services.evaluation_save(actor=person, assignment=assignment, scores=scores)
+    assert Evaluation.objects.get().submitted_at is not None
+    assert Idea.objects.get(pk=idea.pk).score == pytest.approx(100.0)
+    set_phase(challenge, PhaseKind.SELECTION)
+    assignment.idea.challenge.refresh_from_db()
+    idea = Idea.objects.select_related("challenge").get(pk=idea.pk)
+    assignment.idea = idea
+    with pytest.raises(PermissionDenied):
+        services.evaluation_save(actor=person, assignment=assignment, scores=scores)
+
+
+def test_the_author_cannot_score_even_with_an_assignment_slipped_in(challenge):
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    (person,) = evaluators(challenge.organisation, 1)
+    idea = IdeaFactory(challenge=challenge, author=person)
+    with pytest.raises(PermissionDenied):
+        services.evaluation_save(
+            actor=person,
+            assignment=assign(idea, person),
+            scores={impact.pk: services.ScoreInput(5), cost.pk: services.ScoreInput(5)},
+            submit=True,
+        )
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+def test_results_match_the_reference_methods_on_the_same_data(challenge):
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    people = evaluators(challenge.organisation, 3)
+    ideas = [IdeaFactory(challenge=challenge) for _ in range(4)]
+    values = [
+        [(5, 1), (4, 2), (5, 1)],
+        [(2, 4), (3, 3), (1, 5)],
+        [(3, 3), (4, 2), (3, 2)],
+        [(1, 1), (2, 1), None],  # the third evaluator has not submitted
+    ]
+    reference = []
+    for idea, row in zip(ideas, values, strict=True):
+        for person, given in zip(people, row, strict=True):
+            assignment = assign(idea, person)
+            if given is None:
+                continue
+            submit(assignment, {impact: given[0], cost: given[1]})
+            reference += [
+                stats.Score(idea.pk, person.pk, impact.pk, given[0]),
+                stats.Score(idea.pk, person.pk, cost.pk, given[1]),
+            ]
+    criteria = [
+        stats.Criterion(impact.pk, 2.0, 1, 5),
+        stats.Criterion(cost.pk, 1.0, 1, 5, lower_is_better=True),
+    ]
+    expected = stats.weighted_scores(reference, criteria)
+
+    results = evaluation_results(challenge=challenge)
+
+    assert [r.idea.pk for r in results.rows] == [e.idea for e in expected]
+    for row, want in zip(results.rows, expected, strict=True):
+        assert row.score == pytest.approx(want.score)
+        assert row.rank == want.rank
+        assert row.submitted == want.evaluators
+        assert row.cells[0].summary.sd == pytest.approx(want.criteria[impact.pk].sd)
+        assert row.cells[1].summary.mean == pytest.approx(want.criteria[cost.pk].mean)
+    last = next(row for row in results.rows if row.idea.pk == ideas[3].pk)
+    assert (last.assigned, last.submitted) == (3, 2)
+    impact_data = stats.reliability_data(
+        (s.idea, s.evaluator, s.value) for s in reference if s.criterion == impact.pk
+    )
+    by_criterion = {c.pk: agreement for c, agreement, _summary in results.per_criterion}
+    assert by_criterion[impact.pk].alpha == pytest.approx(
+        stats.krippendorff_alpha(impact_data, "interval")
+    )
+    assert results.overall.level in {"reliable", "tentative", "low"}
+
+
+def test_agreement_is_undefined_with_a_single_evaluator(challenge):
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    (person,) = evaluators(challenge.organisation, 1)
+    submit(assign(IdeaFactory(challenge=challenge), person), {impact: 4, cost: 2})
+    results = evaluation_results(challenge=challenge)
+    assert results.overall.level == "undefined"
+    assert results.overall.alpha is None
