@@ -1,0 +1,221 @@
+"""Files attached to ideas: checked by name and by content, stored under random names.
+
+A file is accepted only when its extension is on the list *and* its first bytes are what that
+kind of file starts with, so a renamed program or web page is refused whatever it is called.
+Files are stored under MEDIA_ROOT with random names and served only through a view that
+checks who may read the idea (never by a direct media address).
+"""
+
+import contextlib
+import os
+import secrets
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from civiclab.challenges.models import Idea, IdeaAttachment
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES_PER_IDEA = 5
+SNIFF_BYTES = 64 * 1024
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+LOOKS_LIKE_HTML = (b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml", b"<iframe", b"<body")
+
+
+def max_bytes() -> int:
+    """The size limit per file: the IDEA_ATTACHMENT_MAX_BYTES setting, 10 MB by default."""
+    return int(getattr(settings, "IDEA_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def _zip_names(head: bytes, upload) -> list[str] | None:
+    if not head.startswith(b"PK\x03\x04"):
+        return None
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            return archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+
+
+def _is_pdf(head, upload) -> bool:
+    return head.startswith(b"%PDF-")
+
+
+def _is_png(head, upload) -> bool:
+    return head.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def _is_jpeg(head, upload) -> bool:
+    return head.startswith(b"\xff\xd8\xff")
+
+
+def _is_docx(head, upload) -> bool:
+    names = _zip_names(head, upload)
+    return (
+        bool(names) and "[Content_Types].xml" in names and any(n.startswith("word/") for n in names)
+    )
+
+
+def _is_xlsx(head, upload) -> bool:
+    names = _zip_names(head, upload)
+    return (
+        bool(names) and "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+    )
+
+
+def _is_odt(head, upload) -> bool:
+    # The OpenDocument format puts an uncompressed `mimetype` file first in the archive.
+    return (
+        head.startswith(b"PK\x03\x04")
+        and ODT_MIMETYPE in head[:200]
+        and bool(_zip_names(head, upload))
+    )
+
+
+def _is_text(head, upload) -> bool:
+    """Plain text in UTF-8 (or Latin-1 without control characters), and not a web page."""
+    if not head or b"\x00" in head:
+        return False
+    if head.lstrip().lower().startswith(LOOKS_LIKE_HTML):
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # The sample may end in the middle of a character; anything earlier is not UTF-8.
+        if error.start < len(head) - 3:
+            return not any(byte < 9 or 13 < byte < 32 for byte in head)
+    return True
+
+
+@dataclass(frozen=True)
+class Kind:
+    content_type: str
+    label: str
+    matches: object
+
+
+KINDS: dict[str, Kind] = {
+    "pdf": Kind("application/pdf", "PDF", _is_pdf),
+    "png": Kind("image/png", "PNG", _is_png),
+    "jpg": Kind("image/jpeg", "JPEG", _is_jpeg),
+    "jpeg": Kind("image/jpeg", "JPEG", _is_jpeg),
+    "docx": Kind(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word (DOCX)",
+        _is_docx,
+    ),
+    "xlsx": Kind(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Excel (XLSX)",
+        _is_xlsx,
+    ),
+    "odt": Kind("application/vnd.oasis.opendocument.text", "OpenDocument text (ODT)", _is_odt),
+    "csv": Kind("text/csv", "CSV", _is_text),
+    "txt": Kind("text/plain", "text (TXT)", _is_text),
+}
+
+
+def allowed_types_text() -> str:
+    return "PDF, PNG, JPEG, DOCX, XLSX, ODT, CSV, TXT"
+
+
+def extension_of(name: str) -> str:
+    return os.path.splitext(name or "")[1].lower().lstrip(".")
+
+
+def clean_original_name(name: str) -> str:
+    """The name the person gave the file, without any folder part, for the download."""
+    base = os.path.basename((name or "").replace("\\", "/")).strip()
+    return base[-200:] or "attachment"
+
+
+def validate_upload(upload) -> str:
+    """Check one uploaded file; return its content type or raise a ValidationError naming it."""
+    name = clean_original_name(getattr(upload, "name", ""))
+    kind = KINDS.get(extension_of(name))
+    if kind is None:
+        raise ValidationError(
+            _("“%(name)s” must be a %(types)s file")
+            % {"name": name, "types": allowed_types_text()},
+            code="file_type",
+        )
+    limit = max_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            _("“%(name)s” must be smaller than %(size)s")
+            % {"name": name, "size": filesizeformat(limit)},
+            code="file_size",
+        )
+    if upload.size == 0:
+        raise ValidationError(_("“%(name)s” is empty") % {"name": name}, code="file_empty")
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    if not kind.matches(head, upload):
+        raise ValidationError(
+            _("“%(name)s” is not really a %(type)s file; its content does not match its name")
+            % {"name": name, "type": kind.label},
+            code="file_content",
+        )
+    return kind.content_type
+
+
+def validate_count(*, existing: int, adding: int) -> None:
+    if existing + adding > MAX_FILES_PER_IDEA:
+        raise ValidationError(
+            _("An idea can have at most %(max)s attachments; remove some to add others")
+            % {"max": MAX_FILES_PER_IDEA},
+            code="file_count",
+        )
+
+
+def attachments_add(*, actor, idea: Idea, files) -> list[IdeaAttachment]:
+    """Check and store `files` on `idea`; call it inside the idea service's transaction."""
+    files = list(files or [])
+    if not files:
+        return []
+    try:
+        validate_count(existing=idea.attachments.count(), adding=len(files))
+        content_types = [validate_upload(upload) for upload in files]
+    except ValidationError as error:
+        raise ValidationError({"attachments": error.messages}) from None
+    stored = []
+    for upload, content_type in zip(files, content_types, strict=True):
+        original = clean_original_name(upload.name)
+        # A random name: nothing of the person's file name reaches the file system.
+        upload.name = f"{secrets.token_hex(16)}.{extension_of(original)}"
+        attachment = IdeaAttachment(
+            idea=idea,
+            original_name=original,
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+def attachments_remove(*, idea: Idea, attachment_ids) -> list[str]:
+    """Delete the idea's attachments with these ids (rows now, files on commit by the caller)."""
+    doomed = list(idea.attachments.filter(pk__in=list(attachment_ids or [])))
+    names = [a.file.name for a in doomed]
+    for attachment in doomed:
+        attachment.delete()
+    return names
+
+
+def delete_stored_files(names) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        with contextlib.suppress(OSError):
+            default_storage.delete(name)

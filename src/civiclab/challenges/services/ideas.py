@@ -1,0 +1,320 @@
+"""Writes of ideas: submit, edit (with its history), attachments and co-authors.
+
+Each function is one transaction with a permission check and an audit event; e-mails leave on
+commit (through `core.notifications`). Every submission and edit stores an IdeaRevision with
+the idea's fields as they were after it, so the history page can show what changed.
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civiclab.challenges.models import (
+    Challenge,
+    CoAuthor,
+    CoAuthorStatus,
+    Idea,
+    IdeaRevision,
+    InnovationType,
+    Tag,
+)
+from civiclab.challenges.rules.participation import forget_author_ids
+from civiclab.core.markup import render_markdown
+from civiclab.core.notifications import notify
+from civiclab.core.services import audit_record
+
+from . import attachments as attachment_service
+
+# The fields a person writes; the revision snapshot keeps these (tags by name).
+TEXT_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "expected_benefits",
+    "beneficiaries",
+    "location_name",
+)
+EDITABLE_FIELDS = (*TEXT_FIELDS, "innovation_types", "tags", "latitude", "longitude")
+
+
+# Checking what was given ------------------------------------------------------------------------
+
+
+def _clean_types(values) -> list[str]:
+    values = list(dict.fromkeys(str(v) for v in (values or [])))
+    unknown = [v for v in values if v not in InnovationType.values]
+    if unknown:
+        raise ValidationError({"innovation_types": [_("Choose innovation types from the list.")]})
+    return values
+
+
+def _clean_tags(organisation_id: int, tags) -> list[Tag]:
+    ids = [t.pk if isinstance(t, Tag) else t for t in (tags or [])]
+    try:
+        ids = [int(i) for i in ids]
+    except (TypeError, ValueError):
+        raise ValidationError({"tags": [_("Choose tags from the list.")]}) from None
+    found = list(Tag.objects.filter(organisation_id=organisation_id, pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ValidationError({"tags": [_("Choose tags from the list.")]})
+    return found
+
+
+def _coordinate(value, field: str, limit: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: [_("Enter a number.")]}) from None
+    if not -limit <= number <= limit:
+        raise ValidationError(
+            {field: [_("Enter a number between -%(limit)s and %(limit)s.") % {"limit": limit}]}
+        )
+    return number
+
+
+def _clean_place(data: dict[str, Any]) -> None:
+    data["latitude"] = _coordinate(data.get("latitude"), "latitude", 90)
+    data["longitude"] = _coordinate(data.get("longitude"), "longitude", 180)
+    if (data["latitude"] is None) != (data["longitude"] is None):
+        missing = "longitude" if data["longitude"] is None else "latitude"
+        raise ValidationError(
+            {missing: [_("Give both latitude and longitude, or neither.")]}, code="pair"
+        )
+
+
+def _apply(idea: Idea, data: dict[str, Any]) -> list[Tag] | None:
+    """Copy the given fields onto `idea` (text stripped); return the tags when given."""
+    for field in TEXT_FIELDS:
+        if field in data:
+            setattr(idea, field, (data[field] or "").strip())
+    if "innovation_types" in data:
+        idea.innovation_types = _clean_types(data["innovation_types"])
+    if "latitude" in data or "longitude" in data:
+        place = {
+            "latitude": data.get("latitude", idea.latitude),
+            "longitude": data.get("longitude", idea.longitude),
+        }
+        _clean_place(place)
+        idea.latitude, idea.longitude = place["latitude"], place["longitude"]
+    idea.description_html = render_markdown(idea.description)
+    tags = _clean_tags(idea.organisation_id, data["tags"]) if "tags" in data else None
+    idea.full_clean(exclude=["challenge", "organisation", "author", "tags", "merged_into"])
+    return tags
+
+
+def snapshot(idea: Idea, tags: list[Tag] | None = None) -> dict[str, Any]:
+    """The idea's written fields as plain data, for the edit history."""
+    tags = tags if tags is not None else list(idea.tags.all())
+    return {
+        **{field: getattr(idea, field) for field in TEXT_FIELDS},
+        "innovation_types": list(idea.innovation_types or []),
+        "tags": sorted(tag.name for tag in tags),
+        "latitude": str(idea.latitude) if idea.latitude is not None else "",
+        "longitude": str(idea.longitude) if idea.longitude is not None else "",
+    }
+
+
+def _revision(idea: Idea, editor, tags) -> IdeaRevision:
+    return IdeaRevision.objects.create(
+        idea=idea,
+        editor=editor if getattr(editor, "is_authenticated", False) else None,
+        content=snapshot(idea, tags),
+    )
+
+
+# Submitting and editing -------------------------------------------------------------------------
+
+
+def idea_create(*, actor, challenge: Challenge, attachments=(), **fields: Any) -> Idea:
+    """Submit an idea to `challenge`.
+
+    `fields`: title, summary, description (Markdown), expected_benefits, beneficiaries,
+    innovation_types, tags (Tag objects or ids of the organisation's tags), location_name,
+    latitude, longitude. `attachments`: uploaded files (see services/attachments.py).
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown idea fields: {sorted(unknown)}")
+    if not actor.has_perm("challenges.add_idea", challenge):
+        raise PermissionDenied(_("This challenge does not take ideas from you now."))
+    with transaction.atomic():
+        idea = Idea(challenge=challenge, organisation_id=challenge.organisation_id, author=actor)
+        tags = _apply(idea, {"tags": [], **fields})
+        idea.save()
+        idea.tags.set(tags or [])
+        attachment_service.attachments_add(actor=actor, idea=idea, files=attachments)
+        _revision(idea, actor, tags)
+        audit_record(
+            actor=actor,
+            action="challenges.idea_created",
+            subject=idea,
+            organisation_id=idea.organisation_id,
+            details={"challenge": challenge.pk},
+        )
+    return idea
+
+
+def idea_update(*, actor, idea: Idea, attachments=(), remove_attachments=(), **fields: Any) -> Idea:
+    """Edit `idea` (author or accepted co-author, while it is open for edits); keeps a revision."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown idea fields: {sorted(unknown)}")
+    with transaction.atomic():
+        idea = (
+            Idea.objects.select_for_update()
+            .select_related("challenge__organisation", "organisation")
+            .get(pk=idea.pk)
+        )
+        if not actor.has_perm("challenges.change_idea", idea):
+            raise PermissionDenied(_("You cannot edit this idea now."))
+        before = snapshot(idea)
+        tags = _apply(idea, fields)
+        idea.save()
+        if tags is not None:
+            idea.tags.set(tags)
+        removed = attachment_service.attachments_remove(
+            idea=idea, attachment_ids=remove_attachments
+        )
+        added = attachment_service.attachments_add(actor=actor, idea=idea, files=attachments)
+        after = snapshot(idea, tags)
+        changed = sorted(field for field in after if after[field] != before[field])
+        _revision(idea, actor, tags)
+        audit_record(
+            actor=actor,
+            action="challenges.idea_changed",
+            subject=idea,
+            organisation_id=idea.organisation_id,
+            details={
+                "fields": changed,
+                "attachments_added": len(added),
+                "attachments_removed": len(removed),
+            },
+        )
+        if removed:
+            transaction.on_commit(lambda: attachment_service.delete_stored_files(removed))
+    return idea
+
+
+# Co-authors -------------------------------------------------------------------------------------
+
+
+def _invitee(email: str):
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None or not user.is_active or getattr(user, "is_anonymised", False):
+        raise ValidationError(
+            {"email": [_("There is no one with this e-mail address on civiclab.")]},
+            code="unknown_user",
+        )
+    return user
+
+
+def coauthor_invite(*, actor, idea: Idea, email: str) -> CoAuthor:
+    """The author invites an existing person to write the idea with them."""
+    if not actor.has_perm("challenges.manage_coauthors", idea):
+        raise PermissionDenied(_("Only the author of the idea invites co-authors."))
+    invitee = _invitee(email)
+    if invitee.pk == idea.author_id:
+        raise ValidationError({"email": [_("You are already the author of this idea.")]})
+    if not invitee.has_perm("challenges.view_challenge", idea.challenge):
+        raise ValidationError(
+            {"email": [_("This person cannot take part in this challenge.")]}, code="audience"
+        )
+    with transaction.atomic():
+        coauthor, created = CoAuthor.objects.select_for_update().get_or_create(
+            idea=idea,
+            user=invitee,
+            defaults={"status": CoAuthorStatus.INVITED, "invited_by": actor},
+        )
+        if not created:
+            if coauthor.status != CoAuthorStatus.DECLINED:
+                raise ValidationError(
+                    {"email": [_("This person is already a co-author or invited.")]},
+                    code="duplicate",
+                )
+            coauthor.status, coauthor.invited_by = CoAuthorStatus.INVITED, actor
+            coauthor.invited_at, coauthor.responded_at = timezone.now(), None
+            coauthor.save()
+        audit_record(
+            actor=actor,
+            action="challenges.coauthor_invited",
+            subject=idea,
+            organisation_id=idea.organisation_id,
+            details={"user": invitee.pk},
+        )
+        notify(
+            recipients=[invitee],
+            verb="challenges.coauthor_invited",
+            title=_("%(name)s invites you to co-author “%(title)s”")
+            % {"name": actor.display_name, "title": idea.title},
+            body=_("Open the idea to accept or decline the invitation."),
+            url=idea.get_absolute_url(),
+        )
+    return coauthor
+
+
+def coauthor_respond(*, actor, idea: Idea, accept: bool) -> CoAuthor:
+    """The invited person accepts or declines; accepted co-authors may edit the idea."""
+    with transaction.atomic():
+        coauthor = (
+            CoAuthor.objects.select_for_update()
+            .filter(idea=idea, user_id=actor.pk, status=CoAuthorStatus.INVITED)
+            .first()
+        )
+        if coauthor is None:
+            raise PermissionDenied(_("There is no open invitation for you on this idea."))
+        coauthor.status = CoAuthorStatus.ACCEPTED if accept else CoAuthorStatus.DECLINED
+        coauthor.responded_at = timezone.now()
+        coauthor.save(update_fields=["status", "responded_at"])
+        forget_author_ids(idea)
+        audit_record(
+            actor=actor,
+            action="challenges.coauthor_accepted" if accept else "challenges.coauthor_declined",
+            subject=idea,
+            organisation_id=idea.organisation_id,
+        )
+        title = (
+            _("%(name)s is now a co-author of “%(title)s”")
+            if accept
+            else _("%(name)s declined to co-author “%(title)s”")
+        )
+        notify(
+            recipients=[idea.author],
+            verb="challenges.coauthor_responded",
+            title=title % {"name": actor.display_name, "title": idea.title},
+            url=idea.get_absolute_url(),
+        )
+    return coauthor
+
+
+def coauthor_remove(*, actor, coauthor: CoAuthor) -> None:
+    """The author removes a co-author (or withdraws an invitation); a co-author may also leave."""
+    idea = coauthor.idea
+    leaving = coauthor.user_id == actor.pk
+    if not leaving and not actor.has_perm("challenges.manage_coauthors", idea):
+        raise PermissionDenied(_("Only the author of the idea removes co-authors."))
+    with transaction.atomic():
+        person = coauthor.user
+        CoAuthor.objects.filter(pk=coauthor.pk).delete()
+        forget_author_ids(idea)
+        audit_record(
+            actor=actor,
+            action="challenges.coauthor_removed",
+            subject=idea,
+            organisation_id=idea.organisation_id,
+            details={"user": person.pk, "left": leaving},
+        )
+        if not leaving:
+            notify(
+                recipients=[person],
+                verb="challenges.coauthor_removed",
+                title=_("You are no longer a co-author of “%(title)s”") % {"title": idea.title},
+                url=idea.get_absolute_url(),
+            )

@@ -1,0 +1,219 @@
+"""The status workflow of ideas: where an idea stands, why, and who decided.
+
+    submitted -> under review -> shortlisted -> selected
+                             \\-> on the shelf / declined (from any open status)
+    merged is reached only through a merge (see services/merge.py).
+
+Every change carries a public reason and is kept as a StatusChange. A selection is a public
+decision: it is appended to the ledger in the same transaction, and the entry's sequence
+number is stored on the StatusChange so the idea's page can link to its proof.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civiclab.challenges.models import CoAuthorStatus, Idea, IdeaStatus, StatusChange
+from civiclab.core.notifications import notify
+from civiclab.core.services import audit_record
+from civiclab.ledger.services import ledger_append
+from civiclab.organisations.models import Role
+from civiclab.organisations.selectors import roles_of_user
+
+REASON_MAX_LENGTH = 2000
+
+S = IdeaStatus
+# From each status, the statuses a decision may move an idea to.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    S.SUBMITTED: (S.UNDER_REVIEW, S.SHELVED, S.DECLINED),
+    S.UNDER_REVIEW: (S.SHORTLISTED, S.SHELVED, S.DECLINED, S.SUBMITTED),
+    S.SHORTLISTED: (S.SELECTED, S.SHELVED, S.DECLINED, S.UNDER_REVIEW),
+    S.SELECTED: (),
+    S.SHELVED: (S.UNDER_REVIEW,),
+    S.DECLINED: (S.UNDER_REVIEW,),
+    S.MERGED: (),
+}
+
+# The named rule that permits moving an idea to each target status.
+PERMISSION_FOR_TARGET: dict[str, str] = {
+    S.SUBMITTED: "challenges.change_idea_status",
+    S.UNDER_REVIEW: "challenges.change_idea_status",
+    S.SHELVED: "challenges.change_idea_status",
+    S.DECLINED: "challenges.change_idea_status",
+    S.SHORTLISTED: "challenges.shortlist_idea",
+    S.SELECTED: "challenges.select_idea",
+}
+
+# What the people who follow the idea read, per new status.
+STATUS_MESSAGES = {
+    S.SUBMITTED: gettext_lazy("“%(title)s” is back among the submitted ideas"),
+    S.UNDER_REVIEW: gettext_lazy("“%(title)s” is under review"),
+    S.SHORTLISTED: gettext_lazy("“%(title)s” has been shortlisted"),
+    S.SELECTED: gettext_lazy("“%(title)s” has been selected"),
+    S.SHELVED: gettext_lazy("“%(title)s” has been put on the shelf"),
+    S.DECLINED: gettext_lazy("“%(title)s” has been declined"),
+    S.MERGED: gettext_lazy("“%(title)s” has been merged into another idea"),
+}
+
+
+def allowed_targets(*, user, idea: Idea) -> list[str]:
+    """The statuses `user` may move `idea` to now, in workflow order."""
+    return [
+        target
+        for target in TRANSITIONS.get(idea.status, ())
+        if user.has_perm(PERMISSION_FOR_TARGET[target], idea)
+    ]
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": [_("Give the reason for this decision; it is shown publicly.")]},
+            code="required",
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        message = _("Keep the reason under %(max)s characters.") % {"max": REASON_MAX_LENGTH}
+        raise ValidationError({"reason": [message]}, code="max_length")
+    return reason
+
+
+def _check_transition(idea: Idea, status: str) -> None:
+    if status not in S.values:
+        raise ValidationError({"status": [_("Choose a status from the list.")]}, code="invalid")
+    if status == S.MERGED:
+        raise ValidationError(
+            {"status": [_("Ideas are merged from the merge page, which moves their supports.")]},
+            code="invalid",
+        )
+    if status not in TRANSITIONS.get(idea.status, ()):
+        raise ValidationError(
+            {
+                "status": [
+                    _("An idea that is “%(current)s” cannot become “%(target)s”.")
+                    % {"current": S(idea.status).label, "target": S(status).label}
+                ]
+            },
+            code="transition",
+        )
+
+
+def _deciding_role(actor, idea: Idea) -> str:
+    """The capacity in which the actor selected, for the public record (never their name)."""
+    if not getattr(actor, "is_authenticated", False):
+        return ""
+    if Role.DECISION_MAKER in roles_of_user(user=actor, organisation=idea.organisation):
+        return Role.DECISION_MAKER.value
+    return "platform_admin" if actor.is_superuser else ""
+
+
+def _append_selection(*, actor, idea: Idea, reason: str, at) -> int:
+    entry = ledger_append(
+        kind="idea.selected",
+        organisation_id=idea.organisation_id,
+        organisation_label=idea.organisation.name,
+        subject_type="challenges.idea",
+        subject_id=str(idea.pk),
+        subject_url=idea.get_absolute_url(),
+        payload={
+            "idea_id": idea.pk,
+            "title": idea.title,
+            "challenge_id": idea.challenge_id,
+            "challenge": idea.challenge.title,
+            "reason": reason,
+            "decided_by_role": _deciding_role(actor, idea),
+            "decided_at": at.isoformat(),
+        },
+    )
+    return entry.seq
+
+
+def record_status_change(*, actor, idea: Idea, status: str, reason: str) -> StatusChange:
+    """Move `idea` to `status` and keep the change; no permission or transition check.
+
+    For services that change a status as part of a larger decision (merges, unmerges) and
+    check their own permission. Runs inside the caller's transaction (or its own); a
+    selection is appended to the ledger here, so every path to `selected` leaves its record.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        change = StatusChange(
+            idea=idea, from_status=idea.status, to_status=status, reason=reason, actor=actor
+        )
+        if not getattr(actor, "is_authenticated", False):
+            change.actor = None
+        idea.status, idea.status_reason, idea.status_changed_at = status, reason, now
+        idea.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+        if status == S.SELECTED:
+            change.ledger_sequence = _append_selection(
+                actor=actor, idea=idea, reason=reason, at=now
+            )
+        change.save()
+    return change
+
+
+def people_to_tell(idea: Idea) -> list:
+    """The author, accepted co-authors and followers of `idea` (each once)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    coauthors = idea.coauthors.filter(status=CoAuthorStatus.ACCEPTED).values("user_id")
+    followers = idea.follows.values("user_id")
+    return list(
+        User.objects.filter(pk=idea.author_id)
+        | User.objects.filter(pk__in=coauthors)
+        | User.objects.filter(pk__in=followers)
+    )
+
+
+def idea_set_status(*, actor, idea: Idea, status: str, reason: str) -> StatusChange:
+    """A decision on an idea: checked against the workflow and the actor's rights, with reason.
+
+    Raises PermissionDenied when the actor may not make this kind of decision now, and
+    ValidationError (`status` or `reason`) for a transition the workflow does not allow or a
+    missing reason. Notifies the author, co-authors and followers (in-app, e-mail on commit).
+    """
+    status = str(getattr(status, "value", status))
+    with transaction.atomic():
+        idea = Idea.objects.select_for_update().select_related("organisation").get(pk=idea.pk)
+        idea.challenge = _challenge_with_phases(idea.challenge_id)
+        # Unknown targets are judged as generic status changes: who may not change statuses
+        # at all learns nothing more than that.
+        permission = PERMISSION_FOR_TARGET.get(status, "challenges.change_idea_status")
+        if not actor.has_perm(permission, idea):
+            raise PermissionDenied(_("You cannot make this decision on this idea now."))
+        _check_transition(idea, status)
+        reason = _clean_reason(reason)
+        previous = idea.status
+        change = record_status_change(actor=actor, idea=idea, status=status, reason=reason)
+        audit_record(
+            actor=actor,
+            action="challenges.idea_status_changed",
+            subject=idea,
+            organisation_id=idea.organisation_id,
+            details={
+                "from": previous,
+                "to": status,
+                "ledger_sequence": change.ledger_sequence,
+            },
+        )
+        notify(
+            recipients=people_to_tell(idea),
+            verb="challenges.idea_status_changed",
+            title=str(STATUS_MESSAGES[status] % {"title": idea.title}),
+            body=reason,
+            url=idea.get_absolute_url(),
+        )
+    return change
+
+
+def _challenge_with_phases(challenge_id: int):
+    from civiclab.challenges.models import Challenge
+
+    return (
+        Challenge.objects.select_related("organisation")
+        .prefetch_related("phases")
+        .get(pk=challenge_id)
+    )
