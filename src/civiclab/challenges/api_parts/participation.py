@@ -1,5 +1,468 @@
-"""API endpoints for participation."""
+"""API endpoints for participation: supports, comments, following, reports, moderation, merges.
 
-from ninja import Router
+Reads are public where the idea is; writes need a token or a signed-in session and go through
+the same services (and permission checks) as the pages. Supporters' display names are public,
+as the count is.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.pagination import paginate
+
+from civiclab.challenges.models import Comment, FlagReason, Idea, MergeRecord
+from civiclab.challenges.rules.participation import can_moderate, can_read_idea
+from civiclab.core.api import CivicPagination
+from civiclab.organisations.models import Organisation
+
+from ..selectors import moderation as moderation_selectors
+from ..selectors import participation as selectors
+from ..services import merge as merge_services
+from ..services import moderation as moderation_services
+from ..services import participation as services
+from ..services.participation import COMMENT_MAX_LENGTH, RateLimited
 
 router = Router(tags=["participation"])
+
+
+# Schemas -----------------------------------------------------------------------------------
+
+
+class SupportStateOut(Schema):
+    idea_id: int
+    count: int = Field(description="How many people support the idea.")
+    supported: bool = Field(description="Whether you support it (false when not signed in).")
+
+
+class PersonOut(Schema):
+    id: int
+    display_name: str
+
+
+class CommentOut(Schema):
+    id: int
+    idea_id: int
+    parent_id: int | None
+    author: PersonOut
+    body: str = Field(description="Empty for a deleted comment, or a hidden one you may not read.")
+    created_at: datetime
+    edited_at: datetime | None
+    is_deleted: bool
+    is_hidden: bool
+    hidden_reason: str
+
+
+class CommentIn(Schema):
+    body: str = Field(max_length=COMMENT_MAX_LENGTH)
+    parent_id: int | None = Field(None, description="The comment this one replies to.")
+
+
+class CommentChangeIn(Schema):
+    body: str = Field(max_length=COMMENT_MAX_LENGTH)
+
+
+class FollowOut(Schema):
+    idea_id: int
+    following: bool
+
+
+class FlagIn(Schema):
+    reason: FlagReason
+    note: str = Field("", max_length=500)
+
+
+class FlagOut(Schema):
+    id: int
+    reason: str
+    note: str
+    created_at: datetime
+    resolution: str
+
+
+class QueueFlagOut(Schema):
+    reason: str
+    note: str
+    created_at: datetime
+
+
+class QueueItemOut(Schema):
+    kind: str = Field(description="`idea` or `comment`.")
+    id: int
+    idea_id: int
+    idea_title: str
+    text: str
+    is_hidden: bool
+    hidden_reason: str
+    flags: list[QueueFlagOut]
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=300)
+
+
+class OptionalReasonIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+class MergeIn(Schema):
+    target_id: int
+    reason: str = Field(max_length=2000)
+
+
+class MergeOut(Schema):
+    id: int
+    source_id: int
+    target_id: int
+    reason: str
+    created_at: datetime
+    moved_support_user_ids: list[int]
+    moved_comment_ids: list[int]
+    added_coauthor_user_ids: list[int]
+    previous_status: str
+    unmerged_at: datetime | None
+
+
+class ModerationOut(Schema):
+    kind: str
+    id: int
+    is_hidden: bool
+    hidden_reason: str
+
+
+# Helpers -----------------------------------------------------------------------------------
+
+
+def _viewer(request):
+    auth = getattr(request, "auth", None)
+    if getattr(auth, "is_authenticated", False):
+        return auth
+    return request.user
+
+
+def _actor(request):
+    user = _viewer(request)
+    if not getattr(user, "is_authenticated", False):
+        raise AuthenticationError
+    return user
+
+
+def _idea(request, idea_id: int) -> Idea:
+    idea = (
+        Idea.objects.select_related("challenge", "organisation", "author")
+        .prefetch_related("challenge__phases")
+        .filter(pk=idea_id)
+        .first()
+    )
+    if idea is None or not can_read_idea.test(_viewer(request), idea):
+        raise Http404
+    return idea
+
+
+def _comment(request, comment_id: int) -> Comment:
+    comment = (
+        Comment.objects.select_related("author", "idea", "idea__challenge", "idea__organisation")
+        .prefetch_related("idea__challenge__phases")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None or not can_read_idea.test(_viewer(request), comment.idea):
+        raise Http404
+    return comment
+
+
+def _person(user) -> dict:
+    return {"id": user.pk, "display_name": str(user)}
+
+
+def _comment_out(comment: Comment, *, viewer_id, moderator: bool) -> dict:
+    readable = not comment.is_deleted and (
+        not comment.is_hidden or moderator or comment.author_id == viewer_id
+    )
+    return {
+        "id": comment.pk,
+        "idea_id": comment.idea_id,
+        "parent_id": comment.parent_id,
+        "author": _person(comment.author),
+        "body": comment.body if readable else "",
+        "created_at": comment.created_at,
+        "edited_at": comment.edited_at,
+        "is_deleted": comment.is_deleted,
+        "is_hidden": comment.is_hidden,
+        "hidden_reason": comment.hidden_reason,
+    }
+
+
+def _support_state(request, idea: Idea) -> dict:
+    state = selectors.viewer_state(user=_viewer(request), idea=idea)
+    count = Idea.objects.values_list("support_count", flat=True).get(pk=idea.pk)
+    return {"idea_id": idea.pk, "count": count, "supported": state.supported}
+
+
+def _rate_limited(error: RateLimited) -> HttpError:
+    return HttpError(429, error.message)
+
+
+# Supports ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/ideas/{idea_id}/supports", response=SupportStateOut, auth=None, summary="Support count"
+)
+def get_supports(request, idea_id: int):
+    """How many people support the idea and whether you do."""
+    return _support_state(request, _idea(request, idea_id))
+
+
+@router.get(
+    "/ideas/{idea_id}/supporters",
+    response=list[PersonOut],
+    auth=None,
+    summary="Who supports an idea",
+)
+@paginate(CivicPagination)
+def list_supporters(request, idea_id: int):
+    """Display names of the idea's supporters, most recent first (public, as on the page)."""
+    idea = _idea(request, idea_id)
+    return [_person(user) for user in selectors.supporters(idea=idea)]
+
+
+@router.post("/ideas/{idea_id}/support", response=SupportStateOut, summary="Support an idea")
+def add_support(request, idea_id: int):
+    """Supporting twice changes nothing. Limited to a number of clicks per minute (429)."""
+    actor = _actor(request)
+    idea = _idea(request, idea_id)
+    try:
+        state = services.support_add(actor=actor, idea=idea)
+    except RateLimited as error:
+        raise _rate_limited(error) from None
+    return {"idea_id": idea.pk, "count": state.count, "supported": state.supported}
+
+
+@router.delete("/ideas/{idea_id}/support", response=SupportStateOut, summary="Withdraw support")
+def remove_support(request, idea_id: int):
+    actor = _actor(request)
+    idea = _idea(request, idea_id)
+    try:
+        state = services.support_remove(actor=actor, idea=idea)
+    except RateLimited as error:
+        raise _rate_limited(error) from None
+    return {"idea_id": idea.pk, "count": state.count, "supported": state.supported}
+
+
+# Comments ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/ideas/{idea_id}/comments",
+    response=list[CommentOut],
+    auth=None,
+    summary="Comments on an idea",
+)
+@paginate(CivicPagination)
+def list_comments(request, idea_id: int):
+    """All comments in posting order; `parent_id` nests replies (at most three levels)."""
+    idea = _idea(request, idea_id)
+    viewer = _viewer(request)
+    moderator = bool(viewer.is_authenticated and can_moderate.test(viewer, idea))
+    viewer_id = viewer.pk if viewer.is_authenticated else None
+    return [
+        _comment_out(comment, viewer_id=viewer_id, moderator=moderator)
+        for comment in selectors.idea_comments(idea=idea)
+    ]
+
+
+@router.post("/ideas/{idea_id}/comments", response={201: CommentOut}, summary="Add a comment")
+def add_comment(request, idea_id: int, payload: CommentIn):
+    actor = _actor(request)
+    idea = _idea(request, idea_id)
+    parent = None
+    if payload.parent_id is not None:
+        parent = Comment.objects.filter(pk=payload.parent_id, idea=idea).first()
+        if parent is None:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"parent_id": [_("There is no such comment on this idea.")]})
+    comment = services.comment_add(actor=actor, idea=idea, body=payload.body, parent=parent)
+    return 201, _comment_out(comment, viewer_id=actor.pk, moderator=False)
+
+
+@router.patch("/comments/{comment_id}", response=CommentOut, summary="Change your comment")
+def change_comment(request, comment_id: int, payload: CommentChangeIn):
+    """Only your own comment, in the first 15 minutes."""
+    actor = _actor(request)
+    comment = _comment(request, comment_id)
+    comment = services.comment_edit(actor=actor, comment=comment, body=payload.body)
+    return _comment_out(comment, viewer_id=actor.pk, moderator=False)
+
+
+@router.delete("/comments/{comment_id}", response={204: None}, summary="Delete your comment")
+def delete_comment(request, comment_id: int):
+    """The text goes; the place (and its replies) stay, shown as a deleted comment."""
+    actor = _actor(request)
+    services.comment_delete(actor=actor, comment=_comment(request, comment_id))
+    return 204, None
+
+
+# Following ---------------------------------------------------------------------------------
+
+
+@router.post("/ideas/{idea_id}/follow", response=FollowOut, summary="Follow an idea")
+def follow(request, idea_id: int):
+    actor = _actor(request)
+    idea = _idea(request, idea_id)
+    services.follow_set(actor=actor, idea=idea, follow=True)
+    return {"idea_id": idea.pk, "following": True}
+
+
+@router.delete("/ideas/{idea_id}/follow", response=FollowOut, summary="Stop following an idea")
+def unfollow(request, idea_id: int):
+    actor = _actor(request)
+    idea = _idea(request, idea_id)
+    services.follow_set(actor=actor, idea=idea, follow=False)
+    return {"idea_id": idea.pk, "following": False}
+
+
+# Reports -----------------------------------------------------------------------------------
+
+
+@router.post("/ideas/{idea_id}/flags", response={201: FlagOut}, summary="Report an idea")
+def flag_idea(request, idea_id: int, payload: FlagIn):
+    actor = _actor(request)
+    flag = moderation_services.flag_add(
+        actor=actor, item=_idea(request, idea_id), reason=payload.reason, note=payload.note
+    )
+    return 201, flag
+
+
+@router.post("/comments/{comment_id}/flags", response={201: FlagOut}, summary="Report a comment")
+def flag_comment(request, comment_id: int, payload: FlagIn):
+    actor = _actor(request)
+    flag = moderation_services.flag_add(
+        actor=actor, item=_comment(request, comment_id), reason=payload.reason, note=payload.note
+    )
+    return 201, flag
+
+
+# Moderation --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/organisations/{slug}/moderation/flags",
+    response=list[QueueItemOut],
+    summary="The moderation queue (moderators)",
+)
+@paginate(CivicPagination)
+def moderation_queue(request, slug: str):
+    """Open reports of the organisation, grouped by item, the longest waiting first."""
+    actor = _actor(request)
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not actor.has_perm("challenges.view_moderation_queue", organisation):
+        raise PermissionDenied(_("Only the organisation's moderators can see its reports."))
+    return [
+        {
+            "kind": entry.kind,
+            "id": entry.item.pk,
+            "idea_id": entry.idea.pk,
+            "idea_title": entry.idea.title,
+            "text": entry.idea.summary if entry.kind == "idea" else entry.item.body,
+            "is_hidden": entry.item.is_hidden,
+            "hidden_reason": entry.item.hidden_reason,
+            "flags": [
+                {"reason": flag.reason, "note": flag.note, "created_at": flag.created_at}
+                for flag in entry.flags
+            ],
+        }
+        for entry in moderation_selectors.moderation_queue(organisation=organisation)
+    ]
+
+
+MODERATION_SERVICES = {
+    "hide": moderation_services.moderation_hide,
+    "restore": moderation_services.moderation_restore,
+    "dismiss": moderation_services.moderation_dismiss,
+}
+
+
+def _moderate(request, item, kind: str, action: str, reason: str) -> dict:
+    actor = _actor(request)
+    MODERATION_SERVICES[action](actor=actor, item=item, reason=reason)
+    item.refresh_from_db(fields=["is_hidden", "hidden_reason"])
+    return {
+        "kind": kind,
+        "id": item.pk,
+        "is_hidden": item.is_hidden,
+        "hidden_reason": item.hidden_reason,
+    }
+
+
+def _moderated_idea(request, idea_id: int) -> Idea:
+    _actor(request)
+    return _idea(request, idea_id)
+
+
+@router.post("/moderation/ideas/{idea_id}/hide", response=ModerationOut, summary="Hide an idea")
+def hide_idea(request, idea_id: int, payload: ReasonIn):
+    return _moderate(request, _moderated_idea(request, idea_id), "idea", "hide", payload.reason)
+
+
+@router.post(
+    "/moderation/ideas/{idea_id}/restore", response=ModerationOut, summary="Show an idea again"
+)
+def restore_idea(request, idea_id: int, payload: ReasonIn):
+    return _moderate(request, _moderated_idea(request, idea_id), "idea", "restore", payload.reason)
+
+
+@router.post(
+    "/moderation/ideas/{idea_id}/dismiss",
+    response=ModerationOut,
+    summary="Close an idea's reports, keep it visible",
+)
+def dismiss_idea(request, idea_id: int, payload: OptionalReasonIn):
+    return _moderate(request, _moderated_idea(request, idea_id), "idea", "dismiss", payload.reason)
+
+
+@router.post(
+    "/moderation/comments/{comment_id}/hide", response=ModerationOut, summary="Hide a comment"
+)
+def hide_comment(request, comment_id: int, payload: ReasonIn):
+    _actor(request)
+    return _moderate(request, _comment(request, comment_id), "comment", "hide", payload.reason)
+
+
+@router.post(
+    "/moderation/comments/{comment_id}/restore",
+    response=ModerationOut,
+    summary="Show a comment again",
+)
+def restore_comment(request, comment_id: int, payload: ReasonIn):
+    _actor(request)
+    return _moderate(request, _comment(request, comment_id), "comment", "restore", payload.reason)
+
+
+# Merges ------------------------------------------------------------------------------------
+
+
+@router.post("/ideas/{idea_id}/merge", response={201: MergeOut}, summary="Merge into another idea")
+def merge(request, idea_id: int, payload: MergeIn):
+    """Merge this idea into `target_id` (same challenge); undo with /merges/{id}/unmerge."""
+    actor = _actor(request)
+    source = _idea(request, idea_id)
+    target = _idea(request, payload.target_id)
+    record = merge_services.idea_merge(
+        actor=actor, source=source, target=target, reason=payload.reason
+    )
+    return 201, record
+
+
+@router.post("/merges/{merge_id}/unmerge", response=MergeOut, summary="Undo a merge")
+def unmerge(request, merge_id: int, payload: OptionalReasonIn):
+    actor = _actor(request)
+    record = MergeRecord.objects.select_related("source", "target").filter(pk=merge_id).first()
+    if record is None or not can_read_idea.test(actor, record.target):
+        raise Http404
+    return merge_services.merge_undo(actor=actor, record=record, reason=payload.reason)
