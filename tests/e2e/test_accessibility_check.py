@@ -21,3 +21,19 @@ def test_axe_check_reports_an_image_without_alternative_text(any_page, browser):
 
     assert "image-alt" in str(failure.value)
     assert "http://probe.invalid/" in str(failure.value)
+
+
+def test_axe_check_without_javascript_reads_the_page_at_an_address_with_a_query(
+    page_without_js, browser
+):
+    address = "http://probe.invalid/search?q=a+b&page=2"
+    page_without_js.route(
+        lambda url: url == address,
+        lambda route: route.fulfill(body=PAGE_WITH_A_PROBLEM, content_type="text/html"),
+    )
+    page_without_js.goto(address)
+
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(browser, page_without_js)
+
+    assert "image-alt" in str(failure.value)
