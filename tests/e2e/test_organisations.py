@@ -6,8 +6,9 @@ import re
 from playwright.sync_api import expect
 
 from civiclab.organisations.models import Invitation, Membership
-from tests.e2e.helpers import error_summary, sign_in
-from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, member
+from civiclab.organisations.services import invitation_send
+from tests.e2e.helpers import error_summary, link_in_last_email, sign_in
+from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory, member
 
 
 def test_anyone_finds_an_organisations_public_page(any_page, axe):
@@ -84,3 +85,36 @@ def test_an_admin_invites_changes_roles_and_removes_a_member(any_page, axe, mail
     expect(page.get_by_role("cell", name="Tomas Novak", exact=True)).to_have_count(0)
     axe(page)
     assert not Membership.objects.filter(organisation=organisation, user=colleague).exists()
+
+
+def test_an_invited_person_follows_the_email_link_and_joins(any_page, axe, mailoutbox):
+    page = any_page
+    organisation = OrganisationFactory(name="City of Rivermouth", slug="rivermouth")
+    admin = member(organisation, "admin", display_name="Grace Osei")
+    invitee = UserFactory(display_name="Lena Fischer", email="lena.fischer@example.org")
+    invitation_send(
+        actor=admin, organisation=organisation, email=invitee.email, roles=["evaluator"]
+    )
+
+    page.goto(link_in_last_email("/organisations/invitations/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "You are invited to join City of Rivermouth"
+    )
+    axe(page)
+    page.get_by_role("main").get_by_role("link", name="Sign in").click()
+    axe(page)
+    page.get_by_label("E-mail address").fill(invitee.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join City of Rivermouth")
+    expect(page.get_by_role("main")).to_contain_text("Evaluator")
+    axe(page)
+    page.get_by_role("button", name="Accept invitation").click()
+
+    expect(page.get_by_text("Welcome to City of Rivermouth.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("City of Rivermouth")
+    axe(page)
+    assert Membership.objects.filter(
+        organisation=organisation, user=invitee, role="evaluator"
+    ).exists()
