@@ -187,3 +187,8 @@ def test_following_is_idempotent_and_undoable():
     assert Follow.objects.filter(idea=idea, user=person).count() == 1
     services.follow_set(actor=person, idea=idea, follow=False)
     assert not Follow.objects.filter(idea=idea, user=person).exists()
+
+
+def test_authors_follow_their_new_idea():
+    idea = IdeaFactory()
+    assert Follow.objects.filter(idea=idea, user=idea.author).exists()

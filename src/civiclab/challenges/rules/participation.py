@@ -131,3 +131,7 @@ def may_merge_into_target(user, record) -> bool:
 rules.add_perm(
     "challenges.unmerge_idea", may_merge_into_target & merge_is_active & merge_target_not_merged
 )
+
+# The participation services connect the receiver that makes authors follow their new ideas;
+# rules load with the app registry, so importing them here connects it for every process.
+from civiclab.challenges.services import participation as _services  # noqa: E402, F401

@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +54,13 @@ def idea_follow(*, user, idea: Idea) -> Follow:
     """
     follow, _created = Follow.objects.get_or_create(idea=idea, user=user)
     return follow
+
+
+@receiver(post_save, sender=Idea, dispatch_uid="challenges.participation.author_follows")
+def _author_follows_new_idea(sender, instance: Idea, created: bool, raw: bool = False, **kwargs):
+    """Authors follow their idea from the moment it exists, whichever service created it."""
+    if created and not raw:
+        Follow.objects.get_or_create(idea=instance, user_id=instance.author_id)
 
 
 def idea_unfollow(*, user, idea: Idea) -> None:
