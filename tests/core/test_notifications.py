@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from civiclab.core.models import Notification
 from civiclab.core.notifications import (
@@ -77,3 +78,96 @@ def test_someone_elses_notification_cannot_be_marked():
     theirs = notify(recipients=[bob], verb="t.a", title="x", email=False)[0]
     with pytest.raises(Notification.DoesNotExist):
         notification_mark_read(user=alice, notification_id=theirs.pk)
+
+
+# The notifications page
+
+
+def test_the_page_needs_a_sign_in(client):
+    response = client.get(reverse("notifications"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_the_page_lists_only_my_notifications_unread_first(client):
+    alice, bob = UserFactory(), UserFactory()
+    notify(recipients=[alice], verb="t.a", title="Old news", email=False)
+    read = notify(recipients=[alice], verb="t.b", title="Read news", email=False)[0]
+    notify(recipients=[bob], verb="t.c", title="Bob's news", email=False)
+    notification_mark_read(user=alice, notification_id=read.pk)
+    client.force_login(alice)
+    response = client.get(reverse("notifications"))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Old news" in text and "Read news" in text
+    assert "Bob's news" not in text
+    assert text.index("Old news") < text.index("Read news")
+    assert "1 unread notification" in text
+
+
+def test_marking_one_read_and_opening_it(client):
+    alice = UserFactory()
+    notification = notify(recipients=[alice], verb="t.a", title="Hi", url="/ledger/", email=False)[
+        0
+    ]
+    client.force_login(alice)
+    url = reverse("notification_read", kwargs={"pk": notification.pk})
+    response = client.post(url, {"open": "1"})
+    assert response.status_code == 302 and response["Location"] == "/ledger/"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_an_outside_address_is_never_followed(client):
+    alice = UserFactory()
+    notification = notify(
+        recipients=[alice], verb="t.a", title="Hi", url="https://evil.example/", email=False
+    )[0]
+    client.force_login(alice)
+    response = client.post(
+        reverse("notification_read", kwargs={"pk": notification.pk}), {"open": "1"}
+    )
+    assert response["Location"] == reverse("notifications")
+
+
+def test_nobody_marks_someone_elses_notification(client):
+    alice, bob = UserFactory(), UserFactory()
+    theirs = notify(recipients=[bob], verb="t.a", title="x", email=False)[0]
+    client.force_login(alice)
+    response = client.post(reverse("notification_read", kwargs={"pk": theirs.pk}))
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_mark_all_read(client):
+    alice = UserFactory()
+    for n in range(3):
+        notify(recipients=[alice], verb="t.a", title=f"n{n}", email=False)
+    client.force_login(alice)
+    response = client.post(reverse("notification_read_all"))
+    assert response.status_code == 302
+    assert unread_count(alice) == 0
+
+
+def test_marking_needs_post(client):
+    alice = UserFactory()
+    client.force_login(alice)
+    assert client.get(reverse("notification_read_all")).status_code == 405
+
+
+def test_the_page_is_paginated(client, django_assert_max_num_queries):
+    alice = UserFactory()
+    for n in range(25):
+        notify(recipients=[alice], verb="t.a", title=f"Item {n:02d}", email=False)
+    client.force_login(alice)
+    with django_assert_max_num_queries(8):
+        first = client.get(reverse("notifications")).content.decode()
+    second = client.get(reverse("notifications") + "?page=2").content.decode()
+    assert "Item 24" in first and "Item 04" not in first
+    assert "Item 04" in second
+
+
+def test_the_header_links_to_the_page(client):
+    client.force_login(UserFactory())
+    assert reverse("notifications") in client.get(reverse("home")).content.decode()

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import include, path
 
-from . import views
+from . import notification_views, views
 
 # Job progress lives in the "core" namespace (`core:job_progress`); the rest have plain names.
 job_patterns = (
@@ -14,6 +14,17 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("jobs/", include(job_patterns)),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notification_read_all",
+    ),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,62 @@
+"""The notifications page: a person's inbox, unread first, with mark-as-read."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .models import Notification
+from .notifications import inbox, notification_mark_read, notifications_mark_all_read, unread_count
+
+NOTIFICATIONS_PER_PAGE = 20
+
+
+@login_required
+def notification_list(request):
+    page_obj = Paginator(inbox(request.user), NOTIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "core/notifications.html",
+        {
+            "page_obj": page_obj,
+            "notifications": page_obj.object_list,
+            "unread": unread_count(request.user),
+        },
+    )
+
+
+def _safe_local(request, url: str) -> bool:
+    return bool(url) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    """Mark one notification read; "open" goes on to what it is about."""
+    try:
+        notification = notification_mark_read(user=request.user, notification_id=pk)
+    except Notification.DoesNotExist:
+        raise Http404 from None
+    if request.POST.get("open") and _safe_local(request, notification.url):
+        return redirect(notification.url)
+    return redirect(_back(request))
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    notifications_mark_all_read(user=request.user)
+    return redirect(_back(request))
+
+
+def _back(request) -> str:
+    page = request.POST.get("page", "")
+    url = reverse("notifications")
+    return f"{url}?page={page}" if page.isdigit() else url
