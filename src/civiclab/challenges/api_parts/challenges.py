@@ -1,5 +1,441 @@
-"""API endpoints for challenges."""
+"""API endpoints for challenges and their events, under /api/v1/challenges.
 
-from ninja import Router
+Reading is open to everyone, with the caller's rights when a token or session comes along:
+`PUBLIC_READ` tries a Bearer token, then the session, and lets the request through as
+anonymous only when no `Authorization` header was sent (a wrong token is a 401, never a
+silent downgrade). A challenge the caller may not see is a 404, as on the pages. Writing
+needs a signed-in caller; the services check the rights.
+"""
+
+import zoneinfo
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from civiclab.accounts.api_auth import SessionAuth, TokenAuth
+from civiclab.core.api import CivicPagination
+from civiclab.organisations.models import Organisation
+
+from ..models import Audience, Challenge, Event, EventKind, InnovationType, PhaseKind
+from ..selectors import challenges as selectors
+from ..services import challenges as services
+from ..services import events as event_services
+
+
+def _anonymous_without_credentials(request: HttpRequest):
+    """The last resort of PUBLIC_READ: no credentials at all means an anonymous reader."""
+    if request.headers.get("Authorization"):
+        return None
+    return AnonymousUser()
+
+
+PUBLIC_READ = [TokenAuth(), SessionAuth(), _anonymous_without_credentials]
 
 router = Router(tags=["challenges"])
+
+
+def _caller(request: HttpRequest):
+    auth = getattr(request, "auth", None)
+    if getattr(auth, "is_authenticated", False):
+        return auth
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else AnonymousUser()
+
+
+# --- schemas --------------------------------------------------------------------------------
+
+
+class PhaseSchema(Schema):
+    kind: PhaseKind
+    starts_at: datetime
+    ends_at: datetime | None = None
+
+
+class PersonOut(Schema):
+    id: int
+    display_name: str
+
+
+class ChallengeOut(Schema):
+    id: int
+    organisation: str = Field(description="The organisation's slug.")
+    slug: str
+    title: str
+    summary: str
+    problem_statement: str
+    goals: str
+    needs: str
+    sponsor: PersonOut | None
+    audience: Audience
+    innovation_types: list[str]
+    tags: list[str] = Field(description="Tag slugs.")
+    state: str
+    published_at: datetime | None
+    is_idea_box: bool
+    current_phase: PhaseKind = Field(description="By the clock; `closed` between phases.")
+    phases: list[PhaseSchema]
+    url: str
+
+    @staticmethod
+    def resolve_organisation(challenge: Challenge) -> str:
+        return challenge.organisation.slug
+
+    @staticmethod
+    def resolve_sponsor(challenge: Challenge):
+        sponsor = challenge.sponsor
+        if sponsor is None:
+            return None
+        return {"id": sponsor.pk, "display_name": sponsor.display_name or ""}
+
+    @staticmethod
+    def resolve_tags(challenge: Challenge) -> list[str]:
+        return [tag.slug for tag in challenge.tags.all()]
+
+    @staticmethod
+    def resolve_current_phase(challenge: Challenge) -> str:
+        return challenge.current_phase_kind()
+
+    @staticmethod
+    def resolve_phases(challenge: Challenge) -> list:
+        return list(challenge.phases.all())
+
+    @staticmethod
+    def resolve_url(challenge: Challenge, context) -> str:
+        request = context["request"]
+        return request.build_absolute_uri(challenge.get_absolute_url())
+
+
+class ChallengeFilters(Schema):
+    organisation: str | None = Field(None, description="The organisation's slug.")
+    phase: PhaseKind | None = Field(None, description="Only challenges now in this phase.")
+    tag: str | None = Field(None, description="A tag slug.")
+
+
+class ChallengeIn(Schema):
+    organisation: str = Field(description="The organisation's slug.")
+    title: str = Field(max_length=200)
+    summary: str = Field(max_length=300)
+    problem_statement: str
+    goals: str = ""
+    needs: str = ""
+    sponsor_id: int | None = Field(None, description="A decision maker of the organisation.")
+    audience: Audience = Audience.PUBLIC
+    innovation_types: list[InnovationType] = []
+    tags: list[str] = Field([], description="Tag names; new ones are created.")
+    phases: list[PhaseSchema] | None = Field(
+        None, description="Naive times are read in the organisation's time zone."
+    )
+
+
+class ChallengePatch(Schema):
+    title: str | None = Field(None, max_length=200)
+    summary: str | None = Field(None, max_length=300)
+    problem_statement: str | None = None
+    goals: str | None = None
+    needs: str | None = None
+    sponsor_id: int | None = None
+    audience: Audience | None = None
+    innovation_types: list[InnovationType] | None = None
+    tags: list[str] | None = None
+    phases: list[PhaseSchema] | None = None
+
+
+class EventOut(Schema):
+    id: int
+    kind: EventKind
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    online_url: str
+    capacity: int | None
+    registration_open: bool
+    confirmed: int
+    waiting: int
+    free_places: int | None
+    my_registration: str | None = Field(description="confirmed, waiting or null.")
+    ics_url: str
+
+
+class RegistrationOut(Schema):
+    status: str
+    waiting_position: int | None
+
+
+class RegistrationRow(Schema):
+    user_id: int
+    display_name: str
+    email: str
+    status: str
+    registered_at: datetime
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _challenge(request, challenge_id: int) -> Challenge:
+    return selectors.challenge_by_id_for_user(user=_caller(request), pk=challenge_id)
+
+
+def _aware(moment: datetime | None, organisation: Organisation) -> datetime | None:
+    if moment is None or timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment, zoneinfo.ZoneInfo(organisation.time_zone))
+
+
+def _phase_dates(phases, organisation) -> list[services.PhaseDates]:
+    return [
+        services.PhaseDates(
+            str(phase.kind),
+            _aware(phase.starts_at, organisation),
+            _aware(phase.ends_at, organisation),
+        )
+        for phase in phases
+    ]
+
+
+def _sponsor(sponsor_id: int | None):
+    if sponsor_id is None:
+        return None
+    sponsor = get_user_model().objects.filter(pk=sponsor_id, is_active=True).first()
+    if sponsor is None:
+        raise ValidationError({"sponsor_id": _("There is no person with this id.")})
+    return sponsor
+
+
+def _renamed(error: ValidationError) -> ValidationError:
+    """Service field names -> API field names (the sponsor is given by id)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    fields = dict(error.error_dict)
+    if "sponsor" in fields:
+        fields["sponsor_id"] = fields.pop("sponsor")
+    return ValidationError(fields)
+
+
+def _reloaded(challenge: Challenge) -> Challenge:
+    return (
+        Challenge.objects.select_related("organisation", "sponsor")
+        .prefetch_related("phases", "tags")
+        .get(pk=challenge.pk)
+    )
+
+
+# --- challenges -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/challenges",
+    response=list[ChallengeOut],
+    auth=PUBLIC_READ,
+    summary="List the challenges you can see",
+)
+@paginate(CivicPagination)
+def list_challenges(request, filters: Query[ChallengeFilters]):
+    organisation = None
+    if filters.organisation:
+        organisation = get_object_or_404(Organisation, slug=filters.organisation)
+    return selectors.visible_challenges(
+        user=_caller(request),
+        organisation=organisation,
+        phase=str(filters.phase or ""),
+        tag=filters.tag or "",
+    ).select_related("sponsor")
+
+
+@router.get(
+    "/challenges/{int:challenge_id}",
+    response=ChallengeOut,
+    auth=PUBLIC_READ,
+    summary="One challenge",
+)
+def get_challenge(request, challenge_id: int):
+    return _challenge(request, challenge_id)
+
+
+@router.post("/challenges", response={201: ChallengeOut}, summary="Create a challenge (draft)")
+def create_challenge(request, payload: ChallengeIn):
+    organisation = get_object_or_404(Organisation, slug=payload.organisation, is_active=True)
+    user = _caller(request)
+    try:
+        with transaction.atomic():  # the challenge and its phases land together or not at all
+            challenge = services.challenge_create(
+                actor=user,
+                organisation=organisation,
+                title=payload.title,
+                summary=payload.summary,
+                problem_statement=payload.problem_statement,
+                goals=payload.goals,
+                needs=payload.needs,
+                sponsor=_sponsor(payload.sponsor_id),
+                audience=payload.audience,
+                innovation_types=[str(kind) for kind in payload.innovation_types],
+                tag_names=payload.tags,
+            )
+            if payload.phases is not None:
+                services.challenge_set_phases(
+                    actor=user,
+                    challenge=challenge,
+                    phases=_phase_dates(payload.phases, organisation),
+                )
+    except ValidationError as error:
+        raise _renamed(error) from error
+    return Status(201, _reloaded(challenge))
+
+
+@router.patch("/challenges/{int:challenge_id}", response=ChallengeOut, summary="Change a challenge")
+def update_challenge(request, challenge_id: int, payload: ChallengePatch):
+    challenge = _challenge(request, challenge_id)
+    user = _caller(request)
+    changes = payload.dict(exclude_unset=True)
+    tag_names = changes.pop("tags", None)
+    phases = changes.pop("phases", None)
+    if "sponsor_id" in changes:
+        changes["sponsor"] = _sponsor(changes.pop("sponsor_id"))
+    if "innovation_types" in changes:
+        changes["innovation_types"] = [str(kind) for kind in changes["innovation_types"] or []]
+    for name in ("title", "summary", "problem_statement", "audience"):
+        if name in changes and changes[name] is None:
+            raise ValidationError({name: _("This field cannot be empty.")})
+    for name in ("goals", "needs"):
+        if name in changes and changes[name] is None:
+            changes[name] = ""
+    try:
+        with transaction.atomic():
+            services.challenge_update(
+                actor=user, challenge=challenge, tag_names=tag_names, **changes
+            )
+            if phases is not None:
+                services.challenge_set_phases(
+                    actor=user,
+                    challenge=challenge,
+                    phases=_phase_dates(payload.phases, challenge.organisation),
+                )
+    except ValidationError as error:
+        raise _renamed(error) from error
+    return _reloaded(challenge)
+
+
+@router.post(
+    "/challenges/{int:challenge_id}/publish", response=ChallengeOut, summary="Publish a challenge"
+)
+def publish_challenge(request, challenge_id: int):
+    challenge = _challenge(request, challenge_id)
+    services.challenge_publish(actor=_caller(request), challenge=challenge)
+    return _reloaded(challenge)
+
+
+@router.post(
+    "/challenges/{int:challenge_id}/unpublish",
+    response=ChallengeOut,
+    summary="Back to draft (only without ideas)",
+)
+def unpublish_challenge(request, challenge_id: int):
+    challenge = _challenge(request, challenge_id)
+    services.challenge_unpublish(actor=_caller(request), challenge=challenge)
+    return _reloaded(challenge)
+
+
+# --- event ----------------------------------------------------------------------------------
+
+
+def _event(challenge: Challenge) -> Event:
+    event = selectors.challenge_event(challenge=challenge)
+    if event is None:
+        raise Event.DoesNotExist(_("This challenge has no event."))
+    return event
+
+
+def _event_out(request, challenge: Challenge, event: Event) -> dict:
+    places = selectors.event_places(event=event)
+    mine = selectors.registration_of(event=event, user=_caller(request))
+    ics = reverse(
+        "challenges:event_ics",
+        kwargs={"org_slug": challenge.organisation.slug, "slug": challenge.slug},
+    )
+    return {
+        **{name: getattr(event, name) for name in event_services.EVENT_FIELDS},
+        "id": event.pk,
+        "confirmed": places["confirmed"],
+        "waiting": places["waiting"],
+        "free_places": places["free"],
+        "my_registration": mine.status if mine and mine.status != "cancelled" else None,
+        "ics_url": request.build_absolute_uri(ics),
+    }
+
+
+def _registration_out(registration) -> dict:
+    if registration is None:
+        return {"status": "cancelled", "waiting_position": None}
+    return {
+        "status": registration.status,
+        "waiting_position": selectors.waiting_position(registration=registration),
+    }
+
+
+@router.get(
+    "/challenges/{int:challenge_id}/event",
+    response=EventOut,
+    auth=PUBLIC_READ,
+    summary="The challenge's event",
+)
+def get_event(request, challenge_id: int):
+    challenge = _challenge(request, challenge_id)
+    return _event_out(request, challenge, _event(challenge))
+
+
+@router.post(
+    "/challenges/{int:challenge_id}/event/registration",
+    response={200: RegistrationOut},
+    summary="Register for the event (or join its waiting list)",
+)
+def register_for_event(request, challenge_id: int):
+    challenge = _challenge(request, challenge_id)
+    registration = event_services.event_register(actor=_caller(request), event=_event(challenge))
+    return _registration_out(registration)
+
+
+@router.delete(
+    "/challenges/{int:challenge_id}/event/registration",
+    response=RegistrationOut,
+    summary="Cancel your registration",
+)
+def cancel_event_registration(request, challenge_id: int):
+    challenge = _challenge(request, challenge_id)
+    registration = event_services.event_cancel_registration(
+        actor=_caller(request), event=_event(challenge)
+    )
+    return _registration_out(registration)
+
+
+@router.get(
+    "/challenges/{int:challenge_id}/event/registrations",
+    response=list[RegistrationRow],
+    summary="Who has registered (organisers)",
+)
+def list_event_registrations(request, challenge_id: int):
+    challenge = _challenge(request, challenge_id)
+    user = _caller(request)
+    if not user.has_perm("challenges.view_event_registrations", challenge):
+        raise PermissionDenied(_("Only the challenge's organisers can see who has registered."))
+    return [
+        {
+            "user_id": registration.user_id,
+            "display_name": registration.user.display_name or "",
+            "email": registration.user.email,
+            "status": registration.status,
+            "registered_at": registration.created_at,
+        }
+        for registration in selectors.event_registrations(event=_event(challenge))
+    ]
