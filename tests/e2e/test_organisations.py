@@ -86,6 +86,14 @@ def test_an_admin_invites_changes_roles_and_removes_a_member(any_page, axe, mail
     axe(page)
     assert not Membership.objects.filter(organisation=organisation, user=colleague).exists()
 
+    # Every change is in the organisation's audit trail.
+    page.get_by_role("link", name="Back to the organisation").click()
+    page.get_by_role("link", name="Audit trail").click()
+    trail = page.get_by_role("table")
+    for action in ("invitation_sent", "roles_changed", "member_removed"):
+        expect(trail).to_contain_text(f"organisations.{action}")
+    axe(page)
+
 
 def test_an_invited_person_follows_the_email_link_and_joins(any_page, axe, mailoutbox):
     page = any_page
