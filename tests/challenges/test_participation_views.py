@@ -304,3 +304,31 @@ def test_citizens_cannot_open_the_merge_pages(client):
     idea = IdeaFactory()
     client.force_login(UserFactory())
     assert client.get(url("merge_choose", idea)).status_code == 403
+
+
+def test_carried_over_comments_are_labelled_and_moderators_see_the_merge():
+    from civiclab.challenges.services.merge import idea_merge
+
+    challenge = ChallengeFactory()
+    source = IdeaFactory(challenge=challenge, title="Lamps by the water")
+    target = IdeaFactory(challenge=challenge)
+    Comment.objects.create(idea=source, author=UserFactory(), body="From the duplicate")
+    moderator = member(challenge.organisation, Role.MODERATOR)
+    record = idea_merge(actor=moderator, source=source, target=target, reason="Same")
+    html, _ = render_block(target, UserFactory())
+    assert "Carried over from “Lamps by the water”" in html
+    merge_url = reverse(
+        "challenges:merge_detail", kwargs={"org_slug": challenge.organisation.slug, "pk": record.pk}
+    )
+    assert merge_url not in html
+    html, _ = render_block(target, moderator)
+    assert merge_url in html
+
+
+def test_the_idea_page_carries_the_block(client):
+    idea = IdeaFactory()
+    comment_add(actor=UserFactory(), idea=idea, body="Nice")
+    response = client.get(idea.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="support-{idea.pk}"' in html and "Nice" in html

@@ -88,7 +88,9 @@ challenge_not_closed = ~p.phase_is(PhaseKind.CLOSED)
 # Taking part needs an account and a place in the challenge's audience.
 takes_part = rules.is_authenticated & p.is_published & p.audience_admits
 # Reading an idea: hidden ones stay readable to their authors and the moderators.
-can_read_idea = p.can_view_challenge & (p.idea_is_visible | is_author | can_moderate)
+can_read_idea = p.can_view_challenge & (
+    p.idea_is_visible | is_author | can_moderate | p.is_challenge_manager
+)
 
 rules.add_perm(
     "challenges.support_idea",

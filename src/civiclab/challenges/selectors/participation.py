@@ -8,11 +8,12 @@ comments over, plus the (cached) role and co-author look-ups of the permission c
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from civiclab.challenges.models import Comment, Follow, Idea, MergeRecord, Support
 from civiclab.challenges.rules.participation import (
     COMMENT_EDIT_WINDOW,
+    can_merge,
     can_moderate,
     is_author,
 )
@@ -144,6 +145,7 @@ class ParticipationBlock:
     may_flag: bool
     may_merge: bool
     is_moderator: bool
+    merges: list = field(default_factory=list)
     max_depth: int = MAX_COMMENT_DEPTH
 
 
@@ -151,7 +153,16 @@ def participation_block(*, user, idea: Idea) -> ParticipationBlock:
     """Everything the `{% idea_participation %}` tag shows, for `user`."""
     permissions = thread_permissions(user=user, idea=idea)
     authenticated = user.is_authenticated
+    # Those who merge see the idea's merges, to review or undo them (one more query, theirs).
+    merges = []
+    if authenticated and can_merge.test(user, idea):
+        merges = list(
+            MergeRecord.objects.filter(Q(source=idea) | Q(target=idea), unmerged_at__isnull=True)
+            .select_related("source", "target")
+            .order_by("-created_at")
+        )
     return ParticipationBlock(
+        merges=merges,
         idea=idea,
         state=viewer_state(user=user, idea=idea),
         comments=comment_tree(idea=idea, permissions=permissions),
