@@ -1,7 +1,9 @@
 """Sign-up with e-mail confirmation, and signing in, in a real browser with and without
 JavaScript; axe checks every page on the way."""
 
+import json
 import re
+import zipfile
 
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
@@ -66,3 +68,36 @@ def test_a_wrong_password_is_explained_and_the_right_one_signs_in(any_page, axe)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("navigation", name="Your account")).to_contain_text("Sign in")
     axe(page)
+
+
+def test_download_my_data_then_delete_my_account(any_page, axe):
+    page = any_page
+    person = UserFactory(display_name="Olu Adeyemi", email="olu.adeyemi@example.org")
+    sign_in(page, axe, email=person.email, password=DEFAULT_PASSWORD)
+
+    page.goto("/accounts/profile/")
+    page.get_by_role("link", name="Download your data").click()
+    axe(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download your data").click()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        exported = json.loads(archive.read("data.json"))
+    assert "olu.adeyemi@example.org" in json.dumps(exported)
+
+    page.goto("/accounts/profile/")
+    page.get_by_role("link", name="Delete your account").click()
+    axe(page)
+    page.get_by_role("button", name="Delete my account").click()
+    expect(error_summary(page)).to_be_visible()
+    axe(page)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Delete my account").click()
+
+    expect(page.get_by_text("Your account has been deleted.")).to_be_visible()
+    axe(page)
+    person.refresh_from_db()
+    assert person.is_anonymised
+    assert person.email != "olu.adeyemi@example.org"
+
+    sign_in(page, axe, email="olu.adeyemi@example.org", password=DEFAULT_PASSWORD)
+    expect(error_summary(page)).to_be_visible()
