@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, Throttled
 
 from civiclab.challenges import predicates as p
@@ -311,7 +311,7 @@ def post_assignments(request, challenge_id: int, payload: AssignmentsIn):
     challenge = _challenge(user, challenge_id)
     if payload.automatic:
         done = services.assignments_automatic(actor=user, challenge=challenge)
-        return 201, {"ideas": done.ideas, "created": done.created}
+        return Status(201, {"ideas": done.ideas, "created": done.created})
     if payload.idea_id is None:
         raise ValidationError({"idea_id": [_("Name the idea, or ask for automatic assignment.")]})
     idea = get_object_or_404(
@@ -330,7 +330,7 @@ def post_assignments(request, challenge_id: int, payload: AssignmentsIn):
             }
         )
     created = services.assignments_add(actor=user, idea=idea, evaluators=people)
-    return 201, {"ideas": 1, "created": len(created)}
+    return Status(201, {"ideas": 1, "created": len(created)})
 
 
 @router.get("/me/evaluations", response=list[AssignedOut], summary="Ideas assigned to me")
@@ -544,12 +544,15 @@ def pairwise_post(request, challenge_id: int, payload: ComparisonIn):
         )
     except pairwise.PairwiseRateLimited as error:
         raise Throttled(wait=error.wait) from error
-    return 201, {
-        "id": comparison.pk,
-        "winner_id": comparison.winner_id,
-        "loser_id": comparison.loser_id,
-        "tie": comparison.is_tie,
-    }
+    return Status(
+        201,
+        {
+            "id": comparison.pk,
+            "winner_id": comparison.winner_id,
+            "loser_id": comparison.loser_id,
+            "tie": comparison.is_tie,
+        },
+    )
 
 
 @router.get(
