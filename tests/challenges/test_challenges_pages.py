@@ -258,3 +258,12 @@ def test_submit_idea_call_to_action_follows_the_add_idea_rule(client, organisati
     set_phase(challenge, PhaseKind.REVIEW)
     page = client.get(challenge.get_absolute_url()).content.decode()
     assert "Sign in to submit an idea" not in page
+
+
+def test_platform_admins_can_look_challenges_and_events_up_in_the_admin(client, organisation):
+    challenge = ChallengeFactory(organisation=organisation)
+    client.force_login(member(organisation, Role.STAFF, is_superuser=True, is_staff=True))
+    for name in ("challenge", "tag", "event"):
+        assert client.get(reverse(f"admin:challenges_{name}_changelist")).status_code == 200
+    response = client.get(reverse("admin:challenges_challenge_change", args=[challenge.pk]))
+    assert response.status_code == 200
