@@ -136,7 +136,7 @@ def test_ideas_of_another_challenge_cannot_be_compared(challenge):
 
 
 def test_comparisons_are_rate_limited_per_person(challenge, settings):
-    settings.PAIRWISE_RATE = (3, 60)
+    settings.CHALLENGES_PAIRWISE_RATE = (3, 60)
     person = UserFactory()
     ideas = IdeaFactory.create_batch(4, challenge=challenge)
     pairs = [(ideas[0], ideas[1]), (ideas[0], ideas[2]), (ideas[0], ideas[3]), (ideas[1], ideas[2])]

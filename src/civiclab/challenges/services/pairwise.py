@@ -115,7 +115,7 @@ def _least_compared_pair(pool, pair_counts, idea_counts, done):
 
 
 def _rate_limit(user) -> None:
-    limit, window = getattr(settings, "PAIRWISE_RATE", DEFAULT_RATE)
+    limit, window = getattr(settings, "CHALLENGES_PAIRWISE_RATE", DEFAULT_RATE)
     key = f"pairwise-rate:{user.pk}"
     if cache.add(key, 1, timeout=window):
         return
