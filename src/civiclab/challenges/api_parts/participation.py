@@ -7,11 +7,11 @@ as the count is.
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import paginate
 
@@ -284,11 +284,9 @@ def add_comment(request, idea_id: int, payload: CommentIn):
     if payload.parent_id is not None:
         parent = Comment.objects.filter(pk=payload.parent_id, idea=idea).first()
         if parent is None:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"parent_id": [_("There is no such comment on this idea.")]})
     comment = services.comment_add(actor=actor, idea=idea, body=payload.body, parent=parent)
-    return 201, _comment_out(comment, viewer_id=actor.pk, moderator=False)
+    return Status(201, _comment_out(comment, viewer_id=actor.pk, moderator=False))
 
 
 @router.patch("/comments/{comment_id}", response=CommentOut, summary="Change your comment")
@@ -305,7 +303,7 @@ def delete_comment(request, comment_id: int):
     """The text goes; the place (and its replies) stay, shown as a deleted comment."""
     actor = _actor(request)
     services.comment_delete(actor=actor, comment=_comment(request, comment_id))
-    return 204, None
+    return Status(204, None)
 
 
 # Following ---------------------------------------------------------------------------------
@@ -336,7 +334,7 @@ def flag_idea(request, idea_id: int, payload: FlagIn):
     flag = moderation_services.flag_add(
         actor=actor, item=_idea(request, idea_id), reason=payload.reason, note=payload.note
     )
-    return 201, flag
+    return Status(201, flag)
 
 
 @router.post("/comments/{comment_id}/flags", response={201: FlagOut}, summary="Report a comment")
@@ -345,7 +343,7 @@ def flag_comment(request, comment_id: int, payload: FlagIn):
     flag = moderation_services.flag_add(
         actor=actor, item=_comment(request, comment_id), reason=payload.reason, note=payload.note
     )
-    return 201, flag
+    return Status(201, flag)
 
 
 # Moderation --------------------------------------------------------------------------------
@@ -444,6 +442,16 @@ def restore_comment(request, comment_id: int, payload: ReasonIn):
     return _moderate(request, _comment(request, comment_id), "comment", "restore", payload.reason)
 
 
+@router.post(
+    "/moderation/comments/{comment_id}/dismiss",
+    response=ModerationOut,
+    summary="Close a comment's reports, keep it visible",
+)
+def dismiss_comment(request, comment_id: int, payload: OptionalReasonIn):
+    _actor(request)
+    return _moderate(request, _comment(request, comment_id), "comment", "dismiss", payload.reason)
+
+
 # Merges ------------------------------------------------------------------------------------
 
 
@@ -456,7 +464,7 @@ def merge(request, idea_id: int, payload: MergeIn):
     record = merge_services.idea_merge(
         actor=actor, source=source, target=target, reason=payload.reason
     )
-    return 201, record
+    return Status(201, record)
 
 
 @router.post("/merges/{merge_id}/unmerge", response=MergeOut, summary="Undo a merge")
