@@ -82,7 +82,7 @@ def test_full_event_puts_people_on_the_waiting_list_in_order():
 
 
 def test_cancelling_promotes_the_first_on_the_waiting_list_and_tells_them(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, mailoutbox
 ):
     event = make_event(capacity=1)
     first, second, third = UserFactory(), UserFactory(), UserFactory()
@@ -96,6 +96,7 @@ def test_cancelling_promotes_the_first_on_the_waiting_list_and_tells_them(
     note = Notification.objects.get(recipient=second)
     assert "Design sprint" in note.title and note.url == event.challenge.get_absolute_url()
     assert not Notification.objects.filter(recipient=third).exists()
+    assert [message.to for message in mailoutbox] == [[second.email]]
     assert AuditEvent.objects.filter(
         action="challenges.event_cancelled", organisation_id=event.challenge.organisation_id
     ).exists()

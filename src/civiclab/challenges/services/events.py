@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 
 from ..models import Challenge, Event, EventKind, EventRegistration, RegistrationStatus
@@ -92,7 +93,7 @@ def event_save(*, actor, challenge: Challenge, **fields) -> Event:
             organisation_id=challenge.organisation_id,
             details={"fields": changed, "promoted": len(promoted)},
         )
-    _notify_promoted(event, promoted)
+        _notify_promoted(event, promoted)
     return event
 
 
@@ -171,42 +172,31 @@ def event_cancel_registration(*, actor, event: Event) -> EventRegistration | Non
             organisation_id=event.challenge.organisation_id,
             details={"promoted": len(promoted)},
         )
-    _notify_promoted(event, promoted)
+        _notify_promoted(event, promoted)
     return registration
 
 
 def _notify_promoted(event: Event, promoted: list[EventRegistration]) -> None:
+    """Tell the people who got a place; rows land with the change, e-mails after the commit."""
     if not promoted:
         return
-    users = [registration.user for registration in promoted]
-    url = event.challenge.get_absolute_url()
     title = _("You have a place at %(event)s") % {"event": event.title}
     body = _(
         "A place became free and it is yours: %(event)s starts %(when)s. If you cannot come, "
         "cancel your registration so the next person can go."
     ) % {"event": event.title, "when": _local_text(event)}
-    transaction.on_commit(lambda: _send(users, title, body, url))
+    notify(
+        recipients=[registration.user for registration in promoted],
+        verb="challenges.event_place",
+        title=title,
+        body=body,
+        url=event.challenge.get_absolute_url(),
+    )
 
 
 def _local_text(event: Event) -> str:
     tz = zoneinfo.ZoneInfo(event.challenge.organisation.time_zone)
     return date_format(event.starts_at.astimezone(tz), "j F Y, H:i")
-
-
-def _send(users, title: str, body: str, url: str) -> None:
-    try:
-        from civiclab.core.notifications import notify
-    except ImportError:  # core's notifications not available: at least leave an in-app note
-        from civiclab.core.models import Notification
-
-        Notification.objects.bulk_create(
-            Notification(
-                recipient=user, verb="challenges.event_place", title=title, body=body, url=url
-            )
-            for user in users
-        )
-        return
-    notify(recipients=users, verb="challenges.event_place", title=title, body=body, url=url)
 
 
 # --- iCalendar ------------------------------------------------------------------------------
