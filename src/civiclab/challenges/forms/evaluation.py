@@ -92,6 +92,16 @@ class EvaluatorsForm(forms.Form):
         field.label_from_instance = lambda user: user.display_name or str(user)
 
 
+class ScoreField(forms.TypedChoiceField):
+    """Needed to submit, so not labelled optional; a draft may leave it empty (the service
+    checks completeness on submission)."""
+
+    def validate(self, value):
+        if value in self.empty_values:
+            return
+        super().validate(value)
+
+
 SUBMIT = "submit"
 DRAFT = "draft"
 
@@ -117,11 +127,11 @@ class EvaluationForm(forms.Form):
         overall = self.fields.pop("comment")
         action = self.fields.pop("action")
         for criterion in self.criteria:
-            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+            self.fields[f"score_{criterion.pk}"] = ScoreField(
                 label=criterion.name,
                 choices=_scale_choices(criterion),
                 coerce=int,
-                required=False,
+                empty_value=None,
                 widget=forms.RadioSelect,
                 help_text=_criterion_hint(criterion),
             )

@@ -340,7 +340,7 @@ def evaluate(request, org_slug, pk):
         data = form.cleaned_data
         given = {
             c.pk: services.ScoreInput(
-                value=data.get(f"score_{c.pk}") if data.get(f"score_{c.pk}") != "" else None,
+                value=data.get(f"score_{c.pk}"),
                 comment=data.get(f"comment_{c.pk}", ""),
             )
             for c in criteria
