@@ -1,5 +1,321 @@
-"""API endpoints for ideas."""
+"""API endpoints for ideas: submit, read (with status history and co-authors), edit, decide.
 
-from ninja import Router
+Reading is open to whoever may read the idea (a hidden idea, or one in a challenge the caller
+may not see, is a 404, as on the pages). Writing needs a token or a signed-in session; the
+services check the rights (403) and the input (422). Submissions through the API carry no
+attachments: files are added on the idea's edit page.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from civiclab.core.api import CivicPagination
+
+from ..models import Idea, IdeaRevision, IdeaStatus, InnovationType, Tag
+from ..selectors import challenges as challenge_selectors
+from ..selectors import ideas as selectors
+from ..services import ideas as services
+from ..services import status as status_service
+from .challenges import PUBLIC_READ
 
 router = Router(tags=["ideas"])
+
+
+def _caller(request: HttpRequest):
+    auth = getattr(request, "auth", None)
+    if getattr(auth, "is_authenticated", False):
+        return auth
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else AnonymousUser()
+
+
+# --- schemas --------------------------------------------------------------------------------
+
+
+class PersonOut(Schema):
+    id: int
+    display_name: str
+
+
+class StatusChangeOut(Schema):
+    id: int
+    from_status: str = Field(description="Empty for the first change.")
+    to_status: IdeaStatus
+    reason: str
+    created_at: datetime
+    ledger_sequence: int | None = Field(
+        description="For selections: the public ledger entry that records the decision."
+    )
+
+
+class PlaceOut(Schema):
+    name: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+class CountsOut(Schema):
+    supports: int
+    comments: int
+    attachments: int
+    revisions: int
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str
+
+
+class IdeaOut(Schema):
+    id: int
+    challenge_id: int
+    organisation: str = Field(description="The organisation's slug.")
+    title: str
+    summary: str
+    description: str = Field(description="Markdown, as written.")
+    description_html: str = Field(description="The description as sanitised HTML.")
+    expected_benefits: str
+    beneficiaries: str
+    innovation_types: list[str]
+    tags: list[str] = Field(description="Tag slugs.")
+    place: PlaceOut
+    status: IdeaStatus
+    status_reason: str
+    status_changed_at: datetime | None
+    merged_into_id: int | None
+    is_hidden: bool
+    author: PersonOut
+    coauthors: list[PersonOut]
+    status_changes: list[StatusChangeOut]
+    attachments: list[AttachmentOut]
+    counts: CountsOut
+    created_at: datetime
+    updated_at: datetime
+    url: str
+
+
+class IdeaIn(Schema):
+    title: str = Field(max_length=150)
+    summary: str = Field(max_length=300)
+    description: str = Field(description="Markdown; it is sanitised when shown.")
+    expected_benefits: str = ""
+    beneficiaries: str = Field("", max_length=300)
+    innovation_types: list[InnovationType] = []
+    tags: list[str] = Field([], description="Slugs of the organisation's tags.")
+    location_name: str = Field("", max_length=200)
+    latitude: Decimal | None = Field(None, ge=-90, le=90)
+    longitude: Decimal | None = Field(None, ge=-180, le=180)
+
+
+class IdeaPatch(Schema):
+    title: str | None = Field(None, max_length=150)
+    summary: str | None = Field(None, max_length=300)
+    description: str | None = None
+    expected_benefits: str | None = None
+    beneficiaries: str | None = Field(None, max_length=300)
+    innovation_types: list[InnovationType] | None = None
+    tags: list[str] | None = Field(None, description="Slugs of the organisation's tags.")
+    location_name: str | None = Field(None, max_length=200)
+    latitude: Decimal | None = Field(None, ge=-90, le=90)
+    longitude: Decimal | None = Field(None, ge=-180, le=180)
+
+
+class StatusIn(Schema):
+    status: IdeaStatus
+    reason: str = Field(description="Public: shown on the idea's page and sent to its people.")
+
+
+class RevisionOut(Schema):
+    id: int
+    created_at: datetime
+    editor: PersonOut | None
+    content: dict = Field(description="The idea's written fields as they were after this edit.")
+
+    @staticmethod
+    def resolve_editor(revision: IdeaRevision):
+        return _person(revision.editor) if revision.editor else None
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _person(user) -> dict:
+    return {"id": user.pk, "display_name": str(user)}
+
+
+def _idea_out(request, idea: Idea) -> dict:
+    absolute = request.build_absolute_uri
+    attachments = list(idea.attachments.all())
+    slug = idea.organisation.slug
+    return {
+        "id": idea.pk,
+        "challenge_id": idea.challenge_id,
+        "organisation": slug,
+        "title": idea.title,
+        "summary": idea.summary,
+        "description": idea.description,
+        "description_html": idea.description_html,
+        "expected_benefits": idea.expected_benefits,
+        "beneficiaries": idea.beneficiaries,
+        "innovation_types": list(idea.innovation_types or []),
+        "tags": [tag.slug for tag in idea.tags.all()],
+        "place": {
+            "name": idea.location_name,
+            "latitude": idea.latitude,
+            "longitude": idea.longitude,
+        },
+        "status": idea.status,
+        "status_reason": idea.status_reason,
+        "status_changed_at": idea.status_changed_at,
+        "merged_into_id": idea.merged_into_id,
+        "is_hidden": idea.is_hidden,
+        "author": _person(idea.author),
+        "coauthors": [_person(c.user) for c in idea.accepted_coauthors],
+        "status_changes": list(idea.status_changes.all()),
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": a.original_name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "url": absolute(
+                    reverse(
+                        "challenges:idea_attachment",
+                        kwargs={"org_slug": slug, "pk": idea.pk, "attachment_pk": a.pk},
+                    )
+                ),
+            }
+            for a in attachments
+        ],
+        "counts": {
+            "supports": idea.support_count,
+            "comments": idea.comment_count,
+            "attachments": len(attachments),
+            "revisions": idea.revisions.count(),
+        },
+        "created_at": idea.created_at,
+        "updated_at": idea.updated_at,
+        "url": absolute(idea.get_absolute_url()),
+    }
+
+
+def _readable_idea(request, idea_id: int) -> Idea:
+    return selectors.idea_by_id_for_user(user=_caller(request), pk=idea_id)
+
+
+def _full_idea(request, idea_id: int) -> Idea:
+    idea = selectors.idea_api_queryset().prefetch_related("attachments").filter(pk=idea_id).first()
+    if idea is None or not _caller(request).has_perm("challenges.view_idea", idea):
+        raise Http404(_("There is no idea at this address."))
+    return idea
+
+
+def _tags_from_slugs(organisation_id: int, slugs: list[str]) -> list[Tag]:
+    slugs = list(dict.fromkeys(slugs))
+    tags = list(Tag.objects.filter(organisation_id=organisation_id, slug__in=slugs))
+    if len(tags) != len(slugs):
+        known = {tag.slug for tag in tags}
+        missing = ", ".join(slug for slug in slugs if slug not in known)
+        raise ValidationError({"tags": [_("Unknown tags: %(tags)s.") % {"tags": missing}]})
+    return tags
+
+
+# --- endpoints ------------------------------------------------------------------------------
+
+
+def create_idea(request, challenge_id: int, payload: IdeaIn):
+    """Submit an idea to a challenge (JSON; attachments are added on the idea's edit page)."""
+    user = _caller(request)
+    challenge = challenge_selectors.challenge_by_id_for_user(user=user, pk=challenge_id)
+    fields = payload.dict()
+    fields["innovation_types"] = [str(kind) for kind in payload.innovation_types]
+    fields["tags"] = _tags_from_slugs(challenge.organisation_id, payload.tags)
+    idea = services.idea_create(actor=user, challenge=challenge, **fields)
+    return Status(201, _idea_out(request, _full_idea(request, idea.pk)))
+
+
+def _mount_create_idea() -> None:
+    """Put the submission beside the challenge's idea list (GET, in the lists router).
+
+    Django matches URLs by path only: two routers with the same path would answer POST with
+    405 from whichever came first, so both methods must live in one router's path.
+    """
+    from . import lists
+
+    target = router if IDEAS_PATH not in lists.router.path_operations else lists.router
+    target.add_api_operation(
+        IDEAS_PATH,
+        ["POST"],
+        create_idea,
+        response={201: IdeaOut},
+        summary="Submit an idea to a challenge",
+        tags=["ideas"],
+    )
+
+
+IDEAS_PATH = "/challenges/{challenge_id}/ideas"
+_mount_create_idea()
+
+
+@router.get("/ideas/{int:idea_id}", response=IdeaOut, auth=PUBLIC_READ, summary="One idea")
+def get_idea(request, idea_id: int):
+    return _idea_out(request, _full_idea(request, idea_id))
+
+
+@router.patch("/ideas/{int:idea_id}", response=IdeaOut, summary="Edit an idea")
+def update_idea(request, idea_id: int, payload: IdeaPatch):
+    user = _caller(request)
+    idea = _readable_idea(request, idea_id)
+    fields = payload.dict(exclude_unset=True)
+    for name in ("title", "summary", "description"):
+        if name in fields and fields[name] is None:
+            raise ValidationError({name: [_("This field cannot be empty.")]})
+    if "innovation_types" in fields:
+        fields["innovation_types"] = [str(kind) for kind in payload.innovation_types or []]
+    if "tags" in fields:
+        fields["tags"] = _tags_from_slugs(idea.organisation_id, payload.tags or [])
+    for name in ("expected_benefits", "beneficiaries", "location_name"):
+        if name in fields and fields[name] is None:
+            fields[name] = ""
+    services.idea_update(actor=user, idea=idea, **fields)
+    return _idea_out(request, _full_idea(request, idea.pk))
+
+
+@router.post(
+    "/ideas/{int:idea_id}/status",
+    response={201: StatusChangeOut},
+    summary="Change an idea's status, with a public reason",
+)
+def change_status(request, idea_id: int, payload: StatusIn):
+    idea = _readable_idea(request, idea_id)
+    change = status_service.idea_set_status(
+        actor=_caller(request), idea=idea, status=str(payload.status), reason=payload.reason
+    )
+    return Status(201, change)
+
+
+@router.get(
+    "/ideas/{int:idea_id}/revisions",
+    response=list[RevisionOut],
+    auth=PUBLIC_READ,
+    summary="The edit history of an idea, newest first",
+)
+@paginate(CivicPagination)
+def list_revisions(request, idea_id: int):
+    idea = _readable_idea(request, idea_id)
+    return (
+        IdeaRevision.objects.filter(idea=idea)
+        .select_related("editor")
+        .order_by("-created_at", "-id")
+    )
