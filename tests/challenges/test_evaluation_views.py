@@ -331,3 +331,50 @@ def test_the_idea_block_shows_managers_the_score_and_nothing_to_the_public(blind
 
     assert _render_block(AnonymousUser(), idea).strip() == ""
     assert _render_block(idea.author, idea).strip() == ""
+
+
+def _render_challenge_block(user, challenge):
+    request = RequestFactory().get("/")
+    request.user = user
+    template = Template("{% load evaluation %}{% challenge_evaluation challenge %}")
+    return template.render(Context({"request": request, "challenge": challenge}))
+
+
+def test_the_challenge_block_links_each_role_to_its_evaluation_pages(challenge, lead):
+    scorecard_with_criteria(challenge, pairwise=True)
+    (person,) = evaluators(challenge.organisation, 1)
+    assign(IdeaFactory(challenge=challenge), person)
+    lead_html = _render_challenge_block(lead, challenge)
+    assert url("scorecard", challenge) in lead_html
+    assert url("evaluation_results", challenge) in lead_html
+    evaluator_html = _render_challenge_block(person, challenge)
+    assert reverse("challenges:my_evaluations", args=[challenge.organisation.slug]) in (
+        evaluator_html
+    )
+    assert url("scorecard", challenge) not in evaluator_html
+    citizen_html = _render_challenge_block(UserFactory(), challenge)
+    assert url("pairwise", challenge) in citizen_html
+    assert url("evaluation_results", challenge) not in citizen_html
+    from django.contrib.auth.models import AnonymousUser
+
+    assert _render_challenge_block(AnonymousUser(), challenge).strip() == ""
+
+
+def test_my_evaluations_query_count_does_not_grow_with_assignments(
+    client, django_assert_max_num_queries
+):
+    challenge = ChallengeFactory(phase=PhaseKind.REVIEW)
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    (person,) = evaluators(challenge.organisation, 1)
+    for idea in IdeaFactory.create_batch(30, challenge=challenge):
+        submit(assign(idea, person), {impact: 2, cost: 2}, submitted=idea.pk % 2 == 0)
+    client.force_login(person)
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            reverse("challenges:my_evaluations", args=[challenge.organisation.slug])
+        )
+    assert (
+        response.content.decode().count("Score this idea")
+        + response.content.decode().count("Review your scores")
+        == 30
+    )

@@ -288,3 +288,10 @@ def idea_result_summary(*, idea: Idea) -> dict:
         submitted=Count("pk", filter=Q(evaluation__submitted_at__isnull=False)),
     )
     return {"assigned": counts["assigned"], "submitted": counts["submitted"], "score": idea.score}
+
+
+def assigned_count(*, user, challenge: Challenge) -> int:
+    """How many of the challenge's ideas are assigned to `user` for evaluation."""
+    if not user.is_authenticated:
+        return 0
+    return EvaluatorAssignment.objects.filter(evaluator=user, idea__challenge=challenge).count()

@@ -46,3 +46,26 @@ def idea_evaluation(context, idea):
         or block["can_select"]
     )
     return block
+
+
+@register.inclusion_tag("challenges/evaluation/challenge_evaluation.html", takes_context=True)
+def challenge_evaluation(context, challenge):
+    """Links to the evaluation of a challenge for the people who take part in it: the
+    scorecard, evaluators and results for managers, results for decision makers, the
+    evaluator's own list, and pairwise comparison when it is open. Nothing for others."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    block = {"challenge": challenge, "show": False}
+    if user is None or not user.is_authenticated:
+        return block
+    block["can_manage"] = user.has_perm("challenges.manage_scorecard", challenge)
+    block["can_view_results"] = user.has_perm("challenges.view_evaluation_results", challenge)
+    block["can_compare"] = user.has_perm("challenges.compare_ideas", challenge)
+    block["assigned"] = selectors.assigned_count(user=user, challenge=challenge)
+    block["show"] = bool(
+        block["can_manage"]
+        or block["can_view_results"]
+        or block["can_compare"]
+        or block["assigned"]
+    )
+    return block
