@@ -267,3 +267,26 @@ def test_platform_admins_can_look_challenges_and_events_up_in_the_admin(client, 
         assert client.get(reverse(f"admin:challenges_{name}_changelist")).status_code == 200
     response = client.get(reverse("admin:challenges_challenge_change", args=[challenge.pk]))
     assert response.status_code == 200
+
+
+def test_signed_in_people_get_the_submit_button_and_the_idea_list_link(client, organisation):
+    challenge = ChallengeFactory(organisation=organisation)
+    client.force_login(member(OrganisationFactory(), Role.STAFF))
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    args = [organisation.slug, challenge.slug]
+    assert reverse("challenges:idea_create", args=args) in page
+    assert reverse("challenges:idea_list", args=args) in page
+    set_phase(challenge, PhaseKind.REVIEW)
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert reverse("challenges:idea_create", args=args) not in page
+
+
+def test_challenge_page_query_count_is_bounded(client, organisation, django_assert_max_num_queries):
+    challenge = ChallengeFactory(
+        organisation=organisation, tags=[TagFactory(organisation=organisation)]
+    )
+    for _ in range(10):
+        IdeaFactory(challenge=challenge)
+    client.force_login(member(organisation, Role.INNOVATION_LEAD))
+    with django_assert_max_num_queries(15):
+        assert client.get(challenge.get_absolute_url()).status_code == 200
