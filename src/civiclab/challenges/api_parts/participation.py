@@ -48,7 +48,7 @@ class CommentOut(Schema):
     id: int
     idea_id: int
     parent_id: int | None
-    author: PersonOut
+    author: PersonOut | None = Field(description="None for a deleted comment.")
     body: str = Field(description="Empty for a deleted comment, or a hidden one you may not read.")
     created_at: datetime
     edited_at: datetime | None
@@ -187,7 +187,7 @@ def _comment_out(comment: Comment, *, viewer_id, moderator: bool) -> dict:
         "id": comment.pk,
         "idea_id": comment.idea_id,
         "parent_id": comment.parent_id,
-        "author": _person(comment.author),
+        "author": None if comment.is_deleted else _person(comment.author),
         "body": comment.body if readable else "",
         "created_at": comment.created_at,
         "edited_at": comment.edited_at,
