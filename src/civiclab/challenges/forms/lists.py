@@ -1,6 +1,11 @@
 """The filter form above idea lists: a GET form that works without JavaScript."""
 
+import threading
+from collections import OrderedDict
+
 from django import forms
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..models import IdeaStatus, InnovationType, PhaseKind, Tag
@@ -74,3 +79,39 @@ class IdeaFilterForm(forms.Form):
             q=data.get("q", ""),
             sort=data.get("sort", ""),
         )
+
+
+# Rendering the form through the design system's field templates costs more than reading a
+# page of ideas (every <option> is a template). A valid form's HTML depends only on the
+# language, the choices and the submitted values, so it is kept in a small per-process cache.
+_RENDERED_LIMIT = 256
+_rendered: OrderedDict[tuple, SafeString] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def _render_key(form: IdeaFilterForm) -> tuple:
+    parts: list[tuple] = [(get_language(),)]
+    for name, field in form.fields.items():
+        choices = getattr(field, "choices", None)
+        signature = tuple((value, str(label)) for value, label in choices) if choices else ()
+        value = form.data.get(name, "") if form.is_bound else ""
+        parts.append((name, value, signature))
+    return tuple(parts)
+
+
+def rendered_filter_form(form: IdeaFilterForm) -> SafeString:
+    """The form's HTML, from the cache when the same form was rendered before without errors."""
+    if form.is_bound and form.errors:
+        return SafeString(form.render())
+    key = _render_key(form)
+    with _rendered_lock:
+        html = _rendered.get(key)
+        if html is not None:
+            _rendered.move_to_end(key)
+            return html
+    html = SafeString(form.render())
+    with _rendered_lock:
+        _rendered[key] = html
+        while len(_rendered) > _RENDERED_LIMIT:
+            _rendered.popitem(last=False)
+    return html

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from civiclab.organisations.models import Organisation
 
-from ..forms.lists import IdeaFilterForm
+from ..forms.lists import IdeaFilterForm, rendered_filter_form
 from ..models import PhaseKind
 from ..selectors import lists as selectors
 from ..selectors.challenges import challenge_for_user
@@ -38,6 +38,7 @@ def _render_list(request: HttpRequest, template: str, context: dict) -> HttpResp
     # whole page comes back, with the same results.
     if getattr(request, "htmx", False) and request.htmx.target == RESULTS_TARGET:
         return render(request, "challenges/lists/_results.html", context)
+    context["form_html"] = rendered_filter_form(context["form"])
     return render(request, template, context)
 
 
