@@ -260,7 +260,8 @@ def criteria_replace(
             criterion.delete()
         saved = []
         for position, given in enumerate(criteria):
-            criterion = existing.get(given.id) or Criterion(scorecard=scorecard)
+            found = existing.get(given.id) if given.id is not None else None
+            criterion = found or Criterion(scorecard=scorecard)
             criterion.name = given.name.strip()
             criterion.guidance = given.guidance
             criterion.weight = Decimal(str(given.weight))
@@ -287,6 +288,7 @@ def _criteria_differ(existing: dict[int, Criterion], criteria: list[CriterionInp
     if [g.id for g in criteria] != list(existing):
         return True
     for given in criteria:
+        assert given.id is not None  # every id matched an existing criterion above
         current = existing[given.id]
         if (
             current.name != given.name.strip()
@@ -425,8 +427,8 @@ def assignments_automatic(*, actor, challenge: Challenge, seed: int = 0) -> Auto
         need = per_idea - len(holders)
         if need > 0:
             missing.setdefault(need, []).append(idea_id)
-    plan: dict[int, list[int]] = {}
-    short: list[int] = []
+    plan: dict = {}
+    short: list = []
     for need, idea_ids in sorted(missing.items()):
         barred = conflicts | {(i, u) for i in idea_ids for u in held[i]}
         try:

@@ -12,6 +12,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from itertools import combinations
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -195,26 +196,27 @@ def pairwise_ranking(*, challenge: Challenge) -> PairwiseRanking:
         ).values_list("winner_id", "loser_id", "is_tie", "voter_id")
     )
     comparisons = [stats.Comparison(w, lo, tie) for w, lo, tie, _v in rows]
-    counts: Counter = Counter()
-    wins: Counter = Counter()
+    counts: Counter[int] = Counter()
+    wins: dict[int, float] = {}
     for w, lo, tie, _v in rows:
         counts[w] += 1
         counts[lo] += 1
-        wins[w] += 0.5 if tie else 1.0
-        wins[lo] += 0.5 if tie else 0.0
+        wins[w] = wins.get(w, 0.0) + (0.5 if tie else 1.0)
+        wins[lo] = wins.get(lo, 0.0) + (0.5 if tie else 0.0)
     compared = [pk for pk in ideas if counts[pk]]
     if not compared:
         return PairwiseRanking(rows=[], comparisons=0, people=0, groups=0, uncompared=len(ideas))
     result = stats.bradley_terry(comparisons, compared)
     ranked = []
-    for position, pk in enumerate(result.ranking, start=1):
+    for position, key in enumerate(result.ranking, start=1):
+        pk = cast(int, key)  # the items given were idea ids
         ranked.append(
             RankedIdea(
                 idea=ideas[pk],
                 rank=position,
                 score=result.scores[pk],
                 comparisons=counts[pk],
-                wins=wins[pk],
+                wins=wins.get(pk, 0.0),
             )
         )
     return PairwiseRanking(
