@@ -251,3 +251,18 @@ def test_pairwise_through_the_api(client, challenge):
     ranking = client.get(f"{API}/challenges/{challenge.pk}/pairwise/ranking").json()
     assert [row["idea_id"] for row in ranking["ideas"]] == [a.pk, b.pk]
     assert ranking["connected"] is True
+
+
+def test_too_many_comparisons_are_429(client, challenge, settings):
+    cache.clear()
+    settings.CHALLENGES_PAIRWISE_RATE = (1, 60)
+    scorecard_with_criteria(challenge, pairwise=True)
+    a, b, c = IdeaFactory.create_batch(3, challenge=challenge)
+    client.force_login(UserFactory())
+    url = f"{API}/challenges/{challenge.pk}/pairwise"
+    assert post(client, url, {"winner_id": a.pk, "loser_id": b.pk}).status_code == 201
+    response = post(client, url, {"winner_id": a.pk, "loser_id": c.pk})
+    assert response.status_code == 429
+    assert error_of(response)["code"] == "throttled"
+    assert response["Retry-After"] == "60"
+    cache.clear()

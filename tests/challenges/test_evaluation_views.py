@@ -72,7 +72,6 @@ def test_a_lead_adds_a_criterion_and_saves_the_settings(client, challenge, lead)
             "weight": "2",
             "scale_min": "1",
             "scale_max": "5",
-            "position": "0",
         },
     )
     assert response.status_code == 302
@@ -378,3 +377,15 @@ def test_my_evaluations_query_count_does_not_grow_with_assignments(
         + response.content.decode().count("Review your scores")
         == 30
     )
+
+
+def test_changing_a_criterion_without_a_position_keeps_its_place(client, challenge, lead):
+    _card, (_impact, cost) = scorecard_with_criteria(challenge)
+    client.force_login(lead)
+    response = client.post(
+        url("criterion_edit", challenge, pk=cost.pk),
+        {"name": "Running cost", "weight": "1", "scale_min": "1", "scale_max": "5"},
+    )
+    assert response.status_code == 302
+    cost.refresh_from_db()
+    assert (cost.name, cost.position) == ("Running cost", 1)

@@ -58,6 +58,11 @@ class CriterionForm(forms.ModelForm):
         }
         widgets = {"guidance": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, a new criterion goes last and a changed one keeps its place.
+        self.fields["position"].required = False
+
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("scale_min"), cleaned.get("scale_max")

@@ -157,7 +157,11 @@ def criterion_edit(request, org_slug, slug, pk=None):
     if request.method == "POST" and not locked and form.is_valid():
         try:
             services.criterion_save(
-                actor=request.user, challenge=challenge, criterion=criterion, **form.cleaned_data
+                actor=request.user,
+                challenge=challenge,
+                # The form has written its values onto its instance; the service starts afresh.
+                criterion=Criterion.objects.get(pk=criterion.pk) if criterion else None,
+                **form.cleaned_data,
             )
         except ValidationError as error:
             _apply(form, error)
