@@ -66,9 +66,9 @@ def event_save(*, actor, challenge: Challenge, **fields) -> Event:
     if unknown:
         raise TypeError(f"event_save() does not take {sorted(unknown)}")
     with transaction.atomic():
-        event = Event.objects.select_for_update().filter(challenge=challenge).first()
-        created = event is None
-        values = {name: getattr(event, name) for name in EVENT_FIELDS} if event else {}
+        existing = Event.objects.select_for_update().filter(challenge=challenge).first()
+        created = existing is None
+        values = {name: getattr(existing, name) for name in EVENT_FIELDS} if existing else {}
         values.setdefault("registration_open", True)
         values.setdefault("description", "")
         values.setdefault("place", "")
@@ -76,10 +76,11 @@ def event_save(*, actor, challenge: Challenge, **fields) -> Event:
         values.setdefault("capacity", None)
         values.update(fields)
         _check_event(values)
-        if created:
+        if existing is None:
             event = Event.objects.create(challenge=challenge, **values)
             changed = sorted(values)
         else:
+            event = existing
             changed = [name for name in EVENT_FIELDS if getattr(event, name) != values[name]]
             for name in changed:
                 setattr(event, name, values[name])
