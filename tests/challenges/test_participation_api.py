@@ -194,3 +194,31 @@ def test_merge_and_unmerge(client):
     assert undone["unmerged_at"] is not None
     assert Idea.objects.get(pk=source.pk).status == IdeaStatus.SUBMITTED
     assert MergeRecord.objects.get().unmerged_at is not None
+
+
+def test_hidden_comments_keep_their_text_from_the_public_but_not_the_writer(client):
+    idea = IdeaFactory()
+    writer = UserFactory()
+    Comment.objects.create(idea=idea, author=writer, body="Text", is_hidden=True, hidden_reason="R")
+    public = client.get(f"{API}/ideas/{idea.pk}/comments").json()["items"][0]
+    assert public["body"] == "" and public["hidden_reason"] == "R"
+    client.force_login(writer)
+    assert client.get(f"{API}/ideas/{idea.pk}/comments").json()["items"][0]["body"] == "Text"
+
+
+def test_listing_comments_and_supporters_does_not_grow_with_the_page(
+    client, django_assert_max_num_queries
+):
+    from civiclab.challenges.models import Support
+
+    idea = IdeaFactory()
+    for number in range(30):
+        person = UserFactory()
+        Comment.objects.create(idea=idea, author=person, body=f"c{number}")
+        Support.objects.create(idea=idea, user=person)
+    with django_assert_max_num_queries(8):
+        body = client.get(f"{API}/ideas/{idea.pk}/comments", {"page_size": 30}).json()
+    assert len(body["items"]) == 30
+    with django_assert_max_num_queries(8):
+        body = client.get(f"{API}/ideas/{idea.pk}/supporters", {"page_size": 30}).json()
+    assert len(body["items"]) == 30 and body["count"] == 30

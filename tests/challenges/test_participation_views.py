@@ -332,3 +332,26 @@ def test_the_idea_page_carries_the_block(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert f'id="support-{idea.pk}"' in html and "Nice" in html
+
+
+def test_the_supporters_page_lists_display_names_most_recent_first(client):
+    idea = IdeaFactory()
+    first, second = UserFactory(display_name="Ada"), UserFactory(display_name="Bram")
+    for person in (first, second):
+        Support.objects.create(idea=idea, user=person)
+    html = client.get(url("idea_supporters", idea)).content.decode()
+    assert html.index("Bram") < html.index("Ada")
+    assert first.email not in html
+
+
+@override_settings(CHALLENGES_SUPPORT_RATE=(1, 60))
+def test_with_htmx_the_rate_limit_message_replaces_the_button_area(client):
+    idea = IdeaFactory()
+    client.force_login(UserFactory())
+    client.post(url("support_idea", idea), {"action": "support"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        url("support_idea", idea), {"action": "withdraw"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert 'role="alert"' in html and "wait" in html
+    assert Idea.objects.get(pk=idea.pk).support_count == 1

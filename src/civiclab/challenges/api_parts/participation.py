@@ -44,6 +44,21 @@ class PersonOut(Schema):
     display_name: str
 
 
+class SupporterOut(Schema):
+    """A supporter (read from their Support row)."""
+
+    id: int
+    display_name: str
+
+    @staticmethod
+    def resolve_id(support) -> int:
+        return support.user_id
+
+    @staticmethod
+    def resolve_display_name(support) -> str:
+        return str(support.user)
+
+
 class CommentOut(Schema):
     id: int
     idea_id: int
@@ -55,6 +70,19 @@ class CommentOut(Schema):
     is_deleted: bool
     is_hidden: bool
     hidden_reason: str
+
+    @staticmethod
+    def resolve_author(comment):
+        return None if comment.is_deleted else _person(comment.author)
+
+    @staticmethod
+    def resolve_body(comment, context) -> str:
+        request = (context or {}).get("request")
+        viewer_id, moderator = getattr(request, "_participation_reader", (None, False))
+        readable = not comment.is_deleted and (
+            not comment.is_hidden or moderator or comment.author_id == viewer_id
+        )
+        return comment.body if readable else ""
 
 
 class CommentIn(Schema):
@@ -179,22 +207,13 @@ def _person(user) -> dict:
     return {"id": user.pk, "display_name": str(user)}
 
 
-def _comment_out(comment: Comment, *, viewer_id, moderator: bool) -> dict:
-    readable = not comment.is_deleted and (
-        not comment.is_hidden or moderator or comment.author_id == viewer_id
-    )
-    return {
-        "id": comment.pk,
-        "idea_id": comment.idea_id,
-        "parent_id": comment.parent_id,
-        "author": None if comment.is_deleted else _person(comment.author),
-        "body": comment.body if readable else "",
-        "created_at": comment.created_at,
-        "edited_at": comment.edited_at,
-        "is_deleted": comment.is_deleted,
-        "is_hidden": comment.is_hidden,
-        "hidden_reason": comment.hidden_reason,
-    }
+def _remember_reader(request, idea: Idea) -> None:
+    """Who reads the comments decides whether hidden ones show their text (CommentOut)."""
+    viewer = _viewer(request)
+    if viewer.is_authenticated:
+        request._participation_reader = (viewer.pk, bool(can_moderate.test(viewer, idea)))
+    else:
+        request._participation_reader = (None, False)
 
 
 def _support_state(request, idea: Idea) -> dict:
@@ -220,7 +239,7 @@ def get_supports(request, idea_id: int):
 
 @router.get(
     "/ideas/{idea_id}/supporters",
-    response=list[PersonOut],
+    response=list[SupporterOut],
     auth=None,
     summary="Who supports an idea",
 )
@@ -228,7 +247,7 @@ def get_supports(request, idea_id: int):
 def list_supporters(request, idea_id: int):
     """Display names of the idea's supporters, most recent first (public, as on the page)."""
     idea = _idea(request, idea_id)
-    return [_person(user) for user in selectors.supporters(idea=idea)]
+    return selectors.supporters(idea=idea)
 
 
 @router.post("/ideas/{idea_id}/support", response=SupportStateOut, summary="Support an idea")
@@ -267,13 +286,8 @@ def remove_support(request, idea_id: int):
 def list_comments(request, idea_id: int):
     """All comments in posting order; `parent_id` nests replies (at most three levels)."""
     idea = _idea(request, idea_id)
-    viewer = _viewer(request)
-    moderator = bool(viewer.is_authenticated and can_moderate.test(viewer, idea))
-    viewer_id = viewer.pk if viewer.is_authenticated else None
-    return [
-        _comment_out(comment, viewer_id=viewer_id, moderator=moderator)
-        for comment in selectors.idea_comments(idea=idea)
-    ]
+    _remember_reader(request, idea)
+    return selectors.idea_comments(idea=idea)
 
 
 @router.post("/ideas/{idea_id}/comments", response={201: CommentOut}, summary="Add a comment")
@@ -286,7 +300,8 @@ def add_comment(request, idea_id: int, payload: CommentIn):
         if parent is None:
             raise ValidationError({"parent_id": [_("There is no such comment on this idea.")]})
     comment = services.comment_add(actor=actor, idea=idea, body=payload.body, parent=parent)
-    return Status(201, _comment_out(comment, viewer_id=actor.pk, moderator=False))
+    _remember_reader(request, idea)
+    return Status(201, comment)
 
 
 @router.patch("/comments/{comment_id}", response=CommentOut, summary="Change your comment")
@@ -295,7 +310,8 @@ def change_comment(request, comment_id: int, payload: CommentChangeIn):
     actor = _actor(request)
     comment = _comment(request, comment_id)
     comment = services.comment_edit(actor=actor, comment=comment, body=payload.body)
-    return _comment_out(comment, viewer_id=actor.pk, moderator=False)
+    _remember_reader(request, comment.idea)
+    return comment
 
 
 @router.delete("/comments/{comment_id}", response={204: None}, summary="Delete your comment")

@@ -7,7 +7,6 @@ comments over, plus the (cached) role and co-author look-ups of the permission c
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from civiclab.challenges.models import Comment, Follow, Idea, MergeRecord, Support
@@ -195,12 +194,12 @@ def comment_for_participation(*, pk: int, org_slug: str) -> Comment:
 
 
 def supporters(*, idea: Idea) -> QuerySet:
-    """People supporting `idea`, most recent first (display names are public)."""
+    """The idea's supports with their people, most recent first (display names are public)."""
     return (
-        get_user_model()
-        .objects.filter(supports__idea=idea)
-        .order_by("-supports__created_at", "-pk")
-        .only("pk", "display_name", "is_anonymised")
+        Support.objects.filter(idea=idea)
+        .select_related("user")
+        .only("pk", "created_at", "user__id", "user__display_name", "user__is_anonymised")
+        .order_by("-created_at", "-pk")
     )
 
 

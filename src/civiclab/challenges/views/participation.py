@@ -139,6 +139,20 @@ def support_idea(request, org_slug: str, pk: int):
     return redirect(_idea_url(idea, "support"))
 
 
+SUPPORTERS_PER_PAGE = 50
+
+
+def idea_supporters(request, org_slug: str, pk: int):
+    """Who supports the idea: display names are public, like the count."""
+    idea = _idea(request, org_slug, pk)
+    page_obj = Paginator(selectors.supporters(idea=idea), SUPPORTERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "challenges/participation/supporters.html", {"idea": idea, "page_obj": page_obj}
+    )
+
+
 @require_POST
 @_signed_in
 def follow_idea(request, org_slug: str, pk: int):
@@ -482,6 +496,7 @@ def merge_undo(request, org_slug: str, pk: int):
 
 urlpatterns = [
     path("ideas/<int:pk>/support/", support_idea, name="support_idea"),
+    path("ideas/<int:pk>/supporters/", idea_supporters, name="idea_supporters"),
     path("ideas/<int:pk>/follow/", follow_idea, name="follow_idea"),
     path("ideas/<int:pk>/comments/", comment_add, name="comment_add"),
     path("ideas/<int:pk>/comments/<int:comment_pk>/reply/", comment_reply, name="comment_reply"),
