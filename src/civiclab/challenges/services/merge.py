@@ -29,26 +29,9 @@ from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 
 from .participation import recount_comments, recount_supports
+from .status import record_status_change
 
 REASON_MAX_LENGTH = 2000
-
-
-def _record_status_change(*, actor, idea: Idea, status: str, reason: str) -> None:
-    try:
-        from civiclab.challenges.services.status import record_status_change
-    except ImportError:  # the status workflow's module is not there yet
-        record_status_change = _plain_status_change
-    record_status_change(actor=actor, idea=idea, status=status, reason=reason)
-
-
-def _plain_status_change(*, actor, idea: Idea, status: str, reason: str) -> None:
-    from civiclab.challenges.models import StatusChange
-
-    StatusChange.objects.create(
-        idea=idea, from_status=idea.status, to_status=status, reason=reason, actor=actor
-    )
-    idea.status, idea.status_reason, idea.status_changed_at = status, reason, timezone.now()
-    idea.save(update_fields=["status", "status_reason", "status_changed_at"])
 
 
 def _clean_reason(reason: str) -> str:
@@ -121,7 +104,7 @@ def idea_merge(*, actor, source: Idea, target: Idea, reason: str) -> MergeRecord
             added_coauthor_user_ids=_carry_coauthors(source, target, actor),
         )
         _carry_followers(source, target)
-        _record_status_change(actor=actor, idea=source, status=IdeaStatus.MERGED, reason=reason)
+        record_status_change(actor=actor, idea=source, status=IdeaStatus.MERGED, reason=reason)
         Idea.objects.filter(pk=source.pk).update(merged_into=target)
         source.merged_into = target
         _recount(source, target)
@@ -237,7 +220,7 @@ def merge_undo(*, actor, record: MergeRecord, reason: str = "") -> MergeRecord:
         CoAuthor.objects.filter(idea=target, user_id__in=record.added_coauthor_user_ids).delete()
         forget_author_ids(target)
         previous = record.previous_status or IdeaStatus.SUBMITTED
-        _record_status_change(actor=actor, idea=source, status=previous, reason=reason)
+        record_status_change(actor=actor, idea=source, status=previous, reason=reason)
         Idea.objects.filter(pk=source.pk).update(merged_into=None)
         source.merged_into = None
         _recount(source, target)

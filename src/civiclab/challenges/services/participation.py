@@ -171,9 +171,9 @@ def _clean_body(body: str) -> str:
 
 def comment_depth(comment: Comment) -> int:
     """1 for a top-level comment, 2 for a reply, and so on."""
-    depth = 1
-    while comment.parent_id is not None:
-        comment = comment.parent
+    depth, current = 1, comment
+    while current.parent_id is not None and current.parent is not None:
+        current = current.parent
         depth += 1
     return depth
 
@@ -185,7 +185,7 @@ def _reply_parent(*, idea: Idea, parent: Comment | None) -> Comment | None:
         raise ValidationError({"parent": [_("You can only reply to a comment on this idea.")]})
     if parent.is_deleted or parent.is_hidden:
         raise ValidationError({"parent": [_("This comment can no longer be replied to.")]})
-    while comment_depth(parent) >= MAX_COMMENT_DEPTH:
+    while comment_depth(parent) >= MAX_COMMENT_DEPTH and parent.parent is not None:
         parent = parent.parent
     return parent
 
