@@ -258,6 +258,12 @@ def seed_ledger(ctx: SeedContext) -> None:
     seed_demo_ledger(ctx.organisations.values())
 
 
+def seed_challenges(ctx: SeedContext) -> None:
+    from civiclab.challenges.demo import seed_challenges as seed
+
+    seed(ctx)
+
+
 Step = Callable[[SeedContext], None]
 
 STEPS: list[Step] = [
@@ -266,6 +272,7 @@ STEPS: list[Step] = [
     seed_members,
     seed_citizens,
     seed_ledger,
+    seed_challenges,
 ]
 
 
@@ -288,4 +295,11 @@ def demo_logins() -> list[tuple[str, list[DemoPerson]]]:
         ("Platform", [PLATFORM_ADMIN]),
         *[(demo.name, list(demo.people)) for demo in ORGANISATIONS],
         ("Residents (citizens)", list(CITIZENS)),
+        *_challenges_demo_logins(),
     ]
+
+
+def _challenges_demo_logins() -> list[tuple[str, list]]:
+    from civiclab.challenges.demo import EXTRA_STAFF
+
+    return [("City of Eastbrook: more staff in the challenges demo", list(EXTRA_STAFF.values()))]
