@@ -43,6 +43,7 @@ WINDOW = timedelta(days=7)
 REFERENCE_KEY = "challenges:trending-reference"
 # Scores closer than this are "unchanged": no write.
 TOLERANCE = 1e-9
+WRITE_BATCH = 2000
 
 
 def support_weight(*, supported_at: datetime, at: datetime) -> float:
@@ -92,7 +93,7 @@ def trending_refresh(*, now: datetime | None = None, challenge_id: int | None = 
     """Recompute trending scores from the last seven days; returns how many ideas changed.
 
     Reads the recent supports in one indexed query (Support.created_at), compares with the
-    stored scores of ideas that have one, and writes the differences with one executemany.
+    stored scores of ideas that have one, and writes only the differences, in batches.
     """
     now = now or timezone.now()
     recent = Support.objects.filter(created_at__gt=now - WINDOW)
@@ -107,16 +108,33 @@ def trending_refresh(*, now: datetime | None = None, challenge_id: int | None = 
         for idea_id in set(scores) | set(stored)
         if abs(scores.get(idea_id, 0.0) - stored.get(idea_id, 0.0)) > TOLERANCE
     ]
-    table = connection.ops.quote_name(Idea._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if changes:
-            cursor.executemany(
-                f"UPDATE {table} SET trending_score = %s WHERE id = %s",  # noqa: S608
-                changes,
-            )
+    with transaction.atomic():
+        _write_scores(changes)
     if challenge_id is None:
         cache.set(REFERENCE_KEY, now.timestamp(), None)
     return len(changes)
+
+
+def _write_scores(changes: list[tuple[float, int]]) -> None:
+    """`UPDATE ... SET trending_score` for many ideas: batched joins on PostgreSQL, where
+    one statement per idea costs a round trip each; executemany on SQLite, in process."""
+    table = connection.ops.quote_name(Idea._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            if changes:
+                # The table name comes from the model; every value is a parameter.
+                sql = f"UPDATE {table} SET trending_score = %s WHERE id = %s"  # noqa: S608
+                cursor.executemany(sql, changes)
+            return
+        for start in range(0, len(changes), WRITE_BATCH):
+            batch = changes[start : start + WRITE_BATCH]
+            rows = ", ".join(["(%s::bigint, %s::double precision)"] * len(batch))
+            params = [value for score, idea_id in batch for value in (idea_id, score)]
+            sql = (
+                f"UPDATE {table} AS idea SET trending_score = new.score "  # noqa: S608
+                f"FROM (VALUES {rows}) AS new(id, score) WHERE idea.id = new.id"
+            )
+            cursor.execute(sql, params)
 
 
 @task()
