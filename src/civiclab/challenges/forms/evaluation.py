@@ -160,24 +160,18 @@ class EvaluationForm(forms.Form):
 
 
 def _scale_choices(criterion: Criterion) -> list[tuple[int, str]]:
-    choices = []
-    for value in range(criterion.scale_min, criterion.scale_max + 1):
-        label = str(value)
-        best = criterion.scale_min if criterion.lower_is_better else criterion.scale_max
-        worst = criterion.scale_max if criterion.lower_is_better else criterion.scale_min
-        if value == best:
-            label = _("%(value)s (best)") % {"value": value}
-        elif value == worst:
-            label = _("%(value)s (worst)") % {"value": value}
-        choices.append((value, label))
-    return choices
+    return [(value, str(value)) for value in range(criterion.scale_min, criterion.scale_max + 1)]
 
 
 def _criterion_hint(criterion: Criterion) -> str:
-    parts = [criterion.guidance] if criterion.guidance else []
+    """The guidance, then which end of the scale is best, so the labels can stay plain."""
+    best, worst = criterion.scale_max, criterion.scale_min
     if criterion.lower_is_better:
-        parts.append(str(_("Lower is better on this criterion.")))
-    return " ".join(parts)
+        best, worst = worst, best
+    direction = _("%(best)s is best and %(worst)s is worst.") % {"best": best, "worst": worst}
+    if criterion.lower_is_better:
+        direction = _("Lower is better here: %(direction)s") % {"direction": direction}
+    return " ".join(part for part in (criterion.guidance, str(direction)) if part)
 
 
 class ReasonForm(forms.Form):
