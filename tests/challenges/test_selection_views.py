@@ -101,3 +101,68 @@ def test_a_decision_maker_selects_and_the_ledger_records_it(client, idea):
     ledger_link = reverse("ledger:entry", kwargs={"seq": entry.seq})
     assert ledger_link in page
     assert "Selection recorded" in page
+
+
+def _page_opens(name):
+    """A matrix cell: does the decision page open for this person (200), through the UI?"""
+
+    def check(user, idea):
+        from django.test import Client
+
+        client = Client()
+        if user.is_authenticated:
+            client.force_login(user)
+        return client.get(idea_url(name, idea)).status_code == 200
+
+    return check
+
+
+def _idea_in(status):
+    def build(organisation):
+        challenge = ChallengeFactory(organisation=organisation)
+        return IdeaFactory(challenge=challenge, status=status)
+
+    return build
+
+
+PHASES = {
+    kind: (lambda idea, kind=kind: set_phase(idea.challenge, kind)) for kind in PhaseKind.values
+}
+
+
+def test_who_may_open_the_shortlist_page_in_each_phase():
+    from tests.permissions import assert_permission_matrix, only
+
+    managers = only("platform_admin", "admin", "innovation_lead")
+    nobody = only("platform_admin")  # a superuser holds every permission
+    assert_permission_matrix(
+        "challenges.shortlist_idea",
+        _idea_in(IdeaStatus.UNDER_REVIEW),
+        states=PHASES,
+        expected={
+            PhaseKind.SUBMISSION: nobody,
+            PhaseKind.REVIEW: managers,
+            PhaseKind.SELECTION: managers,
+            PhaseKind.CLOSED: nobody,
+        },
+        check=_page_opens("evaluation_shortlist"),
+    )
+
+
+def test_who_may_open_the_select_page_in_each_phase():
+    from tests.permissions import assert_permission_matrix, only
+
+    deciders = only("platform_admin", "decision_maker")
+    nobody = only("platform_admin")  # a superuser holds every permission
+    assert_permission_matrix(
+        "challenges.select_idea",
+        _idea_in(IdeaStatus.SHORTLISTED),
+        states=PHASES,
+        expected={
+            PhaseKind.SUBMISSION: nobody,
+            PhaseKind.REVIEW: nobody,
+            PhaseKind.SELECTION: deciders,
+            PhaseKind.CLOSED: nobody,
+        },
+        check=_page_opens("evaluation_select"),
+    )
