@@ -164,7 +164,7 @@ def test_author_coauthors_and_followers_are_told_on_commit(django_capture_on_com
     CoAuthor.objects.create(idea=idea, user=coauthor, status=CoAuthorStatus.ACCEPTED)
     CoAuthor.objects.create(idea=idea, user=invited, status=CoAuthorStatus.INVITED)
     Follow.objects.create(idea=idea, user=follower)
-    Follow.objects.create(idea=idea, user=idea.author)
+    Follow.objects.get_or_create(idea=idea, user=idea.author)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         idea_set_status(actor=lead_of(idea), idea=idea, status=S.DECLINED, reason="Too costly.")
     assert mail.outbox == []
