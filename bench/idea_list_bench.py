@@ -261,32 +261,43 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def measure(client, url: str, requests: int) -> dict:
+    """Server time of `url` over `requests` requests, and the database's share of it."""
     from django.db import connection
 
-    # Counted with a wrapper: Django clears its own query log when a request starts.
-    queries: list[str] = []
+    # Queries are counted and timed with a wrapper: Django clears its own query log when a
+    # request starts.
+    queries: list[float] = []
 
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
+    def timed_query(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append(time.perf_counter() - started)
 
-    with connection.execute_wrapper(count):
+    with connection.execute_wrapper(timed_query):
         first_started = time.perf_counter()
         response = client.get(url)
         first = time.perf_counter() - first_started
-    assert response.status_code == 200, (url, response.status_code, response.content[:500])
-    timings = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200
+        first_queries = len(queries)
+        assert response.status_code == 200, (url, response.status_code, response.content[:500])
+        timings, database = [], []
+        for _ in range(requests):
+            queries.clear()
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append(time.perf_counter() - started)
+            database.append(sum(queries))
+            assert response.status_code == 200
     return {
         "first_ms": first * 1000,
         "p50_ms": statistics.median(timings) * 1000,
         "p95_ms": percentile(timings, 0.95) * 1000,
         "max_ms": max(timings) * 1000,
-        "queries": len(queries),
+        "db_p50_ms": statistics.median(database) * 1000,
+        "db_p95_ms": percentile(database, 0.95) * 1000,
+        "queries": first_queries,
+        "queries_warm": len(queries),
     }
 
 
@@ -362,12 +373,16 @@ def main() -> None:
             flush=True,
         )
         client = Client()
-        print(f"\n{'scenario':34} {'first':>8} {'p50':>7} {'p95':>7} {'max':>7} queries")
+        print(
+            f"\n{'scenario':32} {'first':>9} {'p50':>8} {'p95':>8} {'max':>8}"
+            f" {'db p50':>8} {'db p95':>8} queries (first/warm)"
+        )
         for name, url in scenarios(client, data["challenge"], data["tag"]):
-            result = measure(client, url, args.requests)
+            r = measure(client, url, args.requests)
             print(
-                f"{name:34} {result['first_ms']:7.1f}ms {result['p50_ms']:6.1f}ms "
-                f"{result['p95_ms']:6.1f}ms {result['max_ms']:6.1f}ms {result['queries']:>5}",
+                f"{name:32} {r['first_ms']:7.1f}ms {r['p50_ms']:6.1f}ms {r['p95_ms']:6.1f}ms "
+                f"{r['max_ms']:6.1f}ms {r['db_p50_ms']:6.1f}ms {r['db_p95_ms']:6.1f}ms "
+                f"{r['queries']:>4}/{r['queries_warm']}",
                 flush=True,
             )
         print(f"\nload average at end: {os.getloadavg()}")
