@@ -341,3 +341,19 @@ def test_agreement_is_undefined_with_a_single_evaluator(challenge):
     results = evaluation_results(challenge=challenge)
     assert results.overall.level == "undefined"
     assert results.overall.alpha is None
+
+
+def test_evaluators_are_told_once_about_their_new_work(
+    challenge, lead, django_capture_on_commit_callbacks, mailoutbox
+):
+    from civiclab.core.models import Notification
+
+    people = evaluators(challenge.organisation, 3)
+    scorecard_with_criteria(challenge, per_idea=2)
+    IdeaFactory.create_batch(3, challenge=challenge)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignments_automatic(actor=lead, challenge=challenge)
+    notes = Notification.objects.filter(verb="challenges.evaluators_assigned")
+    assert sorted(n.recipient_id for n in notes) == sorted(p.pk for p in people)
+    assert all("2 new idea(s) to evaluate" in n.title for n in notes)
+    assert len(mailoutbox) == 3

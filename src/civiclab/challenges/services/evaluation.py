@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from civiclab.challenges.models import (
     Score,
     Scorecard,
 )
+from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 from civiclab.methods import stats
 from civiclab.organisations.models import Membership, Role
@@ -340,6 +342,25 @@ def _require_assign(actor, challenge: Challenge) -> None:
     )
 
 
+def _tell_evaluators(challenge: Challenge, assignments: list[EvaluatorAssignment]) -> None:
+    """One notification per evaluator with new work, however many ideas they were given."""
+    counts: dict[int, int] = {}
+    people = {}
+    for assignment in assignments:
+        counts[assignment.evaluator_id] = counts.get(assignment.evaluator_id, 0) + 1
+        people[assignment.evaluator_id] = assignment.evaluator
+    url = reverse("challenges:my_evaluations", kwargs={"org_slug": challenge.organisation.slug})
+    for user_id, count in counts.items():
+        notify(
+            recipients=[people[user_id]],
+            verb="challenges.evaluators_assigned",
+            title=_("You have %(count)s new idea(s) to evaluate in “%(challenge)s”")
+            % {"count": count, "challenge": challenge.title},
+            body=_("Score them during the review phase; your list shows your progress."),
+            url=url,
+        )
+
+
 def assignments_add(*, actor, idea: Idea, evaluators) -> list[EvaluatorAssignment]:
     """Assign `evaluators` to `idea` by hand; people already assigned are left as they are."""
     challenge = idea.challenge
@@ -374,6 +395,7 @@ def assignments_add(*, actor, idea: Idea, evaluators) -> list[EvaluatorAssignmen
             organisation_id=idea.organisation_id,
             details={"evaluators": [a.evaluator_id for a in created], "automatic": False},
         )
+        _tell_evaluators(challenge, created)
     return created
 
 
@@ -470,6 +492,7 @@ def assignments_automatic(*, actor, challenge: Challenge, seed: int = 0) -> Auto
             organisation_id=challenge.organisation_id,
             details={"automatic": True, "ideas": len(plan), "assignments": len(created)},
         )
+        _tell_evaluators(challenge, created)
     return AutomaticAssignment(ideas=len(plan), created=len(created))
 
 
