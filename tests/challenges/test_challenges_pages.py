@@ -290,3 +290,15 @@ def test_challenge_page_query_count_is_bounded(client, organisation, django_asse
     client.force_login(member(organisation, Role.INNOVATION_LEAD))
     with django_assert_max_num_queries(15):
         assert client.get(challenge.get_absolute_url()).status_code == 200
+
+
+def test_organisation_page_section_query_count_does_not_grow(
+    client, organisation, django_assert_max_num_queries
+):
+    ChallengeFactory(organisation=organisation)
+    with django_assert_max_num_queries(30) as few:
+        client.get(organisation.get_absolute_url())
+    for _ in range(8):
+        ChallengeFactory(organisation=organisation, tags=[TagFactory(organisation=organisation)])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(organisation.get_absolute_url())

@@ -28,7 +28,7 @@ from ..forms.challenges import (
     InvitedForm,
     PhasesForm,
 )
-from ..models import Audience, Challenge, InnovationType, PhaseKind, RegistrationStatus
+from ..models import Audience, InnovationType, PhaseKind, RegistrationStatus
 from ..selectors import challenges as selectors
 from ..services import challenges as services
 from ..services import events as event_services
@@ -442,16 +442,15 @@ def event_ics(request, challenge):
 
 
 def organisation_section_context(request, organisation) -> dict:
-    """Challenges open for ideas and the idea box, for the organisation's page (3 queries)."""
-    open_now = selectors.open_challenges_for_page(user=request.user, organisation=organisation)
-    box = (
-        Challenge.objects.filter(
-            organisation=organisation, is_idea_box=True, state=Challenge.State.PUBLISHED
+    """Challenges open for ideas, for the organisation's page (a fixed number of queries).
+
+    The section always links the idea box: its address creates it if it is missing.
+    """
+    return {
+        "open_challenges": selectors.open_challenges_for_page(
+            user=request.user, organisation=organisation
         )
-        .only("pk")
-        .exists()
-    )
-    return {"open_challenges": open_now, "has_idea_box": box}
+    }
 
 
 urlpatterns = [
