@@ -293,3 +293,20 @@ def test_organisation_list_search_merges_challenges(client):
     IdeaFactory(challenge=second, title="Tram stop", summary="Nothing green here.")
     response = client.get(org_url(first.organisation, q="park"))
     assert sorted(titles(response)) == ["Benches in the park", "Shade trees in the park"]
+
+
+@pytest.mark.parametrize("challenges", [1, 4])
+def test_organisation_list_query_count_is_constant(
+    client, django_assert_max_num_queries, challenges
+):
+    first = ChallengeFactory()
+    organisation = first.organisation
+    tag = TagFactory(organisation=organisation)
+    for n in range(challenges):
+        challenge = first if n == 0 else ChallengeFactory(organisation=organisation)
+        for _ in range(8):
+            IdeaFactory(challenge=challenge, tags=[tag])
+    client.get(org_url(organisation))
+    with django_assert_max_num_queries(9):
+        response = client.get(org_url(organisation, phase="submission", sort="trending"))
+    assert len(titles(response)) == min(8 * challenges, 20)
