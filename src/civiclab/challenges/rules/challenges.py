@@ -7,6 +7,7 @@ registration is open and the event has not started.
 """
 
 import rules
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from civiclab.challenges import predicates as p
@@ -27,7 +28,7 @@ def event_accepts_registrations(user, obj) -> bool:
     """The challenge has an event, its registration is open and it has not started yet."""
     try:
         event = _event_of(obj)
-    except Exception:  # RelatedObjectDoesNotExist: the challenge has no event
+    except ObjectDoesNotExist:  # the challenge has no event
         return False
     return bool(event and event.registration_open and event.starts_at > timezone.now())
 
