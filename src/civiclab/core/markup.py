@@ -8,7 +8,7 @@ outside the server. Headings are shifted down so user text never outranks the pa
 
 import re
 
-import markdown
+import markdown  # type: ignore[import-untyped]
 import nh3
 
 ALLOWED_TAGS = {

@@ -10,6 +10,7 @@ import contextlib
 import os
 import secrets
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -56,18 +57,17 @@ def _is_jpeg(head, upload) -> bool:
     return head.startswith(b"\xff\xd8\xff")
 
 
+def _is_office_open_xml(head, upload, folder: str) -> bool:
+    names = _zip_names(head, upload) or []
+    return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
+
+
 def _is_docx(head, upload) -> bool:
-    names = _zip_names(head, upload)
-    return (
-        bool(names) and "[Content_Types].xml" in names and any(n.startswith("word/") for n in names)
-    )
+    return _is_office_open_xml(head, upload, "word/")
 
 
 def _is_xlsx(head, upload) -> bool:
-    names = _zip_names(head, upload)
-    return (
-        bool(names) and "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
-    )
+    return _is_office_open_xml(head, upload, "xl/")
 
 
 def _is_odt(head, upload) -> bool:
@@ -98,7 +98,7 @@ def _is_text(head, upload) -> bool:
 class Kind:
     content_type: str
     label: str
-    matches: object
+    matches: Callable[[bytes, object], bool]
 
 
 KINDS: dict[str, Kind] = {

@@ -47,7 +47,7 @@ PERMISSION_FOR_TARGET: dict[str, str] = {
 }
 
 # What the people who follow the idea read, per new status.
-STATUS_MESSAGES = {
+STATUS_MESSAGES: dict[str, object] = {
     S.SUBMITTED: gettext_lazy("“%(title)s” is back among the submitted ideas"),
     S.UNDER_REVIEW: gettext_lazy("“%(title)s” is under review"),
     S.SHORTLISTED: gettext_lazy("“%(title)s” has been shortlisted"),
@@ -202,7 +202,7 @@ def idea_set_status(*, actor, idea: Idea, status: str, reason: str) -> StatusCha
         notify(
             recipients=people_to_tell(idea),
             verb="challenges.idea_status_changed",
-            title=str(STATUS_MESSAGES[status] % {"title": idea.title}),
+            title=str(STATUS_MESSAGES[status]) % {"title": idea.title},
             body=reason,
             url=idea.get_absolute_url(),
         )
