@@ -15,6 +15,7 @@ from itertools import combinations
 from typing import cast
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -150,6 +151,8 @@ def pairwise_record(
         raise ValidationError(_("You cannot compare your own idea."))
     _rate_limit(actor)
     with transaction.atomic():
+        # One person's comparisons are serialised, so a double-clicked choice counts once.
+        list(get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
         already = PairwiseComparison.objects.filter(challenge=challenge, voter=actor).filter(
             Q(winner=winner, loser=loser) | Q(winner=loser, loser=winner)
         )
