@@ -302,3 +302,35 @@ def test_organisation_page_section_query_count_does_not_grow(
         ChallengeFactory(organisation=organisation, tags=[TagFactory(organisation=organisation)])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(organisation.get_absolute_url())
+
+
+def test_unpublish_page_explains_why_a_challenge_with_ideas_stays_published(client, organisation):
+    challenge = ChallengeFactory(organisation=organisation)
+    IdeaFactory(challenge=challenge)
+    client.force_login(member(organisation, Role.INNOVATION_LEAD))
+    url = reverse("challenges:unpublish", args=[organisation.slug, challenge.slug])
+    assert "stays published" in client.get(url).content.decode()
+    response = client.post(url)
+    assert response.status_code == 400 and "There is a problem" in response.content.decode()
+    challenge.refresh_from_db()
+    assert challenge.is_published
+
+
+def test_phases_form_needs_both_dates_of_an_optional_phase(client, organisation):
+    challenge = ChallengeFactory(organisation=organisation)
+    client.force_login(member(organisation, Role.ADMIN))
+    response = client.post(
+        reverse("challenges:phases", args=[organisation.slug, challenge.slug]),
+        {
+            "submission_starts": "2030-01-10T09:00",
+            "submission_ends": "2030-02-10T09:00",
+            "selection_starts": "2030-03-01T09:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "selection_ends" in response.context["form"].errors
+    response = client.post(
+        reverse("challenges:phases", args=[organisation.slug, challenge.slug]),
+        {"submission_starts": "10 January", "submission_ends": ""},
+    )
+    assert {"submission_starts", "submission_ends"} <= set(response.context["form"].errors)
