@@ -189,6 +189,8 @@ def test_following_is_idempotent_and_undoable():
     assert not Follow.objects.filter(idea=idea, user=person).exists()
 
 
-def test_authors_follow_their_new_idea():
-    idea = IdeaFactory()
-    assert Follow.objects.filter(idea=idea, user=idea.author).exists()
+def test_authors_follow_their_new_idea_once_it_is_committed(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        idea = IdeaFactory()
+        Follow.objects.create(idea=idea, user=idea.author)  # a service may add it itself
+    assert Follow.objects.filter(idea=idea, user=idea.author).count() == 1

@@ -58,9 +58,16 @@ def idea_follow(*, user, idea: Idea) -> Follow:
 
 @receiver(post_save, sender=Idea, dispatch_uid="challenges.participation.author_follows")
 def _author_follows_new_idea(sender, instance: Idea, created: bool, raw: bool = False, **kwargs):
-    """Authors follow their idea from the moment it exists, whichever service created it."""
+    """Authors follow their idea from the moment it exists, whichever service created it.
+
+    After the commit and idempotent: code that adds the author's follow itself (in the same
+    transaction) is not disturbed, and a rolled-back submission leaves nothing behind.
+    """
     if created and not raw:
-        Follow.objects.get_or_create(idea=instance, user_id=instance.author_id)
+        idea_id, author_id = instance.pk, instance.author_id
+        transaction.on_commit(
+            lambda: Follow.objects.get_or_create(idea_id=idea_id, user_id=author_id)
+        )
 
 
 def idea_unfollow(*, user, idea: Idea) -> None:
