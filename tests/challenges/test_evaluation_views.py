@@ -191,7 +191,8 @@ def test_open_review_shows_the_author(client, blind_case):
     idea.challenge.scorecard.blind = False
     idea.challenge.scorecard.save()
     client.force_login(person)
-    assert author.display_name in client.get(idea_url("evaluate", idea)).content.decode()
+    page = client.get(idea_url("evaluate", idea)).content.decode()
+    assert author.display_name in page and blind_case[5].display_name in page
 
 
 def test_an_evaluator_saves_a_draft_then_submits(client, blind_case):
@@ -389,3 +390,10 @@ def test_changing_a_criterion_without_a_position_keeps_its_place(client, challen
     assert response.status_code == 302
     cost.refresh_from_db()
     assert (cost.name, cost.position) == ("Running cost", 1)
+
+
+def test_results_of_a_challenge_without_a_scorecard_are_an_empty_state(client, challenge, lead):
+    client.force_login(lead)
+    response = client.get(url("evaluation_results", challenge))
+    assert response.status_code == 200
+    assert "No idea has evaluators yet" in response.content.decode()

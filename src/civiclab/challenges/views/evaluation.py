@@ -25,6 +25,7 @@ from civiclab.challenges.forms.evaluation import (
 )
 from civiclab.challenges.models import (
     Challenge,
+    CoAuthorStatus,
     Criterion,
     EvaluatorAssignment,
     Idea,
@@ -375,8 +376,16 @@ def evaluate(request, org_slug, pk):
         evaluation=evaluation,
         description_html=render_markdown(idea.description, top_heading=4),
         idea_url="" if card.blind else idea_url(idea),
+        coauthor_names=[] if card.blind else _coauthor_names(idea),
     )
     return render(request, "challenges/evaluation/evaluate.html", context)
+
+
+def _coauthor_names(idea: Idea) -> list[str]:
+    return [
+        coauthor.user.display_name or str(coauthor.user)
+        for coauthor in idea.coauthors.filter(status=CoAuthorStatus.ACCEPTED).select_related("user")
+    ]
 
 
 # --- results and decisions ------------------------------------------------------------------
