@@ -355,3 +355,15 @@ def test_with_htmx_the_rate_limit_message_replaces_the_button_area(client):
     html = response.content.decode()
     assert 'role="alert"' in html and "wait" in html
     assert Idea.objects.get(pk=idea.pk).support_count == 1
+
+
+def test_the_organisation_page_points_its_moderators_to_the_queue(client):
+    idea = IdeaFactory()
+    Flag.objects.create(idea=idea, reporter=UserFactory(), reason="spam")
+    page = reverse("organisations:detail", kwargs={"slug": idea.organisation.slug})
+    queue_url = reverse("challenges:moderation_queue", kwargs={"org_slug": idea.organisation.slug})
+    client.force_login(member(idea.organisation, Role.MODERATOR))
+    html = client.get(page).content.decode()
+    assert queue_url in html and "1 report waits for review." in html
+    client.force_login(UserFactory())
+    assert queue_url not in client.get(page).content.decode()

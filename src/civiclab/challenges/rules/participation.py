@@ -134,6 +134,22 @@ rules.add_perm(
     "challenges.unmerge_idea", may_merge_into_target & merge_is_active & merge_target_not_merged
 )
 
-# The participation services connect the receiver that makes authors follow their new ideas;
-# rules load with the app registry, so importing them here connects it for every process.
-from civiclab.challenges.services import participation as _services  # noqa: E402, F401
+
+def _connect_participation() -> None:
+    """Hooks that must exist in every process; rules load with the app registry.
+
+    The participation services connect the receiver that makes authors follow their new
+    ideas; the organisation's page gets a moderation section for its moderators.
+    """
+    from civiclab.challenges.selectors.moderation import organisation_section_context
+    from civiclab.challenges.services import participation  # noqa: F401
+    from civiclab.organisations import page_sections
+
+    page_sections.register_section(
+        "challenges/moderation/organisation_section.html",
+        get_context=organisation_section_context,
+        order=90,
+    )
+
+
+_connect_participation()

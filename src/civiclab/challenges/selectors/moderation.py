@@ -47,6 +47,20 @@ def open_flags(*, organisation) -> QuerySet:
     )
 
 
+def open_flag_count(*, organisation) -> int:
+    return open_flags(organisation=organisation).count()
+
+
+def organisation_section_context(request, organisation) -> dict:
+    """For the organisation's page: moderators see how many reports wait for them."""
+    user = request.user
+    if not user.is_authenticated or not user.has_perm(
+        "challenges.view_moderation_queue", organisation
+    ):
+        return {"may_moderate": False}
+    return {"may_moderate": True, "open_flags": open_flag_count(organisation=organisation)}
+
+
 def moderation_queue(*, organisation) -> list[QueueItem]:
     """Open flags of the organisation grouped by item, the longest-waiting item first."""
     groups: dict[tuple[str, int], QueueItem] = {}
