@@ -397,3 +397,18 @@ def test_results_of_a_challenge_without_a_scorecard_are_an_empty_state(client, c
     response = client.get(url("evaluation_results", challenge))
     assert response.status_code == 200
     assert "No idea has evaluators yet" in response.content.decode()
+
+
+def test_the_assignments_page_query_count_does_not_grow_with_the_ideas(
+    client, django_assert_max_num_queries
+):
+    challenge = ChallengeFactory(phase=PhaseKind.REVIEW)
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    people = evaluators(challenge.organisation, 3)
+    for idea in IdeaFactory.create_batch(40, challenge=challenge):
+        for person in people:
+            submit(assign(idea, person), {impact: 3, cost: 3}, submitted=person is people[0])
+    client.force_login(member(challenge.organisation, Role.INNOVATION_LEAD))
+    with django_assert_max_num_queries(14):
+        response = client.get(url("evaluation_assignments", challenge))
+    assert response.content.decode().count("Choose evaluators<") == 40
