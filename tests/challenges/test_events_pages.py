@@ -139,3 +139,24 @@ def test_organisers_see_the_registration_list_and_others_do_not(
     page = response.content.decode()
     assert all(person.display_name in page for person in people)
     assert page.index("Person 1") < page.index("Person 2")  # confirmed before the queue
+
+
+def test_calling_off_the_event_tells_everyone_registered(
+    client, organisation, mailoutbox, django_capture_on_commit_callbacks
+):
+    challenge = ChallengeFactory(organisation=organisation)
+    event = make_event(challenge, capacity=1)
+    holder, waiting = UserFactory(), UserFactory()
+    event_register(actor=holder, event=event)
+    event_register(actor=waiting, event=event)
+    client.force_login(member(organisation, Role.STAFF))
+    assert client.post(url("event_remove", challenge)).status_code == 403
+    client.force_login(member(organisation, Role.INNOVATION_LEAD))
+    page = client.get(url("event_remove", challenge)).content.decode()
+    assert "2 people have registered" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("event_remove", challenge))
+    assert response.status_code == 302
+    assert not Event.objects.filter(challenge=challenge).exists()
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([holder.email, waiting.email])
+    assert client.get(url("event_remove", challenge)).status_code == 404

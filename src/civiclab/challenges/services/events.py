@@ -98,6 +98,39 @@ def event_save(*, actor, challenge: Challenge, **fields) -> Event:
     return event
 
 
+def event_remove(*, actor, challenge: Challenge) -> None:
+    """Call the event off: registrations go with it, and everyone registered is told."""
+    _require(actor, "challenges.change_event", challenge)
+    with transaction.atomic():
+        event = Event.objects.select_for_update().filter(challenge=challenge).first()
+        if event is None:
+            return
+        registered = [
+            registration.user
+            for registration in event.registrations.exclude(
+                status=RegistrationStatus.CANCELLED
+            ).select_related("user")
+        ]
+        title, when = event.title, _local_text(event)
+        audit_record(
+            actor=actor,
+            action="challenges.event_removed",
+            subject=event,
+            organisation_id=challenge.organisation_id,
+            details={"title": title, "registered": len(registered)},
+        )
+        event.delete()
+        if registered:
+            notify(
+                recipients=registered,
+                verb="challenges.event_cancelled",
+                title=_("%(event)s has been called off") % {"event": title},
+                body=_("%(event)s, planned for %(when)s, will not take place.")
+                % {"event": title, "when": when},
+                url=challenge.get_absolute_url(),
+            )
+
+
 def _confirmed_count(event: Event) -> int:
     return event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
 

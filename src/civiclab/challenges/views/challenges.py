@@ -373,6 +373,22 @@ def event_edit(request, challenge):
     return render(request, "challenges/events/event_form.html", context)
 
 
+@challenge_view("challenges.change_event")
+def event_remove(request, challenge):
+    event = _event_or_404(challenge)
+    if request.method == "POST":
+        event_services.event_remove(actor=request.user, challenge=challenge)
+        messages.success(request, _("The event has been called off."))
+        return redirect(challenge)
+    context = {
+        "organisation": challenge.organisation,
+        "challenge": challenge,
+        "event": event,
+        "places": selectors.event_places(event=event),
+    }
+    return render(request, "challenges/events/event_remove.html", context)
+
+
 def _event_or_404(challenge):
     event = selectors.challenge_event(challenge=challenge)
     if event is None:
@@ -464,6 +480,7 @@ urlpatterns = [
     path("challenges/<slug:slug>/publish/", challenge_publish, name="publish"),
     path("challenges/<slug:slug>/unpublish/", challenge_unpublish, name="unpublish"),
     path("challenges/<slug:slug>/event/", event_edit, name="event_edit"),
+    path("challenges/<slug:slug>/event/remove/", event_remove, name="event_remove"),
     path(
         "challenges/<slug:slug>/event/registrations/",
         event_registrations,
