@@ -160,3 +160,15 @@ def test_calling_off_the_event_tells_everyone_registered(
     assert not Event.objects.filter(challenge=challenge).exists()
     assert sorted(m.to[0] for m in mailoutbox) == sorted([holder.email, waiting.email])
     assert client.get(url("event_remove", challenge)).status_code == 404
+
+
+def test_registering_after_registration_closed_explains_instead_of_refusing(client, organisation):
+    challenge = ChallengeFactory(organisation=organisation)
+    event = make_event(challenge)
+    event.registration_open = False
+    event.save()
+    client.force_login(UserFactory())
+    response = client.post(url("event_register", challenge), follow=True)
+    assert response.status_code == 200
+    assert "Registration for this event is closed." in response.content.decode()
+    assert not EventRegistration.objects.filter(event=event).exists()

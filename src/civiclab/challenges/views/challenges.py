@@ -416,7 +416,13 @@ def event_register(request, challenge):
     if not request.user.is_authenticated:
         return redirect_to_login(challenge.get_absolute_url())
     event = _event_or_404(challenge)
-    registration = event_services.event_register(actor=request.user, event=event)
+    back = challenge.get_absolute_url() + "#event"
+    try:
+        registration = event_services.event_register(actor=request.user, event=event)
+    except PermissionDenied:
+        # The page offered the button, but registration closed or the event began since.
+        messages.error(request, _("Registration for this event is closed."))
+        return redirect(back)
     if registration.status == RegistrationStatus.CONFIRMED:
         messages.success(request, _("You have a place at %(event)s.") % {"event": event.title})
     else:
@@ -427,7 +433,7 @@ def event_register(request, challenge):
                 "becomes free."
             ),
         )
-    return redirect(challenge.get_absolute_url() + "#event")
+    return redirect(back)
 
 
 @require_POST
