@@ -195,9 +195,9 @@ FLY_TIPPING = DemoChallenge(
         "what would stop it, and help us design the answer at our workshop."
     ),
     problem_statement=(
-        "In 2025 the council cleared **2,140 fly-tips** in Northgate and Riverside wards, "
+        "In 2025 the council cleared 2,140 fly-tips in Northgate and Riverside wards, "
         "up from 1,050 in 2022. Clearing them cost £214,000, and each one takes a crew an "
-        "average of **4.6 days** to reach.\n\n"
+        "average of 4.6 days to reach.\n\n"
         "Most are household items: mattresses, sofas, fridges and black bags, often left "
         "beside communal bins or in the lay-bys on Canal Street and Riverside Road. About "
         "one in five are trade waste. Only 31 fixed penalty notices were issued last year, "
@@ -857,8 +857,8 @@ HOUSING_REPAIRS = DemoChallenge(
         "the finished job. Staff: how do we get it to 15?"
     ),
     problem_statement=(
-        "Eastbrook manages **11,800 council homes** and receives about **28,000 repair "
-        "requests a year**. A routine repair now takes a median of 31 working days from "
+        "Eastbrook manages 11,800 council homes and receives about 28,000 repair "
+        "requests a year. A routine repair now takes a median of 31 working days from "
         "first contact to completion; the target in the tenancy agreement is 20.\n\n"
         "Mapping the process last autumn showed that the work itself is rarely the slow "
         "part. A request passes through up to six hands: the contact centre, a triage "
@@ -1195,7 +1195,7 @@ SCHOOL_RUN = DemoChallenge(
         "safer."
     ),
     problem_statement=(
-        "**62% of Eastbrook's primary pupils** live within a mile of their school, yet 48% "
+        "62% of Eastbrook's primary pupils live within a mile of their school, yet 48% "
         "are driven. The school run makes up about a quarter of morning peak traffic.\n\n"
         "In 2025, nine children were injured on roads within 400 metres of a school gate. "
         "Parents tell us they would let their children walk or cycle if the streets outside "
@@ -2072,7 +2072,7 @@ MODERATION_CASE = {
     ),
     "moderator": "claire",
     "reason": (
-        "Hidden because it names a household and a vehicle. Please report suspected "
+        "It names a household and a vehicle. Please report suspected "
         "fly-tipping through the council's report form, so enforcement officers can "
         "investigate it properly."
     ),
@@ -2080,7 +2080,7 @@ MODERATION_CASE = {
 
 EVENT = {
     "kind": "workshop",
-    "title": "Design-thinking workshop: a cleaner Northgate and Riverside",
+    "title": "A cleaner Northgate and Riverside",
     "description": (
         "Two hours with residents, the street scene team and local businesses. We will map "
         "where and why fly-tipping happens, then sketch and test three ideas from this "
@@ -2191,21 +2191,46 @@ def _cast(ctx, organisation) -> Cast:
 # --- moving a challenge through its phases --------------------------------------------------
 
 
-def _phase_dates(plan: dict[str, tuple[float, float | None]]):
-    """PhaseDates from {kind: (start, end)} in days from now (end None: open-ended)."""
+# In a phase plan: a phase that ends at this very moment (the decisions were just made).
+NOW = "now"
+
+
+def _phase_dates(plan: dict[str, tuple[Any, Any]], *, zone_name: str = ""):
+    """PhaseDates from {kind: (start, end)}: whole days from today, each boundary at 5pm
+    local time, as a council would set them; `None` leaves the end open, `NOW` is now."""
+    import zoneinfo
+    from datetime import datetime, time
+
     from django.utils import timezone
 
     from .services.challenges import PhaseDates
 
-    now = timezone.now().replace(second=0, microsecond=0)
+    now = timezone.now()
+    if not zone_name:
+        return [
+            PhaseDates(
+                kind=kind,
+                starts_at=now + timedelta(days=start),
+                ends_at=None if end is None else now + timedelta(days=end),
+            )
+            for kind, (start, end) in plan.items()
+        ]
+    zone = zoneinfo.ZoneInfo(zone_name)
+    today = now.astimezone(zone).date()
+
+    def moment(days):
+        if days == NOW:
+            return now
+        return datetime.combine(today + timedelta(days=days), time(17, 0), tzinfo=zone)
+
     return [
-        PhaseDates(
-            kind=kind,
-            starts_at=now + timedelta(days=start),
-            ends_at=None if end is None else now + timedelta(days=end),
-        )
+        PhaseDates(kind=kind, starts_at=moment(start), ends_at=None if end is None else moment(end))
         for kind, (start, end) in plan.items()
     ]
+
+
+def _zone(challenge) -> str:
+    return challenge.organisation.time_zone or "Europe/London"
 
 
 def _write_phases(challenge, phases) -> None:
@@ -2260,7 +2285,11 @@ def _create_challenge(cast: Cast, spec: DemoChallenge, plan):
         innovation_types=list(spec.innovation_types),
         tag_names=list(spec.tags),
     )
-    challenge_set_phases(actor=lead, challenge=challenge, phases=_phase_dates(plan))
+    challenge_set_phases(
+        actor=lead,
+        challenge=challenge,
+        phases=_phase_dates(plan, zone_name=cast.organisation.time_zone or "Europe/London"),
+    )
     challenge_publish(actor=lead, challenge=challenge)
     _remember_phases(challenge)
     return challenge
@@ -2356,6 +2385,19 @@ def _backdate(ideas: dict[str, Any], *, start: float, end: float) -> None:
                 model.objects.filter(pk=pk).update(created_at=submitted + timedelta(seconds=offset))
 
 
+def _phase_start(challenge, kind: str):
+    return challenge.phases.get(kind=kind).starts_at
+
+
+def _backdate_status_changes(ideas: dict[str, Any], *, to_status: str, when) -> None:
+    """Date the changes to `to_status` back to when, in the challenge's story, they were made."""
+    from .models import Idea, StatusChange
+
+    pks = [idea.pk for idea in ideas.values()]
+    StatusChange.objects.filter(idea_id__in=pks, to_status=to_status).update(created_at=when)
+    Idea.objects.filter(pk__in=pks, status=to_status).update(status_changed_at=when)
+
+
 # --- 1. the public challenge ----------------------------------------------------------------
 
 
@@ -2376,7 +2418,7 @@ def _seed_fly_tipping(cast: Cast) -> None:
     _comment(cast, ideas)
     _seed_moderation_case(cast, ideas)
     _seed_merge(cast, ideas)
-    _backdate(ideas, start=-12, end=0)
+    _backdate(ideas, start=-11.5, end=0)
 
 
 def _seed_event(cast: Cast, challenge) -> None:
@@ -2469,8 +2511,13 @@ def _seed_housing_repairs(cast: Cast) -> None:
             idea_set_status(
                 actor=lead, idea=idea, status="under_review", reason=HOUSING_REPAIRS_REVIEW_REASON
             )
-    _write_phases(challenge, _phase_dates(HOUSING_REPAIRS_PLAN))
-    _backdate(ideas, start=-32, end=-4)
+    _write_phases(challenge, _phase_dates(HOUSING_REPAIRS_PLAN, zone_name=_zone(challenge)))
+    review_start = _phase_start(challenge, "review")
+    _backdate_status_changes(
+        ideas, to_status="under_review", when=review_start + timedelta(hours=17)
+    )
+    _backdate_status_changes(ideas, to_status="shelved", when=review_start + timedelta(days=2))
+    _backdate(ideas, start=-31.5, end=-4)
 
 
 # --- 3. the closed challenge ----------------------------------------------------------------
@@ -2478,8 +2525,8 @@ def _seed_housing_repairs(cast: Cast) -> None:
 SCHOOL_RUN_PLAN = {
     "submission": (-70, -49),
     "review": (-49, -21),
-    "selection": (-21, -0.01),
-    "closed": (-0.01, None),
+    "selection": (-21, NOW),
+    "closed": (NOW, None),
 }
 SCHOOL_RUN_REVIEW_REASON = (
     "Submissions have closed. Three evaluators are scoring every idea against the "
@@ -2528,8 +2575,19 @@ def _seed_school_run(cast: Cast) -> None:
     _evaluate(cast, challenge, ideas, criteria)
     _run_phase(challenge, "selection")
     _decide(cast, ideas)
-    _write_phases(challenge, _phase_dates(SCHOOL_RUN_PLAN))
-    _backdate(ideas, start=-70, end=-49)
+    _write_phases(challenge, _phase_dates(SCHOOL_RUN_PLAN, zone_name=_zone(challenge)))
+    # The selection stays dated now: its ledger entry records when it was made.
+    _backdate_status_changes(
+        ideas,
+        to_status="under_review",
+        when=_phase_start(challenge, "review") + timedelta(hours=17),
+    )
+    _backdate_status_changes(
+        ideas,
+        to_status="shortlisted",
+        when=_phase_start(challenge, "selection") + timedelta(days=8, hours=-3),
+    )
+    _backdate(ideas, start=-69.5, end=-49)
 
 
 def _score(key: str, evaluator: str, position: int) -> int:
@@ -2537,7 +2595,7 @@ def _score(key: str, evaluator: str, position: int) -> int:
     little honest disagreement; the same every run."""
     rng = random.Random(f"{key}:{evaluator}:{position}")
     value = SCHOOL_RUN_MERIT[key][position] + SCHOOL_RUN_EVALUATORS[evaluator]
-    value += rng.choice((-1, 0, 0, 0, 1))
+    value += rng.choice((-1, 0, 0, 0, 0, 0, 0, 0, 1))
     return max(1, min(5, round(value)))
 
 
@@ -2595,12 +2653,19 @@ def _decide(cast: Cast, ideas: dict[str, Any]) -> None:
 
 
 def _seed_idea_box(cast: Cast) -> None:
-    from .models import Idea
+    from django.utils import timezone
+
+    from .models import Idea, Phase
     from .services.challenges import challenge_get_or_create_idea_box
 
     box = challenge_get_or_create_idea_box(organisation=cast.organisation)
     if Idea.objects.filter(challenge=box).exists():
         return
+    # The box was opened with the demo organisation a moment ago; in the story it has been
+    # open for a year, so its ideas can be dated over the last weeks.
+    Phase.objects.filter(challenge=box, kind="submission", ends_at__isnull=True).update(
+        starts_at=timezone.now() - timedelta(days=365)
+    )
     ideas = _submit_ideas(cast, box, IDEA_BOX_IDEAS)
     _support(ideas, IDEA_BOX_IDEAS, cast.residents() + cast.staff())
     _comment(cast, ideas)
