@@ -213,6 +213,9 @@ def comment_reply(request, org_slug: str, pk: int, comment_pk: int):
     if not request.user.has_perm("challenges.comment_idea", idea):
         raise PermissionDenied(_("You cannot comment on this idea now."))
     form = CommentForm(request.POST or None, initial={"parent": parent.pk})
+    # The form is the point of the page (and of the fragment htmx places under the comment).
+    form.fields["body"].widget.attrs["autofocus"] = True
+    form.fields["body"].label = _("Your reply")
     if request.method == "POST" and form.is_valid():
         try:
             comment = services.comment_add(
