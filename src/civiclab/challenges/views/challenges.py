@@ -167,7 +167,11 @@ def _event_context(request, challenge, event) -> dict:
     if event is None:
         return {"event": None}
     registration = selectors.registration_of(event=event, user=request.user)
-    active = registration if registration and registration.status != "cancelled" else None
+    active = (
+        registration
+        if registration and registration.status != RegistrationStatus.CANCELLED
+        else None
+    )
     return {
         "event": event,
         "places": selectors.event_places(event=event),
