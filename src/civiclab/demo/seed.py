@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from civiclab.organisations.models import Cofog, Level, Organisation, Role
@@ -283,7 +284,10 @@ def is_seeded() -> bool:
 def seed_demo() -> SeedContext:
     """Run every step in one transaction: the demo is seeded completely or not at all."""
     ctx = SeedContext(password_hash=make_password(DEMO_PASSWORD))
-    with transaction.atomic():
+    # The demo's people have made-up addresses: what the steps tell them stays in-app (their
+    # notifications), and no e-mail is sent when the seed commits.
+    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    with quiet, transaction.atomic():
         for step in STEPS:
             step(ctx)
     return ctx
