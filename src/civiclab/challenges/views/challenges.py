@@ -125,9 +125,6 @@ def challenge_detail(request, challenge):
         "can_add_idea": user.has_perm("challenges.add_idea", challenge),
         "can_change": user.has_perm("challenges.change_challenge", challenge),
         "can_publish": user.has_perm("challenges.publish_challenge", challenge),
-        "can_manage_scorecard": user.has_perm("challenges.manage_scorecard", challenge),
-        "can_view_results": user.has_perm("challenges.view_evaluation_results", challenge),
-        "can_compare": user.has_perm("challenges.compare_ideas", challenge),
         "innovation_types": _innovation_type_labels(challenge),
         **_event_context(request, challenge, event),
     }
