@@ -105,6 +105,7 @@ def test_the_scorecard_page_says_when_criteria_are_locked(client, challenge, lea
     client.force_login(lead)
     page = client.get(url("scorecard", challenge)).content.decode()
     assert "The criteria are locked" in page
+    assert "67%" in page and "33%" in page  # weights 2 and 1
     assert url("criterion_add", challenge) not in page
     response = client.post(
         url("criterion_edit", challenge, pk=impact.pk),

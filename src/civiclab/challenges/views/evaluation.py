@@ -132,12 +132,15 @@ def scorecard(request, org_slug, slug):
             messages.success(request, _("The scorecard has been saved."))
             return redirect(_scorecard_url(challenge))
     criteria = selectors.criteria_of(challenge)
+    total_weight = sum(c.weight for c in criteria)
+    for criterion in criteria:
+        # What the criterion counts for in the weighted score, in per cent.
+        criterion.share = 100 * criterion.weight / total_weight if total_weight else None
     context = _context(
         challenge,
         form=form,
         criteria=criteria,
         locked=services.criteria_locked(challenge),
-        total_weight=sum(c.weight for c in criteria),
         can_assign=request.user.has_perm("challenges.assign_evaluators", challenge),
     )
     return render(request, "challenges/evaluation/scorecard.html", context)
