@@ -222,3 +222,15 @@ def test_listing_comments_and_supporters_does_not_grow_with_the_page(
     with django_assert_max_num_queries(8):
         body = client.get(f"{API}/ideas/{idea.pk}/supporters", {"page_size": 30}).json()
     assert len(body["items"]) == 30 and body["count"] == 30
+
+
+def test_a_token_says_who_reads_the_support_state(client):
+    from civiclab.accounts.services import token_create
+
+    idea = IdeaFactory()
+    person = UserFactory()
+    _token, secret = token_create(actor=person, name="script")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    client.post(f"{API}/ideas/{idea.pk}/support", **headers)
+    assert client.get(f"{API}/ideas/{idea.pk}/supports", **headers).json()["supported"] is True
+    assert client.get(f"{API}/ideas/{idea.pk}/supports").json()["supported"] is False

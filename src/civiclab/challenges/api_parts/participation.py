@@ -1,8 +1,8 @@
 """API endpoints for participation: supports, comments, following, reports, moderation, merges.
 
-Reads are public where the idea is; writes need a token or a signed-in session and go through
-the same services (and permission checks) as the pages. Supporters' display names are public,
-as the count is.
+Reads are public where the idea is (a token or session, when sent, says who reads); writes
+need a token or a signed-in session and go through the same services (and permission checks)
+as the pages. Supporters' display names are public, as the count is.
 """
 
 from datetime import datetime
@@ -26,6 +26,7 @@ from ..services import merge as merge_services
 from ..services import moderation as moderation_services
 from ..services import participation as services
 from ..services.participation import COMMENT_MAX_LENGTH, RateLimited
+from .challenges import PUBLIC_READ
 
 router = Router(tags=["participation"])
 
@@ -230,7 +231,7 @@ def _rate_limited(error: RateLimited) -> HttpError:
 
 
 @router.get(
-    "/ideas/{idea_id}/supports", response=SupportStateOut, auth=None, summary="Support count"
+    "/ideas/{idea_id}/supports", response=SupportStateOut, auth=PUBLIC_READ, summary="Support count"
 )
 def get_supports(request, idea_id: int):
     """How many people support the idea and whether you do."""
@@ -240,7 +241,7 @@ def get_supports(request, idea_id: int):
 @router.get(
     "/ideas/{idea_id}/supporters",
     response=list[SupporterOut],
-    auth=None,
+    auth=PUBLIC_READ,
     summary="Who supports an idea",
 )
 @paginate(CivicPagination)
@@ -279,7 +280,7 @@ def remove_support(request, idea_id: int):
 @router.get(
     "/ideas/{idea_id}/comments",
     response=list[CommentOut],
-    auth=None,
+    auth=PUBLIC_READ,
     summary="Comments on an idea",
 )
 @paginate(CivicPagination)
