@@ -16,7 +16,7 @@ from civiclab.challenges.models import (
     StatusChange,
 )
 from civiclab.challenges.selectors.ideas import revision_history, word_diff
-from civiclab.challenges.services.ideas import idea_update
+from civiclab.challenges.services.ideas import idea_create, idea_update
 from civiclab.challenges.services.status import idea_set_status, record_status_change
 from civiclab.core.models import AuditEvent, Notification
 from tests.challenges.factories import ChallengeFactory, IdeaFactory, TagFactory
@@ -496,3 +496,35 @@ def test_nobody_else_removes_co_authors(client):
     response = client.post(url("idea_coauthor_remove", idea, coauthor_pk=row.pk))
     assert response.status_code == 403
     assert CoAuthor.objects.filter(pk=row.pk).exists()
+
+
+def test_the_idea_page_query_count_does_not_grow(client, django_assert_max_num_queries):
+    idea = IdeaFactory(challenge=ChallengeFactory(phase=PhaseKind.REVIEW))
+    lead = member(idea.organisation, "innovation_lead")
+    client.force_login(lead)
+    client.get(idea.get_absolute_url())
+    with django_assert_max_num_queries(30) as few:
+        client.get(idea.get_absolute_url())
+    for _ in range(4):
+        CoAuthor.objects.create(idea=idea, user=UserFactory(), status=CoAuthorStatus.ACCEPTED)
+    idea_set_status(actor=lead, idea=idea, status="under_review", reason="One.")
+    idea_set_status(actor=lead, idea=idea, status="declined", reason="Two.")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(idea.get_absolute_url())
+    assert "Two." in response.content.decode()
+
+
+def test_an_accepted_co_author_edit_is_in_the_history(client):
+    author = UserFactory()
+    idea = idea_create(
+        actor=author,
+        challenge=ChallengeFactory(),
+        title="Benches",
+        summary="A summary.",
+        description="More benches.",
+    )
+    coauthor = UserFactory(display_name="Bea Helper")
+    CoAuthor.objects.create(idea=idea, user=coauthor, status=CoAuthorStatus.ACCEPTED)
+    idea_update(actor=coauthor, idea=idea, summary="A sharper summary.")
+    text = client.get(url("idea_history", idea)).content.decode()
+    assert "Bea Helper" in text and "sharper" in text
