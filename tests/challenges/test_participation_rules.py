@@ -123,10 +123,26 @@ def test_reporting_a_comment_needs_an_account_and_a_live_comment():
     )
 
 
-def test_moderating_is_for_the_organisations_moderators_and_admins():
-    for perm in ("challenges.moderate_idea",):
-        assert_permission_matrix(perm, idea_in, expected=MODERATORS)
+def test_moderating_is_for_the_organisations_moderators_and_admins_in_every_phase():
+    assert_permission_matrix(
+        "challenges.moderate_idea",
+        idea_in,
+        states={**PHASES, "hidden": hidden},
+        expected={**dict.fromkeys(PHASES, MODERATORS), "hidden": MODERATORS},
+    )
     assert_permission_matrix("challenges.view_moderation_queue", expected=MODERATORS)
+
+
+def test_reporting_does_not_depend_on_the_phase():
+    assert_permission_matrix(
+        "challenges.flag_idea", idea_in, states=PHASES, expected=dict.fromkeys(PHASES, SIGNED_IN)
+    )
+
+
+def test_following_does_not_depend_on_the_phase():
+    assert_permission_matrix(
+        "challenges.follow_idea", idea_in, states=PHASES, expected=dict.fromkeys(PHASES, SIGNED_IN)
+    )
 
 
 def test_merging_is_for_moderators_and_innovation_leads_across_phases():
