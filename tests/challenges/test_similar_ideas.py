@@ -164,3 +164,28 @@ def test_endpoint_respects_the_challenges_audience(client):
     assert client.get(url_of(staff_only, "canal lamps")).status_code == 404
     client.force_login(UserFactory())
     assert client.get(url_of(staff_only, "canal lamps")).status_code == 404
+
+
+def test_the_index_stays_in_place_after_the_commit(challenge, django_capture_on_commit_callbacks):
+    similar_ideas(challenge=challenge, text="warm up")
+    index_before = similar.challenge_index(challenge)
+    market = challenge.ideas.get(title__startswith="Weekly")
+    with django_capture_on_commit_callbacks(execute=True):
+        market.title = "Community sauna by the harbour"
+        market.save()
+    assert similar.challenge_index(challenge) is index_before
+    found = similar_ideas(challenge=challenge, text="sauna harbour")
+    assert [idea.title for idea in found] == ["Community sauna by the harbour"]
+
+
+def test_a_change_elsewhere_before_the_commit_forces_a_rebuild(
+    challenge, django_capture_on_commit_callbacks
+):
+    similar_ideas(challenge=challenge, text="warm up")
+    index_before = similar.challenge_index(challenge)
+    market = challenge.ideas.get(title__startswith="Weekly")
+    with django_capture_on_commit_callbacks(execute=True):
+        market.title = "Community sauna by the harbour"
+        market.save()
+        similar.ideas_changed(challenge.pk)  # another process's change, unseen here
+    assert similar.challenge_index(challenge) is not index_before

@@ -171,23 +171,41 @@ def ranked_idea_ids(*, challenges: list[Challenge], text: str) -> list[int]:
 # -- keeping indexes current ---------------------------------------------------------------
 
 
-def _apply_locally(challenge_id: int, created_stamp: float, idea: Idea | None, idea_id: int):
-    """Update this process's index in place if it was current, then announce the change."""
+def _apply_locally(challenge_id: int, created_stamp: float, idea: Idea | None, idea_id: int) -> str:
+    """Update this process's index in place if it was current, then announce the change.
+
+    Returns the token announced, which this process's index now carries (if it has one).
+    """
     key = _key(challenge_id, created_stamp)
     with _lock:
         entry = _indexes.get(key)
         was_current = entry is not None and entry.token == cache.get(_token_key(challenge_id))
         token = ideas_changed(challenge_id)
         if entry is None:
-            return
+            return token
         if not was_current:
             del _indexes[key]
-            return
+            return token
         if idea is None:
             entry.index.discard(idea_id)
         else:
             entry.index.add(idea_id, idea_text(idea.title, idea.summary, idea.description))
         entry.token = token
+        return token
+
+
+def _announce_after_commit(challenge_id: int, created_stamp: float, token: str) -> None:
+    """Announce the change again once committed: another process may have rebuilt its index
+    between the first announcement and the commit, without the change. This process's index
+    already has it, so it keeps up with the new token, unless someone else changed the
+    challenge in between."""
+    key = _key(challenge_id, created_stamp)
+    with _lock:
+        entry = _indexes.get(key)
+        unchanged_since = cache.get(_token_key(challenge_id)) == token
+        fresh = ideas_changed(challenge_id)
+        if entry is not None and entry.token == token and unchanged_since:
+            entry.token = fresh
 
 
 def _challenge_stamp(idea: Idea) -> float:
@@ -208,15 +226,15 @@ def _on_idea_saved(sender, instance: Idea, created: bool, update_fields=None, **
         return  # a counter or a status: the indexed text is unchanged
     stamp = _challenge_stamp(instance)
     challenge_id, idea_id = instance.challenge_id, instance.pk
-    _apply_locally(challenge_id, stamp, instance, idea_id)
-    # Other processes must rebuild only once the change is committed and readable.
-    transaction.on_commit(lambda: ideas_changed(challenge_id))
+    token = _apply_locally(challenge_id, stamp, instance, idea_id)
+    transaction.on_commit(lambda: _announce_after_commit(challenge_id, stamp, token))
 
 
 def _on_idea_deleted(sender, instance: Idea, **kwargs) -> None:
     challenge_id, idea_id = instance.challenge_id, instance.pk
-    _apply_locally(challenge_id, _challenge_stamp(instance), None, idea_id)
-    transaction.on_commit(lambda: ideas_changed(challenge_id))
+    stamp = _challenge_stamp(instance)
+    token = _apply_locally(challenge_id, stamp, None, idea_id)
+    transaction.on_commit(lambda: _announce_after_commit(challenge_id, stamp, token))
 
 
 post_save.connect(_on_idea_saved, sender=Idea, dispatch_uid="challenges.similar.saved")
