@@ -357,3 +357,16 @@ def test_evaluators_are_told_once_about_their_new_work(
     assert sorted(n.recipient_id for n in notes) == sorted(p.pk for p in people)
     assert all("2 new idea(s) to evaluate" in n.title for n in notes)
     assert len(mailoutbox) == 3
+
+
+def test_a_comment_without_a_score_is_not_dropped_silently(challenge):
+    _card, (impact, _cost) = scorecard_with_criteria(challenge)
+    (person,) = evaluators(challenge.organisation, 1)
+    with pytest.raises(ValidationError) as error:
+        services.evaluation_save(
+            actor=person,
+            assignment=assign(IdeaFactory(challenge=challenge), person),
+            scores={impact.pk: services.ScoreInput(None, "Promising but vague")},
+        )
+    assert "to keep your comment" in error.value.message_dict[f"score_{impact.pk}"][0]
+    assert not Evaluation.objects.exists()

@@ -569,6 +569,11 @@ def _check_scores(criteria: list[Criterion], scores: dict[int, ScoreInput]) -> N
             errors.setdefault("scores", []).append(
                 _("There is no criterion %(id)s on this scorecard.") % {"id": criterion_id}
             )
+        elif given.value is None and given.comment.strip():
+            # A comment is kept with its score; dropping it silently would lose work.
+            errors[f"score_{criterion_id}"] = [
+                _("Choose a score for “%(name)s” to keep your comment on it.") % {"name": criterion}
+            ]
         elif given.value is not None and not (
             criterion.scale_min <= given.value <= criterion.scale_max
         ):

@@ -353,7 +353,7 @@ def evaluate(request, org_slug, pk):
             )
             for c in criteria
         }
-        submit = data.get("action") == SUBMIT or request.POST.get("submit") is not None
+        submit = data.get("action") == SUBMIT
         try:
             services.evaluation_save(
                 actor=request.user,
