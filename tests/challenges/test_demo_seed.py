@@ -33,6 +33,7 @@ from civiclab.challenges.models import (
     Idea,
     IdeaStatus,
     MergeRecord,
+    PairwiseComparison,
     PhaseKind,
     StatusChange,
     Support,
@@ -129,6 +130,22 @@ def test_staff_only_ideas_are_supported_and_written_by_staff_only(demo, db):
     assert set(ideas.values_list("author_id", flat=True)) <= staff_ids
     supporters = set(Support.objects.filter(idea__in=ideas).values_list("user_id", flat=True))
     assert supporters and supporters <= staff_ids
+
+
+def test_staff_compared_the_staff_only_ideas_in_pairs(demo, db):
+    from civiclab.challenges.services.pairwise import pairwise_ranking
+    from civiclab.organisations.models import Membership
+
+    challenge = Challenge.objects.get(organisation__slug="eastbrook", slug=HOUSING_REPAIRS.slug)
+    assert challenge.scorecard.pairwise_enabled
+    comparisons = PairwiseComparison.objects.filter(challenge=challenge)
+    assert comparisons.count() >= 50
+    staff_ids = set(
+        Membership.objects.filter(organisation__slug="eastbrook").values_list("user_id", flat=True)
+    )
+    assert set(comparisons.values_list("voter_id", flat=True)) <= staff_ids
+    ranking = pairwise_ranking(challenge=challenge)
+    assert ranking.rows and ranking.groups == 1
 
 
 def test_comments_are_threaded(demo, db):

@@ -2511,6 +2511,7 @@ def _seed_housing_repairs(cast: Cast) -> None:
             idea_set_status(
                 actor=lead, idea=idea, status="under_review", reason=HOUSING_REPAIRS_REVIEW_REASON
             )
+    _compare(cast, challenge, ideas)
     _write_phases(challenge, _phase_dates(HOUSING_REPAIRS_PLAN, zone_name=_zone(challenge)))
     review_start = _phase_start(challenge, "review")
     _backdate_status_changes(
@@ -2518,6 +2519,52 @@ def _seed_housing_repairs(cast: Cast) -> None:
     )
     _backdate_status_changes(ideas, to_status="shelved", when=review_start + timedelta(days=2))
     _backdate(ideas, start=-31.5, end=-4)
+
+
+# Staff compare ideas two at a time while the challenge is in review.
+PAIRWISE_GUIDANCE = (
+    "While the repairs improvement group reviews the ideas, every member of staff can "
+    "compare them two at a time: which would save more days for tenants?"
+)
+PAIRWISE_VOTERS = ("sofia", "kwame", "jason", "linda", "owen", "claire", "helen", "rajesh")
+PAIRS_PER_VOTER = 9
+
+
+def _compare(cast: Cast, challenge, ideas: dict[str, Any]) -> None:
+    """Open pairwise comparison and let staff compare pairs; each prefers, with some noise,
+    the idea more colleagues supported."""
+    from django.test.utils import override_settings
+
+    from .services.evaluation import scorecard_update
+    from .services.pairwise import next_pair, pairwise_record
+
+    scorecard_update(
+        actor=cast["tom"],
+        challenge=challenge,
+        blind=True,
+        evaluators_per_idea=1,
+        guidance=PAIRWISE_GUIDANCE,
+        pairwise_enabled=True,
+    )
+    appeal = {ideas[spec.key].pk: spec.supporters for spec in HOUSING_REPAIRS_IDEAS}
+    # The rate limit guards against scripts; the seed is one (see `_support`).
+    with override_settings(CHALLENGES_PAIRWISE_RATE=(1_000_000, 1)):
+        for key in PAIRWISE_VOTERS:
+            voter, rng = cast[key], random.Random(f"pairs:{key}")
+            for _round in range(PAIRS_PER_VOTER):
+                pair = next_pair(user=voter, challenge=challenge, rng=rng)
+                if pair is None:
+                    break
+                first, second = pair
+                margin = appeal[first.pk] - appeal[second.pk] + rng.gauss(0, 2.5)
+                winner, loser = (first, second) if margin >= 0 else (second, first)
+                pairwise_record(
+                    actor=voter,
+                    challenge=challenge,
+                    winner=winner,
+                    loser=loser,
+                    tie=abs(margin) < 0.3,
+                )
 
 
 # --- 3. the closed challenge ----------------------------------------------------------------
