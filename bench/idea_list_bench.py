@@ -324,12 +324,14 @@ def scenarios(client, challenge, tag: str) -> list[tuple[str, str]]:
         ("page trending p50", f"{page}?sort=trending&page=50"),
         ("page status=under_review p1", f"{page}?status=under_review"),
         ("page tag p1, supported", f"{page}?tag={tag}&sort=supported"),
+        ("page tag p50, supported", f"{page}?tag={tag}&sort=supported&page=50"),
         ("page search 'bike lane'", f"{page}?q=bike+lane"),
         ("api newest", f"{api}"),
         ("api supported", f"{api}?sort=supported"),
         ("api trending", f"{api}?sort=trending"),
         ("api supported, cursor p50", deep_cursor(client, f"{api}?sort=supported", 50)),
         ("api status=shortlisted", f"{api}?status=shortlisted"),
+        ("api tag, supported", f"{api}?tag={tag}&sort=supported"),
         ("api page_size=100", f"{api}?page_size=100"),
     ]
 
