@@ -95,7 +95,9 @@ class IdeaOut(Schema):
     status_changed_at: datetime | None
     merged_into_id: int | None
     is_hidden: bool
-    author: PersonOut
+    author: PersonOut | None = Field(
+        None, description="Left out for evaluators of the challenge while blind review runs."
+    )
     coauthors: list[PersonOut]
     status_changes: list[StatusChangeOut]
     attachments: list[AttachmentOut]
@@ -154,6 +156,16 @@ def _person(user) -> dict:
     return {"id": user.pk, "display_name": str(user)}
 
 
+def _authors(request, idea: Idea) -> dict:
+    # Blind review: an evaluator in the challenge does not learn the authors here either.
+    if not _caller(request).has_perm("challenges.view_idea_authors", idea):
+        return {"author": None, "coauthors": []}
+    return {
+        "author": _person(idea.author),
+        "coauthors": [_person(c.user) for c in idea.accepted_coauthors],
+    }
+
+
 def _idea_out(request, idea: Idea) -> dict:
     absolute = request.build_absolute_uri
     attachments = list(idea.attachments.all())
@@ -180,8 +192,7 @@ def _idea_out(request, idea: Idea) -> dict:
         "status_changed_at": idea.status_changed_at,
         "merged_into_id": idea.merged_into_id,
         "is_hidden": idea.is_hidden,
-        "author": _person(idea.author),
-        "coauthors": [_person(c.user) for c in idea.accepted_coauthors],
+        **_authors(request, idea),
         "status_changes": list(idea.status_changes.all()),
         "attachments": [
             {

@@ -7,9 +7,10 @@ scores it, even if an assignment slipped through.
 """
 
 import rules
+from django.utils import timezone
 
 from civiclab.challenges import predicates as p
-from civiclab.challenges.models import CoAuthorStatus, IdeaStatus
+from civiclab.challenges.models import CoAuthorStatus, EvaluatorAssignment, IdeaStatus, PhaseKind
 
 
 @rules.predicate
@@ -49,6 +50,24 @@ def pairwise_enabled(user, obj) -> bool:
 
 
 @rules.predicate
+def blind_review_running(user, obj) -> bool:
+    """A blind scorecard, and the ideas are still coming in or being scored."""
+    challenge = p.challenge_of(obj)
+    scorecard = getattr(challenge, "scorecard", None) if challenge is not None else None
+    if not (scorecard and scorecard.blind):
+        return False
+    return challenge.current_phase_kind(timezone.now()) in {PhaseKind.SUBMISSION, PhaseKind.REVIEW}
+
+
+@rules.predicate
+def evaluates_in_challenge(user, obj) -> bool:
+    challenge = p.challenge_of(obj)
+    if challenge is None or not user.is_authenticated:
+        return False
+    return EvaluatorAssignment.objects.filter(evaluator=user, idea__challenge=challenge).exists()
+
+
+@rules.predicate
 def is_authenticated(user, obj=None) -> bool:
     return bool(user.is_authenticated)
 
@@ -72,3 +91,10 @@ rules.add_perm("challenges.evaluate_idea", can_evaluate_idea)
 rules.add_perm("challenges.view_evaluation_results", can_view_evaluation_results)
 rules.add_perm("challenges.view_scorecard", can_view_scorecard)
 rules.add_perm("challenges.compare_ideas", can_compare_ideas)
+# Blind review beyond the scoring page: while it runs, a person evaluating in the challenge
+# does not read who wrote its ideas on the idea page, its history or the API either (for a
+# staff-only challenge those are the only places the names appear).
+rules.add_perm(
+    "challenges.view_idea_authors",
+    ~(blind_review_running & evaluates_in_challenge) | p.is_challenge_manager | wrote_or_cowrote,
+)

@@ -145,6 +145,7 @@ def idea_detail(request, idea):
         "can_manage_coauthors": user.has_perm("challenges.manage_coauthors", idea),
         "status_targets": status_service.allowed_targets(user=user, idea=idea),
         "is_merged": idea.status == IdeaStatus.MERGED,
+        "shows_authors": user.has_perm("challenges.view_idea_authors", idea),
     }
     return render(request, "challenges/ideas/idea_detail.html", context)
 
@@ -154,7 +155,11 @@ def idea_history(request, idea):
     return render(
         request,
         "challenges/ideas/idea_history.html",
-        {"idea": idea, "revisions": selectors.revision_history(idea=idea)},
+        {
+            "idea": idea,
+            "revisions": selectors.revision_history(idea=idea),
+            "shows_authors": request.user.has_perm("challenges.view_idea_authors", idea),
+        },
     )
 
 
