@@ -21,6 +21,7 @@ Options: --ideas 100000 --supports 1000000 --users 20000 --requests 200 --seed 4
 import argparse
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -343,7 +344,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=4)
-    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -389,8 +390,10 @@ def main() -> None:
             )
         print(f"\nload average at end: {os.getloadavg()}")
     finally:
-        if postgres and not args.keep:
-            drop_postgres_database(database_url)
+        if not args.keep:
+            if postgres:
+                drop_postgres_database(database_url)
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ bench/idea_list_bench.py), then measures, in one process:
 import argparse
 import os
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -53,7 +54,8 @@ def main() -> None:
     postgres = database_url.startswith(("postgres://", "postgresql://"))
     if postgres:
         lists.create_postgres_database(database_url)
-    lists.setup_django(Path(tempfile.mkdtemp(prefix="civiclab-bench-similar-")))
+    data_dir = Path(tempfile.mkdtemp(prefix="civiclab-bench-similar-"))
+    lists.setup_django(data_dir)
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -115,6 +117,7 @@ def main() -> None:
     finally:
         if postgres:
             lists.drop_postgres_database(database_url)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
