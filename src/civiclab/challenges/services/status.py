@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civiclab.challenges.models import CoAuthorStatus, Idea, IdeaStatus, StatusChange
+from civiclab.challenges.models import Audience, CoAuthorStatus, Idea, IdeaStatus, StatusChange
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 from civiclab.ledger.services import ledger_append
@@ -117,17 +117,23 @@ def _append_selection(*, actor, idea: Idea, reason: str, at) -> int:
         subject_type="challenges.idea",
         subject_id=str(idea.pk),
         subject_url=idea.get_absolute_url(),
-        payload={
-            "idea_id": idea.pk,
-            "title": idea.title,
-            "challenge_id": idea.challenge_id,
-            "challenge": idea.challenge.title,
-            "reason": reason,
-            "decided_by_role": _deciding_role(actor, idea),
-            "decided_at": at.isoformat(),
-        },
+        payload=_selection_payload(actor=actor, idea=idea, reason=reason, at=at),
     )
     return entry.seq
+
+
+def _selection_payload(*, actor, idea: Idea, reason: str, at) -> dict:
+    payload = {
+        "idea_id": idea.pk,
+        "challenge_id": idea.challenge_id,
+        "decided_by_role": _deciding_role(actor, idea),
+        "decided_at": at.isoformat(),
+    }
+    if idea.challenge.audience != Audience.PUBLIC:
+        # The ledger is public and permanent, the challenge is not: the decision is recorded
+        # (which idea, when, in what capacity) without the texts the challenge keeps private.
+        return {**payload, "audience": idea.challenge.audience}
+    return {**payload, "title": idea.title, "challenge": idea.challenge.title, "reason": reason}
 
 
 def record_status_change(*, actor, idea: Idea, status: str, reason: str) -> StatusChange:
