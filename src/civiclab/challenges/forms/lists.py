@@ -19,7 +19,7 @@ from ..selectors.lists import (
 )
 
 SORT_LABELS = {
-    SORT_RELEVANCE: _("Best match (when searching)"),
+    SORT_RELEVANCE: _("Best match"),
     SORT_NEWEST: _("Newest"),
     SORT_SUPPORTED: _("Most supported"),
     SORT_TRENDING: _("Trending"),
@@ -51,12 +51,15 @@ class IdeaFilterForm(forms.Form):
         self._choices("innovation_type", _("Any type"), InnovationType.choices)
         self._choices("tag", _("Any tag"), [(tag.slug, tag.name) for tag in tags])
         self._choices("phase", _("Any phase"), PhaseKind.choices)
-        sorts = [SORT_RELEVANCE, SORT_NEWEST, SORT_SUPPORTED, SORT_TRENDING]
+        sorts = [SORT_NEWEST, SORT_SUPPORTED, SORT_TRENDING]
         if sees_scores:
             sorts.append(SORT_SCORE)
-        sort = self.fields["sort"]
-        assert isinstance(sort, forms.ChoiceField)
-        sort.choices = [(value, SORT_LABELS[value]) for value in sorts]
+        # The empty choice reads as what it does: relevance for a search, newest otherwise.
+        self._choices(
+            "sort",
+            _("Best match when searching, otherwise newest"),
+            [(value, SORT_LABELS[value]) for value in sorts],
+        )
         if not with_phase:
             del self.fields["phase"]
 
