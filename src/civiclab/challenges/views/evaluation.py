@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civiclab.challenges import predicates as p
 from civiclab.challenges.forms.evaluation import (
     SUBMIT,
     CriterionForm,
@@ -92,7 +93,22 @@ def _idea(org_slug: str, pk: int) -> Idea:
 
 def _check(request, perm: str, obj) -> None:
     if not request.user.has_perm(perm, obj):
+        _refuse(request, obj)
+
+
+def _refuse(request, obj) -> None:
+    """403 for people who may see the challenge (or belong to its organisation), 404 for
+    everyone else: a draft's or a staff-only challenge's address must not confirm it exists."""
+    challenge = p.challenge_of(obj)
+    user = request.user
+    if challenge is None:
         raise PermissionDenied
+    visible = user.has_perm("challenges.view_challenge", challenge)
+    if isinstance(obj, Idea):
+        visible = user.has_perm("challenges.view_idea", obj)
+    if not (visible or p.is_member(user, challenge)):
+        raise Http404
+    raise PermissionDenied
 
 
 def _apply(form, error: ValidationError) -> None:
@@ -268,7 +284,7 @@ def assign_automatic(request, org_slug, slug):
 def assign_idea(request, org_slug, pk):
     idea = _idea(org_slug, pk)
     challenge = idea.challenge
-    _check(request, "challenges.assign_evaluators", challenge)
+    _check(request, "challenges.assign_evaluators", idea)  # the rule reads its challenge
     conflicts = {user_id for _i, user_id in services.conflicted_evaluators([idea.pk])}
     eligible = [u.pk for u in services.evaluators_of(idea.organisation) if u.pk not in conflicts]
     current = list(idea.assignments.values_list("evaluator_id", flat=True))
@@ -333,7 +349,7 @@ def evaluate(request, org_slug, pk):
     idea = _idea(org_slug, pk)
     assignment = selectors.assignment_of(user=request.user, idea=idea)
     if assignment is None or not request.user.has_perm("challenges.evaluate_idea", idea):
-        raise PermissionDenied
+        _refuse(request, idea)
     assignment.idea = idea
     challenge = idea.challenge
     card = services.scorecard_of(challenge)
