@@ -1,5 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def ensure_sectors(sender, using="default", **kwargs) -> None:
+    """Keep the COFOG divisions present after every migrate and flush.
+
+    The data migration seeds them once, but flushing a database (as transactional tests and
+    `civiclab flush` do) empties the table; Django sends post_migrate after a flush too.
+    """
+    from .models import Cofog, Sector
+
+    existing = set(Sector.objects.using(using).values_list("code", flat=True))
+    missing = [Sector(code=code) for code in Cofog.values if code not in existing]
+    if missing:
+        Sector.objects.using(using).bulk_create(missing)
 
 
 class OrganisationsConfig(AppConfig):
@@ -11,6 +26,7 @@ class OrganisationsConfig(AppConfig):
         from . import personal_data
 
         personal_data.register()
+        post_migrate.connect(ensure_sectors, sender=self)
         self.add_profile_section()
 
     def add_profile_section(self) -> None:
