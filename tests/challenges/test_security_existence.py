@@ -81,3 +81,30 @@ def test_a_hidden_idea_s_evaluation_pages_are_not_found_for_citizens(client):
     client.force_login(UserFactory())
     for name in IDEA_PAGES:
         assert client.get(idea_url(name, idea)).status_code == 404, name
+
+
+@pytest.mark.parametrize("kind", ["idea", "comment"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_moderation_pages_are_not_found_for_outsiders(
+    client, unseen_challenge, outsider, kind, method
+):
+    idea = IdeaFactory(challenge=unseen_challenge)
+    pk = idea.pk
+    if kind == "comment":
+        pk = idea.comments.create(author=idea.author, body="A comment").pk
+    url = reverse(
+        f"challenges:moderate_{kind}",
+        kwargs={"org_slug": idea.organisation.slug, "pk": pk, "action": "hide"},
+    )
+    client.force_login(outsider)
+    assert getattr(client, method)(url).status_code == 404
+
+
+def test_a_member_without_the_moderator_role_still_gets_403(client):
+    idea = IdeaFactory(challenge=ChallengeFactory(audience=Audience.STAFF))
+    url = reverse(
+        "challenges:moderate_idea",
+        kwargs={"org_slug": idea.organisation.slug, "pk": idea.pk, "action": "hide"},
+    )
+    client.force_login(member(idea.organisation, Role.STAFF))
+    assert client.get(url).status_code == 403

@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civiclab.challenges import predicates as p
 from civiclab.challenges.models import Comment, Idea, MergeRecord
 from civiclab.challenges.rules.participation import can_read_idea
 from civiclab.organisations.models import Organisation
@@ -347,6 +348,9 @@ def _moderate(request, item, idea: Idea, kind: str, action: str):
     if action not in MODERATION_ACTIONS:
         raise Http404
     if not request.user.has_perm(f"challenges.moderate_{kind}", item):
+        # Outside the organisation, an idea one may not read is not confirmed to exist.
+        if not (can_read_idea.test(request.user, idea) or p.is_member(request.user, idea)):
+            raise Http404
         raise PermissionDenied(_("Only the organisation's moderators can do this."))
     service, reason_required = MODERATION_ACTIONS[action]
     hints = {
