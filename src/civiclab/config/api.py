@@ -15,6 +15,7 @@ api = CivicAPI(
     'Every error has one shape: `{"error": {"code", "message", "fields"}}`. '
     "Lists are paginated with `page` and `page_size` (at most 100).",
     urls_namespace="api",
+    docs_url=None,  # the server-rendered reference (core.api_docs) replaces Swagger UI
     auth=[TokenAuth(), SessionAuth()],
     throttle=default_throttles(),
 )

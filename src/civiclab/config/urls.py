@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from civiclab.config.api import api
 from civiclab.core import urls as core_urls
+from civiclab.core.api_docs import api_reference
 from civiclab.ledger.views import verifier_key_text as ledger_verifier_key
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("organisations/", include("civiclab.organisations.urls")),
     path("ledger/", include("civiclab.ledger.urls")),
     path(".well-known/civiclab-ledger-key", ledger_verifier_key, name="ledger-key"),
+    path("api/v1/docs", api_reference, {"get_schema": api.get_openapi_schema}, name="api-docs"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
