@@ -11,12 +11,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import AsyncPaginationBase
+from ninja.parser import Parser
 from ninja.throttling import SimpleRateThrottle
 
 logger = logging.getLogger(__name__)
@@ -57,8 +59,46 @@ def error_response(
     return JsonResponse(error_body(status, message, code=code, fields=fields), status=status)
 
 
+NUL = "\x00"
+
+
+def _contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_contains_nul(item) for item in value)
+    return False
+
+
+def _refuse_nul() -> HttpError:
+    return HttpError(422, _("The request contains a NUL character, which no text may contain."))
+
+
+class CivicParser(Parser):
+    """JSON and query parsing that refuses NUL characters: PostgreSQL cannot store or compare
+    them (a 500 there), and SQLite would store them silently."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _contains_nul(data):
+            raise _refuse_nul()
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        if _contains_nul(result):
+            raise _refuse_nul()
+        return result
+
+
 class CivicAPI(NinjaAPI):
     """NinjaAPI whose OpenAPI document always names both ways to authenticate."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("parser", CivicParser())
+        super().__init__(*args, **kwargs)
 
     SECURITY_SCHEMES = {
         "bearerAuth": {
@@ -165,9 +205,20 @@ def _on_authorization_error(request, exc: Exception, api: NinjaAPI) -> HttpRespo
 
 
 def _on_http_error(request, exc: HttpError, api: NinjaAPI) -> HttpResponse:
+    # The body parser's own refusal arrives wrapped in a generic 400; answer with it instead.
+    if isinstance(exc.__cause__, HttpError):
+        exc = exc.__cause__
     return api.create_response(
         request, error_body(exc.status_code, str(exc)), status=exc.status_code
     )
+
+
+def _on_data_error(request, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    # The database refused a value the schemas let through (a NUL in an address, a number
+    # beyond its column): the client's input, not a fault of ours. Nothing was written.
+    logger.warning("Database refused a value in API request %s", request.path)
+    message = _("A value in the request cannot be stored or looked up.")
+    return api.create_response(request, error_body(422, message), status=422)
 
 
 def _on_not_found(request, exc: Exception, api: NinjaAPI) -> HttpResponse:
@@ -190,6 +241,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     handlers: list[tuple[type[Exception], Any]] = [
         (Exception, _on_unexpected),
         (Http404, _on_not_found),
+        (DataError, _on_data_error),
         (ObjectDoesNotExist, _on_not_found),
         (PermissionDenied, _on_authorization_error),
         (DjangoValidationError, _on_django_validation_error),
