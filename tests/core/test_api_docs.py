@@ -5,7 +5,13 @@ import re
 import pytest
 
 from civiclab.config.api import api
-from civiclab.core.api_docs import build_reference, describe_type, field_rows, needs_credentials
+from civiclab.core.api_docs import (
+    build_reference,
+    describe_type,
+    field_rows,
+    needs_credentials,
+    reference_schema,
+)
 
 pytestmark = [pytest.mark.urls("civiclab.config.urls"), pytest.mark.django_db]
 
@@ -94,3 +100,17 @@ def test_operations_are_grouped_by_tag_in_document_order():
     tags = [group["tag"] for group in reference["groups"]]
     assert tags[:3] == ["accounts", "organisations", "ledger"]
     assert len(tags) == len(set(tags))
+
+
+def test_endpoints_open_to_anonymous_readers_are_marked_public():
+    # The idea list lets anyone in after trying a token and a session: no credentials needed.
+    reference = build_reference(reference_schema(api), "https://civiclab.example")
+    public = {
+        (operation["method"], operation["path"]): operation["public"]
+        for group in reference["groups"]
+        for operation in group["operations"]
+    }
+    assert public[("GET", "/api/v1/challenges/{challenge_id}/ideas")] is True
+    assert public[("POST", "/api/v1/challenges/{challenge_id}/ideas")] is False
+    assert public[("GET", "/api/v1/organisations")] is True
+    assert public[("GET", "/api/v1/me")] is False

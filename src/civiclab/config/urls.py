@@ -14,7 +14,7 @@ urlpatterns = [
     path("organisations/", include("civiclab.organisations.urls")),
     path("ledger/", include("civiclab.ledger.urls")),
     path(".well-known/civiclab-ledger-key", ledger_verifier_key, name="ledger-key"),
-    path("api/v1/docs", api_reference, {"get_schema": api.get_openapi_schema}, name="api-docs"),
+    path("api/v1/docs", api_reference, {"api": api}, name="api-docs"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -2,17 +2,17 @@
 
 The page is rendered on the server from the same document `/api/v1/openapi.json` serves, so it
 never disagrees with the API and works without JavaScript. The URLconf hands the view the
-function that builds the document (core sits below config and cannot import the API itself).
+API object (core sits below config and cannot import it).
 """
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from ninja import NinjaAPI
 
 METHODS = ("get", "post", "put", "patch", "delete")
 METHOD_COLOURS = {"get": "blue", "post": "green", "put": "yellow", "patch": "yellow"}
@@ -264,8 +264,35 @@ def build_reference(schema: dict, base_url: str) -> dict:
     }
 
 
-def api_reference(request: HttpRequest, *, get_schema: Callable[[], dict]) -> HttpResponse:
+def operations_open_to_anyone(api: NinjaAPI) -> set[str]:
+    """Ids of operations whose authentication ends in a fallback that lets anyone in.
+
+    Such a fallback is a plain function, which ninja leaves out of the document's `security`;
+    without this the reference would ask for credentials that those endpoints do not need.
+    """
+    open_ids = set()
+    for router in api._get_bound_routers():
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                callbacks = operation.auth_callbacks or []
+                if any(not hasattr(auth, "openapi_security_schema") for auth in callbacks):
+                    open_ids.add(operation.operation_id or api.get_openapi_operation_id(operation))
+    return open_ids
+
+
+def reference_schema(api: NinjaAPI) -> dict:
+    """The OpenAPI document, with optional authentication spelled the OpenAPI way (`{}`)."""
+    schema = api.get_openapi_schema()
+    open_ids = operations_open_to_anyone(api)
+    for item in (schema.get("paths") or {}).values():
+        for operation in item.values():
+            if operation.get("operationId") in open_ids and operation.get("security"):
+                operation["security"] = [*operation["security"], {}]
+    return schema
+
+
+def api_reference(request: HttpRequest, *, api: NinjaAPI) -> HttpResponse:
     """The API reference, for anyone: what each endpoint takes, answers and needs."""
     base_url = f"{request.scheme}://{request.get_host()}"
-    reference = build_reference(get_schema(), base_url)
+    reference = build_reference(reference_schema(api), base_url)
     return render(request, "core/api_docs.html", {"reference": reference})
