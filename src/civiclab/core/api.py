@@ -126,7 +126,35 @@ class CivicAPI(NinjaAPI):
                 **self.SECURITY_SCHEMES["sessionAuth"],
                 "name": settings.SESSION_COOKIE_NAME,
             }
+        self._mark_optional_auth(schema)
         return schema
+
+    def operations_open_to_anyone(self) -> set[str]:
+        """Ids of operations whose authentication ends in a fallback that lets anyone in.
+
+        Such a fallback (e.g. accounts' `AnonymousReader`) has no OpenAPI security scheme, so
+        ninja leaves it out of the document; without this, those endpoints would seem to need
+        credentials they do not need. Walks ninja's bound routers (not a public ninja API).
+        """
+        open_ids = set()
+        for router in self._get_bound_routers():
+            for path_view in router.path_operations.values():
+                for operation in path_view.operations:
+                    callbacks = operation.auth_callbacks or []
+                    if any(not hasattr(auth, "openapi_security_schema") for auth in callbacks):
+                        open_ids.add(
+                            operation.operation_id or self.get_openapi_operation_id(operation)
+                        )
+        return open_ids
+
+    def _mark_optional_auth(self, schema: dict) -> None:
+        """Spell optional authentication the OpenAPI way: an empty requirement `{}`."""
+        open_ids = self.operations_open_to_anyone()
+        for item in (schema.get("paths") or {}).values():
+            for operation in item.values():
+                security = operation.get("security") if isinstance(operation, dict) else None
+                if operation.get("operationId") in open_ids and security and {} not in security:
+                    operation["security"] = [*security, {}]
 
 
 # --- errors -------------------------------------------------------------------------------

@@ -264,31 +264,9 @@ def build_reference(schema: dict, base_url: str) -> dict:
     }
 
 
-def operations_open_to_anyone(api: NinjaAPI) -> set[str]:
-    """Ids of operations whose authentication ends in a fallback that lets anyone in.
-
-    Such a fallback is a plain function, which ninja leaves out of the document's `security`;
-    without this the reference would ask for credentials that those endpoints do not need.
-    """
-    open_ids = set()
-    for router in api._get_bound_routers():
-        for path_view in router.path_operations.values():
-            for operation in path_view.operations:
-                callbacks = operation.auth_callbacks or []
-                if any(not hasattr(auth, "openapi_security_schema") for auth in callbacks):
-                    open_ids.add(operation.operation_id or api.get_openapi_operation_id(operation))
-    return open_ids
-
-
 def reference_schema(api: NinjaAPI) -> dict:
-    """The OpenAPI document, with optional authentication spelled the OpenAPI way (`{}`)."""
-    schema = api.get_openapi_schema()
-    open_ids = operations_open_to_anyone(api)
-    for item in (schema.get("paths") or {}).values():
-        for operation in item.values():
-            if operation.get("operationId") in open_ids and operation.get("security"):
-                operation["security"] = [*operation["security"], {}]
-    return schema
+    """The OpenAPI document; CivicAPI already marks optionally authenticated operations."""
+    return api.get_openapi_schema()
 
 
 def api_reference(request: HttpRequest, *, api: NinjaAPI) -> HttpResponse:

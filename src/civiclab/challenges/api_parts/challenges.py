@@ -11,10 +11,8 @@ import zoneinfo
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from civiclab.accounts.api_auth import SessionAuth, TokenAuth
+from civiclab.accounts.api_auth import PUBLIC_READ, request_user
 from civiclab.core.api import CivicPagination
 from civiclab.organisations.models import Organisation
 
@@ -31,25 +29,7 @@ from ..selectors import challenges as selectors
 from ..services import challenges as services
 from ..services import events as event_services
 
-
-def _anonymous_without_credentials(request: HttpRequest):
-    """The last resort of PUBLIC_READ: no credentials at all means an anonymous reader."""
-    if request.headers.get("Authorization"):
-        return None
-    return AnonymousUser()
-
-
-PUBLIC_READ = [TokenAuth(), SessionAuth(), _anonymous_without_credentials]
-
 router = Router(tags=["challenges"])
-
-
-def _caller(request: HttpRequest):
-    auth = getattr(request, "auth", None)
-    if getattr(auth, "is_authenticated", False):
-        return auth
-    user = getattr(request, "user", None)
-    return user if getattr(user, "is_authenticated", False) else AnonymousUser()
 
 
 # --- schemas --------------------------------------------------------------------------------
@@ -185,7 +165,7 @@ class RegistrationRow(Schema):
 
 
 def _challenge(request, challenge_id: int) -> Challenge:
-    return selectors.challenge_by_id_for_user(user=_caller(request), pk=challenge_id)
+    return selectors.challenge_by_id_for_user(user=request_user(request), pk=challenge_id)
 
 
 def _aware(moment: datetime | None, organisation: Organisation) -> datetime | None:
@@ -247,7 +227,7 @@ def list_challenges(request, filters: Query[ChallengeFilters]):
     if filters.organisation:
         organisation = get_object_or_404(Organisation, slug=filters.organisation)
     return selectors.visible_challenges(
-        user=_caller(request),
+        user=request_user(request),
         organisation=organisation,
         phase=str(filters.phase or ""),
         tag=filters.tag or "",
@@ -267,7 +247,7 @@ def get_challenge(request, challenge_id: int):
 @router.post("/challenges", response={201: ChallengeOut}, summary="Create a challenge (draft)")
 def create_challenge(request, payload: ChallengeIn):
     organisation = get_object_or_404(Organisation, slug=payload.organisation, is_active=True)
-    user = _caller(request)
+    user = request_user(request)
     try:
         with transaction.atomic():  # the challenge and its phases land together or not at all
             challenge = services.challenge_create(
@@ -297,7 +277,7 @@ def create_challenge(request, payload: ChallengeIn):
 @router.patch("/challenges/{int:challenge_id}", response=ChallengeOut, summary="Change a challenge")
 def update_challenge(request, challenge_id: int, payload: ChallengePatch):
     challenge = _challenge(request, challenge_id)
-    user = _caller(request)
+    user = request_user(request)
     changes = payload.dict(exclude_unset=True)
     tag_names = changes.pop("tags", None)
     phases = changes.pop("phases", None)
@@ -332,7 +312,7 @@ def update_challenge(request, challenge_id: int, payload: ChallengePatch):
 )
 def publish_challenge(request, challenge_id: int):
     challenge = _challenge(request, challenge_id)
-    services.challenge_publish(actor=_caller(request), challenge=challenge)
+    services.challenge_publish(actor=request_user(request), challenge=challenge)
     return _reloaded(challenge)
 
 
@@ -343,7 +323,7 @@ def publish_challenge(request, challenge_id: int):
 )
 def unpublish_challenge(request, challenge_id: int):
     challenge = _challenge(request, challenge_id)
-    services.challenge_unpublish(actor=_caller(request), challenge=challenge)
+    services.challenge_unpublish(actor=request_user(request), challenge=challenge)
     return _reloaded(challenge)
 
 
@@ -359,7 +339,7 @@ def _event(challenge: Challenge) -> Event:
 
 def _event_out(request, challenge: Challenge, event: Event) -> dict:
     places = selectors.event_places(event=event)
-    mine = selectors.registration_of(event=event, user=_caller(request))
+    mine = selectors.registration_of(event=event, user=request_user(request))
     ics = reverse(
         "challenges:event_ics",
         kwargs={"org_slug": challenge.organisation.slug, "slug": challenge.slug},
@@ -402,7 +382,9 @@ def get_event(request, challenge_id: int):
 )
 def register_for_event(request, challenge_id: int):
     challenge = _challenge(request, challenge_id)
-    registration = event_services.event_register(actor=_caller(request), event=_event(challenge))
+    registration = event_services.event_register(
+        actor=request_user(request), event=_event(challenge)
+    )
     return _registration_out(registration)
 
 
@@ -414,7 +396,7 @@ def register_for_event(request, challenge_id: int):
 def cancel_event_registration(request, challenge_id: int):
     challenge = _challenge(request, challenge_id)
     registration = event_services.event_cancel_registration(
-        actor=_caller(request), event=_event(challenge)
+        actor=request_user(request), event=_event(challenge)
     )
     return _registration_out(registration)
 
@@ -426,7 +408,7 @@ def cancel_event_registration(request, challenge_id: int):
 )
 def list_event_registrations(request, challenge_id: int):
     challenge = _challenge(request, challenge_id)
-    user = _caller(request)
+    user = request_user(request)
     if not user.has_perm("challenges.view_event_registrations", challenge):
         raise PermissionDenied(_("Only the challenge's organisers can see who has registered."))
     return [

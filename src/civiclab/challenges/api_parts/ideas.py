@@ -9,14 +9,14 @@ attachments: files are added on the idea's edit page.
 from datetime import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from civiclab.accounts.api_auth import PUBLIC_READ, request_user
 from civiclab.core.api import CivicPagination
 
 from ..models import Idea, IdeaRevision, IdeaStatus, InnovationType, Tag
@@ -24,17 +24,8 @@ from ..selectors import challenges as challenge_selectors
 from ..selectors import ideas as selectors
 from ..services import ideas as services
 from ..services import status as status_service
-from .challenges import PUBLIC_READ
 
 router = Router(tags=["ideas"])
-
-
-def _caller(request: HttpRequest):
-    auth = getattr(request, "auth", None)
-    if getattr(auth, "is_authenticated", False):
-        return auth
-    user = getattr(request, "user", None)
-    return user if getattr(user, "is_authenticated", False) else AnonymousUser()
 
 
 # --- schemas --------------------------------------------------------------------------------
@@ -158,7 +149,7 @@ def _person(user) -> dict:
 
 def _authors(request, idea: Idea) -> dict:
     # Blind review: an evaluator in the challenge does not learn the authors here either.
-    if not _caller(request).has_perm("challenges.view_idea_authors", idea):
+    if not request_user(request).has_perm("challenges.view_idea_authors", idea):
         return {"author": None, "coauthors": []}
     return {
         "author": _person(idea.author),
@@ -222,12 +213,12 @@ def _idea_out(request, idea: Idea) -> dict:
 
 
 def _readable_idea(request, idea_id: int) -> Idea:
-    return selectors.idea_by_id_for_user(user=_caller(request), pk=idea_id)
+    return selectors.idea_by_id_for_user(user=request_user(request), pk=idea_id)
 
 
 def _full_idea(request, idea_id: int) -> Idea:
     idea = selectors.idea_api_queryset().prefetch_related("attachments").filter(pk=idea_id).first()
-    if idea is None or not _caller(request).has_perm("challenges.view_idea", idea):
+    if idea is None or not request_user(request).has_perm("challenges.view_idea", idea):
         raise Http404(_("There is no idea at this address."))
     return idea
 
@@ -247,7 +238,7 @@ def _tags_from_slugs(organisation_id: int, slugs: list[str]) -> list[Tag]:
 
 def create_idea(request, challenge_id: int, payload: IdeaIn):
     """Submit an idea to a challenge (JSON; attachments are added on the idea's edit page)."""
-    user = _caller(request)
+    user = request_user(request)
     challenge = challenge_selectors.challenge_by_id_for_user(user=user, pk=challenge_id)
     fields = payload.dict()
     fields["innovation_types"] = [str(kind) for kind in payload.innovation_types]
@@ -286,7 +277,7 @@ def get_idea(request, idea_id: int):
 
 @router.patch("/ideas/{int:idea_id}", response=IdeaOut, summary="Edit an idea")
 def update_idea(request, idea_id: int, payload: IdeaPatch):
-    user = _caller(request)
+    user = request_user(request)
     idea = _readable_idea(request, idea_id)
     fields = payload.dict(exclude_unset=True)
     for name in ("title", "summary", "description"):
@@ -311,7 +302,7 @@ def update_idea(request, idea_id: int, payload: IdeaPatch):
 def change_status(request, idea_id: int, payload: StatusIn):
     idea = _readable_idea(request, idea_id)
     change = status_service.idea_set_status(
-        actor=_caller(request), idea=idea, status=str(payload.status), reason=payload.reason
+        actor=request_user(request), idea=idea, status=str(payload.status), reason=payload.reason
     )
     return Status(201, change)
 

@@ -16,7 +16,6 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -26,20 +25,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from civiclab.accounts.api_auth import SessionAuth, TokenAuth
+from civiclab.accounts.api_auth import PUBLIC_READ, request_user
 from civiclab.organisations.models import Organisation
 
 from ..models import Idea, IdeaStatus, InnovationType, PhaseKind
 from ..selectors import lists as selectors
 from ..selectors.challenges import challenge_by_id_for_user
-
-
-def _anyone(request: HttpRequest):
-    """Lets anonymous readers through; a valid token or session was tried first."""
-    return AnonymousUser()
-
-
-PUBLIC_READ = [TokenAuth(), SessionAuth(), _anyone]
 
 router = Router(tags=["ideas"])
 
@@ -108,13 +99,6 @@ class IdeaListFilters(Schema):
 class OrganisationIdeaFilters(IdeaListFilters):
     organisation: str = Field(description="The organisation's slug.", max_length=80)
     phase: PhaseKind | None = Field(None, description="Only challenges now in this phase.")
-
-
-def _viewer(request: HttpRequest):
-    auth = getattr(request, "auth", None)
-    if getattr(auth, "is_authenticated", False):
-        return auth
-    return request.user if request.user.is_authenticated else AnonymousUser()
 
 
 def _filters(params: IdeaListFilters, *, phase: str = "") -> selectors.IdeaFilters:
@@ -262,7 +246,7 @@ def _search_page(request, scope, filters, cursor: dict[str, Any], size: int) -> 
 )
 def challenge_ideas(request, challenge_id: int, params: Query[IdeaListFilters]):
     """The ideas of one challenge, filtered and sorted like its idea list page."""
-    viewer = _viewer(request)
+    viewer = request_user(request)
     challenge = challenge_by_id_for_user(user=viewer, pk=challenge_id)
     if not viewer.has_perm("challenges.list_ideas", challenge):
         raise Http404
@@ -273,7 +257,7 @@ def challenge_ideas(request, challenge_id: int, params: Query[IdeaListFilters]):
 @router.get("/ideas", response=IdeaListPage, auth=PUBLIC_READ, summary="Ideas of an organisation")
 def organisation_ideas(request, params: Query[OrganisationIdeaFilters]):
     """Ideas across the organisation's challenges you can see; `phase` keeps challenges in it."""
-    viewer = _viewer(request)
+    viewer = request_user(request)
     organisation = get_object_or_404(Organisation, slug=params.organisation, is_active=True)
     phase = params.phase.value if params.phase else ""
     scope = selectors.organisation_scope(user=viewer, organisation=organisation, phase=phase)

@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import paginate
 
+from civiclab.accounts.api_auth import PUBLIC_READ, request_user
 from civiclab.challenges.models import Comment, FlagReason, Idea, MergeRecord
 from civiclab.challenges.rules.participation import can_moderate, can_read_idea
 from civiclab.core.api import CivicPagination
@@ -26,7 +27,6 @@ from ..services import merge as merge_services
 from ..services import moderation as moderation_services
 from ..services import participation as services
 from ..services.participation import COMMENT_MAX_LENGTH, RateLimited
-from .challenges import PUBLIC_READ
 
 router = Router(tags=["participation"])
 
@@ -166,15 +166,8 @@ class ModerationOut(Schema):
 # Helpers -----------------------------------------------------------------------------------
 
 
-def _viewer(request):
-    auth = getattr(request, "auth", None)
-    if getattr(auth, "is_authenticated", False):
-        return auth
-    return request.user
-
-
 def _actor(request):
-    user = _viewer(request)
+    user = request_user(request)
     if not getattr(user, "is_authenticated", False):
         raise AuthenticationError
     return user
@@ -187,7 +180,7 @@ def _idea(request, idea_id: int) -> Idea:
         .filter(pk=idea_id)
         .first()
     )
-    if idea is None or not can_read_idea.test(_viewer(request), idea):
+    if idea is None or not can_read_idea.test(request_user(request), idea):
         raise Http404
     return idea
 
@@ -199,7 +192,7 @@ def _comment(request, comment_id: int) -> Comment:
         .filter(pk=comment_id)
         .first()
     )
-    if comment is None or not can_read_idea.test(_viewer(request), comment.idea):
+    if comment is None or not can_read_idea.test(request_user(request), comment.idea):
         raise Http404
     return comment
 
@@ -210,7 +203,7 @@ def _person(user) -> dict:
 
 def _remember_reader(request, idea: Idea) -> None:
     """Who reads the comments decides whether hidden ones show their text (CommentOut)."""
-    viewer = _viewer(request)
+    viewer = request_user(request)
     if viewer.is_authenticated:
         request._participation_reader = (viewer.pk, bool(can_moderate.test(viewer, idea)))
     else:
@@ -218,7 +211,7 @@ def _remember_reader(request, idea: Idea) -> None:
 
 
 def _support_state(request, idea: Idea) -> dict:
-    state = selectors.viewer_state(user=_viewer(request), idea=idea)
+    state = selectors.viewer_state(user=request_user(request), idea=idea)
     count = Idea.objects.values_list("support_count", flat=True).get(pk=idea.pk)
     return {"idea_id": idea.pk, "count": count, "supported": state.supported}
 
