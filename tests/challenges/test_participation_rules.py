@@ -145,13 +145,26 @@ def test_following_does_not_depend_on_the_phase():
     )
 
 
-def test_merging_is_for_moderators_and_innovation_leads_across_phases():
+def test_merging_is_for_moderators_and_innovation_leads_until_the_challenge_closes():
     allowed = only("platform_admin", Role.ADMIN, Role.MODERATOR, Role.INNOVATION_LEAD)
+    decided = {
+        status: with_status(status)
+        for status in (
+            IdeaStatus.MERGED,
+            IdeaStatus.SELECTED,
+            IdeaStatus.SHELVED,
+            IdeaStatus.DECLINED,
+        )
+    }
     assert_permission_matrix(
         "challenges.merge_idea",
         idea_in,
-        states={**PHASES, "merged": with_status(IdeaStatus.MERGED)},
-        expected={**dict.fromkeys(PHASES, allowed), "merged": NOBODY},
+        states={**PHASES, **decided},
+        expected={
+            **dict.fromkeys(PHASES, allowed),
+            "closed": NOBODY,
+            **dict.fromkeys(decided, NOBODY),
+        },
     )
 
 

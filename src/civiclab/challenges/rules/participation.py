@@ -54,6 +54,17 @@ def idea_not_merged(user, obj) -> bool:
 
 
 @rules.predicate
+def idea_awaits_decision(user, obj) -> bool:
+    """Not yet selected, shelved, declined or merged: still open to being combined."""
+    idea = p.idea_of(obj)
+    return idea is not None and idea.status in (
+        IdeaStatus.SUBMITTED,
+        IdeaStatus.UNDER_REVIEW,
+        IdeaStatus.SHORTLISTED,
+    )
+
+
+@rules.predicate
 def is_comment_author(user, comment) -> bool:
     return bool(user.is_authenticated and comment is not None and comment.author_id == user.pk)
 
@@ -122,7 +133,7 @@ rules.add_perm("challenges.moderate_idea", can_moderate)
 rules.add_perm("challenges.moderate_comment", can_moderate)
 # The organisation's moderation queue (the object is the Organisation).
 rules.add_perm("challenges.view_moderation_queue", can_moderate)
-rules.add_perm("challenges.merge_idea", can_merge & idea_not_merged)
+rules.add_perm("challenges.merge_idea", can_merge & idea_awaits_decision & challenge_not_closed)
 
 
 @rules.predicate
