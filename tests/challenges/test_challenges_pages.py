@@ -334,3 +334,13 @@ def test_phases_form_needs_both_dates_of_an_optional_phase(client, organisation)
         {"submission_starts": "10 January", "submission_ends": ""},
     )
     assert {"submission_starts", "submission_ends"} <= set(response.context["form"].errors)
+
+
+def test_the_unpublish_button_is_offered_only_while_a_challenge_has_no_ideas(client, organisation):
+    challenge = ChallengeFactory(organisation=organisation)
+    client.force_login(member(organisation, Role.INNOVATION_LEAD))
+    unpublish = reverse("challenges:unpublish", args=[organisation.slug, challenge.slug])
+
+    assert unpublish in client.get(challenge.get_absolute_url()).content.decode()
+    IdeaFactory(challenge=challenge)
+    assert unpublish not in client.get(challenge.get_absolute_url()).content.decode()
