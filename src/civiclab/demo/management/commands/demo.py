@@ -90,13 +90,30 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         if is_seeded():
-            self.stdout.write("Demo data found; keeping it (use --reset to start over).")
+            self.stdout.write(
+                "Demo data found; keeping it and adding only what is missing "
+                "(use --reset to start over)."
+            )
+            self.top_up()
         else:
             self.stdout.write("Seeding the demo data…")
             seed_demo()
         self.print_logins(host, port)
         if not no_serve:
             call_command("serve", port=port, host=host, no_reload=True)
+
+    def top_up(self) -> None:
+        """Run the (idempotent) seed steps again, so data from newer steps appears.
+
+        A demo whose data someone has since changed may refuse a step; the seed runs in one
+        transaction, so nothing is half-written, and the existing data is served as it is.
+        """
+        try:
+            seed_demo()
+        except Exception as exc:  # any refusal leaves the demo as it was
+            self.stderr.write(
+                f"Could not add the newer demo data ({first_line(exc)}); serving it as it is."
+            )
 
     def database_label(self) -> str:
         db_file = sqlite_path()
