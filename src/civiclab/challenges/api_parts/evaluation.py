@@ -439,12 +439,7 @@ def put_evaluation(request, assignment_id: int, payload: EvaluationIn):
 # --- results --------------------------------------------------------------------------------
 
 
-@router.get(
-    "/challenges/{challenge_id}/results",
-    response=ResultsOut,
-    summary="Weighted scores, ranks, spread and agreement (managers and decision makers)",
-)
-def get_results(request, challenge_id: int):
+def _challenge_for_results(request, challenge_id: int) -> Challenge:
     user = _actor(request)
     challenge = _challenge(user, challenge_id)
     _require(
@@ -453,6 +448,16 @@ def get_results(request, challenge_id: int):
         challenge,
         _("Only the challenge's managers and the organisation's decision makers can see results."),
     )
+    return challenge
+
+
+@router.get(
+    "/challenges/{challenge_id}/results",
+    response=ResultsOut,
+    summary="Weighted scores, ranks, spread and agreement (managers and decision makers)",
+)
+def get_results(request, challenge_id: int):
+    challenge = _challenge_for_results(request, challenge_id)
     results = selectors.evaluation_results(challenge=challenge)
     return {
         "challenge_id": challenge.pk,
@@ -561,14 +566,7 @@ def pairwise_post(request, challenge_id: int, payload: ComparisonIn):
     summary="Ideas ranked by a Bradley-Terry model of the comparisons",
 )
 def pairwise_ranking(request, challenge_id: int):
-    user = _actor(request)
-    challenge = _challenge(user, challenge_id)
-    _require(
-        user,
-        "challenges.view_evaluation_results",
-        challenge,
-        _("Only the challenge's managers and the organisation's decision makers can see results."),
-    )
+    challenge = _challenge_for_results(request, challenge_id)
     ranking = pairwise.pairwise_ranking(challenge=challenge)
     return {
         "comparisons": ranking.comparisons,
