@@ -92,3 +92,126 @@ def test_unassigned_citizen_unaffected(client, blind_idea):
         "challenges:idea_detail", kwargs={"org_slug": idea.organisation.slug, "pk": idea.pk}
     )
     assert client.get(url).status_code == 404
+
+
+# The comment thread: a comment by the author or a co-author must not give them away.
+
+
+@pytest.fixture
+def blind_public_idea():
+    """A public challenge under blind review; its author, a co-author and a citizen comment."""
+    from civiclab.challenges.models import Comment
+
+    challenge = ChallengeFactory(phase=PhaseKind.REVIEW, audience=Audience.PUBLIC)
+    scorecard_with_criteria(challenge, blind=True)
+    author = UserFactory(display_name="Priya Ramaswamy")
+    coauthor = UserFactory(display_name="Tomasz Wielki")
+    idea = IdeaFactory(challenge=challenge, author=author, title="Shared vans for home care")
+    idea.coauthors.create(user=coauthor, status="accepted")
+    by_author = Comment.objects.create(idea=idea, author=author, body="We tried this in 2019.")
+    Comment.objects.create(idea=idea, author=coauthor, body="And the drivers agreed.")
+    Comment.objects.create(idea=idea, author=UserFactory(display_name="Olu Adeyemi"), body="Yes!")
+    (evaluator,) = evaluators(challenge.organisation, 1)
+    assign(idea, evaluator)
+    return idea, evaluator, by_author
+
+
+def comments_api(client, idea):
+    response = client.get(f"/api/v1/ideas/{idea.pk}/comments", {"page_size": 50})
+    assert response.status_code == 200
+    return response.json()["items"]
+
+
+def comment_page(client, name, comment):
+    url = reverse(
+        f"challenges:{name}", kwargs={"org_slug": comment.idea.organisation.slug, "pk": comment.pk}
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_assigned_evaluator_reads_the_authors_comments_without_their_names(
+    client, blind_public_idea
+):
+    idea, evaluator, _by_author = blind_public_idea
+    client.force_login(evaluator)
+    text = page(client, "idea_detail", idea)
+    assert "We tried this in 2019." in text
+    assert "Priya Ramaswamy" not in text
+    assert "Tomasz Wielki" not in text
+    assert "One of the idea&#x27;s authors" in text
+    # Other commenters keep their names.
+    assert "Olu Adeyemi" in text
+
+
+def test_assigned_evaluator_gets_no_author_names_from_the_comments_api(client, blind_public_idea):
+    idea, evaluator, _by_author = blind_public_idea
+    client.force_login(evaluator)
+    items = comments_api(client, idea)
+    assert [item["author"] for item in items[:2]] == [None, None]
+    assert [item["by_idea_author"] for item in items] == [True, True, False]
+    assert items[2]["author"]["display_name"] == "Olu Adeyemi"
+    assert "Priya Ramaswamy" not in str(items) and "Tomasz Wielki" not in str(items)
+
+
+def test_report_page_of_an_authors_comment_does_not_name_them(client, blind_public_idea):
+    _idea, evaluator, by_author = blind_public_idea
+    client.force_login(evaluator)
+    assert "Priya Ramaswamy" not in comment_page(client, "flag_comment", by_author)
+
+
+def test_reply_page_and_fragment_do_not_name_the_author(client, blind_public_idea):
+    idea, evaluator, by_author = blind_public_idea
+    set_phase(idea.challenge, PhaseKind.SUBMISSION)  # comments are open while ideas come in
+    client.force_login(evaluator)
+    url = reverse(
+        "challenges:comment_reply",
+        kwargs={"org_slug": idea.organisation.slug, "pk": idea.pk, "comment_pk": by_author.pk},
+    )
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "We tried this in 2019." in text
+        assert "Priya Ramaswamy" not in text
+
+
+def test_a_citizen_still_reads_the_authors_names_on_a_public_challenge(client, blind_public_idea):
+    idea, _evaluator, _by_author = blind_public_idea
+    client.force_login(UserFactory())
+    assert "Priya Ramaswamy" in page(client, "idea_detail", idea)
+    items = comments_api(client, idea)
+    assert items[0]["author"]["display_name"] == "Priya Ramaswamy"
+    assert items[0]["by_idea_author"] is True
+
+
+def test_evaluator_reads_the_authors_names_in_the_thread_after_the_review(
+    client, blind_public_idea
+):
+    idea, evaluator, _by_author = blind_public_idea
+    set_phase(idea.challenge, PhaseKind.SELECTION)
+    client.force_login(evaluator)
+    text = page(client, "idea_detail", idea)
+    assert "Priya Ramaswamy" in text and "Tomasz Wielki" in text
+    assert comments_api(client, idea)[0]["author"]["display_name"] == "Priya Ramaswamy"
+
+
+def test_withholding_the_names_costs_the_same_queries_however_long_the_thread(
+    client, blind_public_idea, django_assert_max_num_queries
+):
+    from civiclab.challenges.models import Comment
+
+    idea, evaluator, _by_author = blind_public_idea
+    client.force_login(evaluator)
+    with django_assert_max_num_queries(60) as few:
+        page(client, "idea_detail", idea)
+    with django_assert_max_num_queries(20) as few_api:
+        comments_api(client, idea)
+    for number in range(20):
+        Comment.objects.create(idea=idea, author=idea.author, body=f"Note {number}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        text = page(client, "idea_detail", idea)
+    assert "Note 19" in text and "Priya Ramaswamy" not in text
+    with django_assert_max_num_queries(len(few_api.captured_queries)):
+        assert len(comments_api(client, idea)) == 23

@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from civiclab.accounts.api_auth import PUBLIC_READ, request_user
 from civiclab.challenges.models import Comment, FlagReason, Idea, MergeRecord
-from civiclab.challenges.rules.participation import can_moderate, can_read_idea
+from civiclab.challenges.rules.participation import author_ids, can_moderate, can_read_idea
 from civiclab.core.api import CivicPagination
 from civiclab.organisations.models import Organisation
 
@@ -64,7 +64,15 @@ class CommentOut(Schema):
     id: int
     idea_id: int
     parent_id: int | None
-    author: PersonOut | None = Field(description="None for a deleted comment.")
+    author: PersonOut | None = Field(
+        description=(
+            "None for a deleted comment, and for a comment by one of the idea's authors while "
+            "blind review hides who wrote the idea from you (then `by_idea_author` is true)."
+        )
+    )
+    by_idea_author: bool = Field(
+        description="Whether the idea's author or one of its accepted co-authors wrote it."
+    )
     body: str = Field(description="Empty for a deleted comment, or a hidden one you may not read.")
     created_at: datetime
     edited_at: datetime | None
@@ -73,8 +81,16 @@ class CommentOut(Schema):
     hidden_reason: str
 
     @staticmethod
-    def resolve_author(comment):
-        return None if comment.is_deleted else _person(comment.author)
+    def resolve_author(comment, context):
+        _authors, masked = _comment_authors(context)
+        if comment.is_deleted or comment.author_id in masked:
+            return None
+        return _person(comment.author)
+
+    @staticmethod
+    def resolve_by_idea_author(comment, context) -> bool:
+        authors, _masked = _comment_authors(context)
+        return comment.author_id in authors
 
     @staticmethod
     def resolve_body(comment, context) -> str:
@@ -202,12 +218,23 @@ def _person(user) -> dict:
 
 
 def _remember_reader(request, idea: Idea) -> None:
-    """Who reads the comments decides whether hidden ones show their text (CommentOut)."""
+    """Who reads the comments decides whether hidden ones show their text and whether the
+    idea's authors are named (blind review), once per request (CommentOut)."""
     viewer = request_user(request)
     if viewer.is_authenticated:
         request._participation_reader = (viewer.pk, bool(can_moderate.test(viewer, idea)))
     else:
         request._participation_reader = (None, False)
+    request._participation_authors = (
+        author_ids(idea),
+        selectors.masked_author_ids(user=viewer, idea=idea),
+    )
+
+
+def _comment_authors(context) -> tuple[frozenset[int], frozenset[int]]:
+    """(the idea's author and accepted co-authors, those of them withheld from the reader)."""
+    request = (context or {}).get("request")
+    return getattr(request, "_participation_authors", (frozenset(), frozenset()))
 
 
 def _support_state(request, idea: Idea) -> dict:

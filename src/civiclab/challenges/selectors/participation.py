@@ -8,10 +8,12 @@ comments over, plus the (cached) role and co-author look-ups of the permission c
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from civiclab.challenges.models import Comment, Follow, Idea, MergeRecord, Support
 from civiclab.challenges.rules.participation import (
     COMMENT_EDIT_WINDOW,
+    author_ids,
     can_merge,
     can_moderate,
     is_author,
@@ -53,6 +55,7 @@ class CommentNode:
     can_flag: bool = False
     can_reply: bool = False
     show_body: bool = True  # False: hidden from this viewer (placeholder with the reason)
+    author_label: str = ""  # the writer's name, or "one of the idea's authors" (blind review)
 
 
 def carried_over_titles(*, idea: Idea) -> dict[int, str]:
@@ -77,12 +80,34 @@ class ThreadPermissions:
     is_moderator: bool = False
     is_author: bool = False
     idea_merged: bool = False
+    masked_author_ids: frozenset[int] = frozenset()
 
 
-def thread_permissions(*, user, idea: Idea) -> ThreadPermissions:
+def masked_author_ids(*, user, idea: Idea, shows_authors: bool | None = None) -> frozenset[int]:
+    """The people whose comments on `idea` must not name them to `user`.
+
+    Blind review: who may not learn the idea's authors (`challenges.view_idea_authors`) reads
+    the comments of its author and accepted co-authors as "one of the idea's authors".
+    Everyone else: nobody. `shows_authors` passes a verdict already reached for this request.
+    """
+    if shows_authors is None:
+        shows_authors = user.has_perm("challenges.view_idea_authors", idea)
+    return frozenset() if shows_authors else author_ids(idea)
+
+
+def comment_author_label(comment: Comment, masked_ids: frozenset[int]) -> str:
+    """How a comment's writer is named to a reader for whom `masked_ids` are masked."""
+    if comment.author_id in masked_ids:
+        return gettext("One of the idea's authors")
+    return str(comment.author)
+
+
+def thread_permissions(*, user, idea: Idea, shows_authors: bool | None = None) -> ThreadPermissions:
+    masked = masked_author_ids(user=user, idea=idea, shows_authors=shows_authors)
     if not user.is_authenticated:
-        return ThreadPermissions()
+        return ThreadPermissions(masked_author_ids=masked)
     return ThreadPermissions(
+        masked_author_ids=masked,
         user_id=user.pk,
         may_comment=user.has_perm("challenges.comment_idea", idea),
         may_flag=not idea.is_hidden,
@@ -109,6 +134,7 @@ def comment_tree(*, idea: Idea, permissions: ThreadPermissions, now=None) -> lis
             comment=comment,
             depth=parent.depth + 1 if parent else 1,
             carried_from=carried.get(comment.pk, ""),
+            author_label=comment_author_label(comment, permissions.masked_author_ids),
         )
         _decide(node, permissions, now)
         nodes[comment.pk] = node
@@ -148,9 +174,15 @@ class ParticipationBlock:
     max_depth: int = MAX_COMMENT_DEPTH
 
 
-def participation_block(*, user, idea: Idea) -> ParticipationBlock:
-    """Everything the `{% idea_participation %}` tag shows, for `user`."""
-    permissions = thread_permissions(user=user, idea=idea)
+def participation_block(
+    *, user, idea: Idea, shows_authors: bool | None = None
+) -> ParticipationBlock:
+    """Everything the `{% idea_participation %}` tag shows, for `user`.
+
+    `shows_authors`: whether `user` may know the idea's authors, when the page already asked
+    (saves asking again); otherwise the rule is asked here, once for the whole thread.
+    """
+    permissions = thread_permissions(user=user, idea=idea, shows_authors=shows_authors)
     authenticated = user.is_authenticated
     # Those who merge see the idea's merges, to review or undo them (one more query, theirs).
     merges = []

@@ -16,7 +16,13 @@ register = template.Library()
 def idea_participation(context, idea):
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
-    block = participation_block(user=user, idea=idea)
+    # The idea page has already asked whether this reader may know the authors (blind review).
+    shows_authors = context.get("shows_authors")
+    block = participation_block(
+        user=user,
+        idea=idea,
+        shows_authors=shows_authors if isinstance(shows_authors, bool) else None,
+    )
     return {
         "request": request,
         "user": user,

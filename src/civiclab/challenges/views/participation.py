@@ -96,6 +96,14 @@ def _apply(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _author_label(request, idea: Idea, comment: Comment | None) -> str:
+    """The comment's writer as this reader may know them (blind review hides the authors)."""
+    if comment is None:
+        return ""
+    masked = selectors.masked_author_ids(user=request.user, idea=idea)
+    return selectors.comment_author_label(comment, masked)
+
+
 def _idea_url(idea: Idea, anchor: str = "") -> str:
     return idea.get_absolute_url() + (f"#{anchor}" if anchor else "")
 
@@ -200,7 +208,12 @@ def comment_add(request, org_slug: str, pk: int):
     return render(
         request,
         "challenges/participation/comment_form.html",
-        {"idea": idea, "form": form, "parent": parent},
+        {
+            "idea": idea,
+            "form": form,
+            "parent": parent,
+            "parent_author": _author_label(request, idea, parent),
+        },
     )
 
 
@@ -230,7 +243,12 @@ def comment_reply(request, org_slug: str, pk: int, comment_pk: int):
     return render(
         request,
         "challenges/participation/comment_form.html",
-        {"idea": idea, "form": form, "parent": parent},
+        {
+            "idea": idea,
+            "form": form,
+            "parent": parent,
+            "parent_author": _author_label(request, idea, parent),
+        },
     )
 
 
@@ -288,11 +306,10 @@ def _flag_page(request, item, idea: Idea, kind: str):
             messages.success(request, _("Thank you. A moderator will look at your report."))
             anchor = f"comment-{item.pk}" if kind == "comment" else ""
             return redirect(_idea_url(idea, anchor))
-    return render(
-        request,
-        "challenges/participation/flag.html",
-        {"form": form, "item": item, "idea": idea, "kind": kind},
-    )
+    context = {"form": form, "item": item, "idea": idea, "kind": kind}
+    if kind == "comment":
+        context["item_author"] = _author_label(request, idea, item)
+    return render(request, "challenges/participation/flag.html", context)
 
 
 @_signed_in
