@@ -3,6 +3,8 @@ history, status decisions and co-authors."""
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 
 from civiclab.challenges.models import (
@@ -438,7 +440,7 @@ def test_nobody_answers_an_invitation_they_did_not_get(client):
 @pytest.mark.parametrize(
     ("email", "message"),
     [
-        ("nobody@example.org", "There is no one with this e-mail address"),
+        ("not an address", "Enter a valid email address"),
         ("AUTHOR", "You are already the author"),
     ],
 )
@@ -449,6 +451,107 @@ def test_invitation_errors_are_explained(client, email, message):
     response = client.post(url("idea_coauthors", idea), {"email": email})
     text = response.content.decode()
     assert "There is a problem" in text and message in text
+    assert not CoAuthor.objects.filter(idea=idea).exists()
+
+
+def _invite(client, idea, email, capture):
+    """Post an invitation; returns the page the author lands on and the notifications sent."""
+    before = Notification.objects.count()
+    with capture(execute=True):
+        response = client.post(url("idea_coauthors", idea), {"email": email}, follow=True)
+    return response, Notification.objects.count() - before
+
+
+NEUTRAL = "has an account that can take part in this challenge, we have invited them"
+
+
+def test_an_unknown_address_gets_the_same_answer_as_a_real_invitation(
+    client, django_capture_on_commit_callbacks
+):
+    idea = IdeaFactory()
+    friend = UserFactory(email="friend@example.org")
+    client.force_login(idea.author)
+
+    real, real_sent = _invite(client, idea, friend.email, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    unknown, unknown_sent = _invite(
+        client, idea, "nobody@example.org", django_capture_on_commit_callbacks
+    )
+
+    assert real.redirect_chain == unknown.redirect_chain == [(url("idea_coauthors", idea), 302)]
+    assert f"If friend@example.org {NEUTRAL}" in real.content.decode()
+    assert f"If nobody@example.org {NEUTRAL}" in unknown.content.decode()
+    assert "There is a problem" not in unknown.content.decode()
+    assert real_sent == 1 and unknown_sent == 0
+    assert list(CoAuthor.objects.filter(idea=idea).values_list("user", flat=True)) == [friend.pk]
+    assert mail.outbox == []
+    assert AuditEvent.objects.filter(action="challenges.coauthor_invited").count() == 1
+
+
+@pytest.mark.parametrize("how", ["inactive", "outsider"])
+def test_no_one_who_may_not_take_part_is_invited_and_the_author_is_not_told(
+    client, django_capture_on_commit_callbacks, how
+):
+    idea = IdeaFactory(challenge=ChallengeFactory(audience=Audience.STAFF))
+    colleague = member(idea.organisation, "staff")
+    idea.author = colleague
+    idea.save()
+    if how == "inactive":
+        person = member(idea.organisation, "staff")
+        person.is_active = False
+        person.save()
+    else:
+        person = UserFactory()
+    client.force_login(colleague)
+
+    response, sent = _invite(client, idea, person.email, django_capture_on_commit_callbacks)
+
+    assert response.redirect_chain == [(url("idea_coauthors", idea), 302)]
+    assert f"If {person.email} {NEUTRAL}" in response.content.decode()
+    assert "cannot take part" not in response.content.decode()
+    assert sent == 0 and mail.outbox == []
+    assert not CoAuthor.objects.filter(idea=idea).exists()
+    assert not AuditEvent.objects.filter(action="challenges.coauthor_invited").exists()
+
+
+def test_a_staff_colleague_is_invited_to_a_staff_only_idea(
+    client, django_capture_on_commit_callbacks
+):
+    idea = IdeaFactory(challenge=ChallengeFactory(audience=Audience.STAFF))
+    colleague, other = member(idea.organisation, "staff"), member(idea.organisation, "staff")
+    idea.author = colleague
+    idea.save()
+    client.force_login(colleague)
+    response, sent = _invite(client, idea, other.email, django_capture_on_commit_callbacks)
+    assert f"If {other.email} {NEUTRAL}" in response.content.decode()
+    assert sent == 1
+    assert CoAuthor.objects.get(idea=idea).user == other
+
+
+@override_settings(CHALLENGES_COAUTHOR_INVITE_RATE=(2, 3600))
+def test_invitations_are_rate_limited_per_author(client):
+    cache.clear()
+    idea = IdeaFactory()
+    client.force_login(idea.author)
+    for number in range(2):
+        response = client.post(url("idea_coauthors", idea), {"email": f"n{number}@example.org"})
+        assert response.status_code == 302
+
+    friend = UserFactory()
+    response = client.post(url("idea_coauthors", idea), {"email": friend.email})
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    text = response.content.decode()
+    assert "There is a problem" in text and "too many co-author invitations" in text
+    assert "Please wait" in text
+    assert not CoAuthor.objects.filter(idea=idea).exists()  # the refused invitation sent nothing
+    # Another author has their own allowance.
+    other_idea = IdeaFactory(challenge=idea.challenge)
+    client.force_login(other_idea.author)
+    response = client.post(url("idea_coauthors", other_idea), {"email": friend.email})
+    assert response.status_code == 302
+    assert CoAuthor.objects.filter(idea=other_idea, user=friend).exists()
 
 
 def test_a_second_invitation_is_refused(client):
@@ -458,16 +561,17 @@ def test_a_second_invitation_is_refused(client):
     client.force_login(idea.author)
     response = client.post(url("idea_coauthors", idea), {"email": friend.email})
     assert "already a co-author or invited" in response.content.decode()
+    assert CoAuthor.objects.filter(idea=idea).count() == 1
 
 
-def test_staff_only_ideas_take_no_outside_co_authors(client):
-    idea = IdeaFactory(challenge=ChallengeFactory(audience=Audience.STAFF))
-    colleague = member(idea.organisation, "staff")
-    idea.author = colleague
-    idea.save()
-    client.force_login(colleague)
-    response = client.post(url("idea_coauthors", idea), {"email": UserFactory().email})
-    assert "cannot take part in this challenge" in response.content.decode()
+def test_an_accepted_co_author_is_not_invited_again(client):
+    idea = IdeaFactory()
+    friend = UserFactory()
+    CoAuthor.objects.create(idea=idea, user=friend, status=CoAuthorStatus.ACCEPTED)
+    client.force_login(idea.author)
+    response = client.post(url("idea_coauthors", idea), {"email": friend.email})
+    assert "already a co-author or invited" in response.content.decode()
+    assert CoAuthor.objects.get(idea=idea).status == CoAuthorStatus.ACCEPTED
 
 
 def test_only_the_author_invites(client):

@@ -198,5 +198,8 @@ class StatusForm(forms.Form):
 class CoAuthorInviteForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address of the person to invite"),
-        help_text=_("They need a civiclab account. They can accept or decline."),
+        help_text=_(
+            "They need a civiclab account and must be able to take part in this challenge. "
+            "They can accept or decline."
+        ),
     )

@@ -8,11 +8,13 @@ the idea's fields as they were after it, so the history page can show what chang
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civiclab.challenges.models import (
     Challenge,
@@ -29,6 +31,11 @@ from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 
 from . import attachments as attachment_service
+from .ratelimit import RateLimited, count_action
+
+# Co-author invitations per author per window (count, seconds): enough for any real team,
+# too few to test many addresses for an account.
+DEFAULT_COAUTHOR_INVITE_RATE = (20, 3600)
 
 # The fields a person writes; the revision snapshot keeps these (tags by name).
 TEXT_FIELDS = (
@@ -206,27 +213,58 @@ def idea_update(*, actor, idea: Idea, attachments=(), remove_attachments=(), **f
 
 
 def _invitee(email: str):
+    """The active person with this address, or None; the caller must not say which."""
     User = get_user_model()
     user = User.objects.filter(email__iexact=(email or "").strip()).first()
     if user is None or not user.is_active or getattr(user, "is_anonymised", False):
-        raise ValidationError(
-            {"email": [_("There is no one with this e-mail address on civiclab.")]},
-            code="unknown_user",
-        )
+        return None
     return user
 
 
-def coauthor_invite(*, actor, idea: Idea, email: str) -> CoAuthor:
-    """The author invites an existing person to write the idea with them."""
+def _coauthor_invite_rate() -> tuple[int, int]:
+    return tuple(getattr(settings, "CHALLENGES_COAUTHOR_INVITE_RATE", DEFAULT_COAUTHOR_INVITE_RATE))
+
+
+def _check_coauthor_invite_rate(actor) -> None:
+    """Count one attempt by `actor`; raise RateLimited past the limit.
+
+    The answer does not tell whether an address has an account, but without a limit a script
+    could still try addresses and watch the co-authors list.
+    """
+    limit, seconds = _coauthor_invite_rate()
+    key = f"challenges:coauthor-invite-rate:{actor.pk}"
+    retry_after = count_action(key=key, limit=limit, seconds=seconds)
+    if retry_after is not None:
+        minutes = max(1, -(-retry_after // 60))
+        raise RateLimited(
+            ngettext(
+                "You have sent too many co-author invitations in a short time. "
+                "Please wait %(minutes)s minute and try again.",
+                "You have sent too many co-author invitations in a short time. "
+                "Please wait %(minutes)s minutes and try again.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            retry_after,
+        )
+
+
+def coauthor_invite(*, actor, idea: Idea, email: str) -> CoAuthor | None:
+    """The author invites an existing person to write the idea with them.
+
+    Whether an address belongs to someone who may take part is not told to the author: for an
+    unknown address, or someone outside the challenge's audience, nothing is created and None is
+    returned, and the caller gives the same answer as for a real invitation. Attempts are
+    rate-limited per author (RateLimited).
+    """
     if not actor.has_perm("challenges.manage_coauthors", idea):
         raise PermissionDenied(_("Only the author of the idea invites co-authors."))
+    _check_coauthor_invite_rate(actor)
     invitee = _invitee(email)
-    if invitee.pk == idea.author_id:
+    if invitee is not None and invitee.pk == idea.author_id:
         raise ValidationError({"email": [_("You are already the author of this idea.")]})
-    if not invitee.has_perm("challenges.view_challenge", idea.challenge):
-        raise ValidationError(
-            {"email": [_("This person cannot take part in this challenge.")]}, code="audience"
-        )
+    if invitee is None or not invitee.has_perm("challenges.view_challenge", idea.challenge):
+        return None
     with transaction.atomic():
         coauthor, created = CoAuthor.objects.select_for_update().get_or_create(
             idea=idea,
@@ -235,6 +273,8 @@ def coauthor_invite(*, actor, idea: Idea, email: str) -> CoAuthor:
         )
         if not created:
             if coauthor.status != CoAuthorStatus.DECLINED:
+                # Accepted co-authors are named on the idea and invited ones are listed to the
+                # author on the co-authors page, so saying so reveals nothing new.
                 raise ValidationError(
                     {"email": [_("This person is already a co-author or invited.")]},
                     code="duplicate",

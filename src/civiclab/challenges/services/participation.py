@@ -5,11 +5,9 @@ is, in `services.moderation`. Counters on the idea are kept exact with F() updat
 same transaction as the row they count.
 """
 
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -22,21 +20,14 @@ from civiclab.challenges.models import Comment, Follow, Idea, Support
 from civiclab.challenges.rules.participation import author_ids
 from civiclab.core.notifications import notify
 
+from .ratelimit import RateLimited, count_action
+
 # Replies nest at most this deep (a top-level comment is level 1); a reply to a comment at
 # the deepest level joins that comment's own thread instead of nesting further.
 MAX_COMMENT_DEPTH = 3
 COMMENT_MAX_LENGTH = 5000
 # Support clicks per person per window; more is a script, not a citizen.
 DEFAULT_SUPPORT_RATE = (60, 60)
-
-
-class RateLimited(Exception):
-    """Too many actions in a short time; `retry_after` is in seconds."""
-
-    def __init__(self, message: str, retry_after: int):
-        super().__init__(message)
-        self.message = message
-        self.retry_after = retry_after
 
 
 def _require(actor, perm: str, obj, message: str) -> None:
@@ -95,19 +86,9 @@ def _support_rate() -> tuple[int, int]:
 def check_support_rate(user) -> None:
     """Count one support action for `user`; raise RateLimited past the limit (fixed window)."""
     limit, seconds = _support_rate()
-    now = time.time()
-    window = int(now // seconds)
-    key = f"challenges:support-rate:{user.pk}:{window}"
-    if cache.add(key, 1, timeout=seconds * 2):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=seconds * 2)
-            count = 1
-    if count > limit:
-        retry_after = max(1, int((window + 1) * seconds - now))
+    key = f"challenges:support-rate:{user.pk}"
+    retry_after = count_action(key=key, limit=limit, seconds=seconds)
+    if retry_after is not None:
         raise RateLimited(
             _(
                 "You have supported or withdrawn support too often in a short time. "

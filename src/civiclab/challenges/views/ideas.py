@@ -24,6 +24,7 @@ from ..selectors import challenges as challenge_selectors
 from ..selectors import ideas as selectors
 from ..services import ideas as services
 from ..services import status as status_service
+from ..services.ratelimit import RateLimited
 
 
 def _apply_validation_error(form, error: ValidationError) -> None:
@@ -265,20 +266,32 @@ def idea_status(request, idea):
 def idea_coauthors(request, idea):
     can_manage = request.user.has_perm("challenges.manage_coauthors", idea)
     form = CoAuthorInviteForm(request.POST or None) if can_manage else None
+    retry_after = None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied(_("Only the author of the idea invites co-authors."))
         if form.is_valid():
+            email = form.cleaned_data["email"]
             try:
-                services.coauthor_invite(
-                    actor=request.user, idea=idea, email=form.cleaned_data["email"]
-                )
+                services.coauthor_invite(actor=request.user, idea=idea, email=email)
             except ValidationError as error:
                 _apply_validation_error(form, error)
+            except RateLimited as limited:
+                form.add_error(None, limited.message)
+                retry_after = limited.retry_after
             else:
-                messages.success(request, _("The invitation has been sent."))
+                # The same words whether or not the address belongs to someone who may take
+                # part, so that inviting does not tell who has an account.
+                messages.success(
+                    request,
+                    _(
+                        "If %(email)s has an account that can take part in this challenge, we "
+                        "have invited them; they will see the invitation in their notifications."
+                    )
+                    % {"email": email},
+                )
                 return redirect(_coauthors_url(idea))
-    return render(
+    response = render(
         request,
         "challenges/ideas/idea_coauthors.html",
         {
@@ -287,7 +300,11 @@ def idea_coauthors(request, idea):
             "can_manage": can_manage,
             "coauthors": selectors.coauthors(idea=idea, include_invited=can_manage),
         },
+        status=429 if retry_after is not None else 200,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _coauthors_url(idea) -> str:
