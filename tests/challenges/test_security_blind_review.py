@@ -215,3 +215,21 @@ def test_withholding_the_names_costs_the_same_queries_however_long_the_thread(
     assert "Note 19" in text and "Priya Ramaswamy" not in text
     with django_assert_max_num_queries(len(few_api.captured_queries)):
         assert len(comments_api(client, idea)) == 23
+
+
+def test_comment_notifications_do_not_name_the_author_to_a_following_evaluator(blind_public_idea):
+    from civiclab.challenges.services.participation import comment_add
+    from civiclab.core.models import Notification
+
+    idea, evaluator, _ = blind_public_idea
+    follower = UserFactory(display_name="Olu's neighbour")
+    idea.follows.create(user=evaluator)
+    idea.follows.create(user=follower)
+
+    comment_add(actor=idea.author, idea=idea, body="Costs came down last year.")
+
+    to_evaluator = Notification.objects.get(recipient=evaluator)
+    to_follower = Notification.objects.get(recipient=follower)
+    assert "Priya Ramaswamy" not in to_evaluator.body
+    assert "One of the idea's authors" in to_evaluator.body
+    assert "Priya Ramaswamy" in to_follower.body

@@ -205,13 +205,21 @@ def _notify_comment(*, idea: Idea, comment: Comment, actor, recipients: set[int]
     from django.contrib.auth import get_user_model
 
     users = list(get_user_model().objects.filter(pk__in=recipients))
-    notify(
-        recipients=users,
-        verb="challenges.comment_added",
-        title=_("New comment on “%(idea)s”") % {"idea": idea.title},
-        body=_("%(name)s wrote: %(excerpt)s") % {"name": str(actor), "excerpt": comment.body[:300]},
-        url=f"{idea.get_absolute_url()}#comment-{comment.pk}",
-    )
+    # Blind review: a comment by one of the idea's authors must not name them to readers the
+    # rules keep from knowing the authors (evaluators who follow the idea, say).
+    by_author = actor.pk in author_ids(idea)
+    named = [u for u in users if not by_author or u.has_perm("challenges.view_idea_authors", idea)]
+    masked = [u for u in users if u not in named]
+    for readers, name in ((named, str(actor)), (masked, _("One of the idea's authors"))):
+        if readers:
+            notify(
+                recipients=readers,
+                verb="challenges.comment_added",
+                title=_("New comment on “%(idea)s”") % {"idea": idea.title},
+                body=_("%(name)s wrote: %(excerpt)s")
+                % {"name": name, "excerpt": comment.body[:300]},
+                url=f"{idea.get_absolute_url()}#comment-{comment.pk}",
+            )
 
 
 def comment_edit(*, actor, comment: Comment, body: str) -> Comment:
