@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from civiclab.challenges import predicates as p
 from civiclab.challenges.models import CoAuthorStatus, IdeaStatus, PhaseKind
+from civiclab.challenges.rules.ideas import can_view_idea
 from civiclab.organisations.predicates import is_innovation_lead, is_platform_admin
 
 # How long the author of a comment may still correct it.
@@ -98,10 +99,8 @@ challenge_not_closed = ~p.phase_is(PhaseKind.CLOSED)
 
 # Taking part needs an account and a place in the challenge's audience.
 takes_part = rules.is_authenticated & p.is_published & p.audience_admits
-# Reading an idea: hidden ones stay readable to their authors and the moderators.
-can_read_idea = p.can_view_challenge & (
-    p.idea_is_visible | is_author | can_moderate | p.is_challenge_manager
-)
+# Reading an idea is the ideas area's rule; one definition, so pages and API agree.
+can_read_idea = can_view_idea
 
 rules.add_perm(
     "challenges.support_idea",
