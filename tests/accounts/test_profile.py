@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from civiclab.accounts import profile
+from civiclab.core import page_sections
 from civiclab.core.models import AuditEvent
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -109,15 +109,17 @@ def test_confirming_an_address_taken_meanwhile_is_refused(signed_in, user, on_co
 
 
 def test_profile_sections_registered_by_other_apps_are_shown(signed_in, user, monkeypatch):
-    monkeypatch.setattr(profile, "sections", [])
-    profile.register_section(
-        "accounts/tests_section.html", get_context=lambda request, u: {"greeting": "Hi"}
+    monkeypatch.setattr(page_sections, "_sections", {})
+    page_sections.register(
+        page_sections.PROFILE,
+        "accounts/tests_section.html",
+        get_context=lambda request, u: {"greeting": "Hi"},
     )
     from django.template import engines
 
     template = engines["django"].from_string("<h2>{{ greeting }} {{ profile_user.pk }}</h2>")
     monkeypatch.setattr(
-        "civiclab.accounts.profile.render_to_string",
+        "civiclab.core.page_sections.render_to_string",
         lambda name, context, request=None: template.render(context, request),
     )
     html = signed_in.get(reverse("accounts:profile")).content.decode()

@@ -410,20 +410,22 @@ def test_switching_needs_post_and_sign_in(client, organisation):
 
 
 def test_other_apps_add_sections_to_the_public_page(client, organisation, tmp_path, settings):
-    from civiclab.organisations import page_sections
+    from civiclab.core import page_sections
 
     template = "<h2>Open challenges of {{ organisation.name }}</h2>{{ count }}"
     (tmp_path / "extra_section.html").write_text(template)
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [tmp_path]},
     ]
-    page_sections.register_section(
-        "extra_section.html", get_context=lambda request, org: {"count": 3}
+    page_sections.register(
+        page_sections.ORGANISATION,
+        "extra_section.html",
+        get_context=lambda request, org: {"count": 3},
     )
     try:
         page = client.get(organisation.get_absolute_url()).content.decode()
     finally:
-        page_sections.unregister_section("extra_section.html")
+        page_sections.unregister(page_sections.ORGANISATION, "extra_section.html")
     assert f"<h2>Open challenges of {organisation.name}</h2>3" in page
 
 

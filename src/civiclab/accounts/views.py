@@ -16,6 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from civiclab.core import page_sections
+
 from . import confirmation, selectors, services
 from .forms import (
     DeleteAccountForm,
@@ -25,7 +27,6 @@ from .forms import (
     SignUpForm,
     TokenCreateForm,
 )
-from .profile import render_sections
 
 RESEND_INTERVAL_SECONDS = 60
 
@@ -168,7 +169,7 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"sections": render_sections(request, request.user)},
+        {"sections": page_sections.render(page_sections.PROFILE, request, request.user)},
     )
 
 

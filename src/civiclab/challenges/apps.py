@@ -21,7 +21,7 @@ class ChallengesConfig(AppConfig):
         """Every new organisation gets its idea box; its public page lists its challenges."""
         from django.db.models.signals import post_save
 
-        from civiclab.organisations import page_sections
+        from civiclab.core import page_sections
         from civiclab.organisations.models import Organisation
 
         from .services.challenges import create_idea_box_with_organisation
@@ -32,7 +32,8 @@ class ChallengesConfig(AppConfig):
             sender=Organisation,
             dispatch_uid="challenges.idea_box_with_organisation",
         )
-        page_sections.register_section(
+        page_sections.register(
+            page_sections.ORGANISATION,
             "challenges/challenges/organisation_section.html",
             get_context=organisation_section_context,
             order=10,

@@ -4,11 +4,15 @@ Every error the API answers with, whatever raised it, has one body:
 `{"error": {"code": "...", "message": "...", "fields": {"field": ["message", ...]}}}`.
 """
 
+import base64
+import binascii
+import json
 import logging
 import math
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
@@ -20,6 +24,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import AsyncPaginationBase
 from ninja.parser import Parser
 from ninja.throttling import SimpleRateThrottle
+
+from .access import NotVisible
+from .ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
 
@@ -255,6 +262,12 @@ def _on_not_found(request, exc: Exception, api: NinjaAPI) -> HttpResponse:
     )
 
 
+def _on_rate_limited(request, exc: RateLimited, api: NinjaAPI) -> HttpResponse:
+    response = api.create_response(request, error_body(429, exc.message), status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def _on_unexpected(request, exc: Exception, api: NinjaAPI) -> HttpResponse:
     logger.exception("Unhandled error in API view %s", request.path)
     return api.create_response(
@@ -269,6 +282,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     handlers: list[tuple[type[Exception], Any]] = [
         (Exception, _on_unexpected),
         (Http404, _on_not_found),
+        (NotVisible, _on_not_found),
+        (RateLimited, _on_rate_limited),
         (DataError, _on_data_error),
         (ObjectDoesNotExist, _on_not_found),
         (PermissionDenied, _on_authorization_error),
@@ -330,6 +345,75 @@ class ApiErrorShapeMiddleware:
         return reshaped
 
 
+# --- who is calling ------------------------------------------------------------------------
+
+
+def request_user(request: HttpRequest) -> Any:
+    """Who is calling: the token's or session's person, or an anonymous user."""
+    auth = getattr(request, "auth", None)
+    if getattr(auth, "is_authenticated", False):
+        return auth
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else AnonymousUser()
+
+
+def api_actor(request: HttpRequest) -> Any:
+    """The signed-in person making a change; a 401 for anyone else."""
+    user = request_user(request)
+    if not user.is_authenticated:
+        raise AuthenticationError
+    return user
+
+
+# --- shared shapes ------------------------------------------------------------------------
+
+
+class PersonOut(Schema):
+    """A person as others see them: an id and the name they chose to show."""
+
+    id: int
+    display_name: str
+
+
+def person_out(user: Any) -> dict[str, Any] | None:
+    return None if user is None else {"id": user.pk, "display_name": str(user)}
+
+
+# --- cursors ------------------------------------------------------------------------------
+
+
+def cursor_encode(data: dict[str, Any]) -> str:
+    """An opaque cursor for `data` (plain JSON values)."""
+    raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def cursor_decode(cursor: str | None) -> dict[str, Any]:
+    """The data of a cursor this API gave out; a 422 for anything else."""
+    if not cursor:
+        return {}
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise bad_cursor() from None
+    if not isinstance(data, dict):
+        raise bad_cursor()
+    return data
+
+
+def bad_cursor() -> HttpError:
+    return HttpError(422, _("The cursor is not one this API gave out; start from page one."))
+
+
+def url_with(request: HttpRequest, **params: Any) -> str:
+    """This request's absolute address with some query parameters replaced."""
+    query = request.GET.copy()
+    for name, value in params.items():
+        query[name] = str(value)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
 # --- pagination ---------------------------------------------------------------------------
 
 
@@ -385,9 +469,7 @@ class CivicPagination(AsyncPaginationBase):
 
 
 def _page_url(request: HttpRequest, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return url_with(request, page=page)
 
 
 # --- rate limits --------------------------------------------------------------------------

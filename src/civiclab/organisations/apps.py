@@ -30,11 +30,12 @@ class OrganisationsConfig(AppConfig):
         self.add_profile_section()
 
     def add_profile_section(self) -> None:
-        from civiclab.accounts import profile
+        from civiclab.core import page_sections
 
         from .selectors import memberships_for_profile
 
-        profile.register_section(
+        page_sections.register(
+            page_sections.PROFILE,
             "organisations/profile_memberships.html",
             get_context=lambda request, user: {"memberships": memberships_for_profile(user=user)},
             order=10,

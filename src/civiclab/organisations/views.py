@@ -1,25 +1,27 @@
 """Pages about organisations: the public list and profile, members, invitations, audit trail."""
 
+import copy
 import csv
 import json
 import zoneinfo
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civiclab.core import page_sections
+from civiclab.core.http import apply_validation_error, object_view
 from civiclab.core.selectors import audit_actions, audit_actors, audit_events
 
-from . import page_sections, selectors, services
+from . import access, selectors, services
 from .forms import (
     AuditFilterForm,
     InvitationForm,
@@ -29,7 +31,7 @@ from .forms import (
     SwitchOrganisationForm,
 )
 from .middleware import SESSION_KEY
-from .models import Invitation, Organisation, Role
+from .models import Role
 
 ORGANISATIONS_PER_PAGE = 20
 AUDIT_EVENTS_PER_PAGE = 50
@@ -38,30 +40,10 @@ AUDIT_EVENTS_PER_PAGE = 50
 def organisation_page(perm: str):
     """Load the organisation named by `slug` and require `perm` on it.
 
-    Anonymous visitors are sent to sign in; signed-in people without the right get a 403.
+    Anonymous visitors are sent to sign in; people who may see the organisation but lack the
+    right get a 403, and a deactivated organisation is not found by those outside it.
     """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, slug, *args, **kwargs):
-            organisation = get_object_or_404(Organisation, slug=slug)
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not request.user.has_perm(perm, organisation):
-                raise PermissionDenied
-            return view(request, organisation, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _apply_validation_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.error_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+    return object_view(access.organisation_for_user, perm)
 
 
 # Public pages ------------------------------------------------------------------------------------
@@ -85,39 +67,35 @@ def organisation_list(request):
     )
 
 
-def organisation_detail(request, slug):
-    organisation = get_object_or_404(Organisation.objects.prefetch_related("sectors"), slug=slug)
-    if not request.user.has_perm("organisations.view_organisation", organisation):
-        raise PermissionDenied if organisation.is_active else _not_found()
+@object_view(access.organisation_for_user)
+def organisation_detail(request, organisation):
     user = request.user
     context = {
         "organisation": organisation,
         "can_change": user.has_perm("organisations.change_organisation", organisation),
         "can_view_members": user.has_perm("organisations.view_membership", organisation),
         "can_view_audit": user.has_perm("organisations.view_audit", organisation),
-        "sections": page_sections.render_sections(request, organisation),
+        "sections": page_sections.render(page_sections.ORGANISATION, request, organisation),
     }
     return render(request, "organisations/organisation_detail.html", context)
 
 
-def _not_found():
-    return Http404(_("There is no organisation at this address."))
-
-
 @organisation_page("organisations.change_organisation")
 def organisation_edit(request, organisation):
-    form = OrganisationProfileForm(request.POST or None, instance=organisation)
+    # The form writes into its instance while validating; the service compares the saved
+    # organisation with the changes, so the form gets a copy.
+    form = OrganisationProfileForm(request.POST or None, instance=copy.copy(organisation))
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
         try:
             services.organisation_update(
                 actor=request.user,
-                organisation=Organisation.objects.get(pk=organisation.pk),
+                organisation=organisation,
                 sectors=form.cleaned_data["sectors"],
                 **changes,
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The organisation's profile has been saved."))
             return redirect(organisation)
@@ -143,16 +121,9 @@ def member_list(request, organisation):
     return render(request, "organisations/member_list.html", context)
 
 
-def _member_or_404(organisation, user_id):
-    member = selectors.member_of(organisation=organisation, user_id=user_id)
-    if member is None:
-        raise _not_found()
-    return member
-
-
 @organisation_page("organisations.manage_membership")
 def member_roles(request, organisation, user_id):
-    member = _member_or_404(organisation, user_id)
+    member = access.member_for_user(user=request.user, organisation=organisation, user_id=user_id)
     form = MemberRolesForm(request.POST or None, initial={"roles": member.roles})
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,7 +134,7 @@ def member_roles(request, organisation, user_id):
                 roles=form.cleaned_data["roles"],
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             if roles:
                 messages.success(
@@ -181,7 +152,7 @@ def member_roles(request, organisation, user_id):
 
 @organisation_page("organisations.manage_membership")
 def member_remove(request, organisation, user_id):
-    member = _member_or_404(organisation, user_id)
+    member = access.member_for_user(user=request.user, organisation=organisation, user_id=user_id)
     error = None
     if request.method == "POST":
         try:
@@ -212,7 +183,7 @@ def invitation_create(request, organisation):
                 roles=form.cleaned_data["roles"],
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request,
@@ -229,7 +200,7 @@ def invitation_create(request, organisation):
 @require_POST
 @organisation_page("organisations.invite_member")
 def invitation_withdraw(request, organisation, pk):
-    invitation = get_object_or_404(Invitation, pk=pk, organisation=organisation)
+    invitation = access.invitation_for_user(user=request.user, organisation=organisation, pk=pk)
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
     except ValidationError as error:

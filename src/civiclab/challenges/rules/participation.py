@@ -153,9 +153,10 @@ def _connect_participation() -> None:
     """
     from civiclab.challenges.selectors.moderation import organisation_section_context
     from civiclab.challenges.services import participation  # noqa: F401
-    from civiclab.organisations import page_sections
+    from civiclab.core import page_sections
 
-    page_sections.register_section(
+    page_sections.register(
+        page_sections.ORGANISATION,
         "challenges/moderation/organisation_section.html",
         get_context=organisation_section_context,
         order=90,

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "civiclab.core.http.AccessMiddleware",
     "civiclab.organisations.middleware.CurrentOrganisationMiddleware",
 ]
 

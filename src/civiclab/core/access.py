@@ -1,0 +1,42 @@
+"""Loading an object for a person: one answer for "missing" and "not yours to see".
+
+Every app has an `access.py` with one loader per entity, `<entity>_for_user(*, user, ...)`.
+A loader returns the object, or raises:
+
+- `NotVisible` when the person may not see it: it does not exist, is a draft, hidden,
+  staff-only, invitation-only, or belongs to a deactivated organisation. Pages answer with
+  the 404 page and the API with its 404 body (`core.http` and `core.api` map it), so an
+  address never confirms that something private exists.
+- `PermissionDenied` only when the person may see the object but not do what they asked
+  (`perm`): a 403 tells them nothing they could not already read.
+
+Views, endpoints and template tags load through these loaders; selectors and services never
+raise HTTP errors. (After Zulip's `access_stream_by_id`.)
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+
+class NotVisible(Exception):
+    """Nothing this person may see is here; answered as "not found"."""
+
+
+def require(user: Any, perm: str, obj: Any, message: str = "") -> None:
+    """PermissionDenied (with `message`, if given) unless `user` has `perm` on `obj`."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(message) if message else PermissionDenied
+
+
+def visible_or_raise(obj: Any, *, user: Any, view_perm: str, perm: str = "", message: str = ""):
+    """`obj` if it exists and `user` has `view_perm` on it, checked for `perm` if given.
+
+    The building block of every loader: None and "not allowed to view" are the same
+    `NotVisible`; `perm` refused on a visible object is `PermissionDenied`.
+    """
+    if obj is None or not user.has_perm(view_perm, obj):
+        raise NotVisible
+    if perm:
+        require(user, perm, obj, message)
+    return obj
