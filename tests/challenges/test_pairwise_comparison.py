@@ -16,6 +16,7 @@ from civiclab.challenges.models import (
     PhaseKind,
 )
 from civiclab.challenges.services import pairwise
+from civiclab.core.ratelimit import RateLimited
 from civiclab.methods import stats
 from civiclab.organisations.models import Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
@@ -142,7 +143,7 @@ def test_comparisons_are_rate_limited_per_person(challenge, settings):
     pairs = [(ideas[0], ideas[1]), (ideas[0], ideas[2]), (ideas[0], ideas[3]), (ideas[1], ideas[2])]
     for winner, loser in pairs[:3]:
         pairwise.pairwise_record(actor=person, challenge=challenge, winner=winner, loser=loser)
-    with pytest.raises(pairwise.PairwiseRateLimited):
+    with pytest.raises(RateLimited):
         pairwise.pairwise_record(
             actor=person, challenge=challenge, winner=pairs[3][0], loser=pairs[3][1]
         )

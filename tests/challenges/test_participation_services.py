@@ -9,8 +9,8 @@ from django.test import override_settings
 
 from civiclab.challenges.models import Comment, Follow, Idea, Support
 from civiclab.challenges.services import participation as services
-from civiclab.challenges.services.participation import RateLimited
 from civiclab.core.models import Notification
+from civiclab.core.ratelimit import RateLimited
 from tests.challenges.factories import IdeaFactory, set_phase
 from tests.factories import UserFactory
 

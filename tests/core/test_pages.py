@@ -192,11 +192,12 @@ def test_a_finished_job_stops_polling_and_links_to_its_result(client, job, job_o
     assert '<a href="/exports/42/">See the result</a>' in html
 
 
-def test_someone_elses_job_is_forbidden(client, job):
+def test_someone_elses_job_is_not_found(client, job):
+    # A job's address must not confirm that somebody else runs a job by that id.
     client.force_login(UserFactory())
     response = client.get(reverse("core:job_progress", args=[job.pk]))
-    assert response.status_code == 403
-    assert "You do not have permission" in response.content.decode()
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
 
 
 def test_a_platform_admin_may_see_any_job(client, job):

@@ -1,11 +1,9 @@
 """The accounts API: who am I, and my personal tokens."""
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.errors import HttpError
 
-from . import selectors, services
+from . import access, selectors, services
 from .schemas import MeOut, TokenCreatedOut, TokenIn, TokenOut
 
 router = Router(tags=["accounts"])
@@ -33,8 +31,6 @@ def create_token(request: HttpRequest, payload: TokenIn):
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, summary="Revoke one of my tokens")
 def revoke_token(request: HttpRequest, token_id: int):
-    token = selectors.token_of(request.auth, token_id)
-    if token is None:
-        raise HttpError(404, _("No such token."))
+    token = access.token_for_user(user=request.auth, pk=token_id)
     services.token_revoke(actor=request.auth, token=token)
     return Status(204, None)

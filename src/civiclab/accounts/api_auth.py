@@ -65,12 +65,3 @@ class AnonymousReader:
 
 # Public reads: the caller's rights when a token or session comes along, else anonymous.
 PUBLIC_READ = [TokenAuth(), SessionAuth(), AnonymousReader()]
-
-
-def request_user(request: HttpRequest) -> User | AnonymousUser:
-    """Who is calling: the token's or session's person, or an anonymous user."""
-    auth = getattr(request, "auth", None)
-    if getattr(auth, "is_authenticated", False):
-        return auth
-    user = getattr(request, "user", None)
-    return user if getattr(user, "is_authenticated", False) else AnonymousUser()

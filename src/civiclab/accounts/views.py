@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from civiclab.core import page_sections
 
-from . import confirmation, selectors, services
+from . import access, confirmation, selectors, services
 from .forms import (
     DeleteAccountForm,
     EmailChangeForm,
@@ -239,9 +239,7 @@ def token_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_revoke(request, token_id: int):
-    token = selectors.token_of(request.user, token_id)
-    if token is None:
-        raise Http404
+    token = access.token_for_user(user=request.user, pk=token_id)
     if request.method == "POST":
         services.token_revoke(actor=request.user, token=token)
         messages.success(

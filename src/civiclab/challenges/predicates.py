@@ -17,6 +17,7 @@ from civiclab.organisations.predicates import (
     is_moderator,
     is_org_admin,
     is_platform_admin,
+    organisation_is_active,
 )
 
 from .models import Audience, Challenge, CoAuthorStatus, Idea, PhaseKind
@@ -106,7 +107,11 @@ def idea_is_visible(user, obj) -> bool:
     return idea is not None and not idea.is_hidden
 
 
-can_view_challenge = (is_published & audience_admits) | is_challenge_manager | is_platform_admin
+# A deactivated organisation's challenges are seen only by its own people (and platform admins).
+organisation_is_visible = organisation_is_active | is_member | is_platform_admin
+can_view_challenge = organisation_is_visible & (
+    (is_published & audience_admits) | is_challenge_manager | is_platform_admin
+)
 can_moderate = is_moderator | is_org_admin
 
 __all__ = [

@@ -14,9 +14,12 @@ Views, endpoints and template tags load through these loaders; selectors and ser
 raise HTTP errors. (After Zulip's `access_stream_by_id`.)
 """
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+
+from .models import JobProgress, Notification
 
 
 class NotVisible(Exception):
@@ -40,3 +43,23 @@ def visible_or_raise(obj: Any, *, user: Any, view_perm: str, perm: str = "", mes
     if perm:
         require(user, perm, obj, message)
     return obj
+
+
+# Core's own entities ---------------------------------------------------------------------
+
+
+def job_for_user(*, user: Any, pk: uuid.UUID | str) -> JobProgress:
+    """A background job's progress, for the person who started it or a platform admin."""
+    job = JobProgress.objects.filter(pk=pk).first()
+    is_owner = job is not None and job.owner_id is not None and job.owner_id == user.pk
+    if job is None or not (is_owner or user.is_superuser):
+        raise NotVisible
+    return job
+
+
+def notification_for_user(*, user: Any, pk: int) -> Notification:
+    """One of the person's own notifications."""
+    notification = Notification.objects.filter(pk=pk, recipient_id=user.pk).first()
+    if notification is None:
+        raise NotVisible
+    return notification

@@ -8,9 +8,7 @@ transaction open around its whole run).
 import uuid
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 
 from .models import JobProgress
@@ -54,17 +52,6 @@ def job_fail(job_id: uuid.UUID | str, *, message: str) -> None:
     JobProgress.objects.filter(_ACTIVE, pk=job_id).update(
         state=State.FAILED, message=message[:300], updated_at=_now()
     )
-
-
-def job_get(*, viewer: Any, job_id: uuid.UUID | str) -> JobProgress:
-    """The job, for its owner or a platform admin; 404 if absent, 403 if someone else's."""
-    job = JobProgress.objects.filter(pk=job_id).first()
-    if job is None:
-        raise Http404("No such job.")
-    is_owner = job.owner_id is not None and job.owner_id == getattr(viewer, "pk", None)
-    if not (is_owner or getattr(viewer, "is_superuser", False)):
-        raise PermissionDenied
-    return job
 
 
 def _now():

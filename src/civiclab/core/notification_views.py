@@ -2,13 +2,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .models import Notification
+from .access import notification_for_user
 from .notifications import inbox, notification_mark_read, notifications_mark_all_read, unread_count
 
 NOTIFICATIONS_PER_PAGE = 20
@@ -40,10 +39,8 @@ def _safe_local(request, url: str) -> bool:
 @require_POST
 def notification_read(request, pk):
     """Mark one notification read; "open" goes on to what it is about."""
-    try:
-        notification = notification_mark_read(user=request.user, notification_id=pk)
-    except Notification.DoesNotExist:
-        raise Http404 from None
+    notification = notification_for_user(user=request.user, pk=pk)
+    notification_mark_read(user=request.user, notification_id=notification.pk)
     if request.POST.get("open") and _safe_local(request, notification.url):
         return redirect(notification.url)
     return redirect(_back(request))

@@ -1,4 +1,5 @@
-"""Per-person limits on actions that a script could repeat: a fixed-window counter in the cache.
+"""Per-person limits on actions that a script could repeat: a counter in the cache over a
+window that opens with the first action and lasts `seconds`.
 
 `count_action(key=..., limit=..., seconds=...)` counts one action and raises `RateLimited`
 (with the seconds to wait) once the window's limit is passed. Pages answer a `RateLimited`
@@ -10,6 +11,7 @@ The cache is shared by all processes in production, so the count holds across wo
 per-process cache each process counts on its own, which only makes the limit looser.
 """
 
+import math
 import time
 from collections.abc import Callable
 
@@ -35,19 +37,20 @@ def count_action(
     plural forms).
     """
     now = time.time()
-    window = int(now // seconds)
-    window_key = f"ratelimit:{key}:{window}"
-    if cache.add(window_key, 1, timeout=seconds * 2):
+    opened_key, count_key = f"ratelimit:{key}:opened", f"ratelimit:{key}:count"
+    if cache.add(opened_key, now, timeout=seconds):
+        cache.set(count_key, 1, timeout=seconds)
         count = 1
     else:
         try:
-            count = cache.incr(window_key)
-        except ValueError:  # expired between add and incr
-            cache.add(window_key, 1, timeout=seconds * 2)
+            count = cache.incr(count_key)
+        except ValueError:  # the window closed between the two look-ups
+            cache.add(count_key, 1, timeout=seconds)
             count = 1
     if count <= limit:
         return
-    wait = max(1, int((window + 1) * seconds - now))
+    opened = cache.get(opened_key, now)
+    wait = max(1, math.ceil(opened + seconds - now))
     if callable(message):
         text = message(wait)
     else:

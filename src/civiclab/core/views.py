@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
-from .jobs import job_get
+from .access import job_for_user
 from .models import JobProgress
 
 
@@ -67,7 +67,7 @@ def healthz(request):
 def job_progress(request, pk):
     if not request.user.is_authenticated:
         return _to_login(request)
-    job = job_get(viewer=request.user, job_id=pk)
+    job = job_for_user(user=request.user, pk=pk)
     if getattr(request, "htmx", False):
         refresh_url = request.htmx.current_url_abs_path or request.get_full_path()
         return render(

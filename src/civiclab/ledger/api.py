@@ -9,14 +9,16 @@ import math
 from datetime import date
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PaginationBase, paginate
 
-from . import selectors
+from civiclab.core.access import NotVisible
+
+from . import access, selectors
 from .keys import verifier_key
 from .models import Checkpoint, Entry
 from .notes import parse_checkpoint_text, split_note
@@ -178,10 +180,7 @@ def list_entries(request: HttpRequest, filters: Query[EntryFilters]):
 
 @router.get("/entries/{seq}", response=EntryOut, summary="One ledger entry")
 def get_entry(request: HttpRequest, seq: int):
-    entry = Entry.objects.filter(seq=seq).first()
-    if entry is None:
-        raise Http404
-    return entry
+    return access.entry_for_user(user=request.user, seq=seq)
 
 
 def _hex(nodes: list[bytes]) -> list[str]:
@@ -234,7 +233,7 @@ def consistency(
 def latest_checkpoint(request: HttpRequest):
     checkpoint = selectors.latest_checkpoint()
     if checkpoint is None:
-        raise Http404
+        raise NotVisible
     return checkpoint
 
 

@@ -4,13 +4,13 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from civiclab.methods.merkle import inclusion_steps
 
-from . import selectors
+from . import access, selectors
 from .forms import EntryFilterForm
 from .keys import verifier_key
 from .models import Entry
@@ -43,9 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def entry(request: HttpRequest, seq: int) -> HttpResponse:
-    item = Entry.objects.filter(seq=seq).first()
-    if item is None:
-        raise Http404
+    item = access.entry_for_user(user=request.user, seq=seq)
     proof = selectors.entry_proof(item)
     envelope = item.envelope().decode("utf-8")
     context = {

@@ -10,20 +10,20 @@ needs a signed-in caller; the services check the rights.
 import zoneinfo
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from civiclab.accounts.api_auth import PUBLIC_READ, request_user
-from civiclab.core.api import CivicPagination
+from civiclab.accounts.api_auth import PUBLIC_READ
+from civiclab.core.api import CivicPagination, PersonOut, request_user
+from civiclab.organisations import access as organisation_access
 from civiclab.organisations.models import Organisation
 
+from .. import access
 from ..models import Audience, Challenge, Event, EventKind, InnovationType, PhaseKind
 from ..selectors import challenges as selectors
 from ..services import challenges as services
@@ -39,11 +39,6 @@ class PhaseSchema(Schema):
     kind: PhaseKind
     starts_at: datetime
     ends_at: datetime | None = None
-
-
-class PersonOut(Schema):
-    id: int
-    display_name: str
 
 
 class ChallengeOut(Schema):
@@ -164,10 +159,6 @@ class RegistrationRow(Schema):
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _challenge(request, challenge_id: int) -> Challenge:
-    return selectors.challenge_by_id_for_user(user=request_user(request), pk=challenge_id)
-
-
 def _aware(moment: datetime | None, organisation: Organisation) -> datetime | None:
     if moment is None or timezone.is_aware(moment):
         return moment
@@ -188,7 +179,7 @@ def _phase_dates(phases, organisation) -> list[services.PhaseDates]:
 def _sponsor(sponsor_id: int | None):
     if sponsor_id is None:
         return None
-    sponsor = get_user_model().objects.filter(pk=sponsor_id, is_active=True).first()
+    sponsor = selectors.active_person(pk=sponsor_id)
     if sponsor is None:
         raise ValidationError({"sponsor_id": _("There is no person with this id.")})
     return sponsor
@@ -204,12 +195,9 @@ def _renamed(error: ValidationError) -> ValidationError:
     return ValidationError(fields)
 
 
-def _reloaded(challenge: Challenge) -> Challenge:
-    return (
-        Challenge.objects.select_related("organisation", "sponsor")
-        .prefetch_related("phases", "tags")
-        .get(pk=challenge.pk)
-    )
+def _reloaded(request, challenge: Challenge) -> Challenge:
+    """The challenge as it is now, with what its answer shows."""
+    return access.challenge_for_user(user=request_user(request), pk=challenge.pk)
 
 
 # --- challenges -----------------------------------------------------------------------------
@@ -225,7 +213,9 @@ def _reloaded(challenge: Challenge) -> Challenge:
 def list_challenges(request, filters: Query[ChallengeFilters]):
     organisation = None
     if filters.organisation:
-        organisation = get_object_or_404(Organisation, slug=filters.organisation)
+        organisation = organisation_access.organisation_for_user(
+            user=request_user(request), slug=filters.organisation
+        )
     return selectors.visible_challenges(
         user=request_user(request),
         organisation=organisation,
@@ -241,13 +231,15 @@ def list_challenges(request, filters: Query[ChallengeFilters]):
     summary="One challenge",
 )
 def get_challenge(request, challenge_id: int):
-    return _challenge(request, challenge_id)
+    return access.challenge_for_user(user=request_user(request), pk=challenge_id)
 
 
 @router.post("/challenges", response={201: ChallengeOut}, summary="Create a challenge (draft)")
 def create_challenge(request, payload: ChallengeIn):
-    organisation = get_object_or_404(Organisation, slug=payload.organisation, is_active=True)
     user = request_user(request)
+    organisation = organisation_access.active_organisation_for_user(
+        user=user, slug=payload.organisation
+    )
     try:
         with transaction.atomic():  # the challenge and its phases land together or not at all
             challenge = services.challenge_create(
@@ -271,12 +263,12 @@ def create_challenge(request, payload: ChallengeIn):
                 )
     except ValidationError as error:
         raise _renamed(error) from error
-    return Status(201, _reloaded(challenge))
+    return Status(201, _reloaded(request, challenge))
 
 
 @router.patch("/challenges/{int:challenge_id}", response=ChallengeOut, summary="Change a challenge")
 def update_challenge(request, challenge_id: int, payload: ChallengePatch):
-    challenge = _challenge(request, challenge_id)
+    challenge = access.challenge_for_user(user=request_user(request), pk=challenge_id)
     user = request_user(request)
     changes = payload.dict(exclude_unset=True)
     tag_names = changes.pop("tags", None)
@@ -304,16 +296,16 @@ def update_challenge(request, challenge_id: int, payload: ChallengePatch):
                 )
     except ValidationError as error:
         raise _renamed(error) from error
-    return _reloaded(challenge)
+    return _reloaded(request, challenge)
 
 
 @router.post(
     "/challenges/{int:challenge_id}/publish", response=ChallengeOut, summary="Publish a challenge"
 )
 def publish_challenge(request, challenge_id: int):
-    challenge = _challenge(request, challenge_id)
+    challenge = access.challenge_for_user(user=request_user(request), pk=challenge_id)
     services.challenge_publish(actor=request_user(request), challenge=challenge)
-    return _reloaded(challenge)
+    return _reloaded(request, challenge)
 
 
 @router.post(
@@ -322,19 +314,12 @@ def publish_challenge(request, challenge_id: int):
     summary="Back to draft (only without ideas)",
 )
 def unpublish_challenge(request, challenge_id: int):
-    challenge = _challenge(request, challenge_id)
+    challenge = access.challenge_for_user(user=request_user(request), pk=challenge_id)
     services.challenge_unpublish(actor=request_user(request), challenge=challenge)
-    return _reloaded(challenge)
+    return _reloaded(request, challenge)
 
 
 # --- event ----------------------------------------------------------------------------------
-
-
-def _event(challenge: Challenge) -> Event:
-    event = selectors.challenge_event(challenge=challenge)
-    if event is None:
-        raise Event.DoesNotExist(_("This challenge has no event."))
-    return event
 
 
 def _event_out(request, challenge: Challenge, event: Event) -> dict:
@@ -371,8 +356,10 @@ def _registration_out(registration) -> dict:
     summary="The challenge's event",
 )
 def get_event(request, challenge_id: int):
-    challenge = _challenge(request, challenge_id)
-    return _event_out(request, challenge, _event(challenge))
+    challenge = access.challenge_for_user(user=request_user(request), pk=challenge_id)
+    return _event_out(
+        request, challenge, access.event_for_user(user=request_user(request), challenge=challenge)
+    )
 
 
 @router.post(
@@ -381,9 +368,10 @@ def get_event(request, challenge_id: int):
     summary="Register for the event (or join its waiting list)",
 )
 def register_for_event(request, challenge_id: int):
-    challenge = _challenge(request, challenge_id)
+    challenge = access.challenge_for_user(user=request_user(request), pk=challenge_id)
     registration = event_services.event_register(
-        actor=request_user(request), event=_event(challenge)
+        actor=request_user(request),
+        event=access.event_for_user(user=request_user(request), challenge=challenge),
     )
     return _registration_out(registration)
 
@@ -394,9 +382,10 @@ def register_for_event(request, challenge_id: int):
     summary="Cancel your registration",
 )
 def cancel_event_registration(request, challenge_id: int):
-    challenge = _challenge(request, challenge_id)
+    challenge = access.challenge_for_user(user=request_user(request), pk=challenge_id)
     registration = event_services.event_cancel_registration(
-        actor=request_user(request), event=_event(challenge)
+        actor=request_user(request),
+        event=access.event_for_user(user=request_user(request), challenge=challenge),
     )
     return _registration_out(registration)
 
@@ -407,10 +396,12 @@ def cancel_event_registration(request, challenge_id: int):
     summary="Who has registered (organisers)",
 )
 def list_event_registrations(request, challenge_id: int):
-    challenge = _challenge(request, challenge_id)
-    user = request_user(request)
-    if not user.has_perm("challenges.view_event_registrations", challenge):
-        raise PermissionDenied(_("Only the challenge's organisers can see who has registered."))
+    challenge = access.challenge_for_user(
+        user=request_user(request),
+        pk=challenge_id,
+        perm="challenges.view_event_registrations",
+        message=_("Only the challenge's organisers can see who has registered."),
+    )
     return [
         {
             "user_id": registration.user_id,
@@ -419,5 +410,7 @@ def list_event_registrations(request, challenge_id: int):
             "status": registration.status,
             "registered_at": registration.created_at,
         }
-        for registration in selectors.event_registrations(event=_event(challenge))
+        for registration in selectors.event_registrations(
+            event=access.event_for_user(user=request_user(request), challenge=challenge)
+        )
     ]

@@ -4,21 +4,18 @@ comparison. Every endpoint checks the same named rules as the pages, through the
 from datetime import datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.errors import AuthenticationError, Throttled
 
-from civiclab.challenges import predicates as p
+from civiclab.challenges import access
 from civiclab.challenges.models import Challenge, EvaluatorAssignment, Idea
 from civiclab.challenges.selectors import evaluation as selectors
 from civiclab.challenges.services import evaluation as services
 from civiclab.challenges.services import pairwise
-from civiclab.organisations.models import Organisation
+from civiclab.core.access import NotVisible, require
+from civiclab.core.api import api_actor
 
 router = Router(tags=["evaluation"])
 
@@ -217,28 +214,6 @@ class RankingOut(Schema):
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _actor(request):
-    user = request.auth if getattr(request.auth, "is_authenticated", False) else request.user
-    if not getattr(user, "is_authenticated", False):
-        raise AuthenticationError
-    return user
-
-
-def _challenge(user, challenge_id: int) -> Challenge:
-    challenge = get_object_or_404(
-        Challenge.objects.select_related("organisation").prefetch_related("phases"),
-        pk=challenge_id,
-    )
-    if not p.can_view_challenge(user, challenge) and not p.is_member(user, challenge):
-        raise Http404
-    return challenge
-
-
-def _require(user, perm: str, obj, message: str) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(message)
-
-
 def _scorecard_out(challenge: Challenge) -> dict:
     card = services.scorecard_of(challenge)
     return {
@@ -261,13 +236,14 @@ def _scorecard_out(challenge: Challenge) -> dict:
     summary="A challenge's scorecard with its criteria",
 )
 def get_scorecard(request, challenge_id: int):
-    user = _actor(request)
-    challenge = _challenge(user, challenge_id)
-    _require(
-        user,
-        "challenges.view_scorecard",
-        challenge,
-        _("Only the organisation's evaluators, innovation leads and decision makers can see it."),
+    user = api_actor(request)
+    challenge = access.challenge_for_user(
+        user=user,
+        pk=challenge_id,
+        perm="challenges.view_scorecard",
+        message=_(
+            "Only the organisation's evaluators, innovation leads and decision makers can see it."
+        ),
     )
     return _scorecard_out(challenge)
 
@@ -278,8 +254,8 @@ def get_scorecard(request, challenge_id: int):
     summary="Change a scorecard (criteria nested, the full list in order)",
 )
 def put_scorecard(request, challenge_id: int, payload: ScorecardIn):
-    user = _actor(request)
-    challenge = _challenge(user, challenge_id)
+    user = api_actor(request)
+    challenge = access.challenge_for_user(user=user, pk=challenge_id)
     with transaction.atomic():
         services.scorecard_update(
             actor=user,
@@ -307,18 +283,17 @@ def put_scorecard(request, challenge_id: int, payload: ScorecardIn):
     summary="Assign evaluators: to one idea by hand, or to every idea in review automatically",
 )
 def post_assignments(request, challenge_id: int, payload: AssignmentsIn):
-    user = _actor(request)
-    challenge = _challenge(user, challenge_id)
+    user = api_actor(request)
+    challenge = access.challenge_for_user(user=user, pk=challenge_id)
     if payload.automatic:
         done = services.assignments_automatic(actor=user, challenge=challenge)
         return Status(201, {"ideas": done.ideas, "created": done.created})
     if payload.idea_id is None:
         raise ValidationError({"idea_id": [_("Name the idea, or ask for automatic assignment.")]})
-    idea = get_object_or_404(
-        Idea.objects.select_related("organisation"), pk=payload.idea_id, challenge=challenge
-    )
-    idea.challenge = challenge
-    people = list(get_user_model().objects.filter(pk__in=payload.evaluator_ids).order_by("pk"))
+    idea = access.idea_for_user(user=user, pk=payload.idea_id)
+    if idea.challenge_id != challenge.pk:
+        raise NotVisible
+    people = selectors.people_by_ids(payload.evaluator_ids)
     missing = set(payload.evaluator_ids) - {person.pk for person in people}
     if missing:
         raise ValidationError(
@@ -335,10 +310,8 @@ def post_assignments(request, challenge_id: int, payload: AssignmentsIn):
 
 @router.get("/me/evaluations", response=list[AssignedOut], summary="Ideas assigned to me")
 def my_evaluations(request):
-    user = _actor(request)
-    organisations = Organisation.objects.filter(
-        pk__in=EvaluatorAssignment.objects.filter(evaluator=user).values("idea__organisation")
-    )
+    user = api_actor(request)
+    organisations = selectors.organisations_with_assignments(user=user)
     rows = []
     for organisation in organisations:
         for row in selectors.assignments_of_evaluator(user=user, organisation=organisation):
@@ -356,18 +329,6 @@ def my_evaluations(request):
                 }
             )
     return rows
-
-
-def _own_assignment(user, assignment_id: int) -> EvaluatorAssignment:
-    assignment = get_object_or_404(
-        EvaluatorAssignment.objects.select_related("idea__organisation", "idea__challenge"),
-        pk=assignment_id,
-    )
-    if assignment.evaluator_id != user.pk:
-        raise Http404
-    challenge = Challenge.objects.prefetch_related("phases").get(pk=assignment.idea.challenge_id)
-    assignment.idea.challenge = challenge
-    return assignment
 
 
 def _evaluation_out(user, assignment: EvaluatorAssignment) -> dict:
@@ -404,9 +365,9 @@ def _evaluation_out(user, assignment: EvaluatorAssignment) -> dict:
     summary="My evaluation of an assigned idea (authors hidden in blind review)",
 )
 def get_evaluation(request, assignment_id: int):
-    user = _actor(request)
-    assignment = _own_assignment(user, assignment_id)
-    _require(
+    user = api_actor(request)
+    assignment = access.own_assignment_for_user(user=user, pk=assignment_id)
+    require(
         user,
         "challenges.evaluate_idea",
         assignment.idea,
@@ -421,8 +382,8 @@ def get_evaluation(request, assignment_id: int):
     summary="Save my scores as a draft, or submit them (`submit: true`)",
 )
 def put_evaluation(request, assignment_id: int, payload: EvaluationIn):
-    user = _actor(request)
-    assignment = _own_assignment(user, assignment_id)
+    user = api_actor(request)
+    assignment = access.own_assignment_for_user(user=user, pk=assignment_id)
     scores = {}
     for given in payload.scores:
         scores[given.criterion_id] = services.ScoreInput(value=given.value, comment=given.comment)
@@ -440,15 +401,14 @@ def put_evaluation(request, assignment_id: int, payload: EvaluationIn):
 
 
 def _challenge_for_results(request, challenge_id: int) -> Challenge:
-    user = _actor(request)
-    challenge = _challenge(user, challenge_id)
-    _require(
-        user,
-        "challenges.view_evaluation_results",
-        challenge,
-        _("Only the challenge's managers and the organisation's decision makers can see results."),
+    return access.challenge_for_user(
+        user=api_actor(request),
+        pk=challenge_id,
+        perm="challenges.view_evaluation_results",
+        message=_(
+            "Only the challenge's managers and the organisation's decision makers can see results."
+        ),
     )
-    return challenge
 
 
 @router.get(
@@ -519,13 +479,12 @@ def _brief(idea: Idea) -> dict:
     summary="The next two ideas for me to compare (`pair` is null when none are left)",
 )
 def pairwise_next(request, challenge_id: int):
-    user = _actor(request)
-    challenge = _challenge(user, challenge_id)
-    _require(
-        user,
-        "challenges.compare_ideas",
-        challenge,
-        _("Comparing ideas is open during the review phase of challenges that invite it."),
+    user = api_actor(request)
+    challenge = access.challenge_for_user(
+        user=user,
+        pk=challenge_id,
+        perm="challenges.compare_ideas",
+        message=_("Comparing ideas is open during the review phase of challenges that invite it."),
     )
     pair = pairwise.next_pair(user=user, challenge=challenge)
     return {"pair": [_brief(pair[0]), _brief(pair[1])] if pair else None}
@@ -537,18 +496,12 @@ def pairwise_next(request, challenge_id: int):
     summary="Record my choice between two ideas (or a tie)",
 )
 def pairwise_post(request, challenge_id: int, payload: ComparisonIn):
-    user = _actor(request)
-    challenge = _challenge(user, challenge_id)
-    ideas = Idea.objects.in_bulk([payload.winner_id, payload.loser_id])
-    winner, loser = ideas.get(payload.winner_id), ideas.get(payload.loser_id)
-    if winner is None or loser is None:
-        raise Http404
-    try:
-        comparison = pairwise.pairwise_record(
-            actor=user, challenge=challenge, winner=winner, loser=loser, tie=payload.tie
-        )
-    except pairwise.PairwiseRateLimited as error:
-        raise Throttled(wait=error.wait) from error
+    user = api_actor(request)
+    challenge = access.challenge_for_user(user=user, pk=challenge_id)
+    winner, loser = access.ideas_for_user(user=user, pks=[payload.winner_id, payload.loser_id])
+    comparison = pairwise.pairwise_record(
+        actor=user, challenge=challenge, winner=winner, loser=loser, tie=payload.tie
+    )
     return Status(
         201,
         {

@@ -10,17 +10,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from civiclab.accounts.api_auth import PUBLIC_READ, request_user
-from civiclab.core.api import CivicPagination
+from civiclab.accounts.api_auth import PUBLIC_READ
+from civiclab.core.api import CivicPagination, PersonOut, person_out, request_user
 
+from .. import access
 from ..models import Idea, IdeaRevision, IdeaStatus, InnovationType, Tag
-from ..selectors import challenges as challenge_selectors
 from ..selectors import ideas as selectors
 from ..services import ideas as services
 from ..services import status as status_service
@@ -29,11 +28,6 @@ router = Router(tags=["ideas"])
 
 
 # --- schemas --------------------------------------------------------------------------------
-
-
-class PersonOut(Schema):
-    id: int
-    display_name: str
 
 
 class StatusChangeOut(Schema):
@@ -137,14 +131,10 @@ class RevisionOut(Schema):
 
     @staticmethod
     def resolve_editor(revision: IdeaRevision):
-        return _person(revision.editor) if revision.editor else None
+        return person_out(revision.editor) if revision.editor else None
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _person(user) -> dict:
-    return {"id": user.pk, "display_name": str(user)}
 
 
 def _authors(request, idea: Idea) -> dict:
@@ -152,8 +142,8 @@ def _authors(request, idea: Idea) -> dict:
     if not request_user(request).has_perm("challenges.view_idea_authors", idea):
         return {"author": None, "coauthors": []}
     return {
-        "author": _person(idea.author),
-        "coauthors": [_person(c.user) for c in idea.accepted_coauthors],
+        "author": person_out(idea.author),
+        "coauthors": [person_out(c.user) for c in idea.accepted_coauthors],
     }
 
 
@@ -212,20 +202,18 @@ def _idea_out(request, idea: Idea) -> dict:
     }
 
 
-def _readable_idea(request, idea_id: int) -> Idea:
-    return selectors.idea_by_id_for_user(user=request_user(request), pk=idea_id)
-
-
 def _full_idea(request, idea_id: int) -> Idea:
-    idea = selectors.idea_api_queryset().prefetch_related("attachments").filter(pk=idea_id).first()
-    if idea is None or not request_user(request).has_perm("challenges.view_idea", idea):
-        raise Http404(_("There is no idea at this address."))
-    return idea
+    """The idea with everything its answer shows, loaded in a fixed number of queries."""
+    return access.idea_for_user(
+        user=request_user(request),
+        pk=idea_id,
+        queryset=selectors.idea_api_queryset().prefetch_related("attachments"),
+    )
 
 
 def _tags_from_slugs(organisation_id: int, slugs: list[str]) -> list[Tag]:
     slugs = list(dict.fromkeys(slugs))
-    tags = list(Tag.objects.filter(organisation_id=organisation_id, slug__in=slugs))
+    tags = selectors.tags_by_slugs(organisation_id=organisation_id, slugs=slugs)
     if len(tags) != len(slugs):
         known = {tag.slug for tag in tags}
         missing = ", ".join(slug for slug in slugs if slug not in known)
@@ -239,7 +227,7 @@ def _tags_from_slugs(organisation_id: int, slugs: list[str]) -> list[Tag]:
 def create_idea(request, challenge_id: int, payload: IdeaIn):
     """Submit an idea to a challenge (JSON; attachments are added on the idea's edit page)."""
     user = request_user(request)
-    challenge = challenge_selectors.challenge_by_id_for_user(user=user, pk=challenge_id)
+    challenge = access.challenge_for_user(user=user, pk=challenge_id)
     fields = payload.dict()
     fields["innovation_types"] = [str(kind) for kind in payload.innovation_types]
     fields["tags"] = _tags_from_slugs(challenge.organisation_id, payload.tags)
@@ -278,7 +266,7 @@ def get_idea(request, idea_id: int):
 @router.patch("/ideas/{int:idea_id}", response=IdeaOut, summary="Edit an idea")
 def update_idea(request, idea_id: int, payload: IdeaPatch):
     user = request_user(request)
-    idea = _readable_idea(request, idea_id)
+    idea = access.idea_for_user(user=request_user(request), pk=idea_id)
     fields = payload.dict(exclude_unset=True)
     for name in ("title", "summary", "description"):
         if name in fields and fields[name] is None:
@@ -300,7 +288,7 @@ def update_idea(request, idea_id: int, payload: IdeaPatch):
     summary="Change an idea's status, with a public reason",
 )
 def change_status(request, idea_id: int, payload: StatusIn):
-    idea = _readable_idea(request, idea_id)
+    idea = access.idea_for_user(user=request_user(request), pk=idea_id)
     change = status_service.idea_set_status(
         actor=request_user(request), idea=idea, status=str(payload.status), reason=payload.reason
     )
@@ -315,9 +303,5 @@ def change_status(request, idea_id: int, payload: StatusIn):
 )
 @paginate(CivicPagination)
 def list_revisions(request, idea_id: int):
-    idea = _readable_idea(request, idea_id)
-    return (
-        IdeaRevision.objects.filter(idea=idea)
-        .select_related("editor")
-        .order_by("-created_at", "-id")
-    )
+    idea = access.idea_for_user(user=request_user(request), pk=idea_id)
+    return selectors.revisions_newest_first(idea=idea)

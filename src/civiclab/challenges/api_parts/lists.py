@@ -10,27 +10,24 @@ neither repeats nor skips a row. Search results (`q`) are ranked in memory; thei
 position in that ranking.
 """
 
-import base64
-import binascii
-import json
 from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from civiclab.accounts.api_auth import PUBLIC_READ, request_user
-from civiclab.organisations.models import Organisation
+from civiclab.accounts.api_auth import PUBLIC_READ
+from civiclab.core.api import bad_cursor, cursor_decode, cursor_encode, request_user, url_with
+from civiclab.organisations import access as organisation_access
 
+from .. import access
 from ..models import Idea, IdeaStatus, InnovationType, PhaseKind
 from ..selectors import lists as selectors
-from ..selectors.challenges import challenge_by_id_for_user
 
 router = Router(tags=["ideas"])
 
@@ -115,27 +112,11 @@ def _filters(params: IdeaListFilters, *, phase: str = "") -> selectors.IdeaFilte
 # -- cursors -------------------------------------------------------------------------------
 
 
-def _encode(data: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode()
-
-
-def _decode(cursor: str | None) -> dict[str, Any]:
-    if not cursor:
-        return {}
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        data = None
-    if not isinstance(data, dict):
-        raise HttpError(422, _("The cursor is not one this API gave out; start from page one."))
-    return data
-
-
 def _after(sort: str, cursor: dict[str, Any]) -> Q:
     """Ideas after the cursor's (key, id) in the list's order, phrased for an index seek."""
     key, last_id = cursor.get("k"), cursor.get("i")
     if not isinstance(last_id, int):
-        raise HttpError(422, _("The cursor is not one this API gave out; start from page one."))
+        raise bad_cursor()
     try:
         if sort == selectors.SORT_NEWEST:
             key = datetime.fromisoformat(key)
@@ -150,9 +131,7 @@ def _after(sort: str, cursor: dict[str, Any]) -> Q:
             key = float(key)
             return Q(score__lt=key) | Q(score=key, id__lt=last_id) | Q(score__isnull=True)
     except (TypeError, ValueError) as error:
-        raise HttpError(
-            422, _("The cursor is not one this API gave out; start from page one.")
-        ) from error
+        raise bad_cursor() from error
     # `key <= k AND (key < k OR id < i)`: the first condition lets the database seek the
     # (challenge, key, id) index instead of walking it from the top.
     return Q(**{f"{field}__lte": key}) & (Q(**{f"{field}__lt": key}) | Q(id__lt=last_id))
@@ -165,13 +144,7 @@ def _cursor_of(sort: str, idea: Idea) -> str:
         selectors.SORT_TRENDING: lambda: idea.trending_score,
         selectors.SORT_SCORE: lambda: idea.score,
     }[sort]()
-    return _encode({"s": sort, "k": key, "i": idea.pk})
-
-
-def _next_url(request: HttpRequest, cursor: str) -> str:
-    query = request.GET.copy()
-    query["cursor"] = cursor
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return cursor_encode({"s": sort, "k": key, "i": idea.pk})
 
 
 def _mark(ideas, scope: selectors.IdeaScope) -> list[Idea]:
@@ -190,7 +163,7 @@ def _page(
     sort = filters.effective_sort
     if sort == selectors.SORT_SCORE and not scope.sees_scores:
         raise PermissionDenied(_("Only the people who run this challenge can sort by score."))
-    cursor = _decode(params.cursor)
+    cursor = cursor_decode(params.cursor)
     size = params.page_size
     if filters.q:
         return _search_page(request, scope, filters, cursor, size)
@@ -207,14 +180,14 @@ def _page(
         "items": rows,
         "count": count,
         "page_size": size,
-        "next": _next_url(request, _cursor_of(sort, rows[-1])) if more and rows else None,
+        "next": url_with(request, cursor=_cursor_of(sort, rows[-1])) if more and rows else None,
     }
 
 
 def _search_page(request, scope, filters, cursor: dict[str, Any], size: int) -> dict[str, Any]:
     offset = cursor.get("o", 0) if cursor else 0
     if not isinstance(offset, int) or offset < 0 or (cursor and cursor.get("s") != "q"):
-        raise HttpError(422, _("The cursor is not one this API gave out; start from page one."))
+        raise bad_cursor()
     ids = selectors.search_ids(scope=scope, filters=filters)
     if filters.effective_sort != selectors.SORT_RELEVANCE:
         ids = list(
@@ -231,7 +204,9 @@ def _search_page(request, scope, filters, cursor: dict[str, Any], size: int) -> 
         "items": rows,
         "count": len(ids),
         "page_size": size,
-        "next": _next_url(request, _encode({"s": "q", "o": offset + size})) if more else None,
+        "next": url_with(request, cursor=cursor_encode({"s": "q", "o": offset + size}))
+        if more
+        else None,
     }
 
 
@@ -247,9 +222,9 @@ def _search_page(request, scope, filters, cursor: dict[str, Any], size: int) -> 
 def challenge_ideas(request, challenge_id: int, params: Query[IdeaListFilters]):
     """The ideas of one challenge, filtered and sorted like its idea list page."""
     viewer = request_user(request)
-    challenge = challenge_by_id_for_user(user=viewer, pk=challenge_id)
-    if not viewer.has_perm("challenges.list_ideas", challenge):
-        raise Http404
+    challenge = access.challenge_for_user(
+        user=viewer, pk=challenge_id, perm="challenges.list_ideas"
+    )
     scope = selectors.challenge_scope(user=viewer, challenge=challenge)
     return _page(request, scope, _filters(params), params)
 
@@ -258,7 +233,9 @@ def challenge_ideas(request, challenge_id: int, params: Query[IdeaListFilters]):
 def organisation_ideas(request, params: Query[OrganisationIdeaFilters]):
     """Ideas across the organisation's challenges you can see; `phase` keeps challenges in it."""
     viewer = request_user(request)
-    organisation = get_object_or_404(Organisation, slug=params.organisation, is_active=True)
+    organisation = organisation_access.active_organisation_for_user(
+        user=viewer, slug=params.organisation
+    )
     phase = params.phase.value if params.phase else ""
     scope = selectors.organisation_scope(user=viewer, organisation=organisation, phase=phase)
     return _page(request, scope, _filters(params, phase=phase), params)

@@ -7,26 +7,25 @@ as the pages. Supporters' display names are public, as the count is.
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import paginate
 
-from civiclab.accounts.api_auth import PUBLIC_READ, request_user
-from civiclab.challenges.models import Comment, FlagReason, Idea, MergeRecord
-from civiclab.challenges.rules.participation import author_ids, can_moderate, can_read_idea
-from civiclab.core.api import CivicPagination
-from civiclab.organisations.models import Organisation
+from civiclab.accounts.api_auth import PUBLIC_READ
+from civiclab.challenges import access
+from civiclab.challenges.models import FlagReason, Idea
+from civiclab.challenges.rules.participation import author_ids, can_moderate
+from civiclab.core.access import NotVisible
+from civiclab.core.api import CivicPagination, PersonOut, api_actor, person_out, request_user
+from civiclab.organisations import access as organisation_access
 
 from ..selectors import moderation as moderation_selectors
 from ..selectors import participation as selectors
 from ..services import merge as merge_services
 from ..services import moderation as moderation_services
 from ..services import participation as services
-from ..services.participation import COMMENT_MAX_LENGTH, RateLimited
+from ..services.participation import COMMENT_MAX_LENGTH
 
 router = Router(tags=["participation"])
 
@@ -38,11 +37,6 @@ class SupportStateOut(Schema):
     idea_id: int
     count: int = Field(description="How many people support the idea.")
     supported: bool = Field(description="Whether you support it (false when not signed in).")
-
-
-class PersonOut(Schema):
-    id: int
-    display_name: str
 
 
 class SupporterOut(Schema):
@@ -85,7 +79,7 @@ class CommentOut(Schema):
         _authors, masked = _comment_authors(context)
         if comment.is_deleted or comment.author_id in masked:
             return None
-        return _person(comment.author)
+        return person_out(comment.author)
 
     @staticmethod
     def resolve_by_idea_author(comment, context) -> bool:
@@ -182,41 +176,6 @@ class ModerationOut(Schema):
 # Helpers -----------------------------------------------------------------------------------
 
 
-def _actor(request):
-    user = request_user(request)
-    if not getattr(user, "is_authenticated", False):
-        raise AuthenticationError
-    return user
-
-
-def _idea(request, idea_id: int) -> Idea:
-    idea = (
-        Idea.objects.select_related("challenge", "organisation", "author")
-        .prefetch_related("challenge__phases")
-        .filter(pk=idea_id)
-        .first()
-    )
-    if idea is None or not can_read_idea.test(request_user(request), idea):
-        raise Http404
-    return idea
-
-
-def _comment(request, comment_id: int) -> Comment:
-    comment = (
-        Comment.objects.select_related("author", "idea", "idea__challenge", "idea__organisation")
-        .prefetch_related("idea__challenge__phases")
-        .filter(pk=comment_id)
-        .first()
-    )
-    if comment is None or not can_read_idea.test(request_user(request), comment.idea):
-        raise Http404
-    return comment
-
-
-def _person(user) -> dict:
-    return {"id": user.pk, "display_name": str(user)}
-
-
 def _remember_reader(request, idea: Idea) -> None:
     """Who reads the comments decides whether hidden ones show their text and whether the
     idea's authors are named (blind review), once per request (CommentOut)."""
@@ -243,10 +202,6 @@ def _support_state(request, idea: Idea) -> dict:
     return {"idea_id": idea.pk, "count": count, "supported": state.supported}
 
 
-def _rate_limited(error: RateLimited) -> HttpError:
-    return HttpError(429, error.message)
-
-
 # Supports ----------------------------------------------------------------------------------
 
 
@@ -255,7 +210,7 @@ def _rate_limited(error: RateLimited) -> HttpError:
 )
 def get_supports(request, idea_id: int):
     """How many people support the idea and whether you do."""
-    return _support_state(request, _idea(request, idea_id))
+    return _support_state(request, access.idea_for_user(user=request_user(request), pk=idea_id))
 
 
 @router.get(
@@ -267,30 +222,24 @@ def get_supports(request, idea_id: int):
 @paginate(CivicPagination)
 def list_supporters(request, idea_id: int):
     """Display names of the idea's supporters, most recent first (public, as on the page)."""
-    idea = _idea(request, idea_id)
+    idea = access.idea_for_user(user=request_user(request), pk=idea_id)
     return selectors.supporters(idea=idea)
 
 
 @router.post("/ideas/{idea_id}/support", response=SupportStateOut, summary="Support an idea")
 def add_support(request, idea_id: int):
     """Supporting twice changes nothing. Limited to a number of clicks per minute (429)."""
-    actor = _actor(request)
-    idea = _idea(request, idea_id)
-    try:
-        state = services.support_add(actor=actor, idea=idea)
-    except RateLimited as error:
-        raise _rate_limited(error) from None
+    actor = api_actor(request)
+    idea = access.idea_for_user(user=request_user(request), pk=idea_id)
+    state = services.support_add(actor=actor, idea=idea)
     return {"idea_id": idea.pk, "count": state.count, "supported": state.supported}
 
 
 @router.delete("/ideas/{idea_id}/support", response=SupportStateOut, summary="Withdraw support")
 def remove_support(request, idea_id: int):
-    actor = _actor(request)
-    idea = _idea(request, idea_id)
-    try:
-        state = services.support_remove(actor=actor, idea=idea)
-    except RateLimited as error:
-        raise _rate_limited(error) from None
+    actor = api_actor(request)
+    idea = access.idea_for_user(user=request_user(request), pk=idea_id)
+    state = services.support_remove(actor=actor, idea=idea)
     return {"idea_id": idea.pk, "count": state.count, "supported": state.supported}
 
 
@@ -306,20 +255,23 @@ def remove_support(request, idea_id: int):
 @paginate(CivicPagination)
 def list_comments(request, idea_id: int):
     """All comments in posting order; `parent_id` nests replies (at most three levels)."""
-    idea = _idea(request, idea_id)
+    idea = access.idea_for_user(user=request_user(request), pk=idea_id)
     _remember_reader(request, idea)
     return selectors.idea_comments(idea=idea)
 
 
 @router.post("/ideas/{idea_id}/comments", response={201: CommentOut}, summary="Add a comment")
 def add_comment(request, idea_id: int, payload: CommentIn):
-    actor = _actor(request)
-    idea = _idea(request, idea_id)
+    actor = api_actor(request)
+    idea = access.idea_for_user(user=request_user(request), pk=idea_id)
     parent = None
     if payload.parent_id is not None:
-        parent = Comment.objects.filter(pk=payload.parent_id, idea=idea).first()
-        if parent is None:
-            raise ValidationError({"parent_id": [_("There is no such comment on this idea.")]})
+        try:
+            parent = access.comment_for_user(user=actor, pk=payload.parent_id, idea=idea)
+        except NotVisible:
+            raise ValidationError(
+                {"parent_id": [_("There is no such comment on this idea.")]}
+            ) from None
     comment = services.comment_add(actor=actor, idea=idea, body=payload.body, parent=parent)
     _remember_reader(request, idea)
     return Status(201, comment)
@@ -328,8 +280,8 @@ def add_comment(request, idea_id: int, payload: CommentIn):
 @router.patch("/comments/{comment_id}", response=CommentOut, summary="Change your comment")
 def change_comment(request, comment_id: int, payload: CommentChangeIn):
     """Only your own comment, in the first 15 minutes."""
-    actor = _actor(request)
-    comment = _comment(request, comment_id)
+    actor = api_actor(request)
+    comment = access.comment_for_user(user=request_user(request), pk=comment_id)
     comment = services.comment_edit(actor=actor, comment=comment, body=payload.body)
     _remember_reader(request, comment.idea)
     return comment
@@ -338,8 +290,10 @@ def change_comment(request, comment_id: int, payload: CommentChangeIn):
 @router.delete("/comments/{comment_id}", response={204: None}, summary="Delete your comment")
 def delete_comment(request, comment_id: int):
     """The text goes; the place (and its replies) stay, shown as a deleted comment."""
-    actor = _actor(request)
-    services.comment_delete(actor=actor, comment=_comment(request, comment_id))
+    actor = api_actor(request)
+    services.comment_delete(
+        actor=actor, comment=access.comment_for_user(user=request_user(request), pk=comment_id)
+    )
     return Status(204, None)
 
 
@@ -348,16 +302,16 @@ def delete_comment(request, comment_id: int):
 
 @router.post("/ideas/{idea_id}/follow", response=FollowOut, summary="Follow an idea")
 def follow(request, idea_id: int):
-    actor = _actor(request)
-    idea = _idea(request, idea_id)
+    actor = api_actor(request)
+    idea = access.idea_for_user(user=request_user(request), pk=idea_id)
     services.follow_set(actor=actor, idea=idea, follow=True)
     return {"idea_id": idea.pk, "following": True}
 
 
 @router.delete("/ideas/{idea_id}/follow", response=FollowOut, summary="Stop following an idea")
 def unfollow(request, idea_id: int):
-    actor = _actor(request)
-    idea = _idea(request, idea_id)
+    actor = api_actor(request)
+    idea = access.idea_for_user(user=request_user(request), pk=idea_id)
     services.follow_set(actor=actor, idea=idea, follow=False)
     return {"idea_id": idea.pk, "following": False}
 
@@ -367,18 +321,24 @@ def unfollow(request, idea_id: int):
 
 @router.post("/ideas/{idea_id}/flags", response={201: FlagOut}, summary="Report an idea")
 def flag_idea(request, idea_id: int, payload: FlagIn):
-    actor = _actor(request)
+    actor = api_actor(request)
     flag = moderation_services.flag_add(
-        actor=actor, item=_idea(request, idea_id), reason=payload.reason, note=payload.note
+        actor=actor,
+        item=access.idea_for_user(user=request_user(request), pk=idea_id),
+        reason=payload.reason,
+        note=payload.note,
     )
     return Status(201, flag)
 
 
 @router.post("/comments/{comment_id}/flags", response={201: FlagOut}, summary="Report a comment")
 def flag_comment(request, comment_id: int, payload: FlagIn):
-    actor = _actor(request)
+    actor = api_actor(request)
     flag = moderation_services.flag_add(
-        actor=actor, item=_comment(request, comment_id), reason=payload.reason, note=payload.note
+        actor=actor,
+        item=access.comment_for_user(user=request_user(request), pk=comment_id),
+        reason=payload.reason,
+        note=payload.note,
     )
     return Status(201, flag)
 
@@ -394,10 +354,13 @@ def flag_comment(request, comment_id: int, payload: FlagIn):
 @paginate(CivicPagination)
 def moderation_queue(request, slug: str):
     """Open reports of the organisation, grouped by item, the longest waiting first."""
-    actor = _actor(request)
-    organisation = get_object_or_404(Organisation, slug=slug)
-    if not actor.has_perm("challenges.view_moderation_queue", organisation):
-        raise PermissionDenied(_("Only the organisation's moderators can see its reports."))
+    actor = api_actor(request)
+    organisation = organisation_access.organisation_for_user(
+        user=actor,
+        slug=slug,
+        perm="challenges.view_moderation_queue",
+        message=_("Only the organisation's moderators can see its reports."),
+    )
     return [
         {
             "kind": entry.kind,
@@ -416,6 +379,7 @@ def moderation_queue(request, slug: str):
     ]
 
 
+MODERATORS_ONLY = _("Only the organisation's moderators can do this.")
 MODERATION_SERVICES = {
     "hide": moderation_services.moderation_hide,
     "restore": moderation_services.moderation_restore,
@@ -423,8 +387,11 @@ MODERATION_SERVICES = {
 }
 
 
-def _moderate(request, item, kind: str, action: str, reason: str) -> dict:
-    actor = _actor(request)
+def _moderate(request, kind: str, pk: int, action: str, reason: str) -> dict:
+    """Load the idea or comment for a moderator and apply `action` through its service."""
+    actor = api_actor(request)
+    load = access.idea_for_user if kind == "idea" else access.comment_for_user
+    item = load(user=actor, pk=pk, perm=f"challenges.moderate_{kind}", message=MODERATORS_ONLY)
     MODERATION_SERVICES[action](actor=actor, item=item, reason=reason)
     item.refresh_from_db(fields=["is_hidden", "hidden_reason"])
     return {
@@ -435,21 +402,16 @@ def _moderate(request, item, kind: str, action: str, reason: str) -> dict:
     }
 
 
-def _moderated_idea(request, idea_id: int) -> Idea:
-    _actor(request)
-    return _idea(request, idea_id)
-
-
 @router.post("/moderation/ideas/{idea_id}/hide", response=ModerationOut, summary="Hide an idea")
 def hide_idea(request, idea_id: int, payload: ReasonIn):
-    return _moderate(request, _moderated_idea(request, idea_id), "idea", "hide", payload.reason)
+    return _moderate(request, "idea", idea_id, "hide", payload.reason)
 
 
 @router.post(
     "/moderation/ideas/{idea_id}/restore", response=ModerationOut, summary="Show an idea again"
 )
 def restore_idea(request, idea_id: int, payload: ReasonIn):
-    return _moderate(request, _moderated_idea(request, idea_id), "idea", "restore", payload.reason)
+    return _moderate(request, "idea", idea_id, "restore", payload.reason)
 
 
 @router.post(
@@ -458,15 +420,14 @@ def restore_idea(request, idea_id: int, payload: ReasonIn):
     summary="Close an idea's reports, keep it visible",
 )
 def dismiss_idea(request, idea_id: int, payload: OptionalReasonIn):
-    return _moderate(request, _moderated_idea(request, idea_id), "idea", "dismiss", payload.reason)
+    return _moderate(request, "idea", idea_id, "dismiss", payload.reason)
 
 
 @router.post(
     "/moderation/comments/{comment_id}/hide", response=ModerationOut, summary="Hide a comment"
 )
 def hide_comment(request, comment_id: int, payload: ReasonIn):
-    _actor(request)
-    return _moderate(request, _comment(request, comment_id), "comment", "hide", payload.reason)
+    return _moderate(request, "comment", comment_id, "hide", payload.reason)
 
 
 @router.post(
@@ -475,8 +436,7 @@ def hide_comment(request, comment_id: int, payload: ReasonIn):
     summary="Show a comment again",
 )
 def restore_comment(request, comment_id: int, payload: ReasonIn):
-    _actor(request)
-    return _moderate(request, _comment(request, comment_id), "comment", "restore", payload.reason)
+    return _moderate(request, "comment", comment_id, "restore", payload.reason)
 
 
 @router.post(
@@ -485,8 +445,7 @@ def restore_comment(request, comment_id: int, payload: ReasonIn):
     summary="Close a comment's reports, keep it visible",
 )
 def dismiss_comment(request, comment_id: int, payload: OptionalReasonIn):
-    _actor(request)
-    return _moderate(request, _comment(request, comment_id), "comment", "dismiss", payload.reason)
+    return _moderate(request, "comment", comment_id, "dismiss", payload.reason)
 
 
 # Merges ------------------------------------------------------------------------------------
@@ -495,9 +454,9 @@ def dismiss_comment(request, comment_id: int, payload: OptionalReasonIn):
 @router.post("/ideas/{idea_id}/merge", response={201: MergeOut}, summary="Merge into another idea")
 def merge(request, idea_id: int, payload: MergeIn):
     """Merge this idea into `target_id` (same challenge); undo with /merges/{id}/unmerge."""
-    actor = _actor(request)
-    source = _idea(request, idea_id)
-    target = _idea(request, payload.target_id)
+    actor = api_actor(request)
+    source = access.idea_for_user(user=request_user(request), pk=idea_id)
+    target = access.idea_for_user(user=request_user(request), pk=payload.target_id)
     record = merge_services.idea_merge(
         actor=actor, source=source, target=target, reason=payload.reason
     )
@@ -506,8 +465,6 @@ def merge(request, idea_id: int, payload: MergeIn):
 
 @router.post("/merges/{merge_id}/unmerge", response=MergeOut, summary="Undo a merge")
 def unmerge(request, merge_id: int, payload: OptionalReasonIn):
-    actor = _actor(request)
-    record = MergeRecord.objects.select_related("source", "target").filter(pk=merge_id).first()
-    if record is None or not can_read_idea.test(actor, record.target):
-        raise Http404
+    actor = api_actor(request)
+    record = access.merge_for_user(user=actor, pk=merge_id)
     return merge_services.merge_undo(actor=actor, record=record, reason=payload.reason)

@@ -6,9 +6,7 @@ everything of theirs; others see published challenges whose audience admits them
 """
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from civiclab.accounts.models import User
 from civiclab.organisations.models import Membership, Organisation, Role
@@ -101,31 +99,6 @@ def organisation_tags(*, organisation: Organisation) -> QuerySet[Tag]:
     return Tag.objects.filter(organisation=organisation).order_by("name")
 
 
-def challenge_for_user(*, user, org_slug: str, slug: str) -> Challenge:
-    """The challenge at this address if `user` may see it; otherwise 404, so nothing leaks."""
-    challenge = (
-        Challenge.objects.select_related("organisation", "sponsor")
-        .prefetch_related("phases", "tags")
-        .filter(organisation__slug=org_slug, slug=slug)
-        .first()
-    )
-    if challenge is None or not user.has_perm("challenges.view_challenge", challenge):
-        raise Http404(_("There is no challenge at this address."))
-    return challenge
-
-
-def challenge_by_id_for_user(*, user, pk: int) -> Challenge:
-    challenge = (
-        Challenge.objects.select_related("organisation", "sponsor")
-        .prefetch_related("phases", "tags")
-        .filter(pk=pk)
-        .first()
-    )
-    if challenge is None or not user.has_perm("challenges.view_challenge", challenge):
-        raise Http404(_("There is no challenge at this address."))
-    return challenge
-
-
 def challenge_figures(*, challenge: Challenge) -> dict[str, int]:
     """Ideas (visible, not merged away) and their supports, for the challenge page."""
     figures = (
@@ -138,6 +111,11 @@ def challenge_figures(*, challenge: Challenge) -> dict[str, int]:
 
 def challenge_has_ideas(*, challenge: Challenge) -> bool:
     return Idea.objects.filter(challenge=challenge).exists()
+
+
+def active_person(*, pk: int) -> User | None:
+    """An active account by id (for naming a sponsor through the API)."""
+    return User.objects.filter(pk=pk, is_active=True).first()
 
 
 def sponsor_choices(*, organisation: Organisation) -> QuerySet[User]:
@@ -209,10 +187,8 @@ def event_registrations(*, event: Event) -> QuerySet[EventRegistration]:
 
 
 __all__ = [
-    "challenge_by_id_for_user",
     "challenge_event",
     "challenge_figures",
-    "challenge_for_user",
     "challenge_has_ideas",
     "challenge_list",
     "event_places",

@@ -7,7 +7,8 @@ of queries, however many ideas and evaluations there are.
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from civiclab.challenges.models import (
     Challenge,
@@ -20,6 +21,7 @@ from civiclab.challenges.models import (
 )
 from civiclab.challenges.services.evaluation import stats_criteria
 from civiclab.methods import stats
+from civiclab.organisations.models import Organisation
 
 RELIABLE = 0.8
 TENTATIVE = 0.667
@@ -295,3 +297,15 @@ def assigned_count(*, user, challenge: Challenge) -> int:
     if not user.is_authenticated:
         return 0
     return EvaluatorAssignment.objects.filter(evaluator=user, idea__challenge=challenge).count()
+
+
+def people_by_ids(ids: list[int]) -> list:
+    """Accounts by id, in id order (the caller reports ids that are not there)."""
+    return list(get_user_model().objects.filter(pk__in=ids).order_by("pk"))
+
+
+def organisations_with_assignments(*, user) -> QuerySet[Organisation]:
+    """The organisations in which `user` has been assigned ideas to evaluate."""
+    return Organisation.objects.filter(
+        pk__in=EvaluatorAssignment.objects.filter(evaluator=user).values("idea__organisation")
+    ).order_by("name")

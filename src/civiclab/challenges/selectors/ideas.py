@@ -5,8 +5,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civiclab.challenges.models import (
@@ -17,6 +15,7 @@ from civiclab.challenges.models import (
     IdeaRevision,
     InnovationType,
     StatusChange,
+    Tag,
 )
 
 FIELD_LABELS = {
@@ -38,21 +37,6 @@ def idea_queryset() -> QuerySet[Idea]:
     return Idea.objects.select_related(
         "challenge__organisation", "organisation", "author", "merged_into__organisation"
     ).prefetch_related("tags", "challenge__phases")
-
-
-def idea_for_user(*, user, org_slug: str, pk: int) -> Idea:
-    """The idea at this address if `user` may read it; otherwise 404, so nothing leaks."""
-    idea = idea_queryset().filter(pk=pk, organisation__slug=org_slug).first()
-    if idea is None or not user.has_perm("challenges.view_idea", idea):
-        raise Http404(_("There is no idea at this address."))
-    return idea
-
-
-def idea_by_id_for_user(*, user, pk: int) -> Idea:
-    idea = idea_queryset().filter(pk=pk).first()
-    if idea is None or not user.has_perm("challenges.view_idea", idea):
-        raise Http404(_("There is no idea at this address."))
-    return idea
 
 
 def status_history(*, idea: Idea) -> list[StatusChange]:
@@ -79,14 +63,6 @@ def open_invitation(*, idea: Idea, user) -> CoAuthor | None:
 
 def attachments(*, idea: Idea) -> list[IdeaAttachment]:
     return list(IdeaAttachment.objects.filter(idea=idea).order_by("created_at", "id"))
-
-
-def attachments_by_pk(*, idea: Idea, pk: int) -> IdeaAttachment:
-    """One of the idea's attachments (the idea was loaded with its read check)."""
-    attachment = IdeaAttachment.objects.filter(idea=idea, pk=pk).first()
-    if attachment is None:
-        raise Http404(_("There is no file at this address."))
-    return attachment
 
 
 def innovation_type_labels(values) -> list[str]:
@@ -181,4 +157,17 @@ def idea_api_queryset() -> QuerySet[Idea]:
             queryset=CoAuthor.objects.filter(status=CoAuthorStatus.ACCEPTED).select_related("user"),
             to_attr="accepted_coauthors",
         ),
+    )
+
+
+def tags_by_slugs(*, organisation_id: int, slugs: list[str]) -> list[Tag]:
+    """The organisation's tags with these slugs (the caller reports slugs that are not there)."""
+    return list(Tag.objects.filter(organisation_id=organisation_id, slug__in=slugs))
+
+
+def revisions_newest_first(*, idea: Idea) -> QuerySet[IdeaRevision]:
+    return (
+        IdeaRevision.objects.filter(idea=idea)
+        .select_related("editor")
+        .order_by("-created_at", "-id")
     )

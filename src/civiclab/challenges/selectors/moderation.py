@@ -91,34 +91,6 @@ def hidden_items(*, organisation, limit: int = 50) -> tuple[list[Idea], list[Com
     return ideas, comments
 
 
-def idea_for_moderation(*, pk: int, org_slug: str) -> Idea:
-    return (
-        Idea.objects.select_related("challenge", "organisation", "author")
-        .prefetch_related("challenge__phases")
-        .get(pk=pk, organisation__slug=org_slug)
-    )
-
-
-def comment_for_moderation(*, pk: int, org_slug: str) -> Comment:
-    return (
-        Comment.objects.select_related("author", "idea", "idea__challenge", "idea__organisation")
-        .prefetch_related("idea__challenge__phases")
-        .get(pk=pk, idea__organisation__slug=org_slug)
-    )
-
-
-def merge_record(*, pk: int, org_slug: str) -> MergeRecord:
-    return MergeRecord.objects.select_related(
-        "source",
-        "target",
-        "source__organisation",
-        "target__organisation",
-        "target__challenge",
-        "actor",
-        "unmerged_by",
-    ).get(pk=pk, source__organisation__slug=org_slug)
-
-
 def merges_of(*, idea: Idea) -> QuerySet:
     """Merges into or out of `idea`, newest first."""
     return (

@@ -206,25 +206,6 @@ def participation_block(
     )
 
 
-def idea_for_participation(*, pk: int, org_slug: str) -> Idea:
-    """An idea with what its permission checks read, or Idea.DoesNotExist."""
-    return (
-        Idea.objects.select_related("challenge", "organisation", "author", "merged_into")
-        .prefetch_related("challenge__phases")
-        .get(pk=pk, organisation__slug=org_slug)
-    )
-
-
-def comment_for_participation(*, pk: int, org_slug: str) -> Comment:
-    return (
-        Comment.objects.select_related(
-            "author", "idea", "idea__challenge", "idea__organisation", "parent"
-        )
-        .prefetch_related("idea__challenge__phases")
-        .get(pk=pk, idea__organisation__slug=org_slug)
-    )
-
-
 def supporters(*, idea: Idea) -> QuerySet:
     """The idea's supports with their people, most recent first (display names are public)."""
     return (

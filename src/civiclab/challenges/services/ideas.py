@@ -28,10 +28,10 @@ from civiclab.challenges.models import (
 from civiclab.challenges.rules.participation import forget_author_ids
 from civiclab.core.markup import render_markdown
 from civiclab.core.notifications import notify
+from civiclab.core.ratelimit import count_action, minutes_to_wait
 from civiclab.core.services import audit_record
 
 from . import attachments as attachment_service
-from .ratelimit import RateLimited, count_action
 
 # Co-author invitations per author per window (count, seconds): enough for any real team,
 # too few to test many addresses for an account.
@@ -232,21 +232,20 @@ def _check_coauthor_invite_rate(actor) -> None:
     could still try addresses and watch the co-authors list.
     """
     limit, seconds = _coauthor_invite_rate()
-    key = f"challenges:coauthor-invite-rate:{actor.pk}"
-    retry_after = count_action(key=key, limit=limit, seconds=seconds)
-    if retry_after is not None:
-        minutes = max(1, -(-retry_after // 60))
-        raise RateLimited(
-            ngettext(
-                "You have sent too many co-author invitations in a short time. "
-                "Please wait %(minutes)s minute and try again.",
-                "You have sent too many co-author invitations in a short time. "
-                "Please wait %(minutes)s minutes and try again.",
-                minutes,
-            )
-            % {"minutes": minutes},
-            retry_after,
-        )
+
+    def refusal(wait: int) -> str:
+        minutes = minutes_to_wait(wait)
+        return ngettext(
+            "You have sent too many co-author invitations in a short time. "
+            "Please wait %(minutes)s minute and try again.",
+            "You have sent too many co-author invitations in a short time. "
+            "Please wait %(minutes)s minutes and try again.",
+            minutes,
+        ) % {"minutes": minutes}
+
+    count_action(
+        key=f"challenges:coauthor-invite:{actor.pk}", limit=limit, seconds=seconds, message=refusal
+    )
 
 
 def coauthor_invite(*, actor, idea: Idea, email: str) -> CoAuthor | None:

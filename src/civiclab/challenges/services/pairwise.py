@@ -16,7 +16,6 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -29,6 +28,7 @@ from civiclab.challenges.models import (
     IdeaStatus,
     PairwiseComparison,
 )
+from civiclab.core.ratelimit import count_action
 from civiclab.core.services import audit_record
 from civiclab.methods import stats
 
@@ -38,14 +38,6 @@ COMPARABLE_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW, IdeaStatus
 # thousands of ideas.
 POOL_SIZE = 40
 DEFAULT_RATE = (30, 60)  # comparisons per seconds
-
-
-class PairwiseRateLimited(Exception):
-    """The person compared too many pairs in a short time."""
-
-    def __init__(self, wait: int) -> None:
-        super().__init__(_("You are comparing very quickly. Please wait a minute and go on."))
-        self.wait = wait
 
 
 def comparable_ideas(challenge: Challenge):
@@ -118,16 +110,12 @@ def _least_compared_pair(pool, pair_counts, idea_counts, done):
 
 def _rate_limit(user) -> None:
     limit, window = getattr(settings, "CHALLENGES_PAIRWISE_RATE", DEFAULT_RATE)
-    key = f"pairwise-rate:{user.pk}"
-    if cache.add(key, 1, timeout=window):
-        return
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        return
-    if count > limit:
-        raise PairwiseRateLimited(wait=window)
+    count_action(
+        key=f"challenges:pairwise:{user.pk}",
+        limit=limit,
+        seconds=window,
+        message=_("You are comparing very quickly. Please wait a minute and go on."),
+    )
 
 
 def pairwise_record(

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from civiclab.challenges.models import Comment, Follow, Idea, Support
 from civiclab.challenges.rules.participation import author_ids
 from civiclab.core.notifications import notify
-
-from .ratelimit import RateLimited, count_action
+from civiclab.core.ratelimit import count_action
 
 # Replies nest at most this deep (a top-level comment is level 1); a reply to a comment at
 # the deepest level joins that comment's own thread instead of nesting further.
@@ -86,17 +85,18 @@ def _support_rate() -> tuple[int, int]:
 def check_support_rate(user) -> None:
     """Count one support action for `user`; raise RateLimited past the limit (fixed window)."""
     limit, seconds = _support_rate()
-    key = f"challenges:support-rate:{user.pk}"
-    retry_after = count_action(key=key, limit=limit, seconds=seconds)
-    if retry_after is not None:
-        raise RateLimited(
+    count_action(
+        key=f"challenges:support:{user.pk}",
+        limit=limit,
+        seconds=seconds,
+        message=lambda wait: (
             _(
                 "You have supported or withdrawn support too often in a short time. "
                 "Please wait %(seconds)s seconds and try again."
             )
-            % {"seconds": retry_after},
-            retry_after,
-        )
+            % {"seconds": wait}
+        ),
+    )
 
 
 @dataclass(frozen=True)

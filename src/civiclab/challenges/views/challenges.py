@@ -5,22 +5,22 @@ someone may not see answers 404 (its existence is not revealed); management page
 anonymous visitors to sign in and answer 403 to people without the right.
 """
 
-import zoneinfo
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civiclab.organisations.models import Organisation
+from civiclab.core.access import require
+from civiclab.core.http import apply_validation_error, object_view
+from civiclab.organisations import access as organisation_access
 
+from .. import access
 from ..forms.challenges import (
     ChallengeFilterForm,
     ChallengeForm,
@@ -36,49 +36,16 @@ from ..services import events as event_services
 CHALLENGES_PER_PAGE = 20
 
 
-def _apply_validation_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _in_time_zone_of(organisation):
-    return timezone.override(zoneinfo.ZoneInfo(organisation.time_zone))
-
-
 def organisation_view(view):
     """Loads the organisation from `org_slug` and shows times in its time zone."""
-
-    @wraps(view)
-    def wrapper(request, org_slug, *args, **kwargs):
-        organisation = get_object_or_404(Organisation, slug=org_slug, is_active=True)
-        with _in_time_zone_of(organisation):
-            return view(request, organisation, *args, **kwargs)
-
-    return wrapper
+    return object_view(
+        organisation_access.active_organisation_for_user, url_kwargs={"slug": "org_slug"}
+    )(view)
 
 
-def challenge_view(perm: str | None = None):
+def challenge_view(perm: str = ""):
     """Loads a challenge the user may see (404 otherwise) and requires `perm` on it."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, org_slug, slug, *args, **kwargs):
-            if perm and not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            challenge = selectors.challenge_for_user(
-                user=request.user, org_slug=org_slug, slug=slug
-            )
-            if perm and not request.user.has_perm(perm, challenge):
-                raise PermissionDenied
-            with _in_time_zone_of(challenge.organisation):
-                return view(request, challenge, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+    return object_view(access.challenge_for_user, perm)
 
 
 # --- public pages -----------------------------------------------------------------------------
@@ -196,8 +163,7 @@ def idea_box(request, organisation):
 def challenge_create(request, organisation):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm("challenges.add_challenge", organisation):
-        raise PermissionDenied
+    require(request.user, "challenges.add_challenge", organisation)
     sponsors = selectors.sponsor_choices(organisation=organisation)
     form = ChallengeForm(request.POST or None, sponsors=sponsors, initial={"audience": "public"})
     if request.method == "POST" and form.is_valid():
@@ -217,7 +183,7 @@ def challenge_create(request, organisation):
                 tag_names=data["tags"],
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request, _("The challenge has been saved as a draft. Now set its phases.")
@@ -241,7 +207,7 @@ def challenge_edit(request, challenge):
                 actor=request.user, challenge=challenge, tag_names=tag_names, **data
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The challenge has been saved."))
             return redirect(challenge)
@@ -261,7 +227,7 @@ def challenge_phases(request, challenge):
                 actor=request.user, challenge=challenge, phases=form.phases()
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The phases have been saved."))
             return redirect(challenge)
@@ -284,7 +250,7 @@ def challenge_invited(request, challenge):
                 actor=request.user, challenge=challenge, emails=form.cleaned_data["emails"]
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The list of invited people has been saved."))
             return redirect(challenge)
@@ -360,7 +326,7 @@ def event_edit(request, challenge):
         try:
             event_services.event_save(actor=request.user, challenge=challenge, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The event has been saved."))
             return redirect(challenge)
@@ -376,7 +342,7 @@ def event_edit(request, challenge):
 
 @challenge_view("challenges.change_event")
 def event_remove(request, challenge):
-    event = _event_or_404(challenge)
+    event = access.event_for_user(user=request.user, challenge=challenge)
     if request.method == "POST":
         event_services.event_remove(actor=request.user, challenge=challenge)
         messages.success(request, _("The event has been called off."))
@@ -390,16 +356,9 @@ def event_remove(request, challenge):
     return render(request, "challenges/events/event_remove.html", context)
 
 
-def _event_or_404(challenge):
-    event = selectors.challenge_event(challenge=challenge)
-    if event is None:
-        raise Http404(_("This challenge has no event."))
-    return event
-
-
 @challenge_view("challenges.view_event_registrations")
 def event_registrations(request, challenge):
-    event = _event_or_404(challenge)
+    event = access.event_for_user(user=request.user, challenge=challenge)
     context = {
         "organisation": challenge.organisation,
         "challenge": challenge,
@@ -416,7 +375,7 @@ def event_registrations(request, challenge):
 def event_register(request, challenge):
     if not request.user.is_authenticated:
         return redirect_to_login(challenge.get_absolute_url())
-    event = _event_or_404(challenge)
+    event = access.event_for_user(user=request.user, challenge=challenge)
     back = challenge.get_absolute_url() + "#event"
     try:
         registration = event_services.event_register(actor=request.user, event=event)
@@ -442,7 +401,7 @@ def event_register(request, challenge):
 def event_cancel(request, challenge):
     if not request.user.is_authenticated:
         return redirect_to_login(challenge.get_absolute_url())
-    event = _event_or_404(challenge)
+    event = access.event_for_user(user=request.user, challenge=challenge)
     event_services.event_cancel_registration(actor=request.user, event=event)
     messages.success(request, _("Your registration has been cancelled."))
     return redirect(challenge.get_absolute_url() + "#event")
@@ -450,7 +409,7 @@ def event_cancel(request, challenge):
 
 @challenge_view()
 def event_ics(request, challenge):
-    event = _event_or_404(challenge)
+    event = access.event_for_user(user=request.user, challenge=challenge)
     body = event_services.event_ics(
         event=event,
         url=request.build_absolute_uri(challenge.get_absolute_url()),

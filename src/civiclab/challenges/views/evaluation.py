@@ -1,20 +1,17 @@
 """Evaluation pages: scorecard and criteria, evaluator assignment, scoring, results,
 shortlisting and selection from the results, and pairwise comparison."""
 
-from functools import wraps
+import copy
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civiclab.challenges import predicates as p
+from civiclab.challenges import access
 from civiclab.challenges.forms.evaluation import (
     SUBMIT,
     CriterionForm,
@@ -27,17 +24,16 @@ from civiclab.challenges.forms.evaluation import (
 from civiclab.challenges.models import (
     Challenge,
     CoAuthorStatus,
-    Criterion,
-    EvaluatorAssignment,
     Idea,
     IdeaStatus,
-    Phase,
 )
 from civiclab.challenges.selectors import evaluation as selectors
 from civiclab.challenges.services import evaluation as services
 from civiclab.challenges.services import pairwise, selection
+from civiclab.core.http import apply_validation_error, signed_in
 from civiclab.core.markup import render_markdown
-from civiclab.organisations.models import Organisation
+from civiclab.core.ratelimit import RateLimited
+from civiclab.organisations import access as organisation_access
 
 # The workflow (services/status.py) shortlists ideas under review and selects shortlisted ones.
 SHORTLISTABLE = (IdeaStatus.UNDER_REVIEW,)
@@ -63,62 +59,6 @@ def idea_url(idea: Idea) -> str:
     return safe_url("challenges:idea_detail", org_slug=idea.organisation.slug, pk=idea.pk)
 
 
-def _signed_in(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _challenge(org_slug: str, slug: str) -> Challenge:
-    return get_object_or_404(
-        Challenge.objects.select_related("organisation").prefetch_related("phases"),
-        organisation__slug=org_slug,
-        slug=slug,
-    )
-
-
-def _idea(org_slug: str, pk: int) -> Idea:
-    return get_object_or_404(
-        Idea.objects.select_related("organisation", "challenge__organisation").prefetch_related(
-            Prefetch("challenge__phases", queryset=Phase.objects.all())
-        ),
-        organisation__slug=org_slug,
-        pk=pk,
-    )
-
-
-def _check(request, perm: str, obj) -> None:
-    if not request.user.has_perm(perm, obj):
-        _refuse(request, obj)
-
-
-def _refuse(request, obj) -> None:
-    """403 for people who may see the challenge (or belong to its organisation), 404 for
-    everyone else: a draft's or a staff-only challenge's address must not confirm it exists."""
-    challenge = p.challenge_of(obj)
-    user = request.user
-    if challenge is None:
-        raise PermissionDenied
-    visible = user.has_perm("challenges.view_challenge", challenge)
-    if isinstance(obj, Idea):
-        visible = user.has_perm("challenges.view_idea", obj)
-    if not (visible or p.is_member(user, challenge)):
-        raise Http404
-    raise PermissionDenied
-
-
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _scorecard_url(challenge: Challenge) -> str:
     return reverse(
         "challenges:scorecard",
@@ -133,17 +73,18 @@ def _context(challenge: Challenge, **extra) -> dict:
 # --- scorecard ------------------------------------------------------------------------------
 
 
-@_signed_in
+@signed_in
 def scorecard(request, org_slug, slug):
-    challenge = _challenge(org_slug, slug)
-    _check(request, "challenges.manage_scorecard", challenge)
+    challenge = access.challenge_for_user(
+        user=request.user, org_slug=org_slug, slug=slug, perm="challenges.manage_scorecard"
+    )
     card = services.scorecard_of(challenge)
     form = ScorecardForm(request.POST or None, instance=card)
     if request.method == "POST" and form.is_valid():
         try:
             services.scorecard_update(actor=request.user, challenge=challenge, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The scorecard has been saved."))
             return redirect(_scorecard_url(challenge))
@@ -162,29 +103,29 @@ def scorecard(request, org_slug, slug):
     return render(request, "challenges/evaluation/scorecard.html", context)
 
 
-def _criterion(challenge: Challenge, pk: int) -> Criterion:
-    return get_object_or_404(Criterion, pk=pk, scorecard__challenge=challenge)
-
-
-@_signed_in
+@signed_in
 def criterion_edit(request, org_slug, slug, pk=None):
-    challenge = _challenge(org_slug, slug)
-    _check(request, "challenges.manage_scorecard", challenge)
-    criterion = _criterion(challenge, pk) if pk else None
+    challenge = access.challenge_for_user(
+        user=request.user, org_slug=org_slug, slug=slug, perm="challenges.manage_scorecard"
+    )
+    criterion = (
+        access.criterion_for_user(user=request.user, challenge=challenge, pk=pk) if pk else None
+    )
     locked = services.criteria_locked(challenge)
     initial = {} if criterion else {"position": len(selectors.criteria_of(challenge))}
+    # The form writes its values onto its instance; the service starts from the saved one.
+    original = copy.copy(criterion)
     form = CriterionForm(request.POST or None, instance=criterion, initial=initial)
     if request.method == "POST" and not locked and form.is_valid():
         try:
             services.criterion_save(
                 actor=request.user,
                 challenge=challenge,
-                # The form has written its values onto its instance; the service starts afresh.
-                criterion=Criterion.objects.get(pk=criterion.pk) if criterion else None,
+                criterion=original,
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The criterion has been saved."))
             return redirect(_scorecard_url(challenge))
@@ -198,11 +139,12 @@ def criterion_edit(request, org_slug, slug, pk=None):
     return render(request, "challenges/evaluation/criterion_form.html", context)
 
 
-@_signed_in
+@signed_in
 def criterion_delete(request, org_slug, slug, pk):
-    challenge = _challenge(org_slug, slug)
-    _check(request, "challenges.manage_scorecard", challenge)
-    criterion = _criterion(challenge, pk)
+    challenge = access.challenge_for_user(
+        user=request.user, org_slug=org_slug, slug=slug, perm="challenges.manage_scorecard"
+    )
+    criterion = access.criterion_for_user(user=request.user, challenge=challenge, pk=pk)
     error = ""
     if request.method == "POST":
         try:
@@ -233,10 +175,11 @@ def _assignments_url(challenge: Challenge) -> str:
     )
 
 
-@_signed_in
+@signed_in
 def assignments(request, org_slug, slug):
-    challenge = _challenge(org_slug, slug)
-    _check(request, "challenges.manage_scorecard", challenge)
+    challenge = access.challenge_for_user(
+        user=request.user, org_slug=org_slug, slug=slug, perm="challenges.manage_scorecard"
+    )
     ideas = selectors.ideas_with_assignments(challenge=challenge, statuses=services.IDEAS_IN_REVIEW)
     context = _context(
         challenge,
@@ -249,10 +192,11 @@ def assignments(request, org_slug, slug):
     return render(request, "challenges/evaluation/assignments.html", context)
 
 
-@_signed_in
+@signed_in
 def assign_automatic(request, org_slug, slug):
-    challenge = _challenge(org_slug, slug)
-    _check(request, "challenges.assign_evaluators", challenge)
+    challenge = access.challenge_for_user(
+        user=request.user, org_slug=org_slug, slug=slug, perm="challenges.assign_evaluators"
+    )
     error = ""
     if request.method == "POST":
         try:
@@ -280,11 +224,13 @@ def assign_automatic(request, org_slug, slug):
     )
 
 
-@_signed_in
+@signed_in
 def assign_idea(request, org_slug, pk):
-    idea = _idea(org_slug, pk)
+    # The rule reads the idea's challenge.
+    idea = access.idea_for_user(
+        user=request.user, org_slug=org_slug, pk=pk, perm="challenges.assign_evaluators"
+    )
     challenge = idea.challenge
-    _check(request, "challenges.assign_evaluators", idea)  # the rule reads its challenge
     conflicts = {user_id for _i, user_id in services.conflicted_evaluators([idea.pk])}
     eligible = [u.pk for u in services.evaluators_of(idea.organisation) if u.pk not in conflicts]
     current = list(idea.assignments.values_list("evaluator_id", flat=True))
@@ -299,7 +245,7 @@ def assign_idea(request, org_slug, pk):
                 actor=request.user, idea=idea, evaluators=list(form.cleaned_data["evaluators"])
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The evaluators have been assigned."))
             return redirect(_assignments_url(challenge))
@@ -307,16 +253,11 @@ def assign_idea(request, org_slug, pk):
     return render(request, "challenges/evaluation/assign_idea.html", context)
 
 
-@_signed_in
+@signed_in
 @require_POST
 def assignment_remove(request, org_slug, pk):
-    assignment = get_object_or_404(
-        EvaluatorAssignment.objects.select_related("idea__organisation", "idea__challenge"),
-        pk=pk,
-        idea__organisation__slug=org_slug,
-    )
-    challenge = _challenge(org_slug, assignment.idea.challenge.slug)
-    assignment.idea.challenge = challenge
+    assignment = access.assignment_for_user(user=request.user, pk=pk, org_slug=org_slug)
+    challenge = assignment.idea.challenge
     try:
         services.assignment_remove(actor=request.user, assignment=assignment)
     except ValidationError as error:
@@ -329,9 +270,9 @@ def assignment_remove(request, org_slug, pk):
 # --- scoring --------------------------------------------------------------------------------
 
 
-@_signed_in
+@signed_in
 def my_evaluations(request, org_slug):
-    organisation = get_object_or_404(Organisation, slug=org_slug)
+    organisation = organisation_access.organisation_for_user(user=request.user, slug=org_slug)
     rows = selectors.assignments_of_evaluator(user=request.user, organisation=organisation)
     done = sum(1 for row in rows if row.state == "submitted")
     context = {"organisation": organisation, "rows": rows, "done": done, "total": len(rows)}
@@ -344,12 +285,14 @@ def _evaluate_url(idea: Idea) -> str:
     )
 
 
-@_signed_in
+@signed_in
 def evaluate(request, org_slug, pk):
-    idea = _idea(org_slug, pk)
+    idea = access.idea_for_user(
+        user=request.user, org_slug=org_slug, pk=pk, perm="challenges.evaluate_idea"
+    )
     assignment = selectors.assignment_of(user=request.user, idea=idea)
-    if assignment is None or not request.user.has_perm("challenges.evaluate_idea", idea):
-        _refuse(request, idea)
+    if assignment is None:
+        raise PermissionDenied
     assignment.idea = idea
     challenge = idea.challenge
     card = services.scorecard_of(challenge)
@@ -379,7 +322,7 @@ def evaluate(request, org_slug, pk):
                 submit=submit,
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             if submit or (evaluation and evaluation.submitted_at):
                 messages.success(request, _("Your evaluation has been submitted. Thank you."))
@@ -410,10 +353,11 @@ def _coauthor_names(idea: Idea) -> list[str]:
 # --- results and decisions ------------------------------------------------------------------
 
 
-@_signed_in
+@signed_in
 def results(request, org_slug, slug):
-    challenge = _challenge(org_slug, slug)
-    _check(request, "challenges.view_evaluation_results", challenge)
+    challenge = access.challenge_for_user(
+        user=request.user, org_slug=org_slug, slug=slug, perm="challenges.view_evaluation_results"
+    )
     outcome = selectors.evaluation_results(challenge=challenge)
     # The rules do not depend on the row beyond its challenge (and not being merged).
     sample = next((r.idea for r in outcome.rows if r.idea.status != IdeaStatus.MERGED), None)
@@ -432,14 +376,13 @@ def results(request, org_slug, slug):
 
 
 def _decide(request, org_slug, pk, *, perm, decide, template, done_message):
-    idea = _idea(org_slug, pk)
-    _check(request, perm, idea)
+    idea = access.idea_for_user(user=request.user, org_slug=org_slug, pk=pk, perm=perm)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             change = decide(actor=request.user, idea=idea, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, done_message % {"title": idea.title})
             url = _results_url(idea.challenge)
@@ -464,7 +407,7 @@ def _results_url(challenge: Challenge) -> str:
     )
 
 
-@_signed_in
+@signed_in
 def shortlist(request, org_slug, pk):
     return _decide(
         request,
@@ -477,7 +420,7 @@ def shortlist(request, org_slug, pk):
     )
 
 
-@_signed_in
+@signed_in
 def select(request, org_slug, pk):
     return _decide(
         request,
@@ -500,19 +443,19 @@ def _pairwise_url(challenge: Challenge) -> str:
     )
 
 
-@_signed_in
+@signed_in
 def compare(request, org_slug, slug):
-    challenge = _challenge(org_slug, slug)
-    _check(request, "challenges.compare_ideas", challenge)
+    challenge = access.challenge_for_user(
+        user=request.user, org_slug=org_slug, slug=slug, perm="challenges.compare_ideas"
+    )
     form = PairwiseForm(request.POST or None)
     error = ""
     if request.method == "POST":
         if form.is_valid():
-            ideas = Idea.objects.in_bulk([form.cleaned_data["first"], form.cleaned_data["second"]])
-            first = ideas.get(form.cleaned_data["first"])
-            second = ideas.get(form.cleaned_data["second"])
-            if first is None or second is None:
-                raise Http404
+            first, second = access.ideas_for_user(
+                user=request.user,
+                pks=[form.cleaned_data["first"], form.cleaned_data["second"]],
+            )
             choice = form.cleaned_data["choice"]
             winner, loser = (second, first) if choice == "second" else (first, second)
             try:
@@ -525,8 +468,8 @@ def compare(request, org_slug, slug):
                 )
             except ValidationError as exc:
                 error = " ".join(exc.messages)
-            except pairwise.PairwiseRateLimited as exc:
-                error = str(exc)
+            except RateLimited as exc:
+                error = exc.message
             else:
                 messages.success(request, _("Thank you. Here is the next pair."))
                 return redirect(_pairwise_url(challenge))
@@ -545,10 +488,11 @@ def compare(request, org_slug, slug):
     )
 
 
-@_signed_in
+@signed_in
 def pairwise_ranking(request, org_slug, slug):
-    challenge = _challenge(org_slug, slug)
-    _check(request, "challenges.view_evaluation_results", challenge)
+    challenge = access.challenge_for_user(
+        user=request.user, org_slug=org_slug, slug=slug, perm="challenges.view_evaluation_results"
+    )
     ranking = pairwise.pairwise_ranking(challenge=challenge)
     context = _context(challenge, ranking=ranking, results_url=_results_url(challenge))
     return render(request, "challenges/evaluation/pairwise_ranking.html", context)

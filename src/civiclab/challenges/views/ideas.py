@@ -5,57 +5,30 @@ moderators). Pages that change something send anonymous visitors to sign in and 
 to people without the right. Times are shown in the organisation's time zone.
 """
 
-import zoneinfo
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from civiclab.core.access import NotVisible
+from civiclab.core.http import apply_validation_error, in_time_zone_of, object_view
+from civiclab.core.ratelimit import RateLimited
+
+from .. import access
 from ..forms.ideas import CoAuthorInviteForm, IdeaForm, StatusForm
-from ..models import CoAuthor, IdeaStatus
-from ..selectors import challenges as challenge_selectors
+from ..models import IdeaStatus
 from ..selectors import ideas as selectors
 from ..services import ideas as services
 from ..services import status as status_service
-from ..services.ratelimit import RateLimited
 
 
-def _apply_validation_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _in_time_zone_of(organisation):
-    return timezone.override(zoneinfo.ZoneInfo(organisation.time_zone))
-
-
-def idea_view(perm: str | None = None, *, sign_in: bool = False):
+def idea_view(perm: str = "", *, sign_in: bool = False):
     """Loads an idea the user may read (404 otherwise) and requires `perm` on it."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, org_slug, pk, *args, **kwargs):
-            if (perm or sign_in) and not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            idea = selectors.idea_for_user(user=request.user, org_slug=org_slug, pk=pk)
-            if perm and not request.user.has_perm(perm, idea):
-                raise PermissionDenied
-            with _in_time_zone_of(idea.organisation):
-                return view(request, idea, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+    return object_view(access.idea_for_user, perm, sign_in=sign_in)
 
 
 def _similar_url(challenge) -> str:
@@ -82,11 +55,13 @@ def _similar_ideas(challenge, text: str, exclude_id=None) -> list:
 def idea_create(request, org_slug, slug):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    challenge = challenge_selectors.challenge_for_user(
-        user=request.user, org_slug=org_slug, slug=slug
+    challenge = access.challenge_for_user(
+        user=request.user,
+        org_slug=org_slug,
+        slug=slug,
+        perm="challenges.add_idea",
+        message=_("This challenge is not taking ideas from you at the moment."),
     )
-    if not request.user.has_perm("challenges.add_idea", challenge):
-        raise PermissionDenied(_("This challenge is not taking ideas from you at the moment."))
     form = IdeaForm(
         request.POST or None,
         request.FILES or None,
@@ -106,11 +81,11 @@ def idea_create(request, org_slug, slug):
                     **form.service_fields(),
                 )
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Thank you: your idea has been submitted."))
                 return redirect(idea.get_absolute_url())
-    with _in_time_zone_of(challenge.organisation):
+    with in_time_zone_of(challenge):
         return render(
             request,
             "challenges/ideas/idea_form.html",
@@ -167,11 +142,11 @@ def idea_history(request, idea):
 @require_GET
 @idea_view()
 def attachment_download(request, idea, attachment_pk):
-    attachment = selectors.attachments_by_pk(idea=idea, pk=attachment_pk)
+    attachment = access.attachment_for_user(user=request.user, idea=idea, pk=attachment_pk)
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError):
-        raise Http404(_("This file is no longer available.")) from None
+        raise NotVisible from None
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -219,7 +194,7 @@ def idea_edit(request, idea):
                 **form.service_fields(),
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect(idea.get_absolute_url())
@@ -248,7 +223,7 @@ def idea_status(request, idea):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request,
@@ -275,7 +250,7 @@ def idea_coauthors(request, idea):
             try:
                 services.coauthor_invite(actor=request.user, idea=idea, email=email)
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             except RateLimited as limited:
                 form.add_error(None, limited.message)
                 retry_after = limited.retry_after
@@ -328,13 +303,7 @@ def idea_coauthor_respond(request, idea):
 @require_POST
 @idea_view(sign_in=True)
 def idea_coauthor_remove(request, idea, coauthor_pk):
-    coauthor = (
-        CoAuthor.objects.select_related("user", "idea__organisation")
-        .filter(idea=idea, pk=coauthor_pk)
-        .first()
-    )
-    if coauthor is None:
-        raise Http404(_("This person is not a co-author of the idea."))
+    coauthor = access.coauthor_for_user(user=request.user, idea=idea, pk=coauthor_pk)
     leaving = coauthor.user_id == request.user.pk
     services.coauthor_remove(actor=request.user, coauthor=coauthor)
     if leaving:

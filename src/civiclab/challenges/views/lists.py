@@ -3,21 +3,20 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from civiclab.core.templatetags.civiclab import status_tag
-from civiclab.organisations.models import Organisation
+from civiclab.organisations import access as organisation_access
 
+from .. import access
 from ..forms.lists import IdeaFilterForm, rendered_filter_form
 from ..models import IdeaStatus, InnovationType, PhaseKind
 from ..selectors import lists as selectors
-from ..selectors.challenges import challenge_for_user
 from ..selectors.similar import similar_ideas as similar_ideas_for
 from ..services import exports
 
@@ -103,9 +102,9 @@ def _render_list(request: HttpRequest, template: str, context: dict) -> HttpResp
 
 @require_GET
 def idea_list(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
-    challenge = challenge_for_user(user=request.user, org_slug=org_slug, slug=slug)
-    if not request.user.has_perm("challenges.list_ideas", challenge):
-        raise Http404(_("There is no challenge at this address."))
+    challenge = access.challenge_for_user(
+        user=request.user, org_slug=org_slug, slug=slug, perm="challenges.list_ideas"
+    )
     scope = selectors.challenge_scope(user=request.user, challenge=challenge)
     form = _filter_form(request, scope)
     filters = form.filters()
@@ -129,7 +128,9 @@ def idea_list(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
 
 @require_GET
 def organisation_ideas(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, slug=org_slug, is_active=True)
+    organisation = organisation_access.active_organisation_for_user(
+        user=request.user, slug=org_slug
+    )
     # The phase narrows which challenges count, so it is read before the form is built.
     phase = request.GET.get("phase", "")
     phase = phase if phase in PhaseKind.values else ""
@@ -156,7 +157,7 @@ def organisation_ideas(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_GET
 def similar_ideas(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
     """A fragment listing ideas like the text being typed (`?q=`), for the submission form."""
-    challenge = challenge_for_user(user=request.user, org_slug=org_slug, slug=slug)
+    challenge = access.challenge_for_user(user=request.user, org_slug=org_slug, slug=slug)
     text = request.GET.get("q", "")[:2000]
     exclude = request.GET.get("exclude", "")
     ideas = similar_ideas_for(
@@ -175,9 +176,13 @@ def similar_ideas(request: HttpRequest, org_slug: str, slug: str) -> HttpRespons
 def _export_challenge(request: HttpRequest, org_slug: str, slug: str):
     if not request.user.is_authenticated:
         return None
-    challenge = challenge_for_user(user=request.user, org_slug=org_slug, slug=slug)
-    if not request.user.has_perm("challenges.export_ideas", challenge):
-        raise PermissionDenied(_("Only people with a role in the organisation can export ideas."))
+    challenge = access.challenge_for_user(
+        user=request.user,
+        org_slug=org_slug,
+        slug=slug,
+        perm="challenges.export_ideas",
+        message=_("Only people with a role in the organisation can export ideas."),
+    )
     return challenge
 
 

@@ -4,22 +4,21 @@ Every action is a plain POST form that redirects back to the idea, so nothing ne
 JavaScript; with htmx, the support and follow buttons swap in place.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civiclab.challenges import predicates as p
-from civiclab.challenges.models import Comment, Idea, MergeRecord
-from civiclab.challenges.rules.participation import can_read_idea
-from civiclab.organisations.models import Organisation
+from civiclab.challenges import access
+from civiclab.challenges.models import Comment, Idea
+from civiclab.core.access import NotVisible
+from civiclab.core.http import apply_validation_error, signed_in, too_many_requests
+from civiclab.core.ratelimit import RateLimited
+from civiclab.organisations import access as organisation_access
 
 from ..forms.participation import (
     CommentEditForm,
@@ -35,7 +34,6 @@ from ..selectors import participation as selectors
 from ..services import merge as merge_services
 from ..services import moderation as moderation_services
 from ..services import participation as services
-from ..services.participation import RateLimited
 
 MERGE_CANDIDATES_PER_PAGE = 20
 QUEUE_ITEMS_PER_PAGE = 25
@@ -44,56 +42,20 @@ QUEUE_ITEMS_PER_PAGE = 25
 # Loading and guarding ----------------------------------------------------------------------
 
 
-def _signed_in(view):
-    """Anonymous visitors go to sign in, then back to the idea (or the page they asked for)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(_back_after_login(request, kwargs))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _back_after_login(request, kwargs) -> str:
+    """After signing in, a POST to an idea's action comes back to the idea's page."""
     if request.method == "POST" and "pk" in kwargs and "org_slug" in kwargs:
         try:
-            idea = Idea.objects.select_related("organisation").get(
-                pk=kwargs["pk"], organisation__slug=kwargs["org_slug"]
+            idea = access.idea_for_user(
+                user=request.user, pk=kwargs["pk"], org_slug=kwargs["org_slug"]
             )
-        except Idea.DoesNotExist:
+        except NotVisible:
             return request.get_full_path()
         return idea.get_absolute_url()
     return request.get_full_path()
 
 
-def _idea(request, org_slug: str, pk: int) -> Idea:
-    try:
-        idea = selectors.idea_for_participation(pk=pk, org_slug=org_slug)
-    except Idea.DoesNotExist:
-        raise Http404 from None
-    if not can_read_idea.test(request.user, idea):
-        raise Http404
-    return idea
-
-
-def _comment(request, org_slug: str, pk: int) -> Comment:
-    try:
-        comment = selectors.comment_for_participation(pk=pk, org_slug=org_slug)
-    except Comment.DoesNotExist:
-        raise Http404 from None
-    if not can_read_idea.test(request.user, comment.idea):
-        raise Http404
-    return comment
-
-
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+_signed_in = signed_in(back=_back_after_login)
 
 
 def _author_label(request, idea: Idea, comment: Comment | None) -> str:
@@ -114,7 +76,7 @@ def _idea_url(idea: Idea, anchor: str = "") -> str:
 @require_POST
 @_signed_in
 def support_idea(request, org_slug: str, pk: int):
-    idea = _idea(request, org_slug, pk)
+    idea = access.idea_for_user(user=request.user, pk=pk, org_slug=org_slug)
     withdraw = request.POST.get("action") == "withdraw"
     error = ""
     try:
@@ -125,14 +87,12 @@ def support_idea(request, org_slug: str, pk: int):
     except RateLimited as limited:
         error = limited.message
         if not request.htmx:
-            response = render(
+            return too_many_requests(
                 request,
-                "challenges/participation/rate_limited.html",
-                {"idea": idea, "message": error},
-                status=429,
+                limited,
+                back_url=idea.get_absolute_url(),
+                back_label=_("Back to “%(title)s”") % {"title": idea.title},
             )
-            response["Retry-After"] = str(limited.retry_after)
-            return response
     if request.htmx:
         # htmx does not swap error responses, so the message travels in a 200 partial.
         block = selectors.participation_block(user=request.user, idea=idea)
@@ -153,7 +113,7 @@ SUPPORTERS_PER_PAGE = 50
 
 def idea_supporters(request, org_slug: str, pk: int):
     """Who supports the idea: display names are public, like the count."""
-    idea = _idea(request, org_slug, pk)
+    idea = access.idea_for_user(user=request.user, pk=pk, org_slug=org_slug)
     page_obj = Paginator(selectors.supporters(idea=idea), SUPPORTERS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -165,7 +125,7 @@ def idea_supporters(request, org_slug: str, pk: int):
 @require_POST
 @_signed_in
 def follow_idea(request, org_slug: str, pk: int):
-    idea = _idea(request, org_slug, pk)
+    idea = access.idea_for_user(user=request.user, pk=pk, org_slug=org_slug)
     follow = request.POST.get("action") != "unfollow"
     services.follow_set(actor=request.user, idea=idea, follow=follow)
     if request.htmx:
@@ -186,13 +146,13 @@ def follow_idea(request, org_slug: str, pk: int):
 @require_POST
 @_signed_in
 def comment_add(request, org_slug: str, pk: int):
-    idea = _idea(request, org_slug, pk)
+    idea = access.idea_for_user(user=request.user, pk=pk, org_slug=org_slug)
     form = CommentForm(request.POST)
     parent = None
     if form.is_valid():
         parent_id = form.cleaned_data.get("parent")
         if parent_id:
-            parent = Comment.objects.filter(pk=parent_id, idea=idea).first()
+            parent = _parent_on(request, idea, parent_id)
             if parent is None:
                 form.add_error(None, _("The comment you replied to is not on this idea."))
     if form.is_valid():
@@ -201,7 +161,7 @@ def comment_add(request, org_slug: str, pk: int):
                 actor=request.user, idea=idea, body=form.cleaned_data["body"], parent=parent
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Your comment is published."))
             return redirect(_idea_url(idea, f"comment-{comment.pk}"))
@@ -217,15 +177,27 @@ def comment_add(request, org_slug: str, pk: int):
     )
 
 
+def _parent_on(request, idea: Idea, comment_pk: int) -> Comment | None:
+    """The comment being answered, if it is one of `idea`'s."""
+    try:
+        return access.comment_for_user(user=request.user, pk=comment_pk, idea=idea)
+    except NotVisible:
+        return None
+
+
 @_signed_in
 def comment_reply(request, org_slug: str, pk: int, comment_pk: int):
     """The reply form on its own page: the no-JavaScript way to answer a comment."""
-    idea = _idea(request, org_slug, pk)
-    parent = Comment.objects.select_related("author").filter(pk=comment_pk, idea=idea).first()
+    idea = access.idea_for_user(
+        user=request.user,
+        pk=pk,
+        org_slug=org_slug,
+        perm="challenges.comment_idea",
+        message=_("You cannot comment on this idea now."),
+    )
+    parent = _parent_on(request, idea, comment_pk)
     if parent is None:
-        raise Http404
-    if not request.user.has_perm("challenges.comment_idea", idea):
-        raise PermissionDenied(_("You cannot comment on this idea now."))
+        raise NotVisible
     form = CommentForm(request.POST or None, initial={"parent": parent.pk})
     # The form is the point of the page (and of the fragment htmx places under the comment).
     form.fields["body"].widget.attrs["autofocus"] = True
@@ -236,7 +208,7 @@ def comment_reply(request, org_slug: str, pk: int, comment_pk: int):
                 actor=request.user, idea=idea, body=form.cleaned_data["body"], parent=parent
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Your reply is published."))
             return redirect(_idea_url(idea, f"comment-{comment.pk}"))
@@ -254,9 +226,13 @@ def comment_reply(request, org_slug: str, pk: int, comment_pk: int):
 
 @_signed_in
 def comment_edit(request, org_slug: str, pk: int):
-    comment = _comment(request, org_slug, pk)
-    if not request.user.has_perm("challenges.change_comment", comment):
-        raise PermissionDenied(_("You can change your own comment only in the first 15 minutes."))
+    comment = access.comment_for_user(
+        user=request.user,
+        pk=pk,
+        org_slug=org_slug,
+        perm="challenges.change_comment",
+        message=_("You can change your own comment only in the first 15 minutes."),
+    )
     form = CommentEditForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -264,7 +240,7 @@ def comment_edit(request, org_slug: str, pk: int):
                 actor=request.user, comment=comment, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Your comment is changed."))
             return redirect(_idea_url(comment.idea, f"comment-{comment.pk}"))
@@ -275,9 +251,13 @@ def comment_edit(request, org_slug: str, pk: int):
 
 @_signed_in
 def comment_delete(request, org_slug: str, pk: int):
-    comment = _comment(request, org_slug, pk)
-    if not request.user.has_perm("challenges.delete_comment", comment):
-        raise PermissionDenied(_("You cannot delete this comment."))
+    comment = access.comment_for_user(
+        user=request.user,
+        pk=pk,
+        org_slug=org_slug,
+        perm="challenges.delete_comment",
+        message=_("You cannot delete this comment."),
+    )
     if request.method == "POST":
         services.comment_delete(actor=request.user, comment=comment)
         messages.success(request, _("Your comment is deleted."))
@@ -289,8 +269,6 @@ def comment_delete(request, org_slug: str, pk: int):
 
 
 def _flag_page(request, item, idea: Idea, kind: str):
-    if not request.user.has_perm(f"challenges.flag_{kind}", item):
-        raise PermissionDenied(_("You cannot report this."))
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -301,7 +279,7 @@ def _flag_page(request, item, idea: Idea, kind: str):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Thank you. A moderator will look at your report."))
             anchor = f"comment-{item.pk}" if kind == "comment" else ""
@@ -314,31 +292,39 @@ def _flag_page(request, item, idea: Idea, kind: str):
 
 @_signed_in
 def flag_idea(request, org_slug: str, pk: int):
-    idea = _idea(request, org_slug, pk)
+    idea = access.idea_for_user(
+        user=request.user,
+        pk=pk,
+        org_slug=org_slug,
+        perm="challenges.flag_idea",
+        message=_("You cannot report this."),
+    )
     return _flag_page(request, idea, idea, "idea")
 
 
 @_signed_in
 def flag_comment(request, org_slug: str, pk: int):
-    comment = _comment(request, org_slug, pk)
+    comment = access.comment_for_user(
+        user=request.user,
+        pk=pk,
+        org_slug=org_slug,
+        perm="challenges.flag_comment",
+        message=_("You cannot report this."),
+    )
     return _flag_page(request, comment, comment.idea, "comment")
 
 
 # Moderation --------------------------------------------------------------------------------
 
 
-def _organisation(request, org_slug: str, perm: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=org_slug).first()
-    if organisation is None:
-        raise Http404
-    if not request.user.has_perm(perm, organisation):
-        raise PermissionDenied(_("Only the organisation's moderators can see this page."))
-    return organisation
-
-
 @_signed_in
 def moderation_queue(request, org_slug: str):
-    organisation = _organisation(request, org_slug, "challenges.view_moderation_queue")
+    organisation = organisation_access.organisation_for_user(
+        user=request.user,
+        slug=org_slug,
+        perm="challenges.view_moderation_queue",
+        message=_("Only the organisation's moderators can see this page."),
+    )
     queue = moderation_selectors.moderation_queue(organisation=organisation)
     page_obj = Paginator(queue, QUEUE_ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     hidden_ideas, hidden_comments = moderation_selectors.hidden_items(organisation=organisation)
@@ -354,6 +340,7 @@ def moderation_queue(request, org_slug: str):
     )
 
 
+MODERATORS_ONLY = _("Only the organisation's moderators can do this.")
 MODERATION_ACTIONS = {
     "hide": (moderation_services.moderation_hide, True),
     "restore": (moderation_services.moderation_restore, True),
@@ -362,13 +349,6 @@ MODERATION_ACTIONS = {
 
 
 def _moderate(request, item, idea: Idea, kind: str, action: str):
-    if action not in MODERATION_ACTIONS:
-        raise Http404
-    if not request.user.has_perm(f"challenges.moderate_{kind}", item):
-        # Outside the organisation, an idea one may not read is not confirmed to exist.
-        if not (can_read_idea.test(request.user, idea) or p.is_member(request.user, idea)):
-            raise Http404
-        raise PermissionDenied(_("Only the organisation's moderators can do this."))
     service, reason_required = MODERATION_ACTIONS[action]
     hints = {
         "hide": _("Shown publicly in its place: “Hidden by moderators: <your reason>”."),
@@ -380,7 +360,7 @@ def _moderate(request, item, idea: Idea, kind: str, action: str):
         try:
             service(actor=request.user, item=item, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             done = {
                 "hide": _("Hidden. The author has been told why."),
@@ -399,19 +379,29 @@ def _moderate(request, item, idea: Idea, kind: str, action: str):
 
 @_signed_in
 def moderate_idea(request, org_slug: str, pk: int, action: str):
-    try:
-        idea = moderation_selectors.idea_for_moderation(pk=pk, org_slug=org_slug)
-    except Idea.DoesNotExist:
-        raise Http404 from None
+    if action not in MODERATION_ACTIONS:
+        raise NotVisible
+    idea = access.idea_for_user(
+        user=request.user,
+        pk=pk,
+        org_slug=org_slug,
+        perm="challenges.moderate_idea",
+        message=MODERATORS_ONLY,
+    )
     return _moderate(request, idea, idea, "idea", action)
 
 
 @_signed_in
 def moderate_comment(request, org_slug: str, pk: int, action: str):
-    try:
-        comment = moderation_selectors.comment_for_moderation(pk=pk, org_slug=org_slug)
-    except Comment.DoesNotExist:
-        raise Http404 from None
+    if action not in MODERATION_ACTIONS:
+        raise NotVisible
+    comment = access.comment_for_user(
+        user=request.user,
+        pk=pk,
+        org_slug=org_slug,
+        perm="challenges.moderate_comment",
+        message=MODERATORS_ONLY,
+    )
     return _moderate(request, comment, comment.idea, "comment", action)
 
 
@@ -419,10 +409,13 @@ def moderate_comment(request, org_slug: str, pk: int, action: str):
 
 
 def _mergeable(request, org_slug: str, pk: int) -> Idea:
-    idea = _idea(request, org_slug, pk)
-    if not request.user.has_perm("challenges.merge_idea", idea):
-        raise PermissionDenied(_("Only moderators and innovation leads can merge ideas."))
-    return idea
+    return access.idea_for_user(
+        user=request.user,
+        pk=pk,
+        org_slug=org_slug,
+        perm="challenges.merge_idea",
+        message=_("Only moderators and innovation leads can merge ideas."),
+    )
 
 
 @_signed_in
@@ -450,7 +443,7 @@ def merge_confirm(request, org_slug: str, pk: int, target_pk: int):
     source = _mergeable(request, org_slug, pk)
     target = merge_services.merge_targets(source=source).filter(pk=target_pk).first()
     if target is None:
-        raise Http404
+        raise NotVisible
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -458,7 +451,7 @@ def merge_confirm(request, org_slug: str, pk: int, target_pk: int):
                 actor=request.user, source=source, target=target, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The ideas are merged. You can undo this from this page."))
             return redirect("challenges:merge_detail", org_slug=org_slug, pk=record.pk)
@@ -469,19 +462,9 @@ def merge_confirm(request, org_slug: str, pk: int, target_pk: int):
     )
 
 
-def _merge_record(request, org_slug: str, pk: int) -> MergeRecord:
-    try:
-        record = moderation_selectors.merge_record(pk=pk, org_slug=org_slug)
-    except MergeRecord.DoesNotExist:
-        raise Http404 from None
-    if not can_read_idea.test(request.user, record.target):
-        raise Http404
-    return record
-
-
 def merge_detail(request, org_slug: str, pk: int):
     """What a merge did; moderators may undo it from here."""
-    record = _merge_record(request, org_slug, pk)
+    record = access.merge_for_user(user=request.user, pk=pk, org_slug=org_slug)
     may_undo = request.user.is_authenticated and request.user.has_perm(
         "challenges.unmerge_idea", record
     )
@@ -495,9 +478,13 @@ def merge_detail(request, org_slug: str, pk: int):
 @require_POST
 @_signed_in
 def merge_undo(request, org_slug: str, pk: int):
-    record = _merge_record(request, org_slug, pk)
-    if not request.user.has_perm("challenges.unmerge_idea", record):
-        raise PermissionDenied(_("This merge cannot be undone by you, or not any more."))
+    record = access.merge_for_user(
+        user=request.user,
+        pk=pk,
+        org_slug=org_slug,
+        perm="challenges.unmerge_idea",
+        message=_("This merge cannot be undone by you, or not any more."),
+    )
     form = UnmergeForm(request.POST)
     if form.is_valid():
         try:
@@ -505,7 +492,7 @@ def merge_undo(request, org_slug: str, pk: int):
                 actor=request.user, record=record, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request, _("The merge is undone; both ideas stand on their own again.")
