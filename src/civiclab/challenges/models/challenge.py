@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civiclab.core.models import TimeStampedModel
+from civiclab.core.phases import DatedPeriod, running
 from civiclab.organisations.models import Organisation
 
 
@@ -130,11 +131,7 @@ class Challenge(TimeStampedModel):
 
     def current_phase(self, now=None) -> "Phase | None":
         """The phase whose dates contain `now`; phases are read from the prefetch cache."""
-        now = now or timezone.now()
-        for phase in self.phases.all():
-            if phase.contains(now):
-                return phase
-        return None
+        return running(self.phases.all(), now or timezone.now())
 
     def current_phase_kind(self, now=None) -> str:
         """The kind of the running phase, or `closed` between and after phases."""
@@ -142,7 +139,7 @@ class Challenge(TimeStampedModel):
         return phase.kind if phase else PhaseKind.CLOSED
 
 
-class Phase(models.Model):
+class Phase(DatedPeriod):
     """A dated phase of a challenge; actions open and close with it (adhocracy4-style).
 
     A phase without an end stays open (the idea box's submission phase).
@@ -150,8 +147,6 @@ class Phase(models.Model):
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="phases")
     kind = models.CharField(_("phase"), max_length=12, choices=PhaseKind.choices)
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]
@@ -169,6 +164,3 @@ class Phase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.challenge}: {self.get_kind_display()}"
-
-    def contains(self, moment) -> bool:
-        return self.starts_at <= moment and (self.ends_at is None or moment < self.ends_at)

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from civiclab.accounts.models import User
+from civiclab.core.phases import running_q
 from civiclab.organisations.models import Membership, Organisation, Role
 
 from ..models import (
@@ -48,11 +49,7 @@ def visibility_filter(user) -> Q:
 
 
 def _running(kind: str, now) -> Exists:
-    return Exists(
-        Phase.objects.filter(challenge=OuterRef("pk"), kind=kind, starts_at__lte=now).filter(
-            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
-        )
-    )
+    return Exists(Phase.objects.filter(running_q(now), challenge=OuterRef("pk"), kind=kind))
 
 
 def phase_filter(kind: str, now=None) -> Q:
@@ -61,8 +58,8 @@ def phase_filter(kind: str, now=None) -> Q:
     if kind == PhaseKind.CLOSED:
         running_any = Exists(
             Phase.objects.filter(
-                challenge=OuterRef("pk"), starts_at__lte=now, kind__in=PHASE_FILTERS[:3]
-            ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+                running_q(now), challenge=OuterRef("pk"), kind__in=PHASE_FILTERS[:3]
+            )
         )
         return ~Q(running_any)
     return Q(_running(kind, now))

@@ -109,13 +109,7 @@ def _timeline(challenge) -> list[dict]:
     steps = []
     phases = list(challenge.phases.all())
     for phase in phases:
-        if phase.contains(now):
-            state = "current"
-        elif phase.starts_at > now:
-            state = "future"
-        else:
-            state = "past"
-        steps.append({"phase": phase, "state": state})
+        steps.append({"phase": phase, "state": phase.state_at(now)})
     last = phases[-1] if phases else None
     if last is not None and last.kind != PhaseKind.CLOSED and last.ends_at is not None:
         steps.append(

@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from civiclab.core import page_sections
 from civiclab.core.access import NotVisible
 from civiclab.core.http import apply_validation_error, in_time_zone_of, object_view
 from civiclab.core.ratelimit import RateLimited
@@ -122,6 +123,9 @@ def idea_detail(request, idea):
         "status_targets": status_service.allowed_targets(user=user, idea=idea),
         "is_merged": idea.status == IdeaStatus.MERGED,
         "shows_authors": user.has_perm("challenges.view_idea_authors", idea),
+        # What later stages (an initiative, a case) say about the idea, without this app
+        # knowing them.
+        "sections": page_sections.render(page_sections.IDEA, request, idea),
     }
     return render(request, "challenges/ideas/idea_detail.html", context)
 
