@@ -30,10 +30,11 @@ PHASE_FILTERS = (PhaseKind.SUBMISSION, PhaseKind.REVIEW, PhaseKind.SELECTION, Ph
 
 
 def visibility_filter(user) -> Q:
-    """Challenges `user` may see, as a filter on Challenge."""
+    """Challenges `user` may see, as a filter on Challenge (the `view_challenge` rule)."""
     published = Q(state=Challenge.State.PUBLISHED)
+    active = Q(organisation__is_active=True)
     if not user.is_authenticated:
-        return published & Q(audience=Audience.PUBLIC)
+        return active & published & Q(audience=Audience.PUBLIC)
     if user.is_superuser:
         return Q()
     memberships = Membership.objects.filter(user=user)
@@ -45,7 +46,9 @@ def visibility_filter(user) -> Q:
         | Q(organisation_id__in=member_of)
         | Q(audience=Audience.INVITED, pk__in=invited_to)
     )
-    return Q(organisation_id__in=manager_of) | (published & admitted)
+    # A deactivated organisation's challenges stay visible to its own people only.
+    visible_organisation = active | Q(organisation_id__in=member_of)
+    return Q(organisation_id__in=manager_of) | (visible_organisation & published & admitted)
 
 
 def _running(kind: str, now) -> Exists:
