@@ -6,22 +6,11 @@ each test reads one part of what it made.
 
 import json
 from collections import Counter
+from datetime import datetime
 
 import pytest
 from django.db import transaction
 
-from civiclab.challenges.demo import (
-    COMMENTS,
-    EVENT,
-    EVENT_REGISTRANTS,
-    FLY_TIPPING,
-    FLY_TIPPING_MERGE,
-    HOUSING_REPAIRS,
-    MODERATION_CASE,
-    SCHOOL_RUN,
-    SCHOOL_RUN_EVALUATORS,
-    all_ideas,
-)
 from civiclab.challenges.models import (
     Audience,
     Challenge,
@@ -39,8 +28,14 @@ from civiclab.challenges.models import (
     Support,
 )
 from civiclab.core.models import AuditEvent
+from civiclab.demo.content import demo_content
 from civiclab.demo.seed import seed_demo
 from civiclab.ledger.models import Entry
+
+EASTBROOK = demo_content().organisation("eastbrook")
+FLY_TIPPING = EASTBROOK.challenge("fly-tipping-northgate-riverside")
+HOUSING_REPAIRS = EASTBROOK.challenge("housing-repairs-time")
+SCHOOL_RUN = EASTBROOK.challenge("safer-school-run")
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +69,7 @@ def test_three_challenges_and_the_idea_box_with_about_sixty_ideas(eastbrook_chal
         "idea-box",
     }
     ideas = Idea.objects.filter(organisation__slug="eastbrook")
-    assert ideas.count() == len(all_ideas()) == 60
+    assert ideas.count() == len(EASTBROOK.all_ideas()) == 60
     assert all(challenge.is_published for challenge in eastbrook_challenges.values())
     per_challenge = Counter(ideas.values_list("challenge__slug", flat=True))
     assert per_challenge == {
@@ -150,7 +145,8 @@ def test_staff_compared_the_staff_only_ideas_in_pairs(demo, db):
 
 def test_comments_are_threaded(demo, db):
     comments = Comment.objects.filter(idea__organisation__slug="eastbrook")
-    expected = sum(1 + len(thread.replies) for threads in COMMENTS.values() for thread in threads)
+    threads = [thread for idea in EASTBROOK.all_ideas() for thread in idea.comments]
+    expected = sum(1 + len(thread.replies) for thread in threads)
     assert comments.count() == expected + 1  # and the moderation case
     assert comments.filter(parent__isnull=False).count() >= 10
     # Conversations: replies to replies.
@@ -164,7 +160,7 @@ def test_two_near_duplicates_were_merged_through_the_merge_service(demo, db):
     record = MergeRecord.objects.get(source__organisation__slug="eastbrook")
     source, target = record.source, record.target
     assert source.status == IdeaStatus.MERGED and source.merged_into == target
-    assert record.reason == FLY_TIPPING_MERGE["reason"]
+    assert record.reason == FLY_TIPPING.merge.reason
     assert record.actor.email == "moderator@eastbrook.example"
     # Supports were carried over, each person counting once.
     assert record.moved_support_user_ids
@@ -181,9 +177,9 @@ def test_two_near_duplicates_were_merged_through_the_merge_service(demo, db):
 def test_the_moderation_case_a_flagged_comment_hidden_with_a_reason(demo, db):
     comment = Comment.objects.get(is_hidden=True, idea__organisation__slug="eastbrook")
     assert comment.author.email == "olga.petrenko@residents.example"
-    assert comment.hidden_reason == MODERATION_CASE["reason"]
+    assert comment.hidden_reason == FLY_TIPPING.moderation_case.reason
     flags = Flag.objects.filter(comment=comment)
-    assert flags.count() == len(MODERATION_CASE["flags"])
+    assert flags.count() == len(FLY_TIPPING.moderation_case.flags)
     assert set(flags.values_list("resolution", flat=True)) == {Flag.Resolution.HIDDEN}
     assert set(flags.values_list("resolved_by__email", flat=True)) == {
         "moderator@eastbrook.example"
@@ -200,7 +196,7 @@ def test_the_closed_challenge_was_scored_by_three_evaluators(demo, db):
     assert any(criterion.lower_is_better for criterion in criteria)
     assert len({criterion.weight for criterion in criteria}) > 1
     assignments = EvaluatorAssignment.objects.filter(idea__in=ideas)
-    assert assignments.count() == ideas.count() * len(SCHOOL_RUN_EVALUATORS)
+    assert assignments.count() == ideas.count() * len(SCHOOL_RUN.evaluation.evaluators)
     submitted = Evaluation.objects.filter(assignment__in=assignments, submitted_at__isnull=False)
     assert submitted.count() == assignments.count()
     # Nobody scored their own idea, and the evaluators did not all agree.
@@ -242,10 +238,11 @@ def test_two_shortlisted_one_selected_with_a_ledger_entry_the_rest_decided(demo,
 def test_the_workshop_is_full_with_a_waiting_list(demo, db):
     challenge = Challenge.objects.get(organisation__slug="eastbrook", slug=FLY_TIPPING.slug)
     event = challenge.event
-    assert event.capacity == EVENT["capacity"]
+    planned = FLY_TIPPING.event
+    assert event.capacity == planned.capacity
     statuses = Counter(event.registrations.values_list("status", flat=True))
-    assert statuses["confirmed"] == EVENT["capacity"]
-    assert statuses["waiting"] == len(EVENT_REGISTRANTS) - EVENT["capacity"] > 0
+    assert statuses["confirmed"] == planned.capacity
+    assert statuses["waiting"] == len(planned.registrants) - planned.capacity > 0
 
 
 def test_seeding_again_changes_nothing(demo, db):
@@ -264,3 +261,38 @@ def test_seeding_again_changes_nothing(demo, db):
     before = counts()
     seed_demo()
     assert counts() == before
+
+
+def test_the_history_was_replayed_in_its_phases_and_no_phase_was_rewritten(demo, db):
+    # Every challenge's phases are still those its lead set (and the audit trail recorded).
+    def moment(text):
+        return text and datetime.fromisoformat(text)
+
+    events = AuditEvent.objects.filter(action="challenges.phases_set")
+    assert events.count() == 3
+    for event in events:
+        challenge = Challenge.objects.get(pk=event.subject_id)
+        recorded = {
+            kind: [moment(start), moment(end)] for kind, (start, end) in event.details.items()
+        }
+        now = {phase.kind: [phase.starts_at, phase.ends_at] for phase in challenge.phases.all()}
+        assert now == recorded, challenge.slug
+    # The closed challenge's ideas came in during its submission phase, were scored during its
+    # review and decided during its selection, by the clock the services read.
+    ideas = ideas_of(SCHOOL_RUN.slug)
+    phases = {phase.kind: phase for phase in ideas.first().challenge.phases.all()}
+    assert all(phases["submission"].contains(idea.created_at) for idea in ideas)
+    evaluations = Evaluation.objects.filter(assignment__idea__in=ideas)
+    assert all(phases["review"].contains(evaluation.submitted_at) for evaluation in evaluations)
+    decisions = StatusChange.objects.filter(idea__in=ideas).exclude(
+        to_status=IdeaStatus.UNDER_REVIEW
+    )
+    assert decisions.count() == ideas.count() + 2
+    assert all(phases["selection"].contains(change.created_at) for change in decisions)
+    selected = ideas.get(status=IdeaStatus.SELECTED)
+    assert phases["selection"].contains(selected.status_changed_at)
+    # The idea box has been open since its organisation joined, a year before the seed.
+    box = Challenge.objects.get(organisation__slug="eastbrook", is_idea_box=True)
+    opened = box.phases.get().starts_at
+    assert opened == box.published_at
+    assert all(opened < idea.created_at for idea in Idea.objects.filter(challenge=box))

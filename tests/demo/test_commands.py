@@ -13,10 +13,10 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from civiclab.challenges.demo import EXTRA_STAFF, demo_people
 from civiclab.core.jobs import job_start
 from civiclab.core.models import JobProgress
 from civiclab.core.tasks import purge_expired
+from civiclab.demo.content import demo_content
 from civiclab.demo.management.commands import serve
 
 CIVICLAB = Path(sys.executable).with_name("civiclab")
@@ -161,9 +161,9 @@ def test_demo_seeds_once_keeps_data_and_starts_over_on_reset(tmp_path):
     assert "civiclab-demo" in first.stdout
     assert "admin@eastbrook.example" in first.stdout
     seeded = snapshot(db)
-    # The seed's 18 people and 12 roles, plus the staff and residents of the challenges demo.
-    extra_roles = sum(len(person.roles) for person in EXTRA_STAFF.values())
-    assert seeded == (18 + len(demo_people()), 2, 12 + extra_roles)
+    # Every person of the demo's content, and every role they hold.
+    people = demo_content().people()
+    assert seeded == (len(people), 2, sum(len(person.roles) for person in people))
 
     # Something a demo user did since: it must survive a second run.
     with sqlite3.connect(db) as conn:

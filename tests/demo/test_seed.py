@@ -3,19 +3,17 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from civiclab.challenges.demo import EXTRA_STAFF
 from civiclab.core.models import AuditEvent
-from civiclab.demo.seed import (
-    CITIZENS,
-    DEMO_PASSWORD,
-    ORGANISATIONS,
-    PLATFORM_ADMIN_EMAIL,
-    is_seeded,
-    seed_demo,
-)
+from civiclab.demo.content import demo_content
+from civiclab.demo.seed import DEMO_PASSWORD, is_seeded, seed_demo
 from civiclab.organisations.models import Level, Membership, Organisation, Role
 
 pytestmark = pytest.mark.django_db
+
+CONTENT = demo_content()
+ORGANISATIONS = CONTENT.organisations
+CITIZENS = CONTENT.residents
+PLATFORM_ADMIN_EMAIL = CONTENT.administrator.email
 
 
 @pytest.fixture
@@ -86,7 +84,7 @@ def test_seeding_goes_through_the_services_so_the_audit_trail_has_rows(seeded):
     city = Organisation.objects.get(slug="eastbrook")
     assert AuditEvent.objects.filter(
         organisation_id=city.pk, action="organisations.member_added"
-    ).count() == len(ORGANISATIONS[0].people) + len(EXTRA_STAFF)  # the challenges demo's staff
+    ).count() == len(ORGANISATIONS[0].members)  # with the staff of the challenges demo
 
 
 def test_seeding_twice_changes_nothing(seeded):

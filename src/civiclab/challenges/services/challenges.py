@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from civiclab.core import clock
 from civiclab.core.services import audit_record
 from civiclab.organisations.models import Membership, Organisation, Role
 
@@ -399,7 +400,7 @@ def challenge_get_or_create_idea_box(
         return existing
     try:
         with transaction.atomic():
-            now = timezone.now()
+            now = clock.now()
             box = Challenge.objects.create(
                 organisation=organisation,
                 is_idea_box=True,
