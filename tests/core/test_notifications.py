@@ -1,18 +1,24 @@
 import pytest
 from django.core import mail
+from django.db import DatabaseError, transaction
+from django.test import override_settings
 from django.urls import reverse
+from django_tasks import task_backends
 
 from civiclab.core.models import Notification
 from civiclab.core.notifications import (
+    emails_withheld,
     inbox,
     notification_mark_read,
     notifications_mark_all_read,
     notify,
+    send_notification_emails,
     unread_count,
 )
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+DUMMY_BACKEND = "django_tasks.backends.dummy.DummyBackend"
 
 
 def test_notify_creates_one_row_per_distinct_recipient(django_capture_on_commit_callbacks):
@@ -171,3 +177,91 @@ def test_the_page_is_paginated(client, django_assert_max_num_queries):
 def test_the_header_links_to_the_page(client):
     client.force_login(UserFactory())
     assert reverse("notifications") in client.get(reverse("home")).content.decode()
+
+
+# E-mails leave through the task queue
+
+
+@pytest.fixture
+def queue():
+    """A task backend that keeps what is enqueued without running it: the worker is away."""
+    with override_settings(TASKS={"default": {"BACKEND": DUMMY_BACKEND}}):
+        backend = task_backends["default"]
+        backend.clear()
+        yield backend
+
+
+def test_the_committed_change_only_enqueues_the_emails(queue, django_capture_on_commit_callbacks):
+    alice, bob, no_address = UserFactory(), UserFactory(), UserFactory(email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        created = notify(recipients=[alice, bob, no_address], verb="tests.hello", title="Hi")
+    assert mail.outbox == []
+    [queued] = queue.results
+    assert queued.task.module_path == "civiclab.core.notifications.send_notification_emails"
+    assert queued.args == [[created[0].pk, created[1].pk]]
+
+    assert send_notification_emails.call(*queued.args) == {"sent": 2, "failed": 0}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([alice.email, bob.email])
+
+
+def test_a_rolled_back_change_enqueues_and_sends_nothing(queue, django_capture_on_commit_callbacks):
+    alice = UserFactory()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notify(recipients=[alice], verb="tests.hello", title="Hi")
+        raise RuntimeError("the service failed after notifying")
+    assert callbacks == []
+    assert queue.results == []
+    assert mail.outbox == []
+    assert not Notification.objects.exists()
+
+
+def test_the_task_mails_nobody_who_left_since(django_capture_on_commit_callbacks, queue):
+    stays, leaves = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[stays, leaves], verb="tests.hello", title="Hi")
+    leaves.is_active = False
+    leaves.save()
+    [queued] = queue.results
+    assert send_notification_emails.call(*queued.args) == {"sent": 1, "failed": 0}
+    assert [m.to for m in mail.outbox] == [[stays.email]]
+
+
+def test_a_mail_server_that_is_down_is_logged_without_the_address(monkeypatch, caplog):
+    alice, bob = UserFactory(), UserFactory()
+    ids = [
+        n.pk for n in notify(recipients=[alice, bob], verb="tests.hello", title="Hi", email=False)
+    ]
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError(f"cannot deliver to {args[3][0]}")
+
+    monkeypatch.setattr("civiclab.core.notifications.send_mail", refuse)
+    assert send_notification_emails.call(ids) == {"sent": 0, "failed": 2}
+    assert "Could not send a tests.hello notification e-mail." in caplog.text
+    assert alice.email not in caplog.text and bob.email not in caplog.text
+
+
+def test_a_queue_that_cannot_be_reached_does_not_break_the_committed_change(
+    queue, monkeypatch, django_capture_on_commit_callbacks
+):
+    def unreachable(*args, **kwargs):
+        raise DatabaseError("the task table is locked")
+
+    monkeypatch.setattr(type(queue), "enqueue", unreachable)
+    alice = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[alice], verb="tests.hello", title="Hi")
+    assert Notification.objects.filter(recipient=alice).exists()
+
+
+def test_emails_can_be_withheld_for_a_block(queue, django_capture_on_commit_callbacks):
+    alice = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True), emails_withheld():
+        notify(recipients=[alice], verb="tests.hello", title="Hi")
+    notify_later = notify(recipients=[alice], verb="tests.hello", title="Again", email=False)
+    assert queue.results == []
+    assert Notification.objects.filter(recipient=alice).count() == 1 + len(notify_later)

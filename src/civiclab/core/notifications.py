@@ -1,11 +1,15 @@
 """Telling people what happened: in-app notifications and the e-mail that goes with them.
 
 Apps call `notify()` inside their service's transaction: the rows land with the change they
-describe, and the e-mails leave only once it has committed (a rolled-back change tells nobody).
+describe. Once it has committed, a task (`send_notification_emails`) is enqueued for the
+worker to send the e-mails, so no request waits on the mail server and a rolled-back change
+tells nobody. The task carries notification ids, never addresses.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -14,10 +18,13 @@ from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks import task
 
 from .models import Notification
 
 logger = logging.getLogger(__name__)
+
+_emails_withheld: ContextVar[bool] = ContextVar("civiclab_emails_withheld", default=False)
 
 
 def _reachable(recipients: Iterable[Any]) -> list[Any]:
@@ -40,7 +47,7 @@ def absolute_url(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + "/" + url.lstrip("/")
 
 
-def _send_email(notification: Notification, address: str) -> None:
+def _send_email(notification: Notification, address: str) -> bool:
     context = {
         "notification": notification,
         "url": absolute_url(notification.url),
@@ -52,9 +59,44 @@ def _send_email(notification: Notification, address: str) -> None:
     try:
         send_mail(subject, body, None, [address])
     except Exception:
-        # A mail server that is down must not undo or break what already happened; the
-        # in-app notification is there. The error may quote the address: do not log it.
+        # A mail server that is down must not stop the other e-mails; the in-app
+        # notification is there. The error may quote the address: do not log it.
         logger.error("Could not send a %s notification e-mail.", notification.verb)
+        return False
+    return True
+
+
+@task()
+def send_notification_emails(notification_ids: list[int]) -> dict[str, int]:
+    """E-mail each notification to its recipient, as the account stands now.
+
+    Someone who deleted or deactivated their account, or has no address, since the
+    notification was made gets no e-mail. Returns how many were sent and how many failed.
+    """
+    notifications = {
+        n.pk: n
+        for n in Notification.objects.filter(pk__in=notification_ids).select_related("recipient")
+    }
+    counts = {"sent": 0, "failed": 0}
+    for pk in notification_ids:
+        notification = notifications.get(pk)
+        if notification is None or not _reachable([notification.recipient]):
+            continue
+        address = notification.recipient.email
+        if not address:
+            continue
+        counts["sent" if _send_email(notification, address) else "failed"] += 1
+    return counts
+
+
+@contextmanager
+def emails_withheld() -> Iterator[None]:
+    """Within the block, `notify()` makes in-app notifications only and e-mails nobody."""
+    token = _emails_withheld.set(True)
+    try:
+        yield
+    finally:
+        _emails_withheld.reset(token)
 
 
 def notify(
@@ -66,7 +108,7 @@ def notify(
     url: str = "",
     email: bool = True,
 ) -> list[Notification]:
-    """Create one notification per distinct reachable recipient; e-mail them on commit.
+    """Create one notification per distinct reachable recipient; e-mail them after commit.
 
     `verb` is `<app>.<event>` (e.g. `challenges.idea_status_changed`), `url` a path on this site.
     Deleted (anonymised) and deactivated accounts are skipped.
@@ -80,14 +122,12 @@ def notify(
             for user in users
         ]
     )
-    if email:
-        pairs = [(n, u.email) for n, u in zip(notifications, users, strict=True) if u.email]
-
-        def send_all() -> None:
-            for notification, address in pairs:
-                _send_email(notification, address)
-
-        transaction.on_commit(send_all)
+    if email and not _emails_withheld.get():
+        ids = [n.pk for n, u in zip(notifications, users, strict=True) if u.email]
+        if ids:
+            # robust: a queue that cannot be reached must not turn the committed change into
+            # an error page; the in-app notifications are there.
+            transaction.on_commit(lambda: send_notification_emails.enqueue(ids), robust=True)
     return notifications
 
 

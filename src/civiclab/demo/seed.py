@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from civiclab.core import clock
+from civiclab.core.notifications import emails_withheld
 
 from .content import DemoPerson, demo_content
 from .steps import SeedContext, accounts, challenges, ledger, organisations
@@ -48,9 +49,9 @@ def seed_demo() -> SeedContext:
         content=demo_content(), password_hash=make_password(DEMO_PASSWORD), now=clock.now()
     )
     # The demo's people have made-up addresses: what the steps tell them stays in-app (their
-    # notifications), and no e-mail is sent when the seed commits.
+    # notifications), and no e-mail is sent or queued when the seed commits.
     quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-    with quiet, transaction.atomic():
+    with quiet, emails_withheld(), transaction.atomic():
         for step in STEPS:
             step(ctx)
     return ctx
