@@ -1,4 +1,4 @@
-"""Shared base models, the append-only audit trail and background-job progress."""
+"""Shared base models, the append-only audit trail, background-job progress and schedules."""
 
 import uuid
 
@@ -137,3 +137,24 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ScheduledRun(models.Model):
+    """The latest run of one periodic task (`settings.SCHEDULE`), claimed by one worker.
+
+    `core.scheduler` moves `slot` forward with a conditional UPDATE; whichever worker's UPDATE
+    changes the row enqueues the task, in the same transaction. See docs/adr/0008.
+    """
+
+    name = models.CharField(_("schedule"), max_length=80, primary_key=True)
+    slot = models.DateTimeField(_("run due at"), null=True, blank=True)
+    fired_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
+    fired_by = models.CharField(_("enqueued by worker"), max_length=64, blank=True)
+    task_result_id = models.CharField(_("task result"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,13 +1,7 @@
 """Background work of the ledger: the periodic checkpoint.
 
-django-tasks has no scheduler of its own. Schedule a checkpoint with cron (or a systemd
-timer), either directly:
-
-    */10 * * * *  civiclab ledger checkpoint
-
-or by enqueueing this task for the worker (`civiclab worker`) from any scheduler:
-
-    from civiclab.ledger.tasks import issue_checkpoint; issue_checkpoint.enqueue()
+`civiclab worker` enqueues `issue_checkpoint` every ten minutes (`settings.SCHEDULE`,
+`SCHEDULE_LEDGER_CHECKPOINT_SECONDS`); `civiclab ledger checkpoint` signs one at once.
 """
 
 from django_tasks import task

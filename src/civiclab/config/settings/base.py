@@ -6,6 +6,7 @@ Everything that differs between installations is read from the environment.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
@@ -177,6 +178,34 @@ TASKS = {
     }
 }
 
+
+def _seconds(name: str, default: int) -> int:
+    """A whole number of seconds from the environment; anything else stops with one line."""
+    value = env.str(name, default=str(default)).strip()
+    if not value.isdigit():
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of seconds (0 turns it off), not {value!r}."
+        )
+    return int(value)
+
+
+# Periodic work that `civiclab worker` enqueues (core.scheduler, docs/deployment.md): seconds
+# between runs, counted from midnight UTC; 0 turns one off. Several workers fire each run once.
+SCHEDULE = {
+    "ledger-checkpoint": {
+        "task": "civiclab.ledger.tasks.issue_checkpoint",
+        "every": _seconds("SCHEDULE_LEDGER_CHECKPOINT_SECONDS", 10 * 60),
+    },
+    "trending-refresh": {
+        "task": "civiclab.challenges.services.trending.refresh_trending",
+        "every": _seconds("SCHEDULE_TRENDING_REFRESH_SECONDS", 60 * 60),
+    },
+    "housekeeping": {
+        "task": "civiclab.core.tasks.purge_expired",
+        "every": _seconds("SCHEDULE_HOUSEKEEPING_SECONDS", 24 * 60 * 60),
+    },
+}
+
 # JSON API rate limits per client address (anonymous) and per signed-in user.
 API_THROTTLE_RATES = {
     "anon": env.str("API_THROTTLE_ANON", default="600/hour"),
@@ -216,5 +245,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # core.scheduler logs each run it enqueues; APScheduler's own lines would repeat it.
+        "apscheduler": {"level": "WARNING"},
+    },
 }

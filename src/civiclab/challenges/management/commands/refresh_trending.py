@@ -9,7 +9,7 @@ from civiclab.challenges.services.trending import trending_refresh
 class Command(BaseCommand):
     help = (
         "Recompute ideas' trending scores from the supports of the last seven days "
-        "(half-life 48 hours). Run it hourly, e.g. from cron."
+        "(half-life 48 hours). `civiclab worker` runs it hourly by itself (SCHEDULE)."
     )
 
     def add_arguments(self, parser):
