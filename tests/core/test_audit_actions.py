@@ -284,3 +284,4 @@ def test_a_member_is_stored_as_its_code():
     event = AuditEvent.objects.get()
     assert type(event.action) is str
     assert event.action == "organisations.member_added"
+    assert event.action_label == "Member added"

@@ -182,3 +182,86 @@ def test_details_are_shown_readably(admin_client, organisation, admin):
     assert "removed: —" in page
     assert "via: admin" in page
 
+
+# Labels ---------------------------------------------------------------------------------------
+
+
+def test_the_trail_says_what_happened_in_plain_words(admin_client, organisation, admin):
+    audit_record(actor=admin, action=AuditAction.MEMBER_ADDED, organisation_id=organisation.pk)
+    page = admin_client.get(audit_url(organisation)).content.decode()
+    assert "<td>Member added</td>" in page
+    assert "<code>organisations.member_added</code>" not in page
+
+
+def test_actions_of_every_app_are_labelled(admin_client, organisation, admin):
+    from civiclab.accounts.audit import AuditAction as AccountAction
+    from civiclab.challenges.audit import AuditAction as ChallengeAction
+
+    audit_record(actor=admin, action=AccountAction.TOKEN_CREATED, organisation_id=organisation.pk)
+    audit_record(
+        actor=admin, action=ChallengeAction.IDEA_STATUS_CHANGED, organisation_id=organisation.pk
+    )
+    page = admin_client.get(audit_url(organisation)).content.decode()
+    assert "<td>API token created</td>" in page
+    assert "<td>Idea status changed</td>" in page
+
+
+def test_a_code_no_app_declares_is_shown_as_the_code(admin_client, organisation, admin):
+    legacy_event(actor=admin, action="organisations.retired", organisation_id=organisation.pk)
+    response = admin_client.get(audit_url(organisation))
+    assert "<td><code>organisations.retired</code></td>" in response.content.decode()
+    assert ("organisations.retired", "organisations.retired") in (
+        response.context["form"].fields["action"].choices
+    )
+
+
+def test_the_filter_offers_the_labels_of_the_actions_present(admin_client, organisation, admin):
+    audit_record(actor=admin, action=AuditAction.MEMBER_ADDED, organisation_id=organisation.pk)
+    audit_record(actor=admin, action=AuditAction.INVITATION_SENT, organisation_id=organisation.pk)
+    audit_record(actor=admin, action=AuditAction.CREATED, organisation_id=OrganisationFactory().pk)
+    response = admin_client.get(audit_url(organisation))
+    choices = [
+        (value, str(label)) for value, label in response.context["form"].fields["action"].choices
+    ]
+    assert choices == [
+        ("", "Any action"),
+        ("organisations.invitation_sent", "Invitation sent"),
+        ("organisations.member_added", "Member added"),
+    ]
+    page = response.content.decode()
+    assert '<option value="organisations.member_added">Member added</option>' in page
+
+
+def test_filtering_by_a_label_keeps_the_code_in_the_address(admin_client, organisation, admin):
+    audit_record(actor=admin, action=AuditAction.MEMBER_ADDED, organisation_id=organisation.pk)
+    audit_record(actor=admin, action=AuditAction.INVITATION_SENT, organisation_id=organisation.pk)
+    response = admin_client.get(
+        audit_url(organisation), {"action": "organisations.invitation_sent"}
+    )
+    page = response.content.decode()
+    assert '<option value="organisations.invitation_sent" selected>Invitation sent</option>' in page
+    assert "<td>Invitation sent</td>" in page
+    assert "<td>Member added</td>" not in page
+    assert "action=organisations.invitation_sent" in response.context["csv_query"]
+
+
+def test_the_csv_keeps_the_code_and_adds_the_label(admin_client, organisation, admin):
+    audit_record(actor=admin, action=AuditAction.ROLES_CHANGED, organisation_id=organisation.pk)
+    legacy_event(actor=admin, action="organisations.retired", organisation_id=organisation.pk)
+    response = admin_client.get(audit_url(organisation), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "when",
+        "who",
+        "action",
+        "object_type",
+        "object_id",
+        "object",
+        "details",
+        "action_label",
+    ]
+    by_code = {row[2]: row[7] for row in rows[1:]}
+    assert by_code == {
+        "organisations.roles_changed": "Member's roles changed",
+        "organisations.retired": "organisations.retired",
+    }
