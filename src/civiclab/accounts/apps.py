@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from civiclab.core import audit
+
+        from .audit import AuditAction
         from .data_registry import register_all
 
         register_all()
+        audit.register_actions(AuditAction)

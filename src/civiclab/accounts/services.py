@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civiclab.accounts.audit import AuditAction
 from civiclab.core import personal_data
 from civiclab.core.services import audit_record
 
@@ -80,7 +81,7 @@ def user_sign_up(*, display_name: str, email: str, password: str) -> User | None
         user = User.objects.create_user(
             email=email, password=password, display_name=display_name.strip()
         )
-        audit_record(actor=user, action="accounts.signed_up", subject=user)
+        audit_record(actor=user, action=AuditAction.SIGNED_UP, subject=user)
         _send_confirmation(user, user.email)
     return user
 
@@ -89,7 +90,7 @@ def user_resend_confirmation(*, actor: User) -> None:
     if actor.email_confirmed:
         return
     with transaction.atomic():
-        audit_record(actor=actor, action="accounts.confirmation_sent", subject=actor)
+        audit_record(actor=actor, action=AuditAction.CONFIRMATION_SENT, subject=actor)
         _send_confirmation(actor, actor.email)
 
 
@@ -115,7 +116,7 @@ def user_confirm_email(*, token: str) -> User:
         user.save(update_fields=["email", "email_confirmed_at"])
         audit_record(
             actor=user,
-            action="accounts.email_changed" if changed else "accounts.email_confirmed",
+            action=AuditAction.EMAIL_CHANGED if changed else AuditAction.EMAIL_CONFIRMED,
             subject=user,
         )
         if changed:
@@ -130,7 +131,7 @@ def user_update_profile(*, actor: User, display_name: str) -> User:
     with transaction.atomic():
         actor.display_name = display_name.strip()
         actor.save(update_fields=["display_name"])
-        audit_record(actor=actor, action="accounts.profile_updated", subject=actor)
+        audit_record(actor=actor, action=AuditAction.PROFILE_UPDATED, subject=actor)
     return actor
 
 
@@ -142,7 +143,7 @@ def user_request_email_change(*, actor: User, new_email: str) -> None:
     """
     new_email = new_email.strip().lower()
     with transaction.atomic():
-        audit_record(actor=actor, action="accounts.email_change_requested", subject=actor)
+        audit_record(actor=actor, action=AuditAction.EMAIL_CHANGE_REQUESTED, subject=actor)
         if selectors.email_in_use(new_email, exclude=actor):
             _email_on_commit(
                 "already_registered",
@@ -160,7 +161,7 @@ def user_change_password(*, actor: User, new_password: str) -> None:
     with transaction.atomic():
         actor.set_password(new_password)
         actor.save(update_fields=["password"])
-        audit_record(actor=actor, action="accounts.password_changed", subject=actor)
+        audit_record(actor=actor, action=AuditAction.PASSWORD_CHANGED, subject=actor)
 
 
 def user_reset_password(*, user: User, new_password: str) -> None:
@@ -172,7 +173,7 @@ def user_reset_password(*, user: User, new_password: str) -> None:
             user.email_confirmed_at = timezone.now()
             fields.append("email_confirmed_at")
         user.save(update_fields=fields)
-        audit_record(actor=user, action="accounts.password_reset", subject=user)
+        audit_record(actor=user, action=AuditAction.PASSWORD_RESET, subject=user)
 
 
 # API tokens
@@ -197,7 +198,7 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
         )
         audit_record(
             actor=actor,
-            action="accounts.token_created",
+            action=AuditAction.TOKEN_CREATED,
             subject=token,
             details={"prefix": prefix},
         )
@@ -213,7 +214,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
             token.save(update_fields=["revoked_at"])
             audit_record(
                 actor=actor,
-                action="accounts.token_revoked",
+                action=AuditAction.TOKEN_REVOKED,
                 subject=token,
                 details={"prefix": token.prefix},
             )
@@ -239,7 +240,7 @@ def user_export_data(*, actor: User) -> bytes:
             "generated_at": timezone.now(),
             "data": personal_data.export_for(actor),
         }
-        audit_record(actor=actor, action="accounts.data_exported", subject=actor)
+        audit_record(actor=actor, action=AuditAction.DATA_EXPORTED, subject=actor)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
@@ -272,5 +273,5 @@ def user_delete(*, actor: User) -> User:
         user.save()
         user.groups.clear()
         user.user_permissions.clear()
-        audit_record(actor=user, action="accounts.deleted", subject=user)
+        audit_record(actor=user, action=AuditAction.DELETED, subject=user)
     return user

@@ -8,9 +8,13 @@ class ChallengesConfig(AppConfig):
     verbose_name = _("Challenges and ideas")
 
     def ready(self) -> None:
+        from civiclab.core import audit
+
         from . import personal_data
+        from .audit import AuditAction
 
         personal_data.register_all()
+        audit.register_actions(AuditAction)
         self._connect_challenges()
         # Signal receivers: list counts, similar-idea indexes and trending scores follow
         # every idea and support, whichever service changed them.

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .audit import action_label
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
@@ -70,6 +72,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events cannot be deleted.")
+
+    @property
+    def action_label(self) -> str:
+        """What happened, in plain words; the stored code for an action no app declares."""
+        return action_label(self.action)
 
 
 class JobProgress(TimeStampedModel):

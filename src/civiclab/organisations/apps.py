@@ -23,9 +23,13 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from civiclab.core import audit
+
         from . import personal_data
+        from .audit import AuditAction
 
         personal_data.register()
+        audit.register_actions(AuditAction)
         post_migrate.connect(ensure_sectors, sender=self)
         self.add_profile_section()
 

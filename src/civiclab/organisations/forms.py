@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from civiclab.core.audit import action_label
+
 from .models import Cofog, Level, Organisation, Role, Sector
 from .services import PROFILE_FIELDS
 
@@ -118,9 +120,12 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actions=(), actors=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("Any action"))] + [
-            (action, action) for action in actions
-        ]
+        # People choose by what happened; the query keeps the stored code.
+        labelled = sorted(
+            ((action, action_label(action)) for action in actions),
+            key=lambda choice: choice[1].casefold(),
+        )
+        self.fields["action"].choices = [("", _("Any action")), *labelled]
         self.fields["actor"].choices = [("", _("Anyone"))] + [
             (str(user.pk), str(user)) for user in actors
         ]

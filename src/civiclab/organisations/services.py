@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civiclab.core.services import audit_record
+from civiclab.organisations.audit import AuditAction
 
 from .models import Invitation, Membership, Organisation, Role, Sector
 from .selectors import forget_cached_roles, sort_roles
@@ -98,7 +99,7 @@ def organisation_create(
         organisation.sectors.set(_sectors(codes))
         audit_record(
             actor=actor,
-            action="organisations.created",
+            action=AuditAction.CREATED,
             subject=organisation,
             organisation_id=organisation.pk,
             details={"slug": organisation.slug, "sectors": codes},
@@ -112,7 +113,7 @@ def organisation_record_admin_save(
     """Audit a save made in the Django admin, where the form itself writes the row."""
     audit_record(
         actor=actor,
-        action="organisations.created" if created else "organisations.updated",
+        action=AuditAction.CREATED if created else AuditAction.UPDATED,
         subject=organisation,
         organisation_id=organisation.pk,
         details={"changed": sorted(changed), "via": "admin"},
@@ -137,7 +138,7 @@ def membership_record_admin_changes(
         return
     audit_record(
         actor=actor,
-        action="organisations.roles_changed",
+        action=AuditAction.ROLES_CHANGED,
         subject=organisation,
         organisation_id=organisation.pk,
         details={**details, "via": "admin"},
@@ -173,7 +174,7 @@ def organisation_update(
                 changed.append("sectors")
         audit_record(
             actor=actor,
-            action="organisations.updated",
+            action=AuditAction.UPDATED,
             subject=organisation,
             organisation_id=organisation.pk,
             details={"changed": changed},
@@ -223,11 +224,11 @@ def _apply_roles(
         [Membership(organisation=organisation, user=user, role=role) for role in added]
     )
     if not held:
-        action = "organisations.member_added"
+        action = AuditAction.MEMBER_ADDED
     elif not wanted:
-        action = "organisations.member_removed"
+        action = AuditAction.MEMBER_REMOVED
     else:
-        action = "organisations.roles_changed"
+        action = AuditAction.ROLES_CHANGED
     audit_record(
         actor=actor,
         action=action,
@@ -361,7 +362,7 @@ def invitation_send(
         )
         audit_record(
             actor=actor,
-            action="organisations.invitation_sent",
+            action=AuditAction.INVITATION_SENT,
             subject=invitation,
             organisation_id=organisation.pk,
             details={"invitation_id": invitation.pk, "roles": roles},
@@ -383,7 +384,7 @@ def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
         invitation.save(update_fields=["revoked_at"])
         audit_record(
             actor=actor,
-            action="organisations.invitation_revoked",
+            action=AuditAction.INVITATION_REVOKED,
             subject=invitation,
             organisation_id=invitation.organisation_id,
             details={"invitation_id": invitation.pk},
@@ -445,7 +446,7 @@ def invitation_accept(*, user: Any, token: str) -> Invitation:
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         audit_record(
             actor=user,
-            action="organisations.invitation_accepted",
+            action=AuditAction.INVITATION_ACCEPTED,
             subject=invitation,
             organisation_id=organisation.pk,
             details={"invitation_id": invitation.pk, "roles": sort_roles(invitation.roles)},

@@ -329,7 +329,10 @@ def _audit_csv(organisation, events) -> HttpResponse:
         f'attachment; filename="audit-{organisation.slug}-{stamp}.csv"'
     )
     writer = csv.writer(response)
-    writer.writerow(["when", "who", "action", "object_type", "object_id", "object", "details"])
+    # The label goes last, so the columns scripts already read keep their places.
+    writer.writerow(
+        ["when", "who", "action", "object_type", "object_id", "object", "details", "action_label"]
+    )
     for event in events.iterator(chunk_size=1000):
         writer.writerow(
             _csv_safe(value)
@@ -341,6 +344,7 @@ def _audit_csv(organisation, events) -> HttpResponse:
                 event.subject_id,
                 event.subject_repr,
                 _json(event.details),
+                event.action_label,
             )
         )
     return response

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from civiclab.challenges.audit import AuditAction
 from civiclab.core import clock
 from civiclab.core.services import audit_record
 from civiclab.organisations.models import Membership, Organisation, Role
@@ -222,7 +223,7 @@ def challenge_create(
         challenge.tags.set(tags)
         audit_record(
             actor=actor,
-            action="challenges.challenge_created",
+            action=AuditAction.CHALLENGE_CREATED,
             subject=challenge,
             organisation_id=organisation.pk,
             details={"slug": challenge.slug, "audience": challenge.audience},
@@ -254,7 +255,7 @@ def challenge_update(
         if changed:
             audit_record(
                 actor=actor,
-                action="challenges.challenge_changed",
+                action=AuditAction.CHALLENGE_CHANGED,
                 subject=challenge,
                 organisation_id=challenge.organisation_id,
                 details={"fields": sorted(changed)},
@@ -282,7 +283,7 @@ def challenge_set_phases(
         )
         audit_record(
             actor=actor,
-            action="challenges.phases_set",
+            action=AuditAction.PHASES_SET,
             subject=challenge,
             organisation_id=challenge.organisation_id,
             details={
@@ -323,7 +324,7 @@ def challenge_set_invited(*, actor, challenge: Challenge, emails: Iterable[str])
         if before != after:
             audit_record(
                 actor=actor,
-                action="challenges.invited_changed",
+                action=AuditAction.INVITED_CHANGED,
                 subject=challenge,
                 organisation_id=challenge.organisation_id,
                 details={"added": len(after - before), "removed": len(before - after)},
@@ -349,7 +350,7 @@ def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
         challenge.save(update_fields=["state", "published_at", "updated_at"])
         audit_record(
             actor=actor,
-            action="challenges.challenge_published",
+            action=AuditAction.CHALLENGE_PUBLISHED,
             subject=challenge,
             organisation_id=challenge.organisation_id,
         )
@@ -375,7 +376,7 @@ def challenge_unpublish(*, actor, challenge: Challenge) -> Challenge:
         challenge.save(update_fields=["state", "published_at", "updated_at"])
         audit_record(
             actor=actor,
-            action="challenges.challenge_unpublished",
+            action=AuditAction.CHALLENGE_UNPUBLISHED,
             subject=challenge,
             organisation_id=challenge.organisation_id,
         )
@@ -420,7 +421,7 @@ def challenge_get_or_create_idea_box(
             if audit:
                 audit_record(
                     actor=None,
-                    action="challenges.idea_box_created",
+                    action=AuditAction.IDEA_BOX_CREATED,
                     subject=box,
                     organisation_id=organisation.pk,
                 )

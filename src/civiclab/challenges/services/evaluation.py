@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import (
     Challenge,
     CoAuthor,
@@ -87,7 +88,7 @@ def scorecard_update(
         scorecard.save()
         audit_record(
             actor=actor,
-            action="challenges.scorecard_changed",
+            action=AuditAction.SCORECARD_CHANGED,
             subject=challenge,
             organisation_id=challenge.organisation_id,
             details={
@@ -170,7 +171,7 @@ def criterion_save(
         criterion.save()
         audit_record(
             actor=actor,
-            action="challenges.criterion_added" if adding else "challenges.criterion_changed",
+            action=AuditAction.CRITERION_ADDED if adding else AuditAction.CRITERION_CHANGED,
             subject=challenge,
             organisation_id=challenge.organisation_id,
             details={
@@ -198,7 +199,7 @@ def criterion_delete(*, actor, criterion: Criterion) -> None:
         criterion.delete()
         audit_record(
             actor=actor,
-            action="challenges.criterion_removed",
+            action=AuditAction.CRITERION_REMOVED,
             subject=challenge,
             organisation_id=challenge.organisation_id,
             details={"criterion": name},
@@ -275,7 +276,7 @@ def criteria_replace(
             saved.append(criterion)
         audit_record(
             actor=actor,
-            action="challenges.criteria_replaced",
+            action=AuditAction.CRITERIA_REPLACED,
             subject=challenge,
             organisation_id=challenge.organisation_id,
             details={
@@ -390,7 +391,7 @@ def assignments_add(*, actor, idea: Idea, evaluators) -> list[EvaluatorAssignmen
         )
         audit_record(
             actor=actor,
-            action="challenges.evaluators_assigned",
+            action=AuditAction.EVALUATORS_ASSIGNED,
             subject=idea,
             organisation_id=idea.organisation_id,
             details={"evaluators": [a.evaluator_id for a in created], "automatic": False},
@@ -412,7 +413,7 @@ def assignment_remove(*, actor, assignment: EvaluatorAssignment) -> None:
         assignment.delete()
         audit_record(
             actor=actor,
-            action="challenges.evaluator_unassigned",
+            action=AuditAction.EVALUATOR_UNASSIGNED,
             subject=idea,
             organisation_id=idea.organisation_id,
             details={"evaluator": evaluator_id},
@@ -487,7 +488,7 @@ def assignments_automatic(*, actor, challenge: Challenge, seed: int = 0) -> Auto
         )
         audit_record(
             actor=actor,
-            action="challenges.evaluators_assigned",
+            action=AuditAction.EVALUATORS_ASSIGNED,
             subject=challenge,
             organisation_id=challenge.organisation_id,
             details={"automatic": True, "ideas": len(plan), "assignments": len(created)},
@@ -552,7 +553,7 @@ def evaluation_save(
             idea_score_recompute(idea=idea)
         audit_record(
             actor=actor,
-            action="challenges.evaluation_submitted" if submit else "challenges.evaluation_saved",
+            action=AuditAction.EVALUATION_SUBMITTED if submit else AuditAction.EVALUATION_SAVED,
             subject=idea,
             organisation_id=idea.organisation_id,
             details={"assignment": assignment.pk},

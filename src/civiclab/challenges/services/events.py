@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from civiclab.challenges.audit import AuditAction
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 
@@ -89,7 +90,7 @@ def event_save(*, actor, challenge: Challenge, **fields) -> Event:
         promoted = _fill_free_places(event)
         audit_record(
             actor=actor,
-            action="challenges.event_created" if created else "challenges.event_changed",
+            action=AuditAction.EVENT_CREATED if created else AuditAction.EVENT_CHANGED,
             subject=event,
             organisation_id=challenge.organisation_id,
             details={"fields": changed, "promoted": len(promoted)},
@@ -114,7 +115,7 @@ def event_remove(*, actor, challenge: Challenge) -> None:
         title, when = event.title, _local_text(event)
         audit_record(
             actor=actor,
-            action="challenges.event_removed",
+            action=AuditAction.EVENT_REMOVED,
             subject=event,
             organisation_id=challenge.organisation_id,
             details={"title": title, "registered": len(registered)},
@@ -178,7 +179,7 @@ def event_register(*, actor, event: Event) -> EventRegistration:
             registration.save(update_fields=["status", "created_at", "updated_at"])
         audit_record(
             actor=actor,
-            action="challenges.event_registered",
+            action=AuditAction.EVENT_REGISTERED,
             subject=event,
             organisation_id=event.challenge.organisation_id,
             details={"status": status},
@@ -201,7 +202,7 @@ def event_cancel_registration(*, actor, event: Event) -> EventRegistration | Non
         promoted = _fill_free_places(event) if was_confirmed else []
         audit_record(
             actor=actor,
-            action="challenges.event_cancelled",
+            action=AuditAction.EVENT_CANCELLED,
             subject=event,
             organisation_id=event.challenge.organisation_id,
             details={"promoted": len(promoted)},

@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civiclab.challenges.audit import AuditAction
 from civiclab.core.services import audit_record
 
 from ..models import Challenge, Idea, IdeaStatus, InnovationType
@@ -78,7 +79,7 @@ def _record(actor, challenge: Challenge, *, file_format: str, filters: IdeaFilte
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="challenges.export_ideas",
+            action=AuditAction.EXPORT_IDEAS,
             subject=challenge,
             organisation_id=challenge.organisation_id,
             details={

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import (
     Challenge,
     CoAuthor,
@@ -160,7 +161,7 @@ def idea_create(*, actor, challenge: Challenge, attachments=(), **fields: Any) -
         _revision(idea, actor, tags)
         audit_record(
             actor=actor,
-            action="challenges.idea_created",
+            action=AuditAction.IDEA_CREATED,
             subject=idea,
             organisation_id=idea.organisation_id,
             details={"challenge": challenge.pk},
@@ -195,7 +196,7 @@ def idea_update(*, actor, idea: Idea, attachments=(), remove_attachments=(), **f
         _revision(idea, actor, tags)
         audit_record(
             actor=actor,
-            action="challenges.idea_changed",
+            action=AuditAction.IDEA_CHANGED,
             subject=idea,
             organisation_id=idea.organisation_id,
             details={
@@ -283,7 +284,7 @@ def coauthor_invite(*, actor, idea: Idea, email: str) -> CoAuthor | None:
             coauthor.save()
         audit_record(
             actor=actor,
-            action="challenges.coauthor_invited",
+            action=AuditAction.COAUTHOR_INVITED,
             subject=idea,
             organisation_id=idea.organisation_id,
             details={"user": invitee.pk},
@@ -315,7 +316,7 @@ def coauthor_respond(*, actor, idea: Idea, accept: bool) -> CoAuthor:
         forget_author_ids(idea)
         audit_record(
             actor=actor,
-            action="challenges.coauthor_accepted" if accept else "challenges.coauthor_declined",
+            action=AuditAction.COAUTHOR_ACCEPTED if accept else AuditAction.COAUTHOR_DECLINED,
             subject=idea,
             organisation_id=idea.organisation_id,
         )
@@ -345,7 +346,7 @@ def coauthor_remove(*, actor, coauthor: CoAuthor) -> None:
         forget_author_ids(idea)
         audit_record(
             actor=actor,
-            action="challenges.coauthor_removed",
+            action=AuditAction.COAUTHOR_REMOVED,
             subject=idea,
             organisation_id=idea.organisation_id,
             details={"user": person.pk, "left": leaving},

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import (
     CoAuthor,
     CoAuthorStatus,
@@ -110,7 +111,7 @@ def idea_merge(*, actor, source: Idea, target: Idea, reason: str) -> MergeRecord
         _recount(source, target)
         audit_record(
             actor=actor,
-            action="challenges.idea_merged",
+            action=AuditAction.IDEA_MERGED,
             subject=source,
             organisation_id=source.organisation_id,
             details={
@@ -229,7 +230,7 @@ def merge_undo(*, actor, record: MergeRecord, reason: str = "") -> MergeRecord:
         record.save(update_fields=["unmerged_at", "unmerged_by"])
         audit_record(
             actor=actor,
-            action="challenges.idea_unmerged",
+            action=AuditAction.IDEA_UNMERGED,
             subject=source,
             organisation_id=source.organisation_id,
             details={"reason": reason, "target_id": target.pk, "merge_id": record.pk},

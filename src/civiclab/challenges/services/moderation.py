@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civiclab.challenges.audit import MODERATION_ACTIONS
 from civiclab.challenges.models import Comment, Flag, FlagReason, Idea
 from civiclab.challenges.rules.participation import author_ids
 from civiclab.core.notifications import notify
@@ -140,7 +141,7 @@ def _hide_when_threshold_reached(item: Idea | Comment) -> None:
     _set_hidden(item, hidden=True, reason=reason)
     audit_record(
         actor=None,
-        action=f"challenges.{item_kind(item)}_auto_hidden",
+        action=MODERATION_ACTIONS[item_kind(item), "auto_hidden"],
         subject=item,
         organisation_id=idea.organisation_id,
         details={"open_flags": open_flags, "threshold": threshold, "idea_id": idea.pk},
@@ -173,7 +174,7 @@ def _audit(actor, item, verb: str, reason: str, **details) -> None:
     idea = idea_of_item(item)
     audit_record(
         actor=actor,
-        action=f"challenges.{item_kind(item)}_{verb}",
+        action=MODERATION_ACTIONS[item_kind(item), verb],
         subject=item,
         organisation_id=idea.organisation_id,
         details={"reason": reason, "idea_id": idea.pk, **details},

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import (
     Challenge,
     CoAuthorStatus,
@@ -151,7 +152,7 @@ def pairwise_record(
         )
         audit_record(
             actor=actor,
-            action="challenges.ideas_compared",
+            action=AuditAction.IDEAS_COMPARED,
             subject=challenge,
             organisation_id=challenge.organisation_id,
             details={"comparison": comparison.pk},

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import Audience, CoAuthorStatus, Idea, IdeaStatus, StatusChange
 from civiclab.core import clock
 from civiclab.core.notifications import notify
@@ -196,7 +197,7 @@ def idea_set_status(*, actor, idea: Idea, status: str, reason: str) -> StatusCha
         change = record_status_change(actor=actor, idea=idea, status=status, reason=reason)
         audit_record(
             actor=actor,
-            action="challenges.idea_status_changed",
+            action=AuditAction.IDEA_STATUS_CHANGED,
             subject=idea,
             organisation_id=idea.organisation_id,
             details={
