@@ -7,8 +7,8 @@ role in one organisation never reaches another's challenges.
 """
 
 import rules
-from django.utils import timezone
 
+from civiclab.core import clock
 from civiclab.organisations.predicates import (
     is_decision_maker,
     is_evaluator,
@@ -78,7 +78,7 @@ def phase_is(*kinds: str):
     @rules.predicate("phase_is:" + ",".join(sorted(wanted)))
     def predicate(user, obj) -> bool:
         challenge = challenge_of(obj)
-        return challenge is not None and challenge.current_phase_kind(timezone.now()) in wanted
+        return challenge is not None and challenge.current_phase_kind(clock.now()) in wanted
 
     return predicate
 

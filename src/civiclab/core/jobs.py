@@ -11,8 +11,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
+from . import clock
 from .models import JobProgress
 
 State = JobProgress.State
@@ -68,4 +68,4 @@ def job_get(*, viewer: Any, job_id: uuid.UUID | str) -> JobProgress:
 
 
 def _now():
-    return timezone.now()
+    return clock.now()

@@ -12,11 +12,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civiclab.core import clock
 from civiclab.core.selectors import audit_actions, audit_actors, audit_events
 
 from . import page_sections, selectors, services
@@ -353,7 +353,7 @@ def audit_trail(request, organisation):
 def _audit_csv(organisation, events) -> HttpResponse:
     tz = zoneinfo.ZoneInfo(organisation.time_zone)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.now().astimezone(tz).strftime("%Y%m%d")
+    stamp = clock.now().astimezone(tz).strftime("%Y%m%d")
     response["Content-Disposition"] = (
         f'attachment; filename="audit-{organisation.slug}-{stamp}.csv"'
     )

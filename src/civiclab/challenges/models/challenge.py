@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civiclab.core import clock
 from civiclab.core.models import TimeStampedModel
 from civiclab.organisations.models import Organisation
 
@@ -130,7 +130,7 @@ class Challenge(TimeStampedModel):
 
     def current_phase(self, now=None) -> "Phase | None":
         """The phase whose dates contain `now`; phases are read from the prefetch cache."""
-        now = now or timezone.now()
+        now = now or clock.now()
         for phase in self.phases.all():
             if phase.contains(now):
                 return phase

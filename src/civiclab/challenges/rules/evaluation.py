@@ -7,10 +7,10 @@ scores it, even if an assignment slipped through.
 """
 
 import rules
-from django.utils import timezone
 
 from civiclab.challenges import predicates as p
 from civiclab.challenges.models import CoAuthorStatus, EvaluatorAssignment, IdeaStatus, PhaseKind
+from civiclab.core import clock
 
 
 @rules.predicate
@@ -56,7 +56,7 @@ def blind_review_running(user, obj) -> bool:
     scorecard = getattr(challenge, "scorecard", None) if challenge is not None else None
     if not (scorecard and scorecard.blind):
         return False
-    return challenge.current_phase_kind(timezone.now()) in {PhaseKind.SUBMISSION, PhaseKind.REVIEW}
+    return challenge.current_phase_kind(clock.now()) in {PhaseKind.SUBMISSION, PhaseKind.REVIEW}
 
 
 @rules.predicate

@@ -7,10 +7,10 @@ everything of theirs; others see published challenges whose audience admits them
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civiclab.accounts.models import User
+from civiclab.core import clock
 from civiclab.organisations.models import Membership, Organisation, Role
 
 from ..models import (
@@ -59,7 +59,7 @@ def _running(kind: str, now) -> Exists:
 
 def phase_filter(kind: str, now=None) -> Q:
     """Challenges whose current phase (by the clock) is `kind`; `closed` means none is running."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if kind == PhaseKind.CLOSED:
         running_any = Exists(
             Phase.objects.filter(

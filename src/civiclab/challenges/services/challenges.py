@@ -13,10 +13,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from civiclab.core import clock
 from civiclab.core.services import audit_record
 from civiclab.organisations.models import Membership, Organisation, Role
 
@@ -344,7 +344,7 @@ def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
         )
     with transaction.atomic():
         challenge.state = Challenge.State.PUBLISHED
-        challenge.published_at = timezone.now()
+        challenge.published_at = clock.now()
         challenge.save(update_fields=["state", "published_at", "updated_at"])
         audit_record(
             actor=actor,
@@ -399,7 +399,7 @@ def challenge_get_or_create_idea_box(
         return existing
     try:
         with transaction.atomic():
-            now = timezone.now()
+            now = clock.now()
             box = Challenge.objects.create(
                 organisation=organisation,
                 is_idea_box=True,

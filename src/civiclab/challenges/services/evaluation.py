@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civiclab.challenges.models import (
@@ -27,6 +26,7 @@ from civiclab.challenges.models import (
     Score,
     Scorecard,
 )
+from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 from civiclab.methods import stats
@@ -545,7 +545,7 @@ def evaluation_save(
             _check_complete(criteria, scores)
         evaluation.comment = comment
         if submit:
-            evaluation.submitted_at = timezone.now()
+            evaluation.submitted_at = clock.now()
         evaluation.save()
         _write_scores(evaluation, criteria, scores)
         if submit:

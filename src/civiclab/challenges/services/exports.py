@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civiclab.core import clock
 from civiclab.core.services import audit_record
 
 from ..models import Challenge, Idea, IdeaStatus, InnovationType
@@ -43,7 +44,7 @@ def neutralise(value: Any) -> Any:
 
 
 def export_filename(challenge: Challenge, extension: str) -> str:
-    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    stamp = clock.today().strftime("%Y-%m-%d")
     return f"ideas-{challenge.slug}-{stamp}.{extension}"
 
 

@@ -4,9 +4,9 @@ The cache is shared by all processes in production, so the count holds across wo
 per-process cache each process counts on its own, which only makes the limit looser.
 """
 
-import time
-
 from django.core.cache import cache
+
+from civiclab.core import clock
 
 
 class RateLimited(Exception):
@@ -23,7 +23,7 @@ def count_action(*, key: str, limit: int, seconds: int) -> int | None:
 
     Returns None while the action is allowed.
     """
-    now = time.time()
+    now = clock.now().timestamp()
     window = int(now // seconds)
     window_key = f"{key}:{window}"
     if cache.add(window_key, 1, timeout=seconds * 2):

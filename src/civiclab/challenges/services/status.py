@@ -11,11 +11,11 @@ number is stored on the StatusChange so the idea's page can link to its proof.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civiclab.challenges.models import Audience, CoAuthorStatus, Idea, IdeaStatus, StatusChange
+from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 from civiclab.ledger.services import ledger_append
@@ -144,7 +144,7 @@ def record_status_change(*, actor, idea: Idea, status: str, reason: str) -> Stat
     selection is appended to the ledger here, so every path to `selected` leaves its record.
     """
     with transaction.atomic():
-        now = timezone.now()
+        now = clock.now()
         change = StatusChange(
             idea=idea, from_status=idea.status, to_status=status, reason=reason, actor=actor
         )

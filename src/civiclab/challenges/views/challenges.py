@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civiclab.core import clock
 from civiclab.organisations.models import Organisation
 
 from ..forms.challenges import (
@@ -138,7 +139,7 @@ def _innovation_type_labels(challenge) -> list[str]:
 
 def _timeline(challenge) -> list[dict]:
     """The phases in order, each marked past, current or future, then when it closes."""
-    now = timezone.now()
+    now = clock.now()
     steps = []
     phases = list(challenge.phases.all())
     for phase in phases:
@@ -178,7 +179,7 @@ def _event_context(request, challenge, event) -> dict:
         "can_see_registrations": request.user.has_perm(
             "challenges.view_event_registrations", challenge
         ),
-        "event_is_past": event.ends_at <= timezone.now(),
+        "event_is_past": event.ends_at <= clock.now(),
     }
 
 
