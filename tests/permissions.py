@@ -12,10 +12,12 @@ another organisation (cross-organisation isolation). Example, for a rule on chal
             states={
                 "draft": lambda challenge: None,
                 "closed": close_challenge,        # changes the object, saves it
+                "in review": lambda challenge: during(challenge, "review"),
             },
             expected={
                 "draft": only("platform_admin", "admin", "innovation_lead"),
                 "closed": only("platform_admin"),
+                "in review": only("platform_admin", "admin", "innovation_lead"),
             },
         )
 
@@ -28,11 +30,16 @@ The actors (see `ACTORS`): "anonymous"; "citizen" (signed in, no role anywhere);
 each state name to such a map. Without `states` the object is checked as created. On failure
 the whole matrix is printed, expected against actual, with the wrong cells marked.
 
+A state callable may return a context manager (a time machine from
+`tests.challenges.factories.during`, say): the state's people are made and its cells checked
+inside it.
+
 By default a cell is `user.has_perm(perm, obj)`; pass `check=lambda user, obj: ...` to test
 something else (a service call, say) the same way.
 """
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, ExitStack
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -98,7 +105,8 @@ def assert_permission_matrix(
 
     `obj_factory(organisation)` builds the object (default: the organisation itself); it may
     return None for permissions that take no object.
-    `states` maps a name to a callable that puts the object into that state.
+    `states` maps a name to a callable that puts the object into that state, or returns a
+    context manager (a time machine) within which the object is in that state.
     """
     states = dict(states or {AS_CREATED: lambda obj: None})
     expected_by_state = _expected_by_state(expected or {}, states)
@@ -107,11 +115,14 @@ def assert_permission_matrix(
     for state, put_in_state in states.items():
         organisation = OrganisationFactory()
         obj = obj_factory(organisation) if obj_factory else organisation
-        put_in_state(obj)
-        # Roles go to the object's own organisation (the factory may choose another one);
-        # objects without one, or no object at all, use the organisation made for the state.
-        users = make_actors(organisation_of(obj) or organisation)
-        actual[state] = {actor: bool(check(user, obj)) for actor, user in users.items()}
+        with ExitStack() as stack:
+            in_state = put_in_state(obj)
+            if isinstance(in_state, AbstractContextManager):
+                stack.enter_context(in_state)
+            # Roles go to the object's own organisation (the factory may choose another one);
+            # objects without one, or no object at all, use the organisation made for the state.
+            users = make_actors(organisation_of(obj) or organisation)
+            actual[state] = {actor: bool(check(user, obj)) for actor, user in users.items()}
     if actual != expected_by_state:
         raise AssertionError(_format(perm, expected_by_state, actual))
 

@@ -1,8 +1,8 @@
 import re
 import time
-from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -56,7 +56,7 @@ def test_link_in_the_sign_up_email_works(client, on_commit):
 def test_expired_link_is_refused(client, unconfirmed):
     path = link_for(unconfirmed)
     later = time.time() + confirmation.max_age() + 60
-    with mock.patch("django.core.signing.time.time", return_value=later):
+    with time_machine.travel(later):
         response = client.get(path)
     assert response.status_code == 400
     assert "This link does not work" in response.content.decode()

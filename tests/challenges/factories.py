@@ -1,14 +1,16 @@
 """factory_boy factories for challenges, ideas and tags, shared by every area's tests.
 
-`ChallengeFactory()` makes a published, public challenge whose submission phase is running.
-`set_phase(challenge, kind)` rewrites the phases so that `kind` is the current one (with
-earlier phases in the past and later ones in the future); `kind="closed"` puts every phase
-in the past.
+`ChallengeFactory()` makes a published, public challenge whose submission phase is running;
+`ChallengeFactory(phase="review")` lays its phases so that review runs at creation. Phases are
+laid once: to see the challenge in a later (or earlier) phase, travel in time with
+`during(challenge, kind)` (or the `time_machine` fixture's `move_to(moment_in(challenge, kind))`),
+which moves the clock and leaves the phases as they are.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import factory
+import time_machine
 from django.utils import timezone
 
 from civiclab.challenges.models import (
@@ -23,29 +25,47 @@ from tests.factories import OrganisationFactory, UserFactory
 
 PHASE_ORDER = [PhaseKind.SUBMISSION, PhaseKind.REVIEW, PhaseKind.SELECTION, PhaseKind.CLOSED]
 PHASE_LENGTH = timedelta(days=14)
+# How far inside a phase `during` lands when it has to move: well clear of the boundary, and
+# far longer than any test runs while the clock ticks on.
+INSIDE = timedelta(hours=1)
 
 
-def set_phase(challenge: Challenge, kind: str, *, now=None) -> Challenge:
-    """Replace the challenge's phases so that `kind` runs now.
+def phases_around(now: datetime, *, current: str) -> list[Phase]:
+    """Unsaved phases, fourteen days each, in which `current` contains `now`.
 
-    Phases before `kind` lie in the past, `kind` contains `now`, phases after it lie in the
-    future. For `closed` the three working phases are over and the closed phase has begun.
-    The prefetch cache is cleared so `current_phase_kind()` sees the new phases.
+    Phases before `current` lie in the past, `current` is half over, phases after it lie in the
+    future; for `closed` the three working phases are over and the closed phase has begun.
     """
-    now = now or timezone.now()
-    current = PHASE_ORDER.index(PhaseKind(kind))
-    challenge.phases.all().delete()
-    start = now - PHASE_LENGTH / 2 - PHASE_LENGTH * current
+    start = now - PHASE_LENGTH / 2 - PHASE_LENGTH * PHASE_ORDER.index(PhaseKind(current))
     phases = []
-    for phase_kind in PHASE_ORDER:
-        ends_at = None if phase_kind == PhaseKind.CLOSED else start + PHASE_LENGTH
-        phases.append(Phase(challenge=challenge, kind=phase_kind, starts_at=start, ends_at=ends_at))
-        start = start + PHASE_LENGTH
-    Phase.objects.bulk_create(phases)
-    cache = getattr(challenge, "_prefetched_objects_cache", None)
-    if cache:
-        cache.pop("phases", None)
-    return challenge
+    for kind in PHASE_ORDER:
+        ends_at = None if kind == PhaseKind.CLOSED else start + PHASE_LENGTH
+        phases.append(Phase(kind=kind, starts_at=start, ends_at=ends_at))
+        start += PHASE_LENGTH
+    return phases
+
+
+def moment_in(challenge: Challenge, kind: str) -> datetime:
+    """The moment of the challenge's `kind` phase nearest to now.
+
+    That is now if the phase runs already, else an hour inside its start (ahead) or its end
+    (behind).
+    """
+    phase = Phase.objects.get(challenge=challenge, kind=kind)
+    now = timezone.now()
+    if phase.starts_at > now:
+        return phase.starts_at + INSIDE
+    if phase.ends_at is not None and phase.ends_at <= now:
+        return phase.ends_at - INSIDE
+    return now
+
+
+def during(challenge: Challenge, kind: str, *, tick: bool = True) -> time_machine.travel:
+    """A time machine to `moment_in(challenge, kind)`, as `with during(challenge, kind): ...`.
+
+    Rows written inside the block carry the travelled time.
+    """
+    return time_machine.travel(moment_in(challenge, kind), tick=tick)
 
 
 class TagFactory(factory.django.DjangoModelFactory):
@@ -58,7 +78,7 @@ class TagFactory(factory.django.DjangoModelFactory):
 
 
 class ChallengeFactory(factory.django.DjangoModelFactory):
-    """A published public challenge open for ideas; pass `phase="review"` etc. to move it."""
+    """A published public challenge open for ideas; `phase="review"` etc. starts it in another."""
 
     class Meta:
         model = Challenge
@@ -86,7 +106,10 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
             return
         if extracted is False:
             return
-        set_phase(obj, extracted or PhaseKind.SUBMISSION)
+        phases = phases_around(timezone.now(), current=extracted or PhaseKind.SUBMISSION)
+        for phase in phases:
+            phase.challenge = obj
+        Phase.objects.bulk_create(phases)
 
     @factory.post_generation
     def tags(obj, create, extracted, **kwargs):

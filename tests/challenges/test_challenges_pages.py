@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from civiclab.challenges.models import Audience, Challenge, PhaseKind
 from civiclab.organisations.models import Role
-from tests.challenges.factories import ChallengeFactory, IdeaFactory, TagFactory, set_phase
+from tests.challenges.factories import ChallengeFactory, IdeaFactory, TagFactory, during
 from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -255,9 +255,9 @@ def test_submit_idea_call_to_action_follows_the_add_idea_rule(client, organisati
     challenge = ChallengeFactory(organisation=organisation)
     page = client.get(challenge.get_absolute_url()).content.decode()
     assert "Sign in to submit an idea" in page
-    set_phase(challenge, PhaseKind.REVIEW)
-    page = client.get(challenge.get_absolute_url()).content.decode()
-    assert "Sign in to submit an idea" not in page
+    with during(challenge, PhaseKind.REVIEW):
+        page = client.get(challenge.get_absolute_url()).content.decode()
+        assert "Sign in to submit an idea" not in page
 
 
 def test_platform_admins_can_look_challenges_and_events_up_in_the_admin(client, organisation):
@@ -276,9 +276,9 @@ def test_signed_in_people_get_the_submit_button_and_the_idea_list_link(client, o
     args = [organisation.slug, challenge.slug]
     assert reverse("challenges:idea_create", args=args) in page
     assert reverse("challenges:idea_list", args=args) in page
-    set_phase(challenge, PhaseKind.REVIEW)
-    page = client.get(challenge.get_absolute_url()).content.decode()
-    assert reverse("challenges:idea_create", args=args) not in page
+    with during(challenge, PhaseKind.REVIEW):
+        page = client.get(challenge.get_absolute_url()).content.decode()
+        assert reverse("challenges:idea_create", args=args) not in page
 
 
 def test_challenge_page_query_count_is_bounded(client, organisation, django_assert_max_num_queries):

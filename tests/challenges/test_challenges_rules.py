@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from civiclab.challenges.models import Audience, Challenge, Event, EventKind, PhaseKind
 from civiclab.organisations.models import Role
-from tests.challenges.factories import ChallengeFactory, set_phase
+from tests.challenges.factories import ChallengeFactory, during
 from tests.factories import OrganisationFactory, UserFactory, member
 from tests.permissions import assert_permission_matrix, everyone_except, only
 
@@ -32,7 +33,7 @@ def audience(value):
 
 
 def phase(kind):
-    return lambda challenge: set_phase(challenge, kind)
+    return lambda challenge: during(challenge, kind)
 
 
 def test_who_sees_a_challenge():
@@ -95,7 +96,8 @@ def test_who_manages_a_challenge_in_every_state(perm):
 
 
 def event_for(challenge, **fields):
-    start = timezone.now() + timedelta(days=7)
+    # Ten days ahead: after a new challenge's review phase has begun (on day seven).
+    start = timezone.now() + timedelta(days=10)
     values = {
         "kind": EventKind.HACKATHON,
         "title": "Hack the canal",
@@ -113,15 +115,13 @@ def close_registration(event):
     event.save()
 
 
-def move_to_the_past(event):
-    event.starts_at = timezone.now() - timedelta(days=2)
-    event.ends_at = timezone.now() - timedelta(days=1)
-    event.save()
+def after_the_event(event):
+    return time_machine.travel(event.ends_at + timedelta(days=1))
 
 
 def challenge_state(change):
     def put(event):
-        change(event.challenge)
+        return change(event.challenge)
 
     return put
 
@@ -136,7 +136,7 @@ def test_who_registers_for_an_event():
             "staff only": challenge_state(audience(Audience.STAFF)),
             "draft": challenge_state(to_draft),
             "registration closed": close_registration,
-            "event over": move_to_the_past,
+            "event over": after_the_event,
         },
         # Platform admins are superusers: Django grants them every permission.
         expected={

@@ -5,7 +5,7 @@ import pytest
 
 from civiclab.challenges.models import CoAuthor, CoAuthorStatus, EvaluatorAssignment, PhaseKind
 from civiclab.organisations.models import Role
-from tests.challenges.factories import ChallengeFactory, IdeaFactory, set_phase
+from tests.challenges.factories import ChallengeFactory, IdeaFactory, during
 from tests.challenges.test_evaluation_support import scorecard_with_criteria
 from tests.factories import OrganisationFactory, member
 from tests.permissions import assert_permission_matrix, everyone_except, only
@@ -13,7 +13,7 @@ from tests.permissions import assert_permission_matrix, everyone_except, only
 pytestmark = pytest.mark.django_db
 
 PHASES = {
-    kind: (lambda obj, kind=kind: set_phase(getattr(obj, "challenge", obj), kind))
+    kind: (lambda obj, kind=kind: during(getattr(obj, "challenge", obj), kind))
     for kind in PhaseKind.values
 }
 # A platform administrator (superuser) holds every permission through Django's model backend.

@@ -20,7 +20,7 @@ from civiclab.challenges.services import evaluation as services
 from civiclab.core.models import AuditEvent
 from civiclab.methods import stats
 from civiclab.organisations.models import Role
-from tests.challenges.factories import ChallengeFactory, IdeaFactory, set_phase
+from tests.challenges.factories import ChallengeFactory, IdeaFactory, during
 from tests.challenges.test_evaluation_support import (
     assign,
     evaluators,
@@ -139,8 +139,7 @@ def test_manual_assignment_refuses_authors_co_authors_and_non_evaluators(challen
 def test_nobody_assigns_after_the_review_phase(challenge, lead):
     idea = IdeaFactory(challenge=challenge)
     (person,) = evaluators(challenge.organisation, 1)
-    set_phase(challenge, PhaseKind.SELECTION)
-    with pytest.raises(PermissionDenied):
+    with during(challenge, PhaseKind.SELECTION), pytest.raises(PermissionDenied):
         services.assignments_add(actor=lead, idea=idea, evaluators=[person])
 
 
@@ -262,11 +261,7 @@ def test_a_submitted_evaluation_can_be_changed_while_review_is_open_and_stays_su
     services.evaluation_save(actor=person, assignment=assignment, scores=scores)
     assert Evaluation.objects.get().submitted_at is not None
     assert Idea.objects.get(pk=idea.pk).score == pytest.approx(100.0)
-    set_phase(challenge, PhaseKind.SELECTION)
-    assignment.idea.challenge.refresh_from_db()
-    idea = Idea.objects.select_related("challenge").get(pk=idea.pk)
-    assignment.idea = idea
-    with pytest.raises(PermissionDenied):
+    with during(challenge, PhaseKind.SELECTION), pytest.raises(PermissionDenied):
         services.evaluation_save(actor=person, assignment=assignment, scores=scores)
 
 

@@ -14,7 +14,7 @@ from civiclab.challenges.models import (
     PhaseKind,
 )
 from civiclab.organisations.models import Role
-from tests.challenges.factories import ChallengeFactory, IdeaFactory, set_phase
+from tests.challenges.factories import ChallengeFactory, IdeaFactory, during
 from tests.challenges.test_evaluation_support import (
     assign,
     evaluators,
@@ -232,9 +232,9 @@ def test_an_evaluator_saves_a_draft_then_submits(client, blind_case):
 
 def test_scoring_closes_with_the_review_phase(client, blind_case):
     idea, person, *_rest = blind_case
-    set_phase(idea.challenge, PhaseKind.SELECTION)
-    client.force_login(person)
-    assert client.get(idea_url("evaluate", idea)).status_code == 403
+    with during(idea.challenge, PhaseKind.SELECTION):
+        client.force_login(person)
+        assert client.get(idea_url("evaluate", idea)).status_code == 403
 
 
 def test_people_not_assigned_cannot_open_the_scoring_page(client, blind_case):

@@ -10,7 +10,7 @@ from civiclab.challenges.models import (
     IdeaStatus,
     PhaseKind,
 )
-from tests.challenges.factories import ChallengeFactory, IdeaFactory, set_phase
+from tests.challenges.factories import ChallengeFactory, IdeaFactory, during
 from tests.factories import UserFactory
 from tests.permissions import assert_permission_matrix, everyone_except, only
 
@@ -32,7 +32,7 @@ ORG_ROLES = (
 def in_phase(kind):
     def put(obj):
         challenge = obj if isinstance(obj, Challenge) else obj.challenge
-        set_phase(challenge, kind)
+        return during(challenge, kind)
 
     return put
 
@@ -193,7 +193,7 @@ def test_merged_ideas_take_no_more_decisions():
     def merged(idea):
         idea.status = IdeaStatus.MERGED
         idea.save()
-        set_phase(idea.challenge, PhaseKind.SELECTION)
+        return during(idea.challenge, PhaseKind.SELECTION)
 
     for perm in (
         "challenges.change_idea_status",

@@ -3,7 +3,7 @@
 import pytest
 
 from civiclab.challenges.models import Audience, Challenge, PhaseKind
-from tests.challenges.factories import ChallengeFactory, set_phase
+from tests.challenges.factories import ChallengeFactory, during
 from tests.permissions import assert_permission_matrix, everyone_except, only
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def _draft(challenge):
 
 
 def _phase(kind):
-    return lambda challenge: set_phase(challenge, kind)
+    return lambda challenge: during(challenge, kind)
 
 
 def test_who_lists_ideas():

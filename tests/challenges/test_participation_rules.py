@@ -4,7 +4,7 @@ import pytest
 
 from civiclab.challenges.models import Audience, Comment, IdeaStatus
 from civiclab.organisations.models import Role
-from tests.challenges.factories import ChallengeFactory, IdeaFactory, set_phase
+from tests.challenges.factories import ChallengeFactory, IdeaFactory, during
 from tests.factories import UserFactory
 from tests.permissions import assert_permission_matrix, everyone_except, only
 
@@ -22,7 +22,7 @@ def idea_in(organisation, **challenge_fields):
 
 
 def in_phase(kind):
-    return lambda idea: set_phase(idea.challenge, kind)
+    return lambda idea: during(idea.challenge, kind)
 
 
 def with_status(status):

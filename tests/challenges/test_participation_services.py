@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
@@ -11,7 +12,7 @@ from civiclab.challenges.models import Comment, Follow, Idea, Support
 from civiclab.challenges.services import participation as services
 from civiclab.core.models import Notification
 from civiclab.core.ratelimit import RateLimited
-from tests.challenges.factories import IdeaFactory, set_phase
+from tests.challenges.factories import IdeaFactory, during
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +70,7 @@ def test_authors_cannot_support_their_own_idea():
 
 def test_supports_close_with_the_review_phase():
     idea = IdeaFactory()
-    set_phase(idea.challenge, "selection")
-    with pytest.raises(PermissionDenied):
+    with during(idea.challenge, "selection"), pytest.raises(PermissionDenied):
         services.support_add(actor=UserFactory(), idea=idea)
 
 
@@ -147,14 +147,11 @@ def test_own_comments_can_be_changed_for_fifteen_minutes():
     comment = services.comment_add(actor=person, idea=idea, body="Typo")
     services.comment_edit(actor=person, comment=comment, body="Fixed")
     assert Comment.objects.get(pk=comment.pk).body == "Fixed"
-    Comment.objects.filter(pk=comment.pk).update(
-        created_at=comment.created_at - timedelta(minutes=16)
-    )
-    comment.refresh_from_db()
-    with pytest.raises(PermissionDenied):
-        services.comment_edit(actor=person, comment=comment, body="Too late")
-    with pytest.raises(PermissionDenied):
-        services.comment_edit(actor=UserFactory(), comment=comment, body="Not mine")
+    with time_machine.travel(comment.created_at + timedelta(minutes=16)):
+        with pytest.raises(PermissionDenied):
+            services.comment_edit(actor=person, comment=comment, body="Too late")
+        with pytest.raises(PermissionDenied):
+            services.comment_edit(actor=UserFactory(), comment=comment, body="Not mine")
 
 
 def test_deleting_a_comment_keeps_its_replies_and_lowers_the_count():
@@ -172,8 +169,7 @@ def test_deleting_a_comment_keeps_its_replies_and_lowers_the_count():
 
 def test_comments_close_with_the_challenge():
     idea = IdeaFactory()
-    set_phase(idea.challenge, "closed")
-    with pytest.raises(PermissionDenied):
+    with during(idea.challenge, "closed"), pytest.raises(PermissionDenied):
         services.comment_add(actor=UserFactory(), idea=idea, body="Late")
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from civiclab.challenges.models import Audience, PhaseKind
 from civiclab.organisations.models import Role
-from tests.challenges.factories import ChallengeFactory, IdeaFactory, set_phase
+from tests.challenges.factories import ChallengeFactory, IdeaFactory, during
 from tests.challenges.test_evaluation_support import assign, evaluators, scorecard_with_criteria
 from tests.factories import UserFactory, member
 
@@ -71,9 +71,9 @@ def test_managers_see_the_authors(client, blind_idea):
 
 def test_evaluator_sees_the_authors_once_the_review_is_over(client, blind_idea):
     idea, evaluator = blind_idea
-    set_phase(idea.challenge, PhaseKind.SELECTION)
-    client.force_login(evaluator)
-    assert "Priya Ramaswamy" in page(client, "idea_detail", idea)
+    with during(idea.challenge, PhaseKind.SELECTION):
+        client.force_login(evaluator)
+        assert "Priya Ramaswamy" in page(client, "idea_detail", idea)
 
 
 def test_open_review_names_the_authors_to_evaluators(client, blind_idea):
@@ -100,9 +100,13 @@ def test_unassigned_citizen_unaffected(client, blind_idea):
 @pytest.fixture
 def blind_public_idea():
     """A public challenge under blind review; its author, a co-author and a citizen comment."""
+    return blind_public_idea_in(PhaseKind.REVIEW)
+
+
+def blind_public_idea_in(phase):
     from civiclab.challenges.models import Comment
 
-    challenge = ChallengeFactory(phase=PhaseKind.REVIEW, audience=Audience.PUBLIC)
+    challenge = ChallengeFactory(phase=phase, audience=Audience.PUBLIC)
     scorecard_with_criteria(challenge, blind=True)
     author = UserFactory(display_name="Priya Ramaswamy")
     coauthor = UserFactory(display_name="Tomasz Wielki")
@@ -161,9 +165,9 @@ def test_report_page_of_an_authors_comment_does_not_name_them(client, blind_publ
     assert "Priya Ramaswamy" not in comment_page(client, "flag_comment", by_author)
 
 
-def test_reply_page_and_fragment_do_not_name_the_author(client, blind_public_idea):
-    idea, evaluator, by_author = blind_public_idea
-    set_phase(idea.challenge, PhaseKind.SUBMISSION)  # comments are open while ideas come in
+def test_reply_page_and_fragment_do_not_name_the_author(client):
+    # Comments are open while ideas come in; the scorecard is blind from the start.
+    idea, evaluator, by_author = blind_public_idea_in(PhaseKind.SUBMISSION)
     client.force_login(evaluator)
     url = reverse(
         "challenges:comment_reply",
@@ -190,11 +194,11 @@ def test_evaluator_reads_the_authors_names_in_the_thread_after_the_review(
     client, blind_public_idea
 ):
     idea, evaluator, _by_author = blind_public_idea
-    set_phase(idea.challenge, PhaseKind.SELECTION)
-    client.force_login(evaluator)
-    text = page(client, "idea_detail", idea)
-    assert "Priya Ramaswamy" in text and "Tomasz Wielki" in text
-    assert comments_api(client, idea)[0]["author"]["display_name"] == "Priya Ramaswamy"
+    with during(idea.challenge, PhaseKind.SELECTION):
+        client.force_login(evaluator)
+        text = page(client, "idea_detail", idea)
+        assert "Priya Ramaswamy" in text and "Tomasz Wielki" in text
+        assert comments_api(client, idea)[0]["author"]["display_name"] == "Priya Ramaswamy"
 
 
 def test_withholding_the_names_costs_the_same_queries_however_long_the_thread(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from civiclab.challenges.models import IdeaStatus, PhaseKind, StatusChange
 from civiclab.ledger.models import Entry
 from civiclab.organisations.models import Role
-from tests.challenges.factories import ChallengeFactory, IdeaFactory, set_phase
+from tests.challenges.factories import ChallengeFactory, IdeaFactory, during
 from tests.challenges.test_evaluation_support import (
     assign,
     evaluators,
@@ -67,9 +67,9 @@ def test_a_decision_maker_cannot_shortlist_and_a_lead_cannot_select(client, idea
     assert client.get(idea_url("evaluation_shortlist", idea)).status_code == 403
     idea.status = IdeaStatus.SHORTLISTED
     idea.save()
-    set_phase(idea.challenge, PhaseKind.SELECTION)
-    client.force_login(member(idea.organisation, Role.INNOVATION_LEAD))
-    assert client.get(idea_url("evaluation_select", idea)).status_code == 403
+    with during(idea.challenge, PhaseKind.SELECTION):
+        client.force_login(member(idea.organisation, Role.INNOVATION_LEAD))
+        assert client.get(idea_url("evaluation_select", idea)).status_code == 403
 
 
 def test_nobody_selects_before_the_selection_phase(client, idea):
@@ -82,25 +82,25 @@ def test_nobody_selects_before_the_selection_phase(client, idea):
 def test_a_decision_maker_selects_and_the_ledger_records_it(client, idea):
     idea.status = IdeaStatus.SHORTLISTED
     idea.save()
-    set_phase(idea.challenge, PhaseKind.SELECTION)
-    client.force_login(member(idea.organisation, Role.DECISION_MAKER))
-    page = client.get(results_url(idea.challenge)).content.decode()
-    assert idea_url("evaluation_select", idea) in page
+    with during(idea.challenge, PhaseKind.SELECTION):
+        client.force_login(member(idea.organisation, Role.DECISION_MAKER))
+        page = client.get(results_url(idea.challenge)).content.decode()
+        assert idea_url("evaluation_select", idea) in page
 
-    response = client.post(
-        idea_url("evaluation_select", idea), {"reason": "Best value for the night economy."}
-    )
-    assert response.status_code == 302
-    idea.refresh_from_db()
-    assert idea.status == IdeaStatus.SELECTED
-    change = StatusChange.objects.get(idea=idea, to_status=IdeaStatus.SELECTED)
-    entry = Entry.objects.get(seq=change.ledger_sequence)
-    assert entry.kind == "idea.selected"
+        response = client.post(
+            idea_url("evaluation_select", idea), {"reason": "Best value for the night economy."}
+        )
+        assert response.status_code == 302
+        idea.refresh_from_db()
+        assert idea.status == IdeaStatus.SELECTED
+        change = StatusChange.objects.get(idea=idea, to_status=IdeaStatus.SELECTED)
+        entry = Entry.objects.get(seq=change.ledger_sequence)
+        assert entry.kind == "idea.selected"
 
-    page = client.get(response["Location"]).content.decode()
-    ledger_link = reverse("ledger:entry", kwargs={"seq": entry.seq})
-    assert ledger_link in page
-    assert "Selection recorded" in page
+        page = client.get(response["Location"]).content.decode()
+        ledger_link = reverse("ledger:entry", kwargs={"seq": entry.seq})
+        assert ledger_link in page
+        assert "Selection recorded" in page
 
 
 def _page_opens(name):
@@ -125,9 +125,7 @@ def _idea_in(status):
     return build
 
 
-PHASES = {
-    kind: (lambda idea, kind=kind: set_phase(idea.challenge, kind)) for kind in PhaseKind.values
-}
+PHASES = {kind: (lambda idea, kind=kind: during(idea.challenge, kind)) for kind in PhaseKind.values}
 
 
 def test_who_may_open_the_shortlist_page_in_each_phase():

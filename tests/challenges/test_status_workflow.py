@@ -21,7 +21,7 @@ from civiclab.challenges.services.status import (
 )
 from civiclab.core.models import AuditEvent, Notification
 from civiclab.ledger.models import Entry
-from tests.challenges.factories import ChallengeFactory, IdeaFactory, set_phase
+from tests.challenges.factories import ChallengeFactory, IdeaFactory, during
 from tests.factories import UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -106,8 +106,8 @@ def test_shortlisting_needs_the_review_or_selection_phase():
     lead = lead_of(idea)
     with pytest.raises(PermissionDenied):
         idea_set_status(actor=lead, idea=idea, status=S.SHORTLISTED, reason="Strong.")
-    set_phase(idea.challenge, PhaseKind.REVIEW)
-    idea_set_status(actor=lead, idea=idea, status=S.SHORTLISTED, reason="Strong.")
+    with during(idea.challenge, PhaseKind.REVIEW):
+        idea_set_status(actor=lead, idea=idea, status=S.SHORTLISTED, reason="Strong.")
 
 
 def test_only_decision_makers_select_and_only_in_the_selection_phase():
@@ -116,10 +116,10 @@ def test_only_decision_makers_select_and_only_in_the_selection_phase():
         idea_set_status(actor=lead_of(idea), idea=idea, status=S.SELECTED, reason="Go.")
     with pytest.raises(PermissionDenied):
         idea_set_status(actor=decision_maker_of(idea), idea=idea, status=S.SELECTED, reason="Go.")
-    set_phase(idea.challenge, PhaseKind.SELECTION)
-    with pytest.raises(PermissionDenied):
-        idea_set_status(actor=lead_of(idea), idea=idea, status=S.SELECTED, reason="Go.")
-    idea_set_status(actor=decision_maker_of(idea), idea=idea, status=S.SELECTED, reason="Go.")
+    with during(idea.challenge, PhaseKind.SELECTION):
+        with pytest.raises(PermissionDenied):
+            idea_set_status(actor=lead_of(idea), idea=idea, status=S.SELECTED, reason="Go.")
+        idea_set_status(actor=decision_maker_of(idea), idea=idea, status=S.SELECTED, reason="Go.")
 
 
 def test_a_selection_is_appended_to_the_ledger():

@@ -3,8 +3,9 @@ a citizen submits an idea and is shown a similar one, an evaluator scores it bli
 innovation lead shortlists it, a decision maker selects it with a reason, and the author
 reads the decision on the idea's page.
 
-The data is made with factories and services inside the test (not the demo seed); the
-challenge's phases are moved between steps, as time would move them.
+The data is made with factories and services inside the test (not the demo seed); between
+steps the clock moves on into the challenge's next phase (time-machine moves it for the live
+server's thread too, since it patches the whole process).
 """
 
 import re
@@ -17,7 +18,7 @@ from civiclab.challenges.models import Idea, IdeaStatus, StatusChange
 from civiclab.challenges.services.evaluation import assignments_add, criterion_save
 from civiclab.challenges.services.status import idea_set_status
 from civiclab.ledger.models import Entry
-from tests.challenges.factories import ChallengeFactory, IdeaFactory, set_phase
+from tests.challenges.factories import ChallengeFactory, IdeaFactory, moment_in
 from tests.e2e.helpers import error_summary, sign_in
 from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory, member
 
@@ -56,7 +57,9 @@ def switch_to(page, axe, user) -> None:
     sign_in(page, axe, email=user.email, password=DEFAULT_PASSWORD)
 
 
-def test_an_idea_goes_from_submission_to_selection_and_its_author_sees_why(any_page, axe, city):
+def test_an_idea_goes_from_submission_to_selection_and_its_author_sees_why(
+    any_page, axe, city, time_machine
+):
     page = any_page
     _organisation, challenge, people = city
     javascript = page.javascript_enabled
@@ -97,7 +100,7 @@ def test_an_idea_goes_from_submission_to_selection_and_its_author_sees_why(any_p
     assert idea.author == people["author"]
 
     # Submissions close; the lead puts the idea under review and assigns an evaluator.
-    set_phase(challenge, "review")
+    time_machine.move_to(moment_in(challenge, "review"))
     idea_set_status(
         actor=people["lead"], idea=idea, status="under_review", reason="Submissions have closed."
     )
@@ -156,7 +159,7 @@ def test_an_idea_goes_from_submission_to_selection_and_its_author_sees_why(any_p
     assert idea.status == IdeaStatus.SHORTLISTED
 
     # The selection phase opens; the decision maker selects it, with a reason.
-    set_phase(challenge, "selection")
+    time_machine.move_to(moment_in(challenge, "selection"))
     switch_to(page, axe, people["decision_maker"])
     page.goto(results_url)
     axe(page)

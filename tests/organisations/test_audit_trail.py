@@ -3,9 +3,9 @@
 import csv
 import datetime as dt
 import io
-from unittest import mock
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from civiclab.core.models import AuditEvent
@@ -35,7 +35,7 @@ def admin_client(client, admin):
 
 
 def record_at(when, **fields):
-    with mock.patch("django.utils.timezone.now", return_value=when):
+    with time_machine.travel(when, tick=False):
         return audit_record(**fields)
 
 

@@ -5,8 +5,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from civiclab.core import clock
 
 from .models import ApiToken, User
 
@@ -115,5 +116,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke selected tokens"))
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=clock.now())
         self.message_user(request, _("%(count)d tokens revoked.") % {"count": count})

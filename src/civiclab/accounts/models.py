@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from civiclab.core import clock
+
 
 def anonymous_name(number: int | None) -> str:
     """The name a deleted account's contributions are shown under, in the reader's language."""
@@ -26,7 +28,7 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
-        fields.setdefault("email_confirmed_at", timezone.now())
+        fields.setdefault("email_confirmed_at", clock.now())
         return self.create_user(email, password, **fields)
 
 

@@ -15,11 +15,10 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civiclab.accounts.audit import AuditAction
-from civiclab.core import personal_data
+from civiclab.core import clock, personal_data
 from civiclab.core.services import audit_record
 
 from . import confirmation, emails, selectors, token_codec
@@ -112,7 +111,7 @@ def user_confirm_email(*, token: str) -> User:
                 _("That e-mail address is now used by another account."), code="email_taken"
             )
         user.email = email
-        user.email_confirmed_at = timezone.now()
+        user.email_confirmed_at = clock.now()
         user.save(update_fields=["email", "email_confirmed_at"])
         audit_record(
             actor=user,
@@ -170,7 +169,7 @@ def user_reset_password(*, user: User, new_password: str) -> None:
         user.set_password(new_password)
         fields = ["password"]
         if not user.email_confirmed:
-            user.email_confirmed_at = timezone.now()
+            user.email_confirmed_at = clock.now()
             fields.append("email_confirmed_at")
         user.save(update_fields=fields)
         audit_record(actor=user, action=AuditAction.PASSWORD_RESET, subject=user)
@@ -210,7 +209,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         raise PermissionDenied
     with transaction.atomic():
         if token.revoked_at is None:
-            token.revoked_at = timezone.now()
+            token.revoked_at = clock.now()
             token.save(update_fields=["revoked_at"])
             audit_record(
                 actor=actor,
@@ -223,7 +222,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 
 def token_mark_used(*, token: ApiToken) -> None:
     """Note that `token` was used, at most once a minute so reads stay reads. Not audited."""
-    now = timezone.now()
+    now = clock.now()
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
@@ -237,7 +236,7 @@ def user_export_data(*, actor: User) -> bytes:
     with transaction.atomic():
         data = {
             "format": "civiclab personal data export, version 1",
-            "generated_at": timezone.now(),
+            "generated_at": clock.now(),
             "data": personal_data.export_for(actor),
         }
         audit_record(actor=actor, action=AuditAction.DATA_EXPORTED, subject=actor)

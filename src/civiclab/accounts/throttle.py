@@ -14,12 +14,13 @@ Cache keys hold digests, never the e-mail address or the client address.
 import hashlib
 import ipaddress
 import math
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from civiclab.core import clock
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def _window() -> int:
 
 def retry_after(request: HttpRequest, email: str) -> int:
     """Seconds until this client may try this address again; 0 when it may try now."""
-    now = time.time()
+    now = clock.now().timestamp()
     waits = []
     for limit in _limits(request, email):
         count = cache.get(f"{limit.key}:count", 0)
@@ -106,7 +107,7 @@ def retry_after(request: HttpRequest, email: str) -> int:
 
 
 def record_failure(request: HttpRequest, email: str) -> None:
-    now = time.time()
+    now = clock.now().timestamp()
     for limit in _limits(request, email):
         # add() only writes when the key is absent, so the window starts at the first failure.
         cache.add(f"{limit.key}:start", now, timeout=_window())

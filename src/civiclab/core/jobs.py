@@ -9,8 +9,8 @@ import uuid
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
+from . import clock
 from .models import JobProgress
 
 State = JobProgress.State
@@ -55,4 +55,4 @@ def job_fail(job_id: uuid.UUID | str, *, message: str) -> None:
 
 
 def _now():
-    return timezone.now()
+    return clock.now()

@@ -17,9 +17,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django_tasks import task
 
+from . import clock
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -154,12 +154,12 @@ def notification_mark_read(*, user: Any, notification_id: int) -> Notification:
     """Mark one of the user's own notifications read; someone else's is not found."""
     notification = Notification.objects.get(pk=notification_id, recipient=user)
     if notification.read_at is None:
-        notification.read_at = timezone.now()
+        notification.read_at = clock.now()
         notification.save(update_fields=["read_at"])
     return notification
 
 
 def notifications_mark_all_read(*, user: Any) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
+        read_at=clock.now()
     )

@@ -12,11 +12,12 @@ per-process cache each process counts on its own, which only makes the limit loo
 """
 
 import math
-import time
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+
+from . import clock
 
 
 class RateLimited(Exception):
@@ -36,7 +37,7 @@ def count_action(
     `message` is the refusal, or a function of the seconds to wait that returns it (for
     plural forms).
     """
-    now = time.time()
+    now = clock.now().timestamp()
     opened_key, count_key = f"ratelimit:{key}:opened", f"ratelimit:{key}:count"
     if cache.add(opened_key, now, timeout=seconds):
         cache.set(count_key, 1, timeout=seconds)

@@ -5,11 +5,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
 
+from . import clock
 from .jobs import job_advance, job_fail, job_finish
 from .models import JobProgress
 
@@ -31,11 +31,11 @@ def _delete_in_batches(queryset) -> int:
 
 
 def purge_expired_sessions() -> int:
-    return _delete_in_batches(Session.objects.filter(expire_date__lt=timezone.now()))
+    return _delete_in_batches(Session.objects.filter(expire_date__lt=clock.now()))
 
 
 def purge_old_jobs(*, keep: Any = None) -> int:
-    cutoff = timezone.now() - _retention()
+    cutoff = clock.now() - _retention()
     old = JobProgress.objects.filter(
         state__in=[JobProgress.State.DONE, JobProgress.State.FAILED], updated_at__lt=cutoff
     )
@@ -47,7 +47,7 @@ def purge_old_jobs(*, keep: Any = None) -> int:
 def purge_old_task_results() -> int:
     from django_tasks_db.models import DBTaskResult
 
-    cutoff = timezone.now() - _retention()
+    cutoff = clock.now() - _retention()
     finished = [TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]
     return _delete_in_batches(
         DBTaskResult.objects.filter(status__in=finished, finished_at__lt=cutoff)

@@ -7,11 +7,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render, resolve_url
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
+from . import clock
 from .access import job_for_user
 from .models import JobProgress
 
@@ -38,7 +38,7 @@ def _task_queue_check() -> dict:
 
     ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
     oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
-    age = (timezone.now() - oldest).total_seconds() if oldest else 0
+    age = (clock.now() - oldest).total_seconds() if oldest else 0
     return {"status": "ok", "ready": ready.count(), "oldest_ready_age_seconds": round(age, 1)}
 
 

@@ -13,9 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civiclab.core import clock
 from civiclab.methods.merkle import TreeFrontier, leaf_hash, node_key
 
 from .canonical import CanonicalJSONError, canonical_json
@@ -218,7 +218,7 @@ def ledger_append(
     with connection.cursor() as cursor:
         frontier = _lock_head_for_append(connection, cursor)
         entry.seq = frontier.size
-        entry.created_at = timezone.now()
+        entry.created_at = clock.now()
         leaf = leaf_hash(entry.envelope())
         entry.leaf_hash = leaf.hex()
         completed = frontier.append(leaf)
@@ -259,7 +259,7 @@ def checkpoint_issue(*, now: datetime | None = None) -> tuple[Checkpoint, bool]:
             latest_size = cursor.fetchone()[0]
         if latest_size is not None and latest_size >= frontier.size:
             return Checkpoint.objects.get(size=latest_size), False
-        moment = now or timezone.now()
+        moment = now or clock.now()
         root = frontier.root()
         note = key.sign_note(checkpoint_text(key.name, frontier.size, root, moment))
         checkpoint = Checkpoint(

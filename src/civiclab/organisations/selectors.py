@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.utils import timezone
+
+from civiclab.core import clock
 
 from .models import Invitation, Membership, Organisation, Role
 
@@ -145,7 +146,7 @@ def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
             organisation=organisation,
             accepted_at__isnull=True,
             revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
+            expires_at__gt=clock.now(),
         )
         .select_related("invited_by")
         .order_by("-created_at")

@@ -16,9 +16,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civiclab.core import clock
 from civiclab.core.services import audit_record
 from civiclab.organisations.audit import AuditAction
 
@@ -340,7 +340,7 @@ def invitation_send(
             email=email,
             accepted_at__isnull=True,
             revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
+            expires_at__gt=clock.now(),
         )
         if pending.exists():
             raise ValidationError(
@@ -358,7 +358,7 @@ def invitation_send(
             roles=roles,
             digest=invitation_digest(token),
             invited_by=actor,
-            expires_at=timezone.now() + INVITATION_VALID_FOR,
+            expires_at=clock.now() + INVITATION_VALID_FOR,
         )
         audit_record(
             actor=actor,
@@ -380,7 +380,7 @@ def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
             raise ValidationError(_("This invitation has already been accepted."), code="accepted")
         if invitation.revoked_at is not None:
             return invitation
-        invitation.revoked_at = timezone.now()
+        invitation.revoked_at = clock.now()
         invitation.save(update_fields=["revoked_at"])
         audit_record(
             actor=actor,
@@ -408,7 +408,7 @@ def invitation_for_token(token: str) -> Invitation:
         raise InvitationError(_("This invitation has been withdrawn."), code="revoked")
     if invitation.accepted_at is not None:
         raise InvitationError(_("This invitation has already been used."), code="used")
-    if invitation.expires_at <= timezone.now() or not invitation.organisation.is_active:
+    if invitation.expires_at <= clock.now() or not invitation.organisation.is_active:
         raise InvitationError(
             _("This invitation has expired. Ask the organisation to send you a new one."),
             code="expired",
@@ -441,7 +441,7 @@ def invitation_accept(*, user: Any, token: str) -> Invitation:
         organisation = invitation.organisation
         roles = _current_roles(organisation, user) | set(invitation.roles)
         _apply_roles(actor=user, organisation=organisation, user=user, roles=roles)
-        invitation.accepted_at = timezone.now()
+        invitation.accepted_at = clock.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         audit_record(

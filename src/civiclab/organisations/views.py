@@ -12,12 +12,11 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civiclab.core import page_sections
+from civiclab.core import clock, page_sections
 from civiclab.core.http import apply_validation_error, object_view
 from civiclab.core.selectors import audit_actions, audit_actors, audit_events
 
@@ -324,7 +323,7 @@ def audit_trail(request, organisation):
 def _audit_csv(organisation, events) -> HttpResponse:
     tz = zoneinfo.ZoneInfo(organisation.time_zone)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.now().astimezone(tz).strftime("%Y%m%d")
+    stamp = clock.now().astimezone(tz).strftime("%Y%m%d")
     response["Content-Disposition"] = (
         f'attachment; filename="audit-{organisation.slug}-{stamp}.csv"'
     )

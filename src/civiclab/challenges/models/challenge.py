@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civiclab.core import clock
 from civiclab.core.models import TimeStampedModel
 from civiclab.core.phases import DatedPeriod, running
 from civiclab.organisations.models import Organisation
@@ -131,7 +131,7 @@ class Challenge(TimeStampedModel):
 
     def current_phase(self, now=None) -> "Phase | None":
         """The phase whose dates contain `now`; phases are read from the prefetch cache."""
-        return running(self.phases.all(), now or timezone.now())
+        return running(self.phases.all(), now or clock.now())
 
     def current_phase_kind(self, now=None) -> str:
         """The kind of the running phase, or `closed` between and after phases."""

@@ -8,9 +8,9 @@ registration is open and the event has not started.
 
 import rules
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils import timezone
 
 from civiclab.challenges import predicates as p
+from civiclab.core import clock
 from civiclab.organisations.predicates import is_platform_admin
 
 
@@ -30,7 +30,7 @@ def event_accepts_registrations(user, obj) -> bool:
         event = _event_of(obj)
     except ObjectDoesNotExist:  # the challenge has no event
         return False
-    return bool(event and event.registration_open and event.starts_at > timezone.now())
+    return bool(event and event.registration_open and event.starts_at > clock.now())
 
 
 can_manage_challenge = p.is_challenge_manager | is_platform_admin

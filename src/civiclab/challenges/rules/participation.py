@@ -7,11 +7,11 @@ rule takes an Organisation; unmerging takes a MergeRecord.
 from datetime import timedelta
 
 import rules
-from django.utils import timezone
 
 from civiclab.challenges import predicates as p
 from civiclab.challenges.models import CoAuthorStatus, IdeaStatus, PhaseKind
 from civiclab.challenges.rules.ideas import can_view_idea
+from civiclab.core import clock
 from civiclab.organisations.predicates import is_innovation_lead, is_platform_admin
 
 # How long the author of a comment may still correct it.
@@ -78,7 +78,7 @@ def comment_is_live(user, comment) -> bool:
 
 @rules.predicate
 def comment_recent(user, comment) -> bool:
-    return comment is not None and timezone.now() - comment.created_at <= COMMENT_EDIT_WINDOW
+    return comment is not None and clock.now() - comment.created_at <= COMMENT_EDIT_WINDOW
 
 
 @rules.predicate

@@ -6,9 +6,9 @@ everything of theirs; others see published challenges whose audience admits them
 """
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.utils import timezone
 
 from civiclab.accounts.models import User
+from civiclab.core import clock
 from civiclab.core.phases import running_q
 from civiclab.organisations.models import Membership, Organisation, Role
 
@@ -57,7 +57,7 @@ def _running(kind: str, now) -> Exists:
 
 def phase_filter(kind: str, now=None) -> Q:
     """Challenges whose current phase (by the clock) is `kind`; `closed` means none is running."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if kind == PhaseKind.CLOSED:
         running_any = Exists(
             Phase.objects.filter(

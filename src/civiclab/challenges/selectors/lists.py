@@ -20,9 +20,9 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
 from django.utils.functional import cached_property
 
+from civiclab.core import clock
 from civiclab.organisations.models import Organisation
 
 from ..models import Challenge, Idea, IdeaStatus, PhaseKind, Tag
@@ -109,7 +109,7 @@ def organisation_scope(*, user, organisation: Organisation, phase: str = "") -> 
     """Every challenge of the organisation the viewer may see; `phase` keeps those in it."""
     challenges = list(visible_challenges(user=user, organisation=organisation))
     if phase:
-        now = timezone.now()
+        now = clock.now()
         challenges = [c for c in challenges if c.current_phase_kind(now) == phase]
     return IdeaScope(
         organisation=organisation,

@@ -18,6 +18,7 @@ from civiclab.challenges.rules.participation import (
     can_moderate,
     is_author,
 )
+from civiclab.core import clock
 
 from ..services.participation import MAX_COMMENT_DEPTH
 
@@ -119,9 +120,7 @@ def thread_permissions(*, user, idea: Idea, shows_authors: bool | None = None) -
 
 def comment_tree(*, idea: Idea, permissions: ThreadPermissions, now=None) -> list[CommentNode]:
     """The idea's comments as nested nodes in posting order (one query, authors joined)."""
-    from django.utils import timezone
-
-    now = now or timezone.now()
+    now = now or clock.now()
     comments = list(
         Comment.objects.filter(idea=idea).select_related("author").order_by("created_at", "id")
     )

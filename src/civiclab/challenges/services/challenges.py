@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -346,7 +345,7 @@ def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
         )
     with transaction.atomic():
         challenge.state = Challenge.State.PUBLISHED
-        challenge.published_at = timezone.now()
+        challenge.published_at = clock.now()
         challenge.save(update_fields=["state", "published_at", "updated_at"])
         audit_record(
             actor=actor,

@@ -10,11 +10,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civiclab.challenges.audit import AuditAction
+from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 
@@ -175,7 +175,7 @@ def event_register(*, actor, event: Event) -> EventRegistration:
         else:
             # Coming back after cancelling joins the end of the queue.
             registration.status = status
-            registration.created_at = timezone.now()
+            registration.created_at = clock.now()
             registration.save(update_fields=["status", "created_at", "updated_at"])
         audit_record(
             actor=actor,
@@ -281,7 +281,7 @@ def event_ics(*, event: Event, url: str, host: str = "civiclab") -> str:
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:challenge-event-{event.pk}@{host}",
-        f"DTSTAMP:{_utc(timezone.now())}",
+        f"DTSTAMP:{_utc(clock.now())}",
         f"DTSTART:{_utc(event.starts_at)}",
         f"DTEND:{_utc(event.ends_at)}",
         f"SUMMARY:{_ics_escape(event.title)}",

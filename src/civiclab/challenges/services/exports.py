@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civiclab.challenges.audit import AuditAction
+from civiclab.core import clock
 from civiclab.core.services import audit_record
 
 from ..models import Challenge, Idea, IdeaStatus, InnovationType
@@ -44,7 +45,7 @@ def neutralise(value: Any) -> Any:
 
 
 def export_filename(challenge: Challenge, extension: str) -> str:
-    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    stamp = clock.today().strftime("%Y-%m-%d")
     return f"ideas-{challenge.slug}-{stamp}.{extension}"
 
 

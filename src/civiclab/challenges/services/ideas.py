@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -27,6 +26,7 @@ from civiclab.challenges.models import (
     Tag,
 )
 from civiclab.challenges.rules.participation import forget_author_ids
+from civiclab.core import clock
 from civiclab.core.markup import render_markdown
 from civiclab.core.notifications import notify
 from civiclab.core.ratelimit import count_action, minutes_to_wait
@@ -280,7 +280,7 @@ def coauthor_invite(*, actor, idea: Idea, email: str) -> CoAuthor | None:
                     code="duplicate",
                 )
             coauthor.status, coauthor.invited_by = CoAuthorStatus.INVITED, actor
-            coauthor.invited_at, coauthor.responded_at = timezone.now(), None
+            coauthor.invited_at, coauthor.responded_at = clock.now(), None
             coauthor.save()
         audit_record(
             actor=actor,
@@ -311,7 +311,7 @@ def coauthor_respond(*, actor, idea: Idea, accept: bool) -> CoAuthor:
         if coauthor is None:
             raise PermissionDenied(_("There is no open invitation for you on this idea."))
         coauthor.status = CoAuthorStatus.ACCEPTED if accept else CoAuthorStatus.DECLINED
-        coauthor.responded_at = timezone.now()
+        coauthor.responded_at = clock.now()
         coauthor.save(update_fields=["status", "responded_at"])
         forget_author_ids(idea)
         audit_record(

@@ -11,7 +11,6 @@ reconstruct.
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civiclab.challenges.audit import AuditAction
@@ -26,6 +25,7 @@ from civiclab.challenges.models import (
     Support,
 )
 from civiclab.challenges.rules.participation import author_ids, forget_author_ids
+from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 
@@ -157,7 +157,7 @@ def _carry_coauthors(source: Idea, target: Idea, actor) -> list[int]:
     on_target = set(CoAuthor.objects.filter(idea=target).values_list("user_id", flat=True))
     on_target.add(target.author_id)
     added = sorted(set(author_ids(source)) - on_target)
-    now = timezone.now()
+    now = clock.now()
     CoAuthor.objects.bulk_create(
         [
             CoAuthor(
@@ -225,7 +225,7 @@ def merge_undo(*, actor, record: MergeRecord, reason: str = "") -> MergeRecord:
         Idea.objects.filter(pk=source.pk).update(merged_into=None)
         source.merged_into = None
         _recount(source, target)
-        record.unmerged_at = timezone.now()
+        record.unmerged_at = clock.now()
         record.unmerged_by = actor
         record.save(update_fields=["unmerged_at", "unmerged_by"])
         audit_record(

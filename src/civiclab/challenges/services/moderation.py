@@ -8,13 +8,13 @@ to their authors and the moderators, with the reason.
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civiclab.challenges.audit import MODERATION_ACTIONS
 from civiclab.challenges.models import Comment, Flag, FlagReason, Idea
 from civiclab.challenges.rules.participation import author_ids
+from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 from civiclab.organisations.models import Membership, Role
@@ -91,7 +91,7 @@ def _resolve_open_flags(item, *, actor, resolution: str, reason: str) -> int:
     return Flag.objects.filter(resolution=Flag.Resolution.OPEN, **_flag_filter(item)).update(
         resolution=resolution,
         resolved_by=actor if getattr(actor, "is_authenticated", False) else None,
-        resolved_at=timezone.now(),
+        resolved_at=clock.now(),
         resolution_reason=reason,
     )
 

@@ -13,11 +13,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civiclab.challenges.models import Comment, Follow, Idea, Support
 from civiclab.challenges.rules.participation import author_ids
+from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.ratelimit import count_action
 
@@ -232,7 +232,7 @@ def comment_edit(*, actor, comment: Comment, body: str) -> Comment:
     body = _clean_body(body)
     with transaction.atomic():
         comment.body = body
-        comment.edited_at = timezone.now()
+        comment.edited_at = clock.now()
         comment.save(update_fields=["body", "edited_at"])
     return comment
 
@@ -243,7 +243,7 @@ def comment_delete(*, actor, comment: Comment) -> Comment:
     with transaction.atomic():
         comment.is_deleted = True
         comment.body = ""
-        comment.edited_at = timezone.now()
+        comment.edited_at = clock.now()
         comment.save(update_fields=["is_deleted", "body", "edited_at"])
         Idea.objects.filter(pk=comment.idea_id, comment_count__gt=0).update(
             comment_count=F("comment_count") - 1

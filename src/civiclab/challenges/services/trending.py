@@ -33,8 +33,9 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
 from django_tasks import task
+
+from civiclab.core import clock
 
 from ..models import Idea, Support
 
@@ -58,7 +59,7 @@ def reference_time() -> datetime:
     """The moment at whose scale stored scores are expressed (the last refresh)."""
     stamp = cache.get(REFERENCE_KEY)
     if stamp is None:
-        return timezone.now()
+        return clock.now()
     return datetime.fromtimestamp(stamp, tz=UTC)
 
 
@@ -68,7 +69,7 @@ def trending_record_support(*, idea_id: int, supported_at: datetime, delta: int 
     exponent = (supported_at - reference).total_seconds() / HALF_LIFE.total_seconds()
     # A support older than the window counts for nothing; the exponent is capped so that a
     # reference far in the past (no refresh for weeks) cannot overflow a float.
-    if timezone.now() - supported_at > WINDOW:
+    if clock.now() - supported_at > WINDOW:
         return
     weight = 2.0 ** min(exponent, 60.0)
     Idea.objects.filter(pk=idea_id).update(trending_score=F("trending_score") + delta * weight)
@@ -95,7 +96,7 @@ def trending_refresh(*, now: datetime | None = None, challenge_id: int | None = 
     Reads the recent supports in one indexed query (Support.created_at), compares with the
     stored scores of ideas that have one, and writes only the differences, in batches.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     recent = Support.objects.filter(created_at__gt=now - WINDOW)
     current = Idea.objects.filter(trending_score__gt=0)
     if challenge_id is not None:
@@ -149,7 +150,7 @@ def refresh_trending() -> int:
 def _on_support_saved(sender, instance: Support, created: bool, **kwargs) -> None:
     if created and not kwargs.get("raw"):
         trending_record_support(
-            idea_id=instance.idea_id, supported_at=instance.created_at or timezone.now()
+            idea_id=instance.idea_id, supported_at=instance.created_at or clock.now()
         )
 
 

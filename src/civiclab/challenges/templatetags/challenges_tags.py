@@ -12,6 +12,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from civiclab.core import clock
+
 from ..models import PhaseKind
 
 register = template.Library()
@@ -65,7 +67,7 @@ def _phase_label(kind: str) -> str:
 @register.simple_tag
 def phase_sentence(challenge, now=None) -> str:
     """Where the challenge stands, in words: "Submission open until 12 March 2027, 17:00"."""
-    now = now or timezone.now()
+    now = now or clock.now()
     organisation = challenge.organisation
     phases = list(challenge.phases.all())
     current = next((phase for phase in phases if phase.contains(now)), None)

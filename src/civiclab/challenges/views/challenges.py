@@ -12,10 +12,10 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civiclab.core import clock
 from civiclab.core.access import require
 from civiclab.core.http import apply_validation_error, object_view
 from civiclab.organisations import access as organisation_access
@@ -105,7 +105,7 @@ def _innovation_type_labels(challenge) -> list[str]:
 
 def _timeline(challenge) -> list[dict]:
     """The phases in order, each marked past, current or future, then when it closes."""
-    now = timezone.now()
+    now = clock.now()
     steps = []
     phases = list(challenge.phases.all())
     for phase in phases:
@@ -139,7 +139,7 @@ def _event_context(request, challenge, event) -> dict:
         "can_see_registrations": request.user.has_perm(
             "challenges.view_event_registrations", challenge
         ),
-        "event_is_past": event.ends_at <= timezone.now(),
+        "event_is_past": event.ends_at <= clock.now(),
     }
 
 
