@@ -141,7 +141,7 @@ def response_rows(operation: dict) -> list[dict]:
 
 def needs_credentials(operation: dict) -> bool:
     """OpenAPI lists the schemes an operation accepts; an empty entry means anyone may call it."""
-    security = operation.get("security")
+    security = operation.get("security") or []
     return bool(security) and all(requirement for requirement in security)
 
 

@@ -67,7 +67,7 @@ class CivicBoundField(BoundField):
     def required_message(self) -> str:
         if self.widget_type == "checkbox":
             return gettext("Select “%(label)s” to continue") % {"label": self.label}
-        label = _label_in_sentence(self.label)
+        label = _label_in_sentence(str(self.label))
         if self.widget_type in CHOICE_WIDGETS:
             return gettext("Select %(label)s") % {"label": label}
         if self.widget_type in ("file", "clearablefile"):

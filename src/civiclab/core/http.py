@@ -132,7 +132,7 @@ def too_many_requests(request: HttpRequest, limited: RateLimited, **context) -> 
 
 def not_found(request: HttpRequest) -> HttpResponse:
     """The site's 404 page, as Django's own handler renders it."""
-    handler = get_resolver().resolve_error_handler(404)
+    handler: Any = get_resolver().resolve_error_handler(404)
     return handler(request, Http404())
 
 

@@ -1,10 +1,12 @@
 """Reads about organisations, memberships and invitations."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from civiclab.accounts.models import User
 from civiclab.core import clock
 
 from .models import Invitation, Membership, Organisation, Role
@@ -85,13 +87,13 @@ def organisation_by_slug(*, slug: str) -> Organisation:
 class Member:
     """A person with every role they hold in one organisation."""
 
-    user: object
+    user: User
     roles: list[str] = field(default_factory=list)
-    since: object = None
+    since: datetime | None = None
 
     @property
     def role_labels(self) -> list[str]:
-        return [Role(role).label for role in self.roles]
+        return [str(Role(role).label) for role in self.roles]
 
     @property
     def is_admin(self) -> bool:
@@ -111,7 +113,7 @@ def members_of(*, organisation: Organisation) -> list[Member]:
             membership.user_id, Member(user=membership.user, since=membership.created_at)
         )
         member.roles.append(membership.role)
-        member.since = min(member.since, membership.created_at)
+        member.since = min(member.since or membership.created_at, membership.created_at)
     for member in members.values():
         member.roles = sort_roles(member.roles)
     return list(members.values())
@@ -168,7 +170,7 @@ def memberships_for_profile(*, user) -> list[tuple[Organisation, list[str]]]:
             membership.role
         )
     return [
-        (organisation, [Role(role).label for role in sort_roles(roles)])
+        (organisation, [str(Role(role).label) for role in sort_roles(roles)])
         for organisation, roles in grouped.values()
     ]
 
