@@ -4,7 +4,6 @@ errors on forms, and loading an object view through an access loader."""
 import pytest
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -15,13 +14,6 @@ from civiclab.core.ratelimit import RateLimited, count_action
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _request(user=None):

@@ -18,11 +18,6 @@ def error_of(response) -> dict:
 
 
 @pytest.fixture
-def admin(organisation):
-    return member(organisation, Role.ADMIN)
-
-
-@pytest.fixture
 def admin_client(client, admin):
     client.force_login(admin)
     return client

@@ -30,11 +30,6 @@ def events(organisation, action=None):
     return list(rows.filter(action=action) if action else rows)
 
 
-@pytest.fixture
-def admin(organisation):
-    return member(organisation, Role.ADMIN)
-
-
 # Organisations -----------------------------------------------------------------------------------
 
 

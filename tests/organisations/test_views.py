@@ -28,11 +28,6 @@ def roles_of(organisation, user):
 
 
 @pytest.fixture
-def admin(organisation):
-    return member(organisation, Role.ADMIN)
-
-
-@pytest.fixture
 def admin_client(client, admin):
     client.force_login(admin)
     return client

@@ -1,0 +1,82 @@
+"""Permission matrices for the rules that had only scenario tests: who may read a scorecard,
+read an idea's authors, undo a merge, and change, delete or moderate a comment."""
+
+import pytest
+
+from civiclab.challenges.models import Comment, IdeaStatus, MergeRecord, PhaseKind
+from civiclab.core import clock
+from tests.challenges.factories import ChallengeFactory, IdeaFactory
+from tests.challenges.test_evaluation_support import scorecard_with_criteria
+from tests.factories import UserFactory
+from tests.permissions import assert_permission_matrix, everyone_except, only
+
+pytestmark = pytest.mark.django_db
+
+MODERATORS = ("platform_admin", "admin", "moderator")
+
+
+def test_who_reads_a_challenges_scorecard():
+    assert_permission_matrix(
+        "challenges.view_scorecard",
+        lambda organisation: (
+            scorecard_with_criteria(ChallengeFactory(organisation=organisation))[0].challenge
+        ),
+        expected=only("platform_admin", "admin", "innovation_lead", "decision_maker", "evaluator"),
+    )
+
+
+def _blind_idea(organisation, *, blind: bool):
+    challenge = ChallengeFactory(organisation=organisation, phase=PhaseKind.REVIEW)
+    scorecard_with_criteria(challenge, blind=blind)
+    return IdeaFactory(challenge=challenge)
+
+
+def test_no_role_alone_hides_an_ideas_authors():
+    # Blind review hides the authors from people evaluating in the challenge, that is, holding
+    # an assignment in it (tests/challenges/test_security_blind_review.py); a role without an
+    # assignment hides nothing, blind or not.
+    for blind in (True, False):
+        assert_permission_matrix(
+            "challenges.view_idea_authors",
+            lambda organisation, blind=blind: _blind_idea(organisation, blind=blind),
+            expected=everyone_except(),
+        )
+
+
+def _merge(organisation):
+    challenge = ChallengeFactory(organisation=organisation)
+    target = IdeaFactory(challenge=challenge)
+    source = IdeaFactory(challenge=challenge, status=IdeaStatus.MERGED, merged_into=target)
+    return MergeRecord.objects.create(source=source, target=target, reason="Same proposal.")
+
+
+def _undone(record):
+    record.unmerged_at = clock.now()
+    record.save(update_fields=["unmerged_at"])
+
+
+def test_who_may_undo_a_merge():
+    assert_permission_matrix(
+        "challenges.unmerge_idea",
+        _merge,
+        states={"active": lambda record: None, "already undone": _undone},
+        expected={
+            "active": only(*MODERATORS, "innovation_lead"),
+            "already undone": only("platform_admin"),
+        },
+    )
+
+
+def _comment(organisation):
+    idea = IdeaFactory(challenge=ChallengeFactory(organisation=organisation))
+    return Comment.objects.create(idea=idea, author=UserFactory(), body="A thought.")
+
+
+def test_only_the_writer_changes_or_deletes_a_comment():
+    # None of the matrix's people wrote the comment: nobody but a platform admin may.
+    for perm in ("challenges.change_comment", "challenges.delete_comment"):
+        assert_permission_matrix(perm, _comment, expected=only("platform_admin"))
+
+
+def test_who_moderates_a_comment():
+    assert_permission_matrix("challenges.moderate_comment", _comment, expected=only(*MODERATORS))
