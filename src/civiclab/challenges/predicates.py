@@ -7,6 +7,7 @@ role in one organisation never reaches another's challenges.
 """
 
 import rules
+from django.core.exceptions import ObjectDoesNotExist
 
 from civiclab.core import clock
 from civiclab.organisations.predicates import (
@@ -20,7 +21,16 @@ from civiclab.organisations.predicates import (
     organisation_is_active,
 )
 
-from .models import Audience, Challenge, CoAuthorStatus, Idea, PhaseKind
+from .models import (
+    Audience,
+    Challenge,
+    CoAuthorStatus,
+    EvaluatorAssignment,
+    Idea,
+    IdeaStatus,
+    PhaseKind,
+)
+from .phases import PHASE_FEATURES
 
 
 def challenge_of(obj) -> Challenge | None:
@@ -84,9 +94,17 @@ def phase_is(*kinds: str):
     return predicate
 
 
-submission_open = phase_is(PhaseKind.SUBMISSION)
-review_open = phase_is(PhaseKind.REVIEW)
-selection_open = phase_is(PhaseKind.SELECTION)
+def phase_allows(feature: str):
+    """True while the running phase opens `feature` (the table in `challenges.phases`)."""
+
+    @rules.predicate("phase_allows:" + feature)
+    def predicate(user, obj) -> bool:
+        challenge = challenge_of(obj)
+        if challenge is None:
+            return False
+        return feature in PHASE_FEATURES[challenge.current_phase_kind(clock.now())]
+
+    return predicate
 
 
 @rules.predicate
@@ -114,22 +132,110 @@ can_view_challenge = organisation_is_visible & (
 )
 can_moderate = is_moderator | is_org_admin
 
-__all__ = [
-    "audience_admits",
-    "can_moderate",
-    "can_view_challenge",
-    "challenge_of",
-    "idea_is_visible",
-    "idea_of",
-    "is_challenge_manager",
-    "is_decision_maker",
-    "is_evaluator",
-    "is_idea_author",
-    "is_invited",
-    "is_member",
-    "is_published",
-    "phase_is",
-    "review_open",
-    "selection_open",
-    "submission_open",
-]
+# Ideas -------------------------------------------------------------------------------------
+
+EDITABLE_STATUSES = frozenset({IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW})
+
+
+@rules.predicate
+def is_original_author(user, obj) -> bool:
+    idea = idea_of(obj)
+    return bool(idea is not None and user.is_authenticated and idea.author_id == user.pk)
+
+
+@rules.predicate
+def idea_is_editable(user, obj) -> bool:
+    idea = idea_of(obj)
+    return idea is not None and idea.status in EDITABLE_STATUSES
+
+
+@rules.predicate
+def idea_not_merged(user, obj) -> bool:
+    """Merged ideas live on in the idea they were merged into."""
+    idea = idea_of(obj)
+    return idea is not None and idea.status != IdeaStatus.MERGED
+
+
+runs_challenges = is_challenge_manager | is_platform_admin
+can_view_idea = can_view_challenge & (
+    idea_is_visible | is_idea_author | can_moderate | runs_challenges
+)
+
+
+# Evaluation ------------------------------------------------------------------------------
+
+
+@rules.predicate
+def wrote_or_cowrote(user, obj) -> bool:
+    """The author, or an invited or accepted co-author: a conflict of interest."""
+    idea = idea_of(obj)
+    if idea is None or not user.is_authenticated:
+        return False
+    if idea.author_id == user.pk:
+        return True
+    return idea.coauthors.filter(
+        user=user, status__in=[CoAuthorStatus.INVITED, CoAuthorStatus.ACCEPTED]
+    ).exists()
+
+
+@rules.predicate
+def is_assigned_evaluator(user, obj) -> bool:
+    idea = idea_of(obj)
+    if idea is None or not user.is_authenticated:
+        return False
+    return idea.assignments.filter(evaluator=user).exists()
+
+
+@rules.predicate
+def pairwise_enabled(user, obj) -> bool:
+    challenge = challenge_of(obj)
+    # The reverse one-to-one raises an AttributeError subclass when there is no scorecard.
+    scorecard = getattr(challenge, "scorecard", None) if challenge is not None else None
+    return bool(scorecard and scorecard.pairwise_enabled)
+
+
+@rules.predicate
+def blind_review_running(user, obj) -> bool:
+    """A blind scorecard, and the ideas are still coming in or being scored."""
+    challenge = challenge_of(obj)
+    scorecard = getattr(challenge, "scorecard", None) if challenge is not None else None
+    if not (scorecard and scorecard.blind):
+        return False
+    return challenge.current_phase_kind(clock.now()) in {PhaseKind.SUBMISSION, PhaseKind.REVIEW}
+
+
+@rules.predicate
+def evaluates_in_challenge(user, obj) -> bool:
+    challenge = challenge_of(obj)
+    if challenge is None or not user.is_authenticated:
+        return False
+    return EvaluatorAssignment.objects.filter(evaluator=user, idea__challenge=challenge).exists()
+
+
+reads_evaluation_results = is_challenge_manager | is_decision_maker
+
+
+# Events ----------------------------------------------------------------------------------
+
+
+def _event_of(obj):
+    if obj is None:
+        return None
+    if hasattr(obj, "registrations") and hasattr(obj, "capacity"):
+        return obj
+    challenge = challenge_of(obj)
+    return getattr(challenge, "event", None) if challenge is not None else None
+
+
+@rules.predicate
+def event_accepts_registrations(user, obj) -> bool:
+    """The challenge has an event, its registration is open and it has not started yet."""
+    try:
+        event = _event_of(obj)
+    except ObjectDoesNotExist:  # the challenge has no event
+        return False
+    return bool(event and event.registration_open and event.starts_at > clock.now())
+
+
+# Role predicates the rules read through this module, next to the state predicates above.
+__all__ = ["is_decision_maker", "is_evaluator", "is_innovation_lead", "is_member"]

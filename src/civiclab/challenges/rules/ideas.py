@@ -16,59 +16,39 @@ Objects: `add_idea` takes a Challenge; every other rule takes an Idea.
 
 import rules
 
+from civiclab.challenges import phases
 from civiclab.challenges import predicates as p
-from civiclab.challenges.models import IdeaStatus, PhaseKind
 from civiclab.organisations.predicates import is_platform_admin
 
-EDITABLE_STATUSES = frozenset({IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW})
-
-
-@rules.predicate
-def is_original_author(user, obj) -> bool:
-    idea = p.idea_of(obj)
-    return bool(idea is not None and user.is_authenticated and idea.author_id == user.pk)
-
-
-@rules.predicate
-def idea_is_editable(user, obj) -> bool:
-    idea = p.idea_of(obj)
-    return idea is not None and idea.status in EDITABLE_STATUSES
-
-
-@rules.predicate
-def idea_not_merged(user, obj) -> bool:
-    idea = p.idea_of(obj)
-    return idea is not None and idea.status != IdeaStatus.MERGED
-
-
-challenge_not_closed = ~p.phase_is(PhaseKind.CLOSED)
-runs_challenges = p.is_challenge_manager | is_platform_admin
-
-can_view_idea = p.can_view_challenge & (
-    p.idea_is_visible | p.is_idea_author | p.can_moderate | runs_challenges
-)
-can_add_idea = (
+rules.add_perm("challenges.view_idea", p.can_view_idea)
+rules.add_perm(
+    "challenges.add_idea",
     rules.is_authenticated
     & p.can_view_challenge
     & p.is_published
-    & p.submission_open
-    & p.audience_admits
+    & p.phase_allows(phases.ADD_IDEA)
+    & p.audience_admits,
 )
-can_change_idea = p.is_idea_author & p.can_view_challenge & idea_is_editable & challenge_not_closed
-can_manage_coauthors = is_original_author & p.can_view_challenge & idea_not_merged
-
-rules.add_perm("challenges.view_idea", can_view_idea)
-rules.add_perm("challenges.add_idea", can_add_idea)
-rules.add_perm("challenges.change_idea", can_change_idea)
-rules.add_perm("challenges.manage_coauthors", can_manage_coauthors)
+rules.add_perm(
+    "challenges.change_idea",
+    p.is_idea_author
+    & p.can_view_challenge
+    & p.idea_is_editable
+    & p.phase_allows(phases.CHANGE_IDEA),
+)
+rules.add_perm(
+    "challenges.manage_coauthors", p.is_original_author & p.can_view_challenge & p.idea_not_merged
+)
 
 # The status workflow: one rule per kind of decision, chosen by the target status.
-rules.add_perm("challenges.change_idea_status", runs_challenges & idea_not_merged)
+rules.add_perm("challenges.change_idea_status", p.runs_challenges & p.idea_not_merged)
 rules.add_perm(
     "challenges.shortlist_idea",
-    runs_challenges & idea_not_merged & (p.review_open | p.selection_open),
+    p.runs_challenges & p.idea_not_merged & p.phase_allows(phases.SHORTLIST_IDEA),
 )
 rules.add_perm(
     "challenges.select_idea",
-    (p.is_decision_maker | is_platform_admin) & idea_not_merged & p.selection_open,
+    (p.is_decision_maker | is_platform_admin)
+    & p.idea_not_merged
+    & p.phase_allows(phases.SELECT_IDEA),
 )

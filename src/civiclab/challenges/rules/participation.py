@@ -10,7 +10,6 @@ import rules
 
 from civiclab.challenges import predicates as p
 from civiclab.challenges.models import CoAuthorStatus, IdeaStatus, PhaseKind
-from civiclab.challenges.rules.ideas import can_view_idea
 from civiclab.core import clock
 from civiclab.organisations.predicates import is_innovation_lead, is_platform_admin
 
@@ -100,7 +99,7 @@ challenge_not_closed = ~p.phase_is(PhaseKind.CLOSED)
 # Taking part needs an account and a place in the challenge's audience.
 takes_part = rules.is_authenticated & p.is_published & p.audience_admits
 # Reading an idea is the ideas area's rule; one definition, so pages and API agree.
-can_read_idea = can_view_idea
+can_read_idea = p.can_view_idea
 
 rules.add_perm(
     "challenges.support_idea",
