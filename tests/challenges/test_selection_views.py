@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from civiclab.challenges.models import IdeaStatus, PhaseKind, StatusChange
+from civiclab.challenges.services.status import TRANSITIONS
 from civiclab.ledger.models import Entry
 from civiclab.organisations.models import Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory, during
@@ -164,3 +165,18 @@ def test_who_may_open_the_select_page_in_each_phase():
         },
         check=_page_opens("evaluation_select"),
     )
+
+
+@pytest.mark.parametrize("status", [s for s in IdeaStatus.values if s != IdeaStatus.MERGED])
+def test_the_results_offer_shortlisting_exactly_where_the_workflow_allows_it(client, status):
+    challenge = ChallengeFactory(phase=PhaseKind.REVIEW)
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    idea = IdeaFactory(challenge=challenge, status=status, title="Night buses")
+    (person,) = evaluators(challenge.organisation, 1)
+    submit(assign(idea, person), {impact: 5, cost: 2})
+    client.force_login(member(idea.organisation, Role.INNOVATION_LEAD))
+
+    page = client.get(results_url(challenge)).content.decode()
+
+    offered = idea_url("evaluation_shortlist", idea) in page
+    assert offered == (IdeaStatus.SHORTLISTED in TRANSITIONS[status])

@@ -59,6 +59,11 @@ STATUS_MESSAGES: dict[str, object] = {
 }
 
 
+def statuses_leading_to(target: str) -> tuple[str, ...]:
+    """The statuses from which the workflow lets a decision move an idea to `target`."""
+    return tuple(source for source, targets in TRANSITIONS.items() if target in targets)
+
+
 def allowed_targets(*, user, idea: Idea) -> list[str]:
     """The statuses `user` may move `idea` to now, in workflow order."""
     return [

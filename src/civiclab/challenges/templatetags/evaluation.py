@@ -10,12 +10,9 @@ from django import template
 
 from civiclab.challenges.models import IdeaStatus
 from civiclab.challenges.selectors import evaluation as selectors
+from civiclab.challenges.services.status import statuses_leading_to
 
 register = template.Library()
-
-# The workflow (services/status.py) shortlists ideas under review and selects shortlisted ones.
-SHORTLISTABLE = (IdeaStatus.UNDER_REVIEW,)
-SELECTABLE = (IdeaStatus.SHORTLISTED,)
 
 
 @register.inclusion_tag("challenges/evaluation/idea_evaluation.html", takes_context=True)
@@ -33,10 +30,10 @@ def idea_evaluation(context, idea):
         block["can_evaluate"] = user.has_perm("challenges.evaluate_idea", idea)
     if user.has_perm("challenges.view_evaluation_results", idea):
         block["summary"] = selectors.idea_result_summary(idea=idea)
-    block["can_shortlist"] = idea.status in SHORTLISTABLE and user.has_perm(
-        "challenges.shortlist_idea", idea
-    )
-    block["can_select"] = idea.status in SELECTABLE and user.has_perm(
+    block["can_shortlist"] = idea.status in statuses_leading_to(
+        IdeaStatus.SHORTLISTED
+    ) and user.has_perm("challenges.shortlist_idea", idea)
+    block["can_select"] = idea.status in statuses_leading_to(IdeaStatus.SELECTED) and user.has_perm(
         "challenges.select_idea", idea
     )
     block["show"] = bool(

@@ -30,15 +30,11 @@ from civiclab.challenges.models import (
 from civiclab.challenges.selectors import evaluation as selectors
 from civiclab.challenges.services import evaluation as services
 from civiclab.challenges.services import pairwise, selection
+from civiclab.challenges.services.status import statuses_leading_to
 from civiclab.core.http import apply_validation_error, signed_in
 from civiclab.core.markup import render_markdown
 from civiclab.core.ratelimit import RateLimited
 from civiclab.organisations import access as organisation_access
-
-# The workflow (services/status.py) shortlists ideas under review and selects shortlisted ones.
-SHORTLISTABLE = (IdeaStatus.UNDER_REVIEW,)
-SELECTABLE = (IdeaStatus.SHORTLISTED,)
-
 
 # --- helpers --------------------------------------------------------------------------------
 
@@ -368,8 +364,8 @@ def results(request, org_slug, slug):
         can_shortlist=bool(sample and user.has_perm("challenges.shortlist_idea", sample)),
         can_select=bool(sample and user.has_perm("challenges.select_idea", sample)),
         can_manage=user.has_perm("challenges.manage_scorecard", challenge),
-        shortlistable=SHORTLISTABLE,
-        selectable=SELECTABLE,
+        shortlistable=statuses_leading_to(IdeaStatus.SHORTLISTED),
+        selectable=statuses_leading_to(IdeaStatus.SELECTED),
         pairwise_enabled=services.scorecard_of(challenge).pairwise_enabled,
     )
     return render(request, "challenges/evaluation/results.html", context)
