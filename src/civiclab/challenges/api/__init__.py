@@ -2,7 +2,7 @@
 
 from ninja import Router
 
-from .api_parts import challenges, evaluation, ideas, lists, participation
+from . import challenges, evaluation, ideas, lists, participation
 
 router = Router()
 router.add_router("", challenges.router)
