@@ -1,9 +1,8 @@
-"""API endpoints for ideas: submit, read (with status history and co-authors), edit, decide.
+"""API endpoints for one idea: read (with status history and co-authors), edit, decide.
 
 Reading is open to whoever may read the idea (a hidden idea, or one in a challenge the caller
 may not see, is a 404, as on the pages). Writing needs a token or a signed-in session; the
-services check the rights (403) and the input (422). Submissions through the API carry no
-attachments: files are added on the idea's edit page.
+services check the rights (403) and the input (422).
 """
 
 from datetime import datetime
@@ -147,7 +146,7 @@ def _authors(request, idea: Idea) -> dict:
     }
 
 
-def _idea_out(request, idea: Idea) -> dict:
+def idea_out(request, idea: Idea) -> dict:
     absolute = request.build_absolute_uri
     attachments = list(idea.attachments.all())
     slug = idea.organisation.slug
@@ -202,7 +201,7 @@ def _idea_out(request, idea: Idea) -> dict:
     }
 
 
-def _full_idea(request, idea_id: int) -> Idea:
+def full_idea(request, idea_id: int) -> Idea:
     """The idea with everything its answer shows, loaded in a fixed number of queries."""
     return access.idea_for_user(
         user=request_user(request),
@@ -211,7 +210,7 @@ def _full_idea(request, idea_id: int) -> Idea:
     )
 
 
-def _tags_from_slugs(organisation_id: int, slugs: list[str]) -> list[Tag]:
+def tags_from_slugs(organisation_id: int, slugs: list[str]) -> list[Tag]:
     slugs = list(dict.fromkeys(slugs))
     tags = selectors.tags_by_slugs(organisation_id=organisation_id, slugs=slugs)
     if len(tags) != len(slugs):
@@ -224,43 +223,9 @@ def _tags_from_slugs(organisation_id: int, slugs: list[str]) -> list[Tag]:
 # --- endpoints ------------------------------------------------------------------------------
 
 
-def create_idea(request, challenge_id: int, payload: IdeaIn):
-    """Submit an idea to a challenge (JSON; attachments are added on the idea's edit page)."""
-    user = request_user(request)
-    challenge = access.challenge_for_user(user=user, pk=challenge_id)
-    fields = payload.dict()
-    fields["innovation_types"] = [str(kind) for kind in payload.innovation_types]
-    fields["tags"] = _tags_from_slugs(challenge.organisation_id, payload.tags)
-    idea = services.idea_create(actor=user, challenge=challenge, **fields)
-    return Status(201, _idea_out(request, _full_idea(request, idea.pk)))
-
-
-def _mount_create_idea() -> None:
-    """Put the submission beside the challenge's idea list (GET, in the lists router).
-
-    Django matches URLs by path only: two routers with the same path would answer POST with
-    405 from whichever came first, so both methods must live in one router's path.
-    """
-    from . import lists
-
-    target = router if IDEAS_PATH not in lists.router.path_operations else lists.router
-    target.add_api_operation(
-        IDEAS_PATH,
-        ["POST"],
-        create_idea,
-        response={201: IdeaOut},
-        summary="Submit an idea to a challenge",
-        tags=["ideas"],
-    )
-
-
-IDEAS_PATH = "/challenges/{challenge_id}/ideas"
-_mount_create_idea()
-
-
 @router.get("/ideas/{int:idea_id}", response=IdeaOut, auth=PUBLIC_READ, summary="One idea")
 def get_idea(request, idea_id: int):
-    return _idea_out(request, _full_idea(request, idea_id))
+    return idea_out(request, full_idea(request, idea_id))
 
 
 @router.patch("/ideas/{int:idea_id}", response=IdeaOut, summary="Edit an idea")
@@ -274,12 +239,12 @@ def update_idea(request, idea_id: int, payload: IdeaPatch):
     if "innovation_types" in fields:
         fields["innovation_types"] = [str(kind) for kind in payload.innovation_types or []]
     if "tags" in fields:
-        fields["tags"] = _tags_from_slugs(idea.organisation_id, payload.tags or [])
+        fields["tags"] = tags_from_slugs(idea.organisation_id, payload.tags or [])
     for name in ("expected_benefits", "beneficiaries", "location_name"):
         if name in fields and fields[name] is None:
             fields[name] = ""
     services.idea_update(actor=user, idea=idea, **fields)
-    return _idea_out(request, _full_idea(request, idea.pk))
+    return idea_out(request, full_idea(request, idea.pk))
 
 
 @router.post(

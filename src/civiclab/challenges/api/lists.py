@@ -1,4 +1,4 @@
-"""API endpoints for idea lists and search: `GET /challenges/{id}/ideas` and `GET /ideas`.
+"""API endpoints for the idea collections: `/challenges/{id}/ideas` (list and submit) and `/ideas`.
 
 Readable without an account, like the pages; a token or a session shows what that person
 may see besides (staff-only challenges, hidden ideas for moderators, scores for managers).
@@ -8,6 +8,8 @@ page, until there is none. A cursor holds the sort key and id of the last idea r
 the next page starts with an index seek however deep it is, and an idea added meanwhile
 neither repeats nor skips a row. Search results (`q`) are ranked in memory; their cursor is a
 position in that ranking.
+
+Submissions through the API carry no attachments: files are added on the idea's edit page.
 """
 
 from datetime import datetime
@@ -18,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from civiclab.accounts.api_auth import PUBLIC_READ
@@ -28,6 +30,8 @@ from civiclab.organisations import access as organisation_access
 from .. import access
 from ..models import Idea, IdeaStatus, InnovationType, PhaseKind
 from ..selectors import lists as selectors
+from ..services import ideas as idea_services
+from .ideas import IdeaIn, IdeaOut, full_idea, idea_out, tags_from_slugs
 
 router = Router(tags=["ideas"])
 
@@ -227,6 +231,22 @@ def challenge_ideas(request, challenge_id: int, params: Query[IdeaListFilters]):
     )
     scope = selectors.challenge_scope(user=viewer, challenge=challenge)
     return _page(request, scope, _filters(params), params)
+
+
+@router.post(
+    "/challenges/{challenge_id}/ideas",
+    response={201: IdeaOut},
+    summary="Submit an idea to a challenge",
+)
+def create_idea(request, challenge_id: int, payload: IdeaIn):
+    """Submit an idea to a challenge (JSON; attachments are added on the idea's edit page)."""
+    user = request_user(request)
+    challenge = access.challenge_for_user(user=user, pk=challenge_id)
+    fields = payload.dict()
+    fields["innovation_types"] = [str(kind) for kind in payload.innovation_types]
+    fields["tags"] = tags_from_slugs(challenge.organisation_id, payload.tags)
+    idea = idea_services.idea_create(actor=user, challenge=challenge, **fields)
+    return Status(201, idea_out(request, full_idea(request, idea.pk)))
 
 
 @router.get("/ideas", response=IdeaListPage, auth=PUBLIC_READ, summary="Ideas of an organisation")
