@@ -1,7 +1,5 @@
 """Remembers which organisation a member is working in and shows times in its time zone."""
 
-import zoneinfo
-
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -30,7 +28,7 @@ class CurrentOrganisationMiddleware:
         request.organisation = SimpleLazyObject(lambda: _current_organisation(request))
         organisation = request.organisation if request.user.is_authenticated else None
         if organisation:
-            timezone.activate(zoneinfo.ZoneInfo(organisation.time_zone))
+            timezone.activate(organisation.zone)
         try:
             return self.get_response(request)
         finally:

@@ -94,6 +94,11 @@ class Organisation(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The organisation's time zone, for showing and reading its times."""
+        return zoneinfo.ZoneInfo(self.time_zone)
+
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", kwargs={"slug": self.slug})
 

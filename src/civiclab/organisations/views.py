@@ -3,7 +3,6 @@
 import copy
 import csv
 import json
-import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -321,7 +320,7 @@ def audit_trail(request, organisation):
 
 
 def _audit_csv(organisation, events) -> HttpResponse:
-    tz = zoneinfo.ZoneInfo(organisation.time_zone)
+    tz = organisation.zone
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = clock.now().astimezone(tz).strftime("%Y%m%d")
     response["Content-Disposition"] = (

@@ -7,7 +7,6 @@ silent downgrade). A challenge the caller may not see is a 404, as on the pages.
 needs a signed-in caller; the services check the rights.
 """
 
-import zoneinfo
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -129,7 +128,7 @@ class ChallengePatch(Schema):
 def _aware(moment: datetime | None, organisation: Organisation) -> datetime | None:
     if moment is None or timezone.is_aware(moment):
         return moment
-    return timezone.make_aware(moment, zoneinfo.ZoneInfo(organisation.time_zone))
+    return timezone.make_aware(moment, organisation.zone)
 
 
 def _phase_dates(phases, organisation) -> list[services.PhaseDates]:

@@ -4,7 +4,6 @@ Places are counted under a lock on the event row (`select_for_update` on Postgre
 runs write transactions one at a time), so two people can never take the last place.
 """
 
-import zoneinfo
 from datetime import UTC, datetime
 from typing import Any
 
@@ -230,7 +229,7 @@ def _notify_promoted(event: Event, promoted: list[EventRegistration]) -> None:
 
 
 def _local_text(event: Event) -> str:
-    tz = zoneinfo.ZoneInfo(event.challenge.organisation.time_zone)
+    tz = event.challenge.organisation.zone
     return date_format(event.starts_at.astimezone(tz), "j F Y, H:i")
 
 

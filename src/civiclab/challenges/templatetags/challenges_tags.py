@@ -4,8 +4,6 @@ Times are written in the challenge organisation's time zone, whatever time zone 
 activated, so the organisation's page and the challenge page say the same thing.
 """
 
-import zoneinfo
-
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -31,11 +29,7 @@ PHASE_COLOURS = {
 def _organisation_time(moment, organisation) -> str:
     if moment is None:
         return ""
-    zone = (
-        zoneinfo.ZoneInfo(organisation.time_zone)
-        if organisation
-        else timezone.get_current_timezone()
-    )
+    zone = organisation.zone if organisation else timezone.get_current_timezone()
     return date_format(moment.astimezone(zone), DATETIME_FORMAT)
 
 
