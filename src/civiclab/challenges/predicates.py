@@ -194,14 +194,18 @@ def pairwise_enabled(user, obj) -> bool:
     return bool(scorecard and scorecard.pairwise_enabled)
 
 
+# The phases in which a blind scorecard keeps authors' names from those evaluating.
+BLIND_REVIEW_PHASES: frozenset[str] = frozenset({PhaseKind.SUBMISSION, PhaseKind.REVIEW})
+
+
 @rules.predicate
 def blind_review_running(user, obj) -> bool:
     """A blind scorecard, and the ideas are still coming in or being scored."""
     challenge = challenge_of(obj)
     scorecard = getattr(challenge, "scorecard", None) if challenge is not None else None
-    if not (scorecard and scorecard.blind):
+    if challenge is None or not (scorecard and scorecard.blind):
         return False
-    return challenge.current_phase_kind(clock.now()) in {PhaseKind.SUBMISSION, PhaseKind.REVIEW}
+    return challenge.current_phase_kind(clock.now()) in BLIND_REVIEW_PHASES
 
 
 @rules.predicate
