@@ -26,6 +26,7 @@ from ninja.parser import Parser
 from ninja.throttling import SimpleRateThrottle
 
 from .access import NotVisible
+from .people import Person
 from .ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -348,16 +349,15 @@ class ApiErrorShapeMiddleware:
 # --- who is calling ------------------------------------------------------------------------
 
 
-def request_user(request: HttpRequest) -> Any:
+def request_user(request: HttpRequest) -> Person:
     """Who is calling: the token's or session's person, or an anonymous user."""
-    auth = getattr(request, "auth", None)
-    if getattr(auth, "is_authenticated", False):
-        return auth
-    user = getattr(request, "user", None)
-    return user if getattr(user, "is_authenticated", False) else AnonymousUser()
+    for who in (getattr(request, "auth", None), getattr(request, "user", None)):
+        if who is not None and getattr(who, "is_authenticated", False):
+            return who
+    return AnonymousUser()
 
 
-def api_actor(request: HttpRequest) -> Any:
+def api_actor(request: HttpRequest) -> Person:
     """The signed-in person making a change; a 401 for anyone else."""
     user = request_user(request)
     if not user.is_authenticated:
@@ -375,7 +375,7 @@ class PersonOut(Schema):
     display_name: str
 
 
-def person_out(user: Any) -> dict[str, Any] | None:
+def person_out(user: Person | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "display_name": str(user)}
 
 

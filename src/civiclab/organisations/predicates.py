@@ -6,12 +6,15 @@ is_member & phase_is_open)`.
 """
 
 import rules
+from django.contrib.auth.models import AnonymousUser
+
+from civiclab.accounts.models import User
 
 from .models import Organisation, Role
 from .selectors import roles_of_user
 
 
-def organisation_of(obj):
+def organisation_of(obj: object) -> Organisation | None:
     if obj is None:
         return None
     if isinstance(obj, Organisation):
@@ -25,7 +28,7 @@ def has_role(*roles: str):
     name = "has_role:" + ",".join(sorted(wanted))
 
     @rules.predicate(name)
-    def predicate(user, obj=None) -> bool:
+    def predicate(user: User | AnonymousUser, obj: object = None) -> bool:
         organisation = organisation_of(obj)
         if organisation is None:
             return False
@@ -44,11 +47,11 @@ is_member = has_role(*Role.values)
 
 
 @rules.predicate
-def is_platform_admin(user) -> bool:
+def is_platform_admin(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_superuser)
 
 
 @rules.predicate
-def organisation_is_active(user, obj=None) -> bool:
+def organisation_is_active(user: User | AnonymousUser, obj: object = None) -> bool:
     organisation = organisation_of(obj)
     return bool(organisation is not None and organisation.is_active)

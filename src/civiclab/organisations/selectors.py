@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from civiclab.accounts.models import User
@@ -14,7 +15,7 @@ from .models import Invitation, Membership, Organisation, Role
 ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 
 
-def organisations_of_user(*, user) -> list[Organisation]:
+def organisations_of_user(*, user: User | AnonymousUser) -> list[Organisation]:
     """The organisations in which `user` holds at least one role, by name."""
     if not user.is_authenticated:
         return []
@@ -25,11 +26,13 @@ def organisations_of_user(*, user) -> list[Organisation]:
             .distinct()
             .order_by("name")
         )
-        user._civiclab_organisations = cached
+        user.__dict__["_civiclab_organisations"] = cached
     return cached
 
 
-def roles_of_user(*, user, organisation: Organisation) -> frozenset[str]:
+def roles_of_user(
+    *, user: User | AnonymousUser, organisation: Organisation | None
+) -> frozenset[str]:
     """The roles `user` holds in `organisation`, cached on the user for the request."""
     if not user.is_authenticated or organisation is None:
         return frozenset()
@@ -43,7 +46,7 @@ def roles_of_user(*, user, organisation: Organisation) -> frozenset[str]:
     return cache[organisation.pk]
 
 
-def forget_cached_roles(user) -> None:
+def forget_cached_roles(user: User | AnonymousUser | None) -> None:
     """Drop what `roles_of_user` and `organisations_of_user` remembered on this user object."""
     if user is None:
         return
@@ -155,7 +158,7 @@ def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
     )
 
 
-def memberships_for_profile(*, user) -> list[tuple[Organisation, list[str]]]:
+def memberships_for_profile(*, user: User | AnonymousUser) -> list[tuple[Organisation, list[str]]]:
     """The organisations a person belongs to with the labels of their roles, for the profile."""
     if not user.is_authenticated:
         return []
