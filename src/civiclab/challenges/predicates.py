@@ -28,6 +28,7 @@ from .models import (
     Challenge,
     CoAuthorStatus,
     EvaluatorAssignment,
+    Event,
     Idea,
     IdeaStatus,
     PhaseKind,
@@ -84,7 +85,7 @@ def audience_admits(user: User | AnonymousUser, obj: object) -> bool:
     return bool(is_member(user, challenge) or is_invited(user, challenge))
 
 
-def phase_is(*kinds: str):
+def phase_is(*kinds: str) -> rules.Predicate:
     """True while the challenge's current phase is one of `kinds` (by the clock, not a flag)."""
     wanted = frozenset(kinds)
 
@@ -96,7 +97,7 @@ def phase_is(*kinds: str):
     return predicate
 
 
-def phase_allows(feature: str):
+def phase_allows(feature: str) -> rules.Predicate:
     """True while the running phase opens `feature` (the table in `challenges.phases`)."""
 
     @rules.predicate("phase_allows:" + feature)
@@ -224,10 +225,8 @@ reads_evaluation_results = is_challenge_manager | is_decision_maker
 # Events ----------------------------------------------------------------------------------
 
 
-def _event_of(obj):
-    if obj is None:
-        return None
-    if hasattr(obj, "registrations") and hasattr(obj, "capacity"):
+def _event_of(obj: object) -> Event | None:
+    if obj is None or isinstance(obj, Event):
         return obj
     challenge = challenge_of(obj)
     return getattr(challenge, "event", None) if challenge is not None else None

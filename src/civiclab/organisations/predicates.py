@@ -22,7 +22,7 @@ def organisation_of(obj: object) -> Organisation | None:
     return getattr(obj, "organisation", None)
 
 
-def has_role(*roles: str):
+def has_role(*roles: str) -> rules.Predicate:
     """A predicate true when the user holds any of `roles` in the object's organisation."""
     wanted = frozenset(roles)
     name = "has_role:" + ",".join(sorted(wanted))

@@ -1,5 +1,6 @@
 """Reads about organisations, memberships and invitations."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -54,7 +55,7 @@ def forget_cached_roles(user: User | AnonymousUser | None) -> None:
     user.__dict__.pop("_civiclab_organisations", None)
 
 
-def sort_roles(roles) -> list[str]:
+def sort_roles(roles: Iterable[str]) -> list[str]:
     """Roles in the order of `Role` (admin first), for stable display and audit details."""
     return sorted(set(roles), key=lambda role: ROLE_ORDER.get(role, len(ROLE_ORDER)))
 
@@ -178,7 +179,7 @@ def memberships_for_profile(*, user: User | AnonymousUser) -> list[tuple[Organis
     ]
 
 
-def user_by_email_or_id(*, email: str | None = None, user_id: int | None = None):
+def user_by_email_or_id(*, email: str | None = None, user_id: int | None = None) -> User | None:
     """An existing active account, found by id or e-mail (case-insensitive); None otherwise."""
     users = get_user_model().objects.filter(is_active=True)
     if user_id is not None:

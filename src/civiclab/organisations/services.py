@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -49,7 +50,7 @@ class InvitationError(ValidationError):
     """The invitation link cannot be used (unknown, expired, withdrawn, used or not yours)."""
 
 
-def _require(actor: User | AnonymousUser | None, perm: str, obj: Any = None) -> None:
+def _require(actor: User | AnonymousUser | None, perm: str, obj: Model | None = None) -> None:
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied(_("You do not have permission to do this."))
 
