@@ -12,6 +12,10 @@ from civiclab.accounts.models import User
 from civiclab.core import clock
 
 from .models import Invitation, Membership, Organisation, Role
+from .predicates import ORGANISATIONS_CACHE
+
+# Read by the rules through `predicates`; challenges' status service imports it from here.
+from .predicates import roles_of_user as roles_of_user
 
 ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 
@@ -20,39 +24,15 @@ def organisations_of_user(*, user: User | AnonymousUser) -> list[Organisation]:
     """The organisations in which `user` holds at least one role, by name."""
     if not user.is_authenticated:
         return []
-    cached = getattr(user, "_civiclab_organisations", None)
+    cached = getattr(user, ORGANISATIONS_CACHE, None)
     if cached is None:
         cached = list(
             Organisation.objects.filter(memberships__user=user, is_active=True)
             .distinct()
             .order_by("name")
         )
-        user.__dict__["_civiclab_organisations"] = cached
+        user.__dict__[ORGANISATIONS_CACHE] = cached
     return cached
-
-
-def roles_of_user(
-    *, user: User | AnonymousUser, organisation: Organisation | None
-) -> frozenset[str]:
-    """The roles `user` holds in `organisation`, cached on the user for the request."""
-    if not user.is_authenticated or organisation is None:
-        return frozenset()
-    cache = user.__dict__.setdefault("_civiclab_roles", {})
-    if organisation.pk not in cache:
-        cache[organisation.pk] = frozenset(
-            Membership.objects.filter(user=user, organisation=organisation).values_list(
-                "role", flat=True
-            )
-        )
-    return cache[organisation.pk]
-
-
-def forget_cached_roles(user: User | AnonymousUser | None) -> None:
-    """Drop what `roles_of_user` and `organisations_of_user` remembered on this user object."""
-    if user is None:
-        return
-    user.__dict__.pop("_civiclab_roles", None)
-    user.__dict__.pop("_civiclab_organisations", None)
 
 
 def sort_roles(roles: Iterable[str]) -> list[str]:

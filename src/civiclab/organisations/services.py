@@ -26,7 +26,8 @@ from civiclab.core.services import audit_record
 from civiclab.organisations.audit import AuditAction
 
 from .models import Invitation, Membership, Organisation, Role, Sector
-from .selectors import forget_cached_roles, sort_roles
+from .predicates import forget_cached_roles
+from .selectors import sort_roles
 
 INVITATION_VALID_FOR = timedelta(days=14)
 
