@@ -32,7 +32,6 @@ FACTORIES_ELSEWHERE = {
 }
 # Apps not yet in the "inside each app" contract, and why.
 LAYERED_LATER = {
-    "organisations": "its role predicates read memberships through selectors until they move",
     "challenges": "joins once its discussion and services are split (issue 7, parts 3 and 4)",
 }
 # Apps whose typed kinds are not yet all under mypy, and why.
@@ -98,6 +97,18 @@ def test_every_apps_services_selectors_rules_and_access_are_type_checked(config)
         pytest.skip(NOT_YET_TYPED[config.label])
     untyped = [str(p.relative_to(ROOT)) for p in _kind_paths(config.label) if not _typed(p)]
     assert not untyped, f"not in [tool.mypy] files: {untyped}"
+
+
+def test_annotations_are_required_exactly_where_mypy_checks():
+    """Ruff's ANN rules are off everywhere but the [tool.mypy] files (one negated glob)."""
+    files = PYPROJECT["tool"]["mypy"]["files"]
+    globs = ",".join(f"{entry}/**" if (ROOT / entry).is_dir() else entry for entry in files)
+    ignores = PYPROJECT["tool"]["ruff"]["lint"]["per-file-ignores"]
+    assert "ANN" in PYPROJECT["tool"]["ruff"]["lint"]["select"]
+    assert ignores.get(f"!{{{globs}}}") == ["ANN"], (
+        "the ANN per-file-ignore in pyproject.toml must name exactly the [tool.mypy] files: "
+        f'"!{{{globs}}}" = ["ANN"]'
+    )
 
 
 def test_apps_waiting_to_be_typed_still_have_something_to_type():

@@ -11,10 +11,10 @@ evaluator assignments) are visible exactly when their idea or challenge is, and 
 up within it, so an id from another challenge is simply not found.
 """
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
+from civiclab.accounts.models import User
 from civiclab.core.access import NotVisible, require, visible_or_raise
 
 from .models import (
@@ -49,7 +49,7 @@ def _ideas() -> QuerySet[Idea]:
 
 def challenge_for_user(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     slug: str | None = None,
     org_slug: str | None = None,
     pk: int | None = None,
@@ -69,7 +69,9 @@ def challenge_for_user(
     )
 
 
-def event_for_user(*, user: Any, challenge: Challenge, perm: str = "", message: str = "") -> Event:
+def event_for_user(
+    *, user: User | AnonymousUser, challenge: Challenge, perm: str = "", message: str = ""
+) -> Event:
     """The event of a challenge the person sees (the challenge was loaded through this module)."""
     event = Event.objects.filter(challenge=challenge).first()
     if event is None:
@@ -82,7 +84,7 @@ def event_for_user(*, user: Any, challenge: Challenge, perm: str = "", message: 
 
 def idea_for_user(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     pk: int,
     org_slug: str | None = None,
     perm: str = "",
@@ -102,14 +104,14 @@ def idea_for_user(
     )
 
 
-def ideas_for_user(*, user: Any, pks: list[int]) -> list[Idea]:
+def ideas_for_user(*, user: User | AnonymousUser, pks: list[int]) -> list[Idea]:
     """Several ideas, in the order asked; NotVisible if any is not visible."""
     found = _ideas().in_bulk(pks)
     ideas = [found.get(pk) for pk in pks]
     return [visible_or_raise(idea, user=user, view_perm=VIEW_IDEA) for idea in ideas]
 
 
-def attachment_for_user(*, user: Any, idea: Idea, pk: int) -> IdeaAttachment:
+def attachment_for_user(*, user: User | AnonymousUser, idea: Idea, pk: int) -> IdeaAttachment:
     """One of a visible idea's attachments."""
     attachment = IdeaAttachment.objects.filter(idea=idea, pk=pk).first()
     visible_or_raise(idea, user=user, view_perm=VIEW_IDEA)
@@ -118,7 +120,7 @@ def attachment_for_user(*, user: Any, idea: Idea, pk: int) -> IdeaAttachment:
     return attachment
 
 
-def coauthor_for_user(*, user: Any, idea: Idea, pk: int) -> CoAuthor:
+def coauthor_for_user(*, user: User | AnonymousUser, idea: Idea, pk: int) -> CoAuthor:
     """One co-author row (invited, accepted or declined) of a visible idea."""
     visible_or_raise(idea, user=user, view_perm=VIEW_IDEA)
     coauthor = (
@@ -133,7 +135,7 @@ def coauthor_for_user(*, user: Any, idea: Idea, pk: int) -> CoAuthor:
 
 def comment_for_user(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     pk: int,
     org_slug: str | None = None,
     idea: Idea | None = None,
@@ -162,7 +164,12 @@ def comment_for_user(
 
 
 def merge_for_user(
-    *, user: Any, pk: int, org_slug: str | None = None, perm: str = "", message: str = ""
+    *,
+    user: User | AnonymousUser,
+    pk: int,
+    org_slug: str | None = None,
+    perm: str = "",
+    message: str = "",
 ) -> MergeRecord:
     """A merge, seen by those who may read the idea it merged into."""
     records = MergeRecord.objects.select_related(
@@ -184,7 +191,7 @@ def merge_for_user(
     return record
 
 
-def criterion_for_user(*, user: Any, challenge: Challenge, pk: int) -> Criterion:
+def criterion_for_user(*, user: User | AnonymousUser, challenge: Challenge, pk: int) -> Criterion:
     """One criterion of a visible challenge's scorecard."""
     visible_or_raise(challenge, user=user, view_perm=VIEW_CHALLENGE)
     criterion = Criterion.objects.filter(pk=pk, scorecard__challenge=challenge).first()
@@ -195,7 +202,7 @@ def criterion_for_user(*, user: Any, challenge: Challenge, pk: int) -> Criterion
 
 def assignment_for_user(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     pk: int,
     org_slug: str | None = None,
     perm: str = "",
@@ -214,7 +221,7 @@ def assignment_for_user(
     return assignment
 
 
-def own_assignment_for_user(*, user: Any, pk: int) -> EvaluatorAssignment:
+def own_assignment_for_user(*, user: User | AnonymousUser, pk: int) -> EvaluatorAssignment:
     """One of the person's own evaluator assignments; anyone else's is not found."""
     assignment = assignment_for_user(user=user, pk=pk)
     if assignment.evaluator_id != user.pk:

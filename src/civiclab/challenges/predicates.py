@@ -7,8 +7,10 @@ role in one organisation never reaches another's challenges.
 """
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 
+from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.organisations.predicates import (
     is_decision_maker,
@@ -26,6 +28,7 @@ from .models import (
     Challenge,
     CoAuthorStatus,
     EvaluatorAssignment,
+    Event,
     Idea,
     IdeaStatus,
     PhaseKind,
@@ -33,7 +36,7 @@ from .models import (
 from .phases import PHASE_FEATURES
 
 
-def challenge_of(obj) -> Challenge | None:
+def challenge_of(obj: object) -> Challenge | None:
     if obj is None or isinstance(obj, Challenge):
         return obj
     if isinstance(obj, Idea):
@@ -45,7 +48,7 @@ def challenge_of(obj) -> Challenge | None:
     return idea.challenge if idea is not None else None
 
 
-def idea_of(obj) -> Idea | None:
+def idea_of(obj: object) -> Idea | None:
     if obj is None or isinstance(obj, Idea):
         return obj
     return getattr(obj, "idea", None)
@@ -56,13 +59,13 @@ is_challenge_manager = is_org_admin | is_innovation_lead
 
 
 @rules.predicate
-def is_published(user, obj) -> bool:
+def is_published(user: User | AnonymousUser, obj: object) -> bool:
     challenge = challenge_of(obj)
     return challenge is not None and challenge.is_published
 
 
 @rules.predicate
-def is_invited(user, obj) -> bool:
+def is_invited(user: User | AnonymousUser, obj: object) -> bool:
     challenge = challenge_of(obj)
     if challenge is None or not user.is_authenticated:
         return False
@@ -70,7 +73,7 @@ def is_invited(user, obj) -> bool:
 
 
 @rules.predicate
-def audience_admits(user, obj) -> bool:
+def audience_admits(user: User | AnonymousUser, obj: object) -> bool:
     """The challenge's audience includes this person: everyone, staff, or the invited."""
     challenge = challenge_of(obj)
     if challenge is None:
@@ -82,23 +85,23 @@ def audience_admits(user, obj) -> bool:
     return bool(is_member(user, challenge) or is_invited(user, challenge))
 
 
-def phase_is(*kinds: str):
+def phase_is(*kinds: str) -> rules.Predicate:
     """True while the challenge's current phase is one of `kinds` (by the clock, not a flag)."""
     wanted = frozenset(kinds)
 
     @rules.predicate("phase_is:" + ",".join(sorted(wanted)))
-    def predicate(user, obj) -> bool:
+    def predicate(user: User | AnonymousUser, obj: object) -> bool:
         challenge = challenge_of(obj)
         return challenge is not None and challenge.current_phase_kind(clock.now()) in wanted
 
     return predicate
 
 
-def phase_allows(feature: str):
+def phase_allows(feature: str) -> rules.Predicate:
     """True while the running phase opens `feature` (the table in `challenges.phases`)."""
 
     @rules.predicate("phase_allows:" + feature)
-    def predicate(user, obj) -> bool:
+    def predicate(user: User | AnonymousUser, obj: object) -> bool:
         challenge = challenge_of(obj)
         if challenge is None:
             return False
@@ -108,7 +111,7 @@ def phase_allows(feature: str):
 
 
 @rules.predicate
-def is_idea_author(user, obj) -> bool:
+def is_idea_author(user: User | AnonymousUser, obj: object) -> bool:
     """The author or an accepted co-author of the idea."""
     idea = idea_of(obj)
     if idea is None or not user.is_authenticated:
@@ -119,7 +122,7 @@ def is_idea_author(user, obj) -> bool:
 
 
 @rules.predicate
-def idea_is_visible(user, obj) -> bool:
+def idea_is_visible(user: User | AnonymousUser, obj: object) -> bool:
     """Hidden (moderated) ideas are seen only by their authors and moderators."""
     idea = idea_of(obj)
     return idea is not None and not idea.is_hidden
@@ -138,19 +141,19 @@ EDITABLE_STATUSES = frozenset({IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW})
 
 
 @rules.predicate
-def is_original_author(user, obj) -> bool:
+def is_original_author(user: User | AnonymousUser, obj: object) -> bool:
     idea = idea_of(obj)
     return bool(idea is not None and user.is_authenticated and idea.author_id == user.pk)
 
 
 @rules.predicate
-def idea_is_editable(user, obj) -> bool:
+def idea_is_editable(user: User | AnonymousUser, obj: object) -> bool:
     idea = idea_of(obj)
     return idea is not None and idea.status in EDITABLE_STATUSES
 
 
 @rules.predicate
-def idea_not_merged(user, obj) -> bool:
+def idea_not_merged(user: User | AnonymousUser, obj: object) -> bool:
     """Merged ideas live on in the idea they were merged into."""
     idea = idea_of(obj)
     return idea is not None and idea.status != IdeaStatus.MERGED
@@ -166,7 +169,7 @@ can_view_idea = can_view_challenge & (
 
 
 @rules.predicate
-def wrote_or_cowrote(user, obj) -> bool:
+def wrote_or_cowrote(user: User | AnonymousUser, obj: object) -> bool:
     """The author, or an invited or accepted co-author: a conflict of interest."""
     idea = idea_of(obj)
     if idea is None or not user.is_authenticated:
@@ -179,7 +182,7 @@ def wrote_or_cowrote(user, obj) -> bool:
 
 
 @rules.predicate
-def is_assigned_evaluator(user, obj) -> bool:
+def is_assigned_evaluator(user: User | AnonymousUser, obj: object) -> bool:
     idea = idea_of(obj)
     if idea is None or not user.is_authenticated:
         return False
@@ -187,25 +190,29 @@ def is_assigned_evaluator(user, obj) -> bool:
 
 
 @rules.predicate
-def pairwise_enabled(user, obj) -> bool:
+def pairwise_enabled(user: User | AnonymousUser, obj: object) -> bool:
     challenge = challenge_of(obj)
     # The reverse one-to-one raises an AttributeError subclass when there is no scorecard.
     scorecard = getattr(challenge, "scorecard", None) if challenge is not None else None
     return bool(scorecard and scorecard.pairwise_enabled)
 
 
+# The phases in which a blind scorecard keeps authors' names from those evaluating.
+BLIND_REVIEW_PHASES: frozenset[str] = frozenset({PhaseKind.SUBMISSION, PhaseKind.REVIEW})
+
+
 @rules.predicate
-def blind_review_running(user, obj) -> bool:
+def blind_review_running(user: User | AnonymousUser, obj: object) -> bool:
     """A blind scorecard, and the ideas are still coming in or being scored."""
     challenge = challenge_of(obj)
     scorecard = getattr(challenge, "scorecard", None) if challenge is not None else None
-    if not (scorecard and scorecard.blind):
+    if challenge is None or not (scorecard and scorecard.blind):
         return False
-    return challenge.current_phase_kind(clock.now()) in {PhaseKind.SUBMISSION, PhaseKind.REVIEW}
+    return challenge.current_phase_kind(clock.now()) in BLIND_REVIEW_PHASES
 
 
 @rules.predicate
-def evaluates_in_challenge(user, obj) -> bool:
+def evaluates_in_challenge(user: User | AnonymousUser, obj: object) -> bool:
     challenge = challenge_of(obj)
     if challenge is None or not user.is_authenticated:
         return False
@@ -218,17 +225,15 @@ reads_evaluation_results = is_challenge_manager | is_decision_maker
 # Events ----------------------------------------------------------------------------------
 
 
-def _event_of(obj):
-    if obj is None:
-        return None
-    if hasattr(obj, "registrations") and hasattr(obj, "capacity"):
+def _event_of(obj: object) -> Event | None:
+    if obj is None or isinstance(obj, Event):
         return obj
     challenge = challenge_of(obj)
     return getattr(challenge, "event", None) if challenge is not None else None
 
 
 @rules.predicate
-def event_accepts_registrations(user, obj) -> bool:
+def event_accepts_registrations(user: User | AnonymousUser, obj: object) -> bool:
     """The challenge has an event, its registration is open and it has not started yet."""
     try:
         event = _event_of(obj)

@@ -15,24 +15,30 @@ raise HTTP errors. (After Zulip's `access_stream_by_id`.)
 """
 
 import uuid
-from typing import Any
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 
 from .models import JobProgress, Notification
+from .people import Person, PersonWithPermissions
+
+T = TypeVar("T", bound=Model)
 
 
 class NotVisible(Exception):
     """Nothing this person may see is here; answered as "not found"."""
 
 
-def require(user: Any, perm: str, obj: Any, message: str = "") -> None:
+def require(user: PersonWithPermissions, perm: str, obj: Model | None, message: str = "") -> None:
     """PermissionDenied (with `message`, if given) unless `user` has `perm` on `obj`."""
     if not user.has_perm(perm, obj):
         raise PermissionDenied(message) if message else PermissionDenied
 
 
-def visible_or_raise(obj: Any, *, user: Any, view_perm: str, perm: str = "", message: str = ""):
+def visible_or_raise(
+    obj: T | None, *, user: PersonWithPermissions, view_perm: str, perm: str = "", message: str = ""
+) -> T:
     """`obj` if it exists and `user` has `view_perm` on it, checked for `perm` if given.
 
     The building block of every loader: None and "not allowed to view" are the same
@@ -48,7 +54,7 @@ def visible_or_raise(obj: Any, *, user: Any, view_perm: str, perm: str = "", mes
 # Core's own entities ---------------------------------------------------------------------
 
 
-def job_for_user(*, user: Any, pk: uuid.UUID | str) -> JobProgress:
+def job_for_user(*, user: PersonWithPermissions, pk: uuid.UUID | str) -> JobProgress:
     """A background job's progress, for the person who started it or a platform admin."""
     job = JobProgress.objects.filter(pk=pk).first()
     is_owner = job is not None and job.owner_id is not None and job.owner_id == user.pk
@@ -57,7 +63,7 @@ def job_for_user(*, user: Any, pk: uuid.UUID | str) -> JobProgress:
     return job
 
 
-def notification_for_user(*, user: Any, pk: int) -> Notification:
+def notification_for_user(*, user: Person, pk: int) -> Notification:
     """One of the person's own notifications."""
     notification = Notification.objects.filter(pk=pk, recipient_id=user.pk).first()
     if notification is None:

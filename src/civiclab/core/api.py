@@ -9,6 +9,7 @@ import binascii
 import json
 import logging
 import math
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -16,16 +17,20 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.pagination import AsyncPaginationBase
 from ninja.parser import Parser
 from ninja.throttling import SimpleRateThrottle
 
 from .access import NotVisible
+from .people import Person
 from .ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -69,7 +74,7 @@ def error_response(
 NUL = "\x00"
 
 
-def _contains_nul(value: Any) -> bool:
+def _contains_nul(value: object) -> bool:
     if isinstance(value, str):
         return NUL in value
     if isinstance(value, dict):
@@ -87,13 +92,15 @@ class CivicParser(Parser):
     """JSON and query parsing that refuses NUL characters: PostgreSQL cannot store or compare
     them (a 500 there), and SQLite would store them silently."""
 
-    def parse_body(self, request):
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = super().parse_body(request)
         if _contains_nul(data):
             raise _refuse_nul()
         return data
 
-    def parse_querydict(self, data, list_fields, request):
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
         result = super().parse_querydict(data, list_fields, request)
         if _contains_nul(result):
             raise _refuse_nul()
@@ -103,7 +110,7 @@ class CivicParser(Parser):
 class CivicAPI(NinjaAPI):
     """NinjaAPI whose OpenAPI document always names both ways to authenticate."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("parser", CivicParser())
         super().__init__(*args, **kwargs)
 
@@ -122,7 +129,9 @@ class CivicAPI(NinjaAPI):
         },
     }
 
-    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
         kinds = {(s.get("type"), s.get("scheme") or s.get("in")) for s in schemes.values()}
@@ -190,7 +199,9 @@ def _validation_fields(errors: list[dict]) -> dict[str, list[str]]:
     return fields
 
 
-def _on_validation_error(request, exc: NinjaValidationError, api: NinjaAPI) -> HttpResponse:
+def _on_validation_error(
+    request: HttpRequest, exc: NinjaValidationError, api: NinjaAPI
+) -> HttpResponse:
     fields = _validation_fields(exc.errors)
     return api.create_response(
         request,
@@ -199,7 +210,9 @@ def _on_validation_error(request, exc: NinjaValidationError, api: NinjaAPI) -> H
     )
 
 
-def _on_django_validation_error(request, exc: DjangoValidationError, api: NinjaAPI) -> HttpResponse:
+def _on_django_validation_error(
+    request: HttpRequest, exc: DjangoValidationError, api: NinjaAPI
+) -> HttpResponse:
     if hasattr(exc, "error_dict"):
         fields = {name: list(messages) for name, messages in exc.message_dict.items()}
         general = fields.pop(NON_FIELD_ERRORS, [])
@@ -209,7 +222,7 @@ def _on_django_validation_error(request, exc: DjangoValidationError, api: NinjaA
     return api.create_response(request, error_body(422, message, fields=fields), status=422)
 
 
-def _on_throttled(request, exc: Throttled, api: NinjaAPI) -> HttpResponse:
+def _on_throttled(request: HttpRequest, exc: Throttled, api: NinjaAPI) -> HttpResponse:
     response = api.create_response(
         request,
         error_body(429, _("Too many requests. Please wait a moment and try again.")),
@@ -220,7 +233,9 @@ def _on_throttled(request, exc: Throttled, api: NinjaAPI) -> HttpResponse:
     return response
 
 
-def _on_authentication_error(request, exc: AuthenticationError, api: NinjaAPI) -> HttpResponse:
+def _on_authentication_error(
+    request: HttpRequest, exc: AuthenticationError, api: NinjaAPI
+) -> HttpResponse:
     response = api.create_response(
         request,
         error_body(401, _("Sign in or send a valid API token to use this endpoint.")),
@@ -230,7 +245,7 @@ def _on_authentication_error(request, exc: AuthenticationError, api: NinjaAPI) -
     return response
 
 
-def _on_authorization_error(request, exc: Exception, api: NinjaAPI) -> HttpResponse:
+def _on_authorization_error(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     message = str(exc) if str(exc) not in {"", "Forbidden"} else ""
     return api.create_response(
         request,
@@ -239,7 +254,7 @@ def _on_authorization_error(request, exc: Exception, api: NinjaAPI) -> HttpRespo
     )
 
 
-def _on_http_error(request, exc: HttpError, api: NinjaAPI) -> HttpResponse:
+def _on_http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
     # The body parser's own refusal arrives wrapped in a generic 400; answer with it instead.
     if isinstance(exc.__cause__, HttpError):
         exc = exc.__cause__
@@ -248,7 +263,7 @@ def _on_http_error(request, exc: HttpError, api: NinjaAPI) -> HttpResponse:
     )
 
 
-def _on_data_error(request, exc: Exception, api: NinjaAPI) -> HttpResponse:
+def _on_data_error(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     # The database refused a value the schemas let through (a NUL in an address, a number
     # beyond its column): the client's input, not a fault of ours. Nothing was written.
     logger.warning("Database refused a value in API request %s", request.path)
@@ -256,19 +271,19 @@ def _on_data_error(request, exc: Exception, api: NinjaAPI) -> HttpResponse:
     return api.create_response(request, error_body(422, message), status=422)
 
 
-def _on_not_found(request, exc: Exception, api: NinjaAPI) -> HttpResponse:
+def _on_not_found(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     return api.create_response(
         request, error_body(404, _("There is nothing at this address.")), status=404
     )
 
 
-def _on_rate_limited(request, exc: RateLimited, api: NinjaAPI) -> HttpResponse:
+def _on_rate_limited(request: HttpRequest, exc: RateLimited, api: NinjaAPI) -> HttpResponse:
     response = api.create_response(request, error_body(429, exc.message), status=429)
     response["Retry-After"] = str(exc.retry_after)
     return response
 
 
-def _on_unexpected(request, exc: Exception, api: NinjaAPI) -> HttpResponse:
+def _on_unexpected(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     logger.exception("Unhandled error in API view %s", request.path)
     return api.create_response(
         request,
@@ -298,7 +313,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         api.add_exception_handler(exc_class, _bind(handler, api))
 
 
-def _bind(handler, api: NinjaAPI):
+def _bind(
+    handler: Callable[[HttpRequest, Any, NinjaAPI], HttpResponse], api: NinjaAPI
+) -> Callable[[HttpRequest, Any], HttpResponse]:
     def handle(request: HttpRequest, exc: Exception) -> HttpResponse:
         return handler(request, exc, api)
 
@@ -313,7 +330,7 @@ class ApiErrorShapeMiddleware:
     with an HTML page.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -348,16 +365,15 @@ class ApiErrorShapeMiddleware:
 # --- who is calling ------------------------------------------------------------------------
 
 
-def request_user(request: HttpRequest) -> Any:
+def request_user(request: HttpRequest) -> Person:
     """Who is calling: the token's or session's person, or an anonymous user."""
-    auth = getattr(request, "auth", None)
-    if getattr(auth, "is_authenticated", False):
-        return auth
-    user = getattr(request, "user", None)
-    return user if getattr(user, "is_authenticated", False) else AnonymousUser()
+    for who in (getattr(request, "auth", None), getattr(request, "user", None)):
+        if who is not None and getattr(who, "is_authenticated", False):
+            return who
+    return AnonymousUser()
 
 
-def api_actor(request: HttpRequest) -> Any:
+def api_actor(request: HttpRequest) -> Person:
     """The signed-in person making a change; a 401 for anyone else."""
     user = request_user(request)
     if not user.is_authenticated:
@@ -375,7 +391,7 @@ class PersonOut(Schema):
     display_name: str
 
 
-def person_out(user: Any) -> dict[str, Any] | None:
+def person_out(user: Person | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "display_name": str(user)}
 
 
@@ -442,20 +458,26 @@ class CivicPagination(AsyncPaginationBase):
         next: str | None
         previous: str | None
 
-    def paginate_queryset(self, queryset, pagination: Input, request: HttpRequest, **params):
+    def paginate_queryset(
+        self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
         count = self._items_count(queryset)
         offset = (pagination.page - 1) * pagination.page_size
         items = queryset[offset : offset + pagination.page_size]
         return self._page(request, items, count, pagination)
 
-    async def apaginate_queryset(self, queryset, pagination: Input, request: HttpRequest, **params):
+    async def apaginate_queryset(
+        self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
         count = await self._aitems_count(queryset)
         offset = (pagination.page - 1) * pagination.page_size
         window = queryset[offset : offset + pagination.page_size]
         items = [item async for item in window] if hasattr(window, "__aiter__") else window
         return self._page(request, items, count, pagination)
 
-    def _page(self, request: HttpRequest, items, count: int, pagination: Input) -> dict:
+    def _page(
+        self, request: HttpRequest, items: Iterable[Any], count: int, pagination: Input
+    ) -> dict[str, Any]:
         pages = max(1, math.ceil(count / pagination.page_size))
         page = pagination.page
         return {
@@ -509,7 +531,7 @@ class UserThrottle(_SettingsRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": user_id}
 
 
-def _request_user_id(request: HttpRequest) -> Any:
+def _request_user_id(request: HttpRequest) -> object:
     for candidate in (getattr(request, "auth", None), getattr(request, "user", None)):
         user_id = getattr(candidate, "pk", None)
         if user_id is not None and getattr(candidate, "is_authenticated", False):

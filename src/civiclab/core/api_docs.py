@@ -6,7 +6,6 @@ API object (core sits below config and cannot import it).
 """
 
 import json
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -145,7 +144,7 @@ def needs_credentials(operation: dict) -> bool:
     return bool(security) and all(requirement for requirement in security)
 
 
-def _example_value(spec: dict) -> Any:
+def _example_value(spec: dict) -> object:
     kind = describe_type(spec)["text"]
     options = _without_null(spec.get("anyOf") or []) or [spec]
     if "enum" in options[0]:

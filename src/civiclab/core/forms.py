@@ -6,10 +6,14 @@ the design system, `aria-invalid` and `aria-describedby` (hint and error ids) wh
 Radios and multiple checkboxes are grouped in a fieldset with a legend.
 """
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.forms.utils import ErrorList
+from django.forms.widgets import Widget
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +55,7 @@ class CivicBoundField(BoundField):
     """
 
     @property
-    def errors(self):
+    def errors(self) -> ErrorList:
         # Rewritten in place on every read (idempotent), so errors added later still show.
         errors = super().errors
         for index, error in enumerate(errors.data):
@@ -74,7 +78,9 @@ class CivicBoundField(BoundField):
             return gettext("Choose a file for %(label)s") % {"label": label}
         return gettext("Enter %(label)s") % {"label": label}
 
-    def build_widget_attrs(self, attrs, widget=None):
+    def build_widget_attrs(
+        self, attrs: dict[str, Any], widget: Widget | None = None
+    ) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
         # The server validates and the error summary explains; the browser's own pop-ups would
         # pre-empt both (and differ between browsers), so no `required` even without novalidate.
@@ -89,7 +95,8 @@ class CivicBoundField(BoundField):
             classes.append(f"{base}--error")
         # Classes set on the widget (e.g. width modifiers) are kept: our attrs would replace them.
         for extra in (widget.attrs.get("class", ""), attrs.get("class", "")):
-            classes.extend(c for c in extra.split() if c not in classes)
+            if isinstance(extra, str):
+                classes.extend(c for c in extra.split() if c not in classes)
         attrs["class"] = " ".join(classes)
         return attrs
 

@@ -13,12 +13,13 @@ permission, and renders in the idea's organisation's time zone.
 import inspect
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import wraps
-from typing import Any
+from typing import Any, overload
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import get_resolver
@@ -28,17 +29,29 @@ from .access import NotVisible
 from .ratelimit import RateLimited
 
 Loader = Callable[..., Any]
+View = Callable[..., HttpResponse]
+Back = Callable[[HttpRequest, dict[str, Any]], str]
 
 
-def signed_in(view=None, *, back: Callable[[HttpRequest, dict], str] | None = None):
+@overload
+def signed_in(view: View, *, back: Back | None = None) -> View: ...
+
+
+@overload
+def signed_in(view: None = None, *, back: Back | None = None) -> Callable[[View], View]: ...
+
+
+def signed_in(
+    view: View | None = None, *, back: Back | None = None
+) -> View | Callable[[View], View]:
     """Anonymous visitors go to sign in, then back to `back(request, kwargs)` or this page.
 
     `back` matters for POST-only addresses, where coming back means the page the form was on.
     """
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 target = back(request, kwargs) if back else request.get_full_path()
                 return redirect_to_login(target)
@@ -56,7 +69,7 @@ def object_view(
     sign_in: bool = False,
     message: str = "",
     url_kwargs: Mapping[str, str] | None = None,
-):
+) -> Callable[[View], View]:
     """Load the object named by the URL with `load` and call `view(request, obj, ...)`.
 
     `load(user=..., perm=..., message=..., **kwargs)` is an access-module loader; it receives
@@ -72,9 +85,9 @@ def object_view(
         if parameter.kind is inspect.Parameter.KEYWORD_ONLY
     } - {"user", "perm", "message"}
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if (perm or sign_in) and not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             wanted = {}
@@ -91,7 +104,7 @@ def object_view(
     return decorator
 
 
-def apply_validation_error(form, error: ValidationError) -> None:
+def apply_validation_error(form: BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: on its fields where they exist."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
@@ -100,7 +113,7 @@ def apply_validation_error(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def time_zone_of(obj: Any) -> str:
+def time_zone_of(obj: object) -> str:
     """The time zone an object's pages use: its own, or its organisation's."""
     for candidate in (obj, getattr(obj, "organisation", None)):
         zone = getattr(candidate, "time_zone", "")
@@ -119,11 +132,11 @@ def in_time_zone(name: str) -> Iterator[None]:
         yield
 
 
-def in_time_zone_of(obj: Any):
+def in_time_zone_of(obj: object) -> AbstractContextManager[None]:
     return in_time_zone(time_zone_of(obj))
 
 
-def too_many_requests(request: HttpRequest, limited: RateLimited, **context) -> HttpResponse:
+def too_many_requests(request: HttpRequest, limited: RateLimited, **context: Any) -> HttpResponse:
     """The 429 page, with `Retry-After`."""
     response = render(request, "429.html", {"message": limited.message, **context}, status=429)
     response["Retry-After"] = str(limited.retry_after)
@@ -139,13 +152,13 @@ def not_found(request: HttpRequest) -> HttpResponse:
 class AccessMiddleware:
     """Answers `NotVisible` with the 404 page and `RateLimited` with the 429 page."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotVisible):
             return not_found(request)
         if isinstance(exception, RateLimited):

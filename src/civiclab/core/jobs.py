@@ -6,24 +6,26 @@ transaction open around its whole run).
 """
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
 
 from . import clock
 from .models import JobProgress
+from .people import Person
 
 State = JobProgress.State
 _ACTIVE = Q(state__in=[State.QUEUED, State.RUNNING])
 
 
-def job_start(*, owner: Any, label: str, total: int) -> JobProgress:
+def job_start(*, owner: Person | None, label: str, total: int) -> JobProgress:
     """Create the progress record before enqueueing, so the page can show it at once."""
     if total < 0:
         raise ValueError("A job cannot have a negative number of steps.")
-    if owner is not None and not getattr(owner, "is_authenticated", False):
-        owner = None
-    return JobProgress.objects.create(owner=owner, label=label[:200], total=total)
+    signed_in = owner is not None and getattr(owner, "is_authenticated", False)
+    owner_id = owner.pk if owner is not None and signed_in else None
+    return JobProgress.objects.create(owner_id=owner_id, label=label[:200], total=total)
 
 
 def job_advance(job_id: uuid.UUID | str, *, done: int, message: str = "") -> None:
@@ -54,5 +56,5 @@ def job_fail(job_id: uuid.UUID | str, *, message: str) -> None:
     )
 
 
-def _now():
+def _now() -> datetime:
     return clock.now()

@@ -1,6 +1,7 @@
 """Shared base models, the append-only audit trail, background-job progress and schedules."""
 
 import uuid
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -20,10 +21,10 @@ class TimeStampedModel(models.Model):
 class AppendOnlyQuerySet(models.QuerySet):
     """Refuses bulk edits and deletes so append-only tables stay append-only through the ORM."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionError("This table is append-only.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise PermissionError("This table is append-only.")
 
 
@@ -65,12 +66,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.subject_repr}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("Audit events cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("Audit events cannot be deleted.")
 
     @property

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,7 +15,7 @@ NOTIFICATIONS_PER_PAGE = 20
 
 
 @login_required
-def notification_list(request):
+def notification_list(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(inbox(request.user), NOTIFICATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -29,7 +30,7 @@ def notification_list(request):
     )
 
 
-def _safe_local(request, url: str) -> bool:
+def _safe_local(request: HttpRequest, url: str) -> bool:
     return bool(url) and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
@@ -37,7 +38,7 @@ def _safe_local(request, url: str) -> bool:
 
 @login_required
 @require_POST
-def notification_read(request, pk):
+def notification_read(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     """Mark one notification read; "open" goes on to what it is about."""
     notification = notification_for_user(user=request.user, pk=pk)
     notification_mark_read(user=request.user, notification_id=notification.pk)
@@ -48,12 +49,12 @@ def notification_read(request, pk):
 
 @login_required
 @require_POST
-def notification_read_all(request):
+def notification_read_all(request: HttpRequest) -> HttpResponseRedirect:
     notifications_mark_all_read(user=request.user)
     return redirect(_back(request))
 
 
-def _back(request) -> str:
+def _back(request: HttpRequest) -> str:
     page = request.POST.get("page", "")
     url = reverse("notifications")
     return f"{url}?page={page}" if page.isdigit() else url

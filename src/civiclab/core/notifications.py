@@ -15,12 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.template.loader import render_to_string
 from django_tasks import task
 
 from . import clock
 from .models import Notification
+from .people import Person
 
 logger = logging.getLogger(__name__)
 
@@ -134,32 +135,32 @@ def notify(
 # Reads and writes of one person's inbox
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: Person) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
 
 
-def inbox(user: Any):
+def inbox(user: Person) -> QuerySet[Notification]:
     """The person's notifications, unread first, newest first within each group."""
     unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
     return (
-        Notification.objects.filter(recipient=user)
+        Notification.objects.filter(recipient_id=user.pk)
         .alias(unread=unread)
         .order_by("-unread", "-created_at", "-id")
     )
 
 
-def notification_mark_read(*, user: Any, notification_id: int) -> Notification:
+def notification_mark_read(*, user: Person, notification_id: int) -> Notification:
     """Mark one of the user's own notifications read; someone else's is not found."""
-    notification = Notification.objects.get(pk=notification_id, recipient=user)
+    notification = Notification.objects.get(pk=notification_id, recipient_id=user.pk)
     if notification.read_at is None:
         notification.read_at = clock.now()
         notification.save(update_fields=["read_at"])
     return notification
 
 
-def notifications_mark_all_read(*, user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+def notifications_mark_all_read(*, user: Person) -> int:
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
         read_at=clock.now()
     )

@@ -75,7 +75,7 @@ def sections_of(page: Page) -> list[Section]:
     return list(_sections.get(page.name, []))
 
 
-def render(page: Page, request: HttpRequest, obj: Any) -> list[SafeString]:
+def render(page: Page, request: HttpRequest, obj: object) -> list[SafeString]:
     rendered = []
     for section in _sections.get(page.name, []):
         context = {page.object_name: obj}

@@ -26,6 +26,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
+from .people import Person
+
 Exporter = Callable[[Any], list[dict[str, Any]] | dict[str, Any]]
 Eraser = Callable[[Any], None]
 
@@ -72,12 +74,12 @@ def is_registered(model_label: str) -> bool:
     return model_label.lower() in _entries
 
 
-def export_for(user: Any) -> dict[str, Any]:
+def export_for(user: Person) -> dict[str, Any]:
     """Everything registered about `user`, keyed by model label."""
     return {entry.model_label: entry.exporter(user) for entry in _entries.values()}
 
 
-def erase_for(user: Any) -> None:
+def erase_for(user: Person) -> None:
     """Call every registered eraser for `user`. Run it inside the deletion's transaction."""
     for entry in _entries.values():
         if entry.eraser is not None:

@@ -23,7 +23,7 @@ from . import clock
 class RateLimited(Exception):
     """Too many actions in a short time; `retry_after` is in seconds."""
 
-    def __init__(self, message: str, retry_after: int):
+    def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after

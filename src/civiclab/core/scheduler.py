@@ -38,7 +38,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, connections, transaction
 from django.db.models import Q
 from django.utils.module_loading import import_string
-from django_tasks.base import Task
+from django_tasks.base import Task, TaskResult
 
 from . import clock
 from .models import ScheduledRun
@@ -103,7 +103,9 @@ def schedules_from_settings() -> list[Schedule]:
     return schedules
 
 
-def schedule_fire(schedule: Schedule, *, worker_id: str, at: datetime | None = None) -> Any:
+def schedule_fire(
+    schedule: Schedule, *, worker_id: str, at: datetime | None = None
+) -> TaskResult | None:
     """Enqueue `schedule`'s task for the slot `at` falls in, unless that slot has fired already.
 
     Returns the task result when this call fired the slot, None when another call had.

@@ -6,11 +6,12 @@ from django.db import models
 
 from .audit import is_registered_action
 from .models import AuditEvent
+from .people import Person
 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Person | None,
     action: models.TextChoices,
     subject: models.Model | None = None,
     organisation_id: int | None = None,
@@ -27,10 +28,9 @@ def audit_record(
             f"audit_record() takes a member of a registered audit action enum, not {action!r}: "
             "declare the action in the app's audit.py."
         )
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
-        actor=actor,
+        actor_id=actor.pk if actor is not None and signed_in else None,
         action=action.value,
         organisation_id=organisation_id,
         subject_type=subject._meta.label_lower if subject is not None else "",

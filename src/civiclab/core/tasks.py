@@ -1,10 +1,11 @@
 """Background tasks shared by every app."""
 
+import uuid
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
@@ -20,7 +21,7 @@ def _retention() -> timedelta:
     return timedelta(days=getattr(settings, "JOB_RETENTION_DAYS", 30))
 
 
-def _delete_in_batches(queryset) -> int:
+def _delete_in_batches(queryset: QuerySet) -> int:
     """Delete a large set a batch at a time, so no single statement locks the table for long."""
     deleted = 0
     while True:
@@ -34,7 +35,7 @@ def purge_expired_sessions() -> int:
     return _delete_in_batches(Session.objects.filter(expire_date__lt=clock.now()))
 
 
-def purge_old_jobs(*, keep: Any = None) -> int:
+def purge_old_jobs(*, keep: uuid.UUID | str | None = None) -> int:
     cutoff = clock.now() - _retention()
     old = JobProgress.objects.filter(
         state__in=[JobProgress.State.DONE, JobProgress.State.FAILED], updated_at__lt=cutoff

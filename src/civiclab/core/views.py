@@ -1,11 +1,12 @@
 """Core pages: home, accessibility statement, health check, job progress, error pages."""
 
+import uuid
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -16,11 +17,11 @@ from .access import job_for_user
 from .models import JobProgress
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
 
-def accessibility(request):
+def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 
 
@@ -44,7 +45,7 @@ def _task_queue_check() -> dict:
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers: 200 when the database answers, 503 when it does not."""
     checks = {}
     try:
@@ -64,29 +65,31 @@ def healthz(request):
 
 
 @never_cache
-def job_progress(request, pk):
+def job_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if not request.user.is_authenticated:
         return _to_login(request)
     job = job_for_user(user=request.user, pk=pk)
-    if getattr(request, "htmx", False):
-        refresh_url = request.htmx.current_url_abs_path or request.get_full_path()
+    htmx = getattr(request, "htmx", None)
+    if htmx:
+        refresh_url = htmx.current_url_abs_path or request.get_full_path()
         return render(
             request, "core/partials/progress.html", {"job": job, "refresh_url": refresh_url}
         )
     return render(request, "core/job_progress.html", {"job": job})
 
 
-def _to_login(request):
+def _to_login(request: HttpRequest) -> HttpResponse:
     """Anonymous: the sign-in page. A polling htmx request (e.g. after the session expired)
     sends the whole page there, instead of swapping the sign-in page into the progress bar.
     """
-    if getattr(request, "htmx", False):
-        page = request.htmx.current_url_abs_path or request.get_full_path()
+    htmx = getattr(request, "htmx", None)
+    if htmx:
+        page = htmx.current_url_abs_path or request.get_full_path()
         return HttpResponseClientRedirect(f"{resolve_url(settings.LOGIN_URL)}?next={quote(page)}")
     return redirect_to_login(request.get_full_path())
 
 
-def design_system(request):
+def design_system(request: HttpRequest) -> HttpResponse:
     """Every component on one page, for people building pages; only routed when DEBUG is on."""
     from django.core.paginator import Paginator
 

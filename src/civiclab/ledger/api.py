@@ -9,6 +9,7 @@ import math
 from datetime import date
 from typing import Any, Literal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -47,7 +48,9 @@ class LedgerPagination(PaginationBase):
         next: str | None
         previous: str | None
 
-    def paginate_queryset(self, queryset, pagination: Input, request: HttpRequest, **params):
+    def paginate_queryset(
+        self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
         count = queryset.count()
         pages = max(1, math.ceil(count / pagination.page_size))
         offset = (pagination.page - 1) * pagination.page_size
@@ -165,7 +168,7 @@ class EntryFilters(Schema):
 
 @router.get("/entries", response=list[EntryOut], summary="List ledger entries")
 @paginate(LedgerPagination)
-def list_entries(request: HttpRequest, filters: Query[EntryFilters]):
+def list_entries(request: HttpRequest, filters: Query[EntryFilters]) -> QuerySet[Entry]:
     if filters.since and filters.until and filters.since > filters.until:
         raise HttpError(400, _("The start date is after the end date."))
     return selectors.entry_list(
@@ -179,7 +182,7 @@ def list_entries(request: HttpRequest, filters: Query[EntryFilters]):
 
 
 @router.get("/entries/{seq}", response=EntryOut, summary="One ledger entry")
-def get_entry(request: HttpRequest, seq: int):
+def get_entry(request: HttpRequest, seq: int) -> Entry:
     return access.entry_for_user(user=request.user, seq=seq)
 
 
@@ -192,7 +195,7 @@ def inclusion(
     request: HttpRequest,
     seq: int = Query(..., ge=0),
     size: int | None = Query(None, ge=1, description="Tree size; default: latest checkpoint."),
-):
+) -> dict[str, Any]:
     if size is None:
         latest = selectors.latest_checkpoint()
         if latest is None:
@@ -215,7 +218,7 @@ def inclusion(
 @router.get("/proofs/consistency", response=ConsistencyOut, summary="Consistency proof")
 def consistency(
     request: HttpRequest, first: int = Query(..., ge=1), second: int = Query(..., ge=1)
-):
+) -> dict[str, Any]:
     try:
         proof = selectors.consistency_proof_for(first, second)
     except selectors.ProofUnavailable as error:
@@ -230,7 +233,7 @@ def consistency(
 
 
 @router.get("/checkpoints/latest", response=CheckpointOut, summary="Latest signed checkpoint")
-def latest_checkpoint(request: HttpRequest):
+def latest_checkpoint(request: HttpRequest) -> Checkpoint:
     checkpoint = selectors.latest_checkpoint()
     if checkpoint is None:
         raise NotVisible
@@ -239,12 +242,14 @@ def latest_checkpoint(request: HttpRequest):
 
 @router.get("/checkpoints", response=list[CheckpointOut], summary="Signed checkpoints")
 @paginate(LedgerPagination)
-def list_checkpoints(request: HttpRequest, order: Literal["desc", "asc"] = "desc"):
+def list_checkpoints(
+    request: HttpRequest, order: Literal["desc", "asc"] = "desc"
+) -> QuerySet[Checkpoint]:
     return selectors.checkpoint_list().order_by("size" if order == "asc" else "-size")
 
 
 @router.get("/key", response=KeyOut, summary="The key that signs checkpoints")
-def key(request: HttpRequest):
+def key(request: HttpRequest) -> dict[str, Any]:
     verifier = verifier_key()
     return {
         "origin": verifier.name,

@@ -188,7 +188,7 @@ class Auditor:
                 self._roots[frontier.size] = frontier.root()
             self.result.entries = frontier.size
 
-    def _level_digest(self, level: int):
+    def _level_digest(self, level: int) -> "hashlib._Hash":
         digest = self.level_digests.get(level)
         if digest is None:
             digest = self.level_digests[level] = hashlib.sha256()

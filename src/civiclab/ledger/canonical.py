@@ -19,7 +19,7 @@ class CanonicalJSONError(ValueError):
     """The value cannot be written as canonical JSON (e.g. NaN, huge integers, bad strings)."""
 
 
-def canonical_json(value: Any) -> str:
+def canonical_json(value: Any) -> str:  # noqa: ANN401 - any JSON value; rfc8785 checks it
     """The RFC 8785 canonical form of `value` as text."""
     try:
         return rfc8785.dumps(value).decode("utf-8")

@@ -4,6 +4,8 @@ The ledger sits low in the dependency order, so an entry names its organisation 
 snapshot of its name, and its subject by type, id and address, never by foreign key.
 """
 
+from typing import Any, NoReturn
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,10 +17,10 @@ from .canonical import envelope_bytes, envelope_time
 class AppendOnly(models.QuerySet):
     """Refuses bulk edits and deletes through the ORM; the ledger only grows."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionError("The ledger is append-only.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise PermissionError("The ledger is append-only.")
 
 
@@ -28,13 +30,13 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise PermissionError("Ledger records cannot be changed.")
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("Ledger records cannot be deleted.")
 
 

@@ -30,7 +30,7 @@ class _Api:
         self.base = base_url.rstrip("/") + "/api/v1/ledger"
         self.client = client
 
-    def get(self, path: str, **params: Any) -> Any:
+    def get(self, path: str, **params: Any) -> Any:  # noqa: ANN401 - a decoded JSON body
         url = self.base + path
         try:
             response = self.client.get(url, params=params)
@@ -118,7 +118,9 @@ def verify_remote(
             client.close()
 
 
-def _audit(api: _Api, key: VerifierKey | None, progress) -> AuditResult:
+def _audit(
+    api: _Api, key: VerifierKey | None, progress: Callable[[int], None] | None
+) -> AuditResult:
     published = api.get("/key")
     try:
         served = VerifierKey.parse(published["verifier_key"])

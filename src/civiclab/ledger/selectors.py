@@ -1,5 +1,6 @@
 """Reads from the ledger: lists, proofs from the stored subtree hashes, checkpoints."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -124,7 +125,11 @@ class StoredTree:
         return range_hash(start, end, self._perfect)
 
 
-def _ranges(generate, *args) -> list[tuple[int, int]]:
+# A proof function of `methods.merkle`: its sizes, then the function giving a subtree's hash.
+ProofGenerator = Callable[..., list[bytes]]
+
+
+def _ranges(generate: ProofGenerator, *args: int) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
 
     def record(start: int, end: int) -> bytes:
@@ -135,7 +140,7 @@ def _ranges(generate, *args) -> list[tuple[int, int]]:
     return ranges
 
 
-def _proof(generate, *args) -> list[bytes]:
+def _proof(generate: ProofGenerator, *args: int) -> list[bytes]:
     tree = StoredTree()
     tree.prefetch(_ranges(generate, *args))
     return generate(*args, tree.subtree)

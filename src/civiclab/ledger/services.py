@@ -13,6 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from civiclab.core import clock
@@ -57,7 +60,7 @@ _ENTRY_COLUMNS = (
 )
 
 
-def _lock_head_for_append(connection, cursor) -> TreeFrontier:
+def _lock_head_for_append(connection: BaseDatabaseWrapper, cursor: CursorWrapper) -> TreeFrontier:
     """Lock the head row (FOR UPDATE where the database has it) and read the frontier."""
     table = connection.ops.quote_name(Head._meta.db_table)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
@@ -70,7 +73,13 @@ def _lock_head_for_append(connection, cursor) -> TreeFrontier:
     return TreeFrontier.from_bytes(row[0], bytes.fromhex(row[1]))
 
 
-def _write_append(connection, cursor, entry: Entry, completed, frontier: TreeFrontier) -> None:
+def _write_append(
+    connection: BaseDatabaseWrapper,
+    cursor: CursorWrapper,
+    entry: Entry,
+    completed: list[tuple[int, int, bytes]],
+    frontier: TreeFrontier,
+) -> None:
     quote = connection.ops.quote_name
     values = [getattr(entry, column) for column in _ENTRY_COLUMNS]
     values[-1] = connection.ops.adapt_datetimefield_value(entry.created_at)
@@ -80,7 +89,7 @@ def _write_append(connection, cursor, entry: Entry, completed, frontier: TreeFro
         f"INSERT INTO {quote(Entry._meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608
         values,
     )
-    node_values = []
+    node_values: list[int | str] = []
     for level, index, digest in completed:
         node_values += [node_key(level, index), digest.hex()]
     rows = ", ".join(["(%s, %s)"] * len(completed))
@@ -100,7 +109,7 @@ def _write_append(connection, cursor, entry: Entry, completed, frontier: TreeFro
     )
 
 
-def _insert_checkpoint(connection, checkpoint: Checkpoint) -> None:
+def _insert_checkpoint(connection: BaseDatabaseWrapper, checkpoint: Checkpoint) -> None:
     """Insert in plain SQL: a checkpoint follows every commit that appended, so it is hot too."""
     quote = connection.ops.quote_name
     columns = ("size", "root_hash", "note", "key_id", "created_at")
@@ -131,7 +140,7 @@ def _validate(
     subject_type: str,
     subject_id: str,
     subject_url: str,
-    payload: Any,
+    payload: object,
 ) -> str:
     """Check the fields an entry is made of; return the payload's canonical JSON."""
     errors: dict[str, str] = {}
@@ -166,7 +175,7 @@ def _validate(
         raise ValidationError({"payload": message}) from error
 
 
-def subject_of(obj: Any) -> dict[str, str]:
+def subject_of(obj: Model) -> dict[str, str]:
     """The subject fields for `ledger_append` naming a model instance: type, id, address."""
     url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
     return {
@@ -229,7 +238,7 @@ def ledger_append(
     return entry
 
 
-def _checkpoint_after_commit(connection) -> None:
+def _checkpoint_after_commit(connection: BaseDatabaseWrapper) -> None:
     """Register at most one checkpoint per outermost commit, however many entries it holds."""
     if not getattr(settings, "LEDGER_CHECKPOINT_ON_COMMIT", True):
         return

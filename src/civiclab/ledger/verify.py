@@ -108,7 +108,9 @@ def _check_subtree_table(auditor: Auditor) -> None:
             return
 
 
-def _reporting(records: Iterator[EntryRecord], progress: Callable[[int], None]):
+def _reporting(
+    records: Iterator[EntryRecord], progress: Callable[[int], None]
+) -> Iterator[EntryRecord]:
     for count, record in enumerate(records, start=1):
         if count % 100_000 == 0:
             progress(count)

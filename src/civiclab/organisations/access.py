@@ -4,8 +4,9 @@ A deactivated organisation is not visible to people outside it: its pages answer
 them, as if it had never existed.
 """
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
 
+from civiclab.accounts.models import User
 from civiclab.core.access import NotVisible, require, visible_or_raise
 
 from . import selectors
@@ -13,7 +14,7 @@ from .models import Invitation, Membership, Organisation
 
 
 def organisation_for_user(
-    *, user: Any, slug: str, perm: str = "", message: str = ""
+    *, user: User | AnonymousUser, slug: str, perm: str = "", message: str = ""
 ) -> Organisation:
     organisation = Organisation.objects.prefetch_related("sectors").filter(slug=slug).first()
     return visible_or_raise(
@@ -26,7 +27,7 @@ def organisation_for_user(
 
 
 def active_organisation_for_user(
-    *, user: Any, slug: str, perm: str = "", message: str = ""
+    *, user: User | AnonymousUser, slug: str, perm: str = "", message: str = ""
 ) -> Organisation:
     """An organisation taking part now: a deactivated one is not visible here, even to its
     own people (nothing new starts in it)."""
@@ -40,7 +41,9 @@ def active_organisation_for_user(
     )
 
 
-def member_for_user(*, user: Any, organisation: Organisation, user_id: int) -> Any:
+def member_for_user(
+    *, user: User | AnonymousUser, organisation: Organisation, user_id: int
+) -> selectors.Member:
     """A member of `organisation` as its member pages show them, for those who see members."""
     require(user, "organisations.view_membership", organisation)
     member = selectors.member_of(organisation=organisation, user_id=user_id)
@@ -49,7 +52,9 @@ def member_for_user(*, user: Any, organisation: Organisation, user_id: int) -> A
     return member
 
 
-def invitation_for_user(*, user: Any, organisation: Organisation, pk: int) -> Invitation:
+def invitation_for_user(
+    *, user: User | AnonymousUser, organisation: Organisation, pk: int
+) -> Invitation:
     """One of `organisation`'s invitations, for those who manage invitations."""
     require(user, "organisations.invite_member", organisation)
     invitation = Invitation.objects.filter(pk=pk, organisation=organisation).first()
@@ -58,7 +63,9 @@ def invitation_for_user(*, user: Any, organisation: Organisation, pk: int) -> In
     return invitation
 
 
-def membership_for_user(*, user: Any, organisation: Organisation, pk: int) -> Membership:
+def membership_for_user(
+    *, user: User | AnonymousUser, organisation: Organisation, pk: int
+) -> Membership:
     """One role of one member of `organisation`, for those who see its members."""
     require(user, "organisations.view_membership", organisation)
     membership = (

@@ -3,15 +3,50 @@
 An object belongs to an organisation when it is one, or has an `organisation` attribute. Rules
 compose these with state predicates, adhocracy4-style: `rules.add_perm("challenges.add_idea",
 is_member & phase_is_open)`.
+
+The roles a person holds are read here too (`roles_of_user`, remembered on the user object for
+the request), so the predicates need nothing above them.
 """
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 
-from .models import Organisation, Role
-from .selectors import roles_of_user
+from civiclab.accounts.models import User
+
+from .models import Membership, Organisation, Role
+
+# What a user object remembers for the request: its roles per organisation, and (kept by
+# `selectors.organisations_of_user`) the organisations it belongs to.
+ROLES_CACHE = "_civiclab_roles"
+ORGANISATIONS_CACHE = "_civiclab_organisations"
 
 
-def organisation_of(obj):
+def roles_of_user(
+    *, user: User | AnonymousUser, organisation: Organisation | None
+) -> frozenset[str]:
+    """The roles `user` holds in `organisation`, cached on the user for the request."""
+    if not user.is_authenticated or organisation is None:
+        return frozenset()
+    cache = user.__dict__.setdefault(ROLES_CACHE, {})
+    if organisation.pk not in cache:
+        cache[organisation.pk] = frozenset(
+            Membership.objects.filter(user=user, organisation=organisation).values_list(
+                "role", flat=True
+            )
+        )
+    return cache[organisation.pk]
+
+
+def forget_cached_roles(user: User | AnonymousUser | None) -> None:
+    """Drop what `roles_of_user` and `selectors.organisations_of_user` remembered on this user
+    object; services call it after changing memberships."""
+    if user is None:
+        return
+    user.__dict__.pop(ROLES_CACHE, None)
+    user.__dict__.pop(ORGANISATIONS_CACHE, None)
+
+
+def organisation_of(obj: object) -> Organisation | None:
     if obj is None:
         return None
     if isinstance(obj, Organisation):
@@ -19,13 +54,13 @@ def organisation_of(obj):
     return getattr(obj, "organisation", None)
 
 
-def has_role(*roles: str):
+def has_role(*roles: str) -> rules.Predicate:
     """A predicate true when the user holds any of `roles` in the object's organisation."""
     wanted = frozenset(roles)
     name = "has_role:" + ",".join(sorted(wanted))
 
     @rules.predicate(name)
-    def predicate(user, obj=None) -> bool:
+    def predicate(user: User | AnonymousUser, obj: object = None) -> bool:
         organisation = organisation_of(obj)
         if organisation is None:
             return False
@@ -44,11 +79,11 @@ is_member = has_role(*Role.values)
 
 
 @rules.predicate
-def is_platform_admin(user) -> bool:
+def is_platform_admin(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_superuser)
 
 
 @rules.predicate
-def organisation_is_active(user, obj=None) -> bool:
+def organisation_is_active(user: User | AnonymousUser, obj: object = None) -> bool:
     organisation = organisation_of(obj)
     return bool(organisation is not None and organisation.is_active)

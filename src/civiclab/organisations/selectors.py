@@ -1,57 +1,41 @@
 """Reads about organisations, memberships and invitations."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from civiclab.accounts.models import User
 from civiclab.core import clock
 
 from .models import Invitation, Membership, Organisation, Role
+from .predicates import ORGANISATIONS_CACHE
+
+# Read by the rules through `predicates`; challenges' status service imports it from here.
+from .predicates import roles_of_user as roles_of_user
 
 ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 
 
-def organisations_of_user(*, user) -> list[Organisation]:
+def organisations_of_user(*, user: User | AnonymousUser) -> list[Organisation]:
     """The organisations in which `user` holds at least one role, by name."""
     if not user.is_authenticated:
         return []
-    cached = getattr(user, "_civiclab_organisations", None)
+    cached = getattr(user, ORGANISATIONS_CACHE, None)
     if cached is None:
         cached = list(
             Organisation.objects.filter(memberships__user=user, is_active=True)
             .distinct()
             .order_by("name")
         )
-        user._civiclab_organisations = cached
+        user.__dict__[ORGANISATIONS_CACHE] = cached
     return cached
 
 
-def roles_of_user(*, user, organisation: Organisation) -> frozenset[str]:
-    """The roles `user` holds in `organisation`, cached on the user for the request."""
-    if not user.is_authenticated or organisation is None:
-        return frozenset()
-    cache = user.__dict__.setdefault("_civiclab_roles", {})
-    if organisation.pk not in cache:
-        cache[organisation.pk] = frozenset(
-            Membership.objects.filter(user=user, organisation=organisation).values_list(
-                "role", flat=True
-            )
-        )
-    return cache[organisation.pk]
-
-
-def forget_cached_roles(user) -> None:
-    """Drop what `roles_of_user` and `organisations_of_user` remembered on this user object."""
-    if user is None:
-        return
-    user.__dict__.pop("_civiclab_roles", None)
-    user.__dict__.pop("_civiclab_organisations", None)
-
-
-def sort_roles(roles) -> list[str]:
+def sort_roles(roles: Iterable[str]) -> list[str]:
     """Roles in the order of `Role` (admin first), for stable display and audit details."""
     return sorted(set(roles), key=lambda role: ROLE_ORDER.get(role, len(ROLE_ORDER)))
 
@@ -155,7 +139,7 @@ def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
     )
 
 
-def memberships_for_profile(*, user) -> list[tuple[Organisation, list[str]]]:
+def memberships_for_profile(*, user: User | AnonymousUser) -> list[tuple[Organisation, list[str]]]:
     """The organisations a person belongs to with the labels of their roles, for the profile."""
     if not user.is_authenticated:
         return []
@@ -175,7 +159,7 @@ def memberships_for_profile(*, user) -> list[tuple[Organisation, list[str]]]:
     ]
 
 
-def user_by_email_or_id(*, email: str | None = None, user_id: int | None = None):
+def user_by_email_or_id(*, email: str | None = None, user_id: int | None = None) -> User | None:
     """An existing active account, found by id or e-mail (case-insensitive); None otherwise."""
     users = get_user_model().objects.filter(is_active=True)
     if user_id is not None:

@@ -11,19 +11,23 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.core.services import audit_record
 from civiclab.organisations.audit import AuditAction
 
 from .models import Invitation, Membership, Organisation, Role, Sector
-from .selectors import forget_cached_roles, sort_roles
+from .predicates import forget_cached_roles
+from .selectors import sort_roles
 
 INVITATION_VALID_FOR = timedelta(days=14)
 
@@ -47,7 +51,7 @@ class InvitationError(ValidationError):
     """The invitation link cannot be used (unknown, expired, withdrawn, used or not yours)."""
 
 
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
+def _require(actor: User | AnonymousUser | None, perm: str, obj: Model | None = None) -> None:
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied(_("You do not have permission to do this."))
 
@@ -74,7 +78,7 @@ def _sectors(codes: list[str]) -> list[Sector]:
 
 def organisation_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     slug: str,
     country: str,
@@ -108,7 +112,7 @@ def organisation_create(
 
 
 def organisation_record_admin_save(
-    *, actor: Any, organisation: Organisation, created: bool, changed: Iterable[str]
+    *, actor: User, organisation: Organisation, created: bool, changed: Iterable[str]
 ) -> None:
     """Audit a save made in the Django admin, where the form itself writes the row."""
     audit_record(
@@ -122,7 +126,7 @@ def organisation_record_admin_save(
 
 def membership_record_admin_changes(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     added: Iterable[Membership],
     changed: Iterable[Membership],
@@ -148,7 +152,7 @@ def membership_record_admin_changes(
 
 def organisation_update(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     sectors: Iterable[str] | None = None,
     **changes: Any,
@@ -195,7 +199,7 @@ def _lock_admins(organisation: Organisation) -> set[int]:
 
 
 def _apply_roles(
-    *, actor: Any, organisation: Organisation, user: Any, roles: Iterable[str]
+    *, actor: User, organisation: Organisation, user: User, roles: Iterable[str]
 ) -> list[str]:
     """Make `user` hold exactly `roles` in `organisation`; audit the difference.
 
@@ -246,7 +250,7 @@ def _apply_roles(
     return sort_roles(wanted)
 
 
-def _current_roles(organisation: Organisation, user: Any) -> set[str]:
+def _current_roles(organisation: Organisation, user: User) -> set[str]:
     return set(
         Membership.objects.filter(organisation=organisation, user=user).values_list(
             "role", flat=True
@@ -254,7 +258,9 @@ def _current_roles(organisation: Organisation, user: Any) -> set[str]:
     )
 
 
-def membership_grant(*, actor: Any, organisation: Organisation, user: Any, role: str) -> Membership:
+def membership_grant(
+    *, actor: User, organisation: Organisation, user: User, role: str
+) -> Membership:
     """Give `user` one more role in `organisation` (an existing role is left as it is)."""
     _require(actor, "organisations.manage_membership", organisation)
     with transaction.atomic():
@@ -263,7 +269,7 @@ def membership_grant(*, actor: Any, organisation: Organisation, user: Any, role:
         return Membership.objects.get(organisation=organisation, user=user, role=role)
 
 
-def membership_revoke(*, actor: Any, membership: Membership) -> None:
+def membership_revoke(*, actor: User, membership: Membership) -> None:
     """Take one role away; taking the last one removes the person from the organisation."""
     organisation = membership.organisation
     _require(actor, "organisations.manage_membership", organisation)
@@ -273,7 +279,7 @@ def membership_revoke(*, actor: Any, membership: Membership) -> None:
 
 
 def member_set_roles(
-    *, actor: Any, organisation: Organisation, user: Any, roles: Iterable[str]
+    *, actor: User, organisation: Organisation, user: User, roles: Iterable[str]
 ) -> list[str]:
     """Make `user` hold exactly `roles` (none removes them from the organisation)."""
     _require(actor, "organisations.manage_membership", organisation)
@@ -281,7 +287,7 @@ def member_set_roles(
         return _apply_roles(actor=actor, organisation=organisation, user=user, roles=roles)
 
 
-def member_remove(*, actor: Any, organisation: Organisation, user: Any) -> None:
+def member_remove(*, actor: User, organisation: Organisation, user: User) -> None:
     """Remove a person and all their roles from the organisation."""
     member_set_roles(actor=actor, organisation=organisation, user=user, roles=())
 
@@ -317,7 +323,7 @@ def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
 
 
 def invitation_send(
-    *, actor: Any, organisation: Organisation, email: str, roles: Iterable[str]
+    *, actor: User, organisation: Organisation, email: str, roles: Iterable[str]
 ) -> tuple[Invitation, str]:
     """Invite someone by e-mail to hold `roles`; returns the invitation and its secret token.
 
@@ -371,7 +377,7 @@ def invitation_send(
     return invitation, token
 
 
-def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     """Withdraw an invitation that has not been accepted yet."""
     _require(actor, "organisations.invite_member", invitation.organisation)
     with transaction.atomic():
@@ -416,7 +422,7 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, user: Any, token: str) -> Invitation:
+def invitation_accept(*, user: User | AnonymousUser | None, token: str) -> Invitation:
     """Join the organisation with the invited roles.
 
     The link works only for the signed-in account whose e-mail address the invitation was sent

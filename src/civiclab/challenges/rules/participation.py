@@ -7,9 +7,18 @@ rule takes an Organisation; unmerging takes a MergeRecord.
 from datetime import timedelta
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 
+from civiclab.accounts.models import User
 from civiclab.challenges import predicates as p
-from civiclab.challenges.models import CoAuthorStatus, IdeaStatus, PhaseKind
+from civiclab.challenges.models import (
+    CoAuthorStatus,
+    Comment,
+    Idea,
+    IdeaStatus,
+    MergeRecord,
+    PhaseKind,
+)
 from civiclab.core import clock
 from civiclab.organisations.predicates import is_innovation_lead, is_platform_admin
 
@@ -17,7 +26,7 @@ from civiclab.organisations.predicates import is_innovation_lead, is_platform_ad
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
 
-def author_ids(idea) -> frozenset[int]:
+def author_ids(idea: Idea) -> frozenset[int]:
     """The author and accepted co-authors of `idea`, cached on the instance (one query)."""
     cached = idea.__dict__.get("_participation_author_ids")
     if cached is None:
@@ -29,32 +38,32 @@ def author_ids(idea) -> frozenset[int]:
     return cached
 
 
-def forget_author_ids(idea) -> None:
+def forget_author_ids(idea: Idea) -> None:
     idea.__dict__.pop("_participation_author_ids", None)
 
 
 @rules.predicate
-def is_author(user, obj) -> bool:
+def is_author(user: User | AnonymousUser, obj: object) -> bool:
     """The author or an accepted co-author of the idea (of a comment: of its idea)."""
     idea = p.idea_of(obj)
     return bool(idea is not None and user.is_authenticated and user.pk in author_ids(idea))
 
 
 @rules.predicate
-def idea_is_open(user, obj) -> bool:
+def idea_is_open(user: User | AnonymousUser, obj: object) -> bool:
     """Neither merged into another idea nor declined."""
     idea = p.idea_of(obj)
     return idea is not None and idea.status not in (IdeaStatus.MERGED, IdeaStatus.DECLINED)
 
 
 @rules.predicate
-def idea_not_merged(user, obj) -> bool:
+def idea_not_merged(user: User | AnonymousUser, obj: object) -> bool:
     idea = p.idea_of(obj)
     return idea is not None and idea.status != IdeaStatus.MERGED
 
 
 @rules.predicate
-def idea_awaits_decision(user, obj) -> bool:
+def idea_awaits_decision(user: User | AnonymousUser, obj: object) -> bool:
     """Not yet selected, shelved, declined or merged: still open to being combined."""
     idea = p.idea_of(obj)
     return idea is not None and idea.status in (
@@ -65,28 +74,28 @@ def idea_awaits_decision(user, obj) -> bool:
 
 
 @rules.predicate
-def is_comment_author(user, comment) -> bool:
+def is_comment_author(user: User | AnonymousUser, comment: Comment | None) -> bool:
     return bool(user.is_authenticated and comment is not None and comment.author_id == user.pk)
 
 
 @rules.predicate
-def comment_is_live(user, comment) -> bool:
+def comment_is_live(user: User | AnonymousUser, comment: Comment | None) -> bool:
     """Not deleted and not hidden by the moderators."""
     return comment is not None and not comment.is_deleted and not comment.is_hidden
 
 
 @rules.predicate
-def comment_recent(user, comment) -> bool:
+def comment_recent(user: User | AnonymousUser, comment: Comment | None) -> bool:
     return comment is not None and clock.now() - comment.created_at <= COMMENT_EDIT_WINDOW
 
 
 @rules.predicate
-def merge_is_active(user, record) -> bool:
+def merge_is_active(user: User | AnonymousUser, record: MergeRecord | None) -> bool:
     return record is not None and record.unmerged_at is None
 
 
 @rules.predicate
-def merge_target_not_merged(user, record) -> bool:
+def merge_target_not_merged(user: User | AnonymousUser, record: MergeRecord | None) -> bool:
     """A chain (A merged into C after B was merged into A) is undone from its end."""
     return record is not None and record.target.status != IdeaStatus.MERGED
 
@@ -135,7 +144,7 @@ rules.add_perm("challenges.merge_idea", can_merge & idea_awaits_decision & chall
 
 
 @rules.predicate
-def may_merge_into_target(user, record) -> bool:
+def may_merge_into_target(user: User | AnonymousUser, record: MergeRecord | None) -> bool:
     return record is not None and bool(can_merge.test(user, record.target))
 
 

@@ -2,6 +2,7 @@
 
 from django import template
 from django.core.paginator import Page
+from django.forms import BaseForm
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -74,7 +75,7 @@ def register_status_colours(colours: dict[str, str]) -> None:
 
 
 @register.filter
-def status_colour(status) -> str:
+def status_colour(status: object) -> str:
     """The tag colour of a status value (grey when unknown)."""
     key = str(getattr(status, "value", status) or "").strip().lower().replace("-", "_")
     key = key.replace(" ", "_")
@@ -82,7 +83,7 @@ def status_colour(status) -> str:
 
 
 @register.simple_tag
-def status_tag(status, label=None, colour=None) -> str:
+def status_tag(status: object, label: str | None = None, colour: str | None = None) -> str:
     """`<strong class="tag tag--green">Done</strong>` for a status value.
 
     `label` defaults to the choice label of a TextChoices member or the value itself;
@@ -96,7 +97,7 @@ def status_tag(status, label=None, colour=None) -> str:
 
 
 @register.simple_tag
-def error_prefix(*forms) -> str:
+def error_prefix(*forms: BaseForm | None) -> str:
     """'Error: ' when any of `forms` has errors, for the page title (GOV.UK pattern)."""
     if any(form is not None and getattr(form, "errors", None) for form in forms):
         return _("Error:") + " "
@@ -104,7 +105,7 @@ def error_prefix(*forms) -> str:
 
 
 @register.simple_tag
-def elided_page_range(page_obj: Page, on_each_side: int = 2, on_ends: int = 1):
+def elided_page_range(page_obj: Page, on_each_side: int = 2, on_ends: int = 1) -> list[int | str]:
     """Page numbers around the current page with an ellipsis for the gaps."""
     return list(
         page_obj.paginator.get_elided_page_range(
@@ -114,12 +115,12 @@ def elided_page_range(page_obj: Page, on_each_side: int = 2, on_ends: int = 1):
 
 
 @register.filter
-def is_ellipsis(value) -> bool:
+def is_ellipsis(value: object) -> bool:
     return not isinstance(value, int)
 
 
 @register.simple_tag
-def breadcrumbs(*parts) -> str:
+def breadcrumbs(*parts: object) -> str:
     """Breadcrumbs from label/url pairs; a last label without a url is the current page.
 
     `{% breadcrumbs _("Home") home_url org.name org_url "Members" %}`

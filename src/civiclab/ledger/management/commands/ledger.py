@@ -2,9 +2,10 @@
 
 import argparse
 import logging
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from civiclab.ledger.audit import AuditResult
@@ -19,7 +20,7 @@ EXIT_UNUSABLE = 2  # the check could not run: bad address, bad key, no connectio
 class Command(BaseCommand):
     help = "Operate and audit the public ledger. See docs/ledger.md."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         verify = actions.add_parser(
             "verify",
@@ -46,16 +47,19 @@ class Command(BaseCommand):
         test = actions.add_parser("append-test", help="Append test entries (kind ledger.test).")
         test.add_argument("--count", type=int, default=1)
 
-    def handle(self, *args, action, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
+        action: str = options.pop("action")
         handler = getattr(self, "_" + action.replace("-", "_"))
         try:
-            return handler(**options)
+            handler(**options)
         except ImproperlyConfigured as error:
             raise CommandError(str(error), returncode=EXIT_UNUSABLE) from error
 
     # --- verify -------------------------------------------------------------------------
 
-    def _verify(self, *, url=None, key=None, timeout=30.0, **_):
+    def _verify(
+        self, *, url: str | None = None, key: str | None = None, timeout: float = 30.0, **_: Any
+    ) -> None:
         pinned = None
         if key:
             try:
@@ -111,13 +115,13 @@ class Command(BaseCommand):
 
     # --- operations ---------------------------------------------------------------------
 
-    def _checkpoint(self, **_):
+    def _checkpoint(self, **_: Any) -> None:
         checkpoint, created = checkpoint_issue()
         verb = "Issued" if created else "Up to date:"
         self.stdout.write(f"{verb} checkpoint of size {checkpoint.size}.")
         self.stdout.write(checkpoint.note, ending="")
 
-    def _key(self, *, create=False, **_):
+    def _key(self, *, create: bool = False, **_: Any) -> None:
         path = key_path()
         if create:
             if path.exists():
@@ -126,7 +130,7 @@ class Command(BaseCommand):
             self.stderr.write(f"Created {path} (owner read/write only). Back it up safely.")
         self.stdout.write(str(verifier_key()))
 
-    def _append_test(self, *, count=1, **_):
+    def _append_test(self, *, count: int = 1, **_: Any) -> None:
         if count < 1:
             raise CommandError("--count must be at least 1.")
         try:
