@@ -15,7 +15,7 @@ from civiclab.challenges.models import (
     IdeaStatus,
     PhaseKind,
 )
-from civiclab.challenges.selectors.evaluation import evaluation_results
+from civiclab.challenges.selectors.evaluation import criteria_locked, evaluation_results
 from civiclab.challenges.services import evaluation as services
 from civiclab.core.models import AuditEvent
 from civiclab.methods import stats
@@ -86,11 +86,11 @@ def test_criteria_lock_once_a_score_is_submitted_but_not_for_drafts(challenge, l
     idea = IdeaFactory(challenge=challenge)
     first, second = evaluators(challenge.organisation, 2)
     submit(assign(idea, first), {impact: 3}, submitted=False)
-    assert not services.criteria_locked(challenge)
+    assert not criteria_locked(challenge)
     services.criterion_save(actor=lead, challenge=challenge, criterion=impact, name="Reach")
 
     submit(assign(idea, second), {impact: 4, cost: 2})
-    assert services.criteria_locked(challenge)
+    assert criteria_locked(challenge)
     with pytest.raises(ValidationError) as error:
         services.criterion_save(actor=lead, challenge=challenge, criterion=impact, name="Size")
     assert "already submitted scores" in error.value.messages[0]

@@ -17,24 +17,25 @@ from django.utils.translation import gettext as _
 from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import (
     Challenge,
-    CoAuthor,
-    CoAuthorStatus,
     Criterion,
     Evaluation,
     EvaluatorAssignment,
     Idea,
-    IdeaStatus,
     Score,
     Scorecard,
+)
+from civiclab.challenges.selectors.evaluation import (
+    IDEAS_IN_REVIEW,
+    conflicted_evaluators,
+    criteria_locked,
+    evaluators_of,
+    scorecard_of,
+    stats_criteria,
 )
 from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 from civiclab.methods import stats
-from civiclab.organisations.models import Membership, Role
-
-# Ideas that take part in an evaluation round: everything not yet decided or merged.
-IDEAS_IN_REVIEW = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW)
 
 
 def _require(actor, perm: str, obj, message: str) -> None:
@@ -43,21 +44,6 @@ def _require(actor, perm: str, obj, message: str) -> None:
 
 
 # --- scorecard ------------------------------------------------------------------------------
-
-
-def scorecard_of(challenge: Challenge) -> Scorecard:
-    """The challenge's scorecard, or an unsaved one with the defaults when none exists yet."""
-    try:
-        return challenge.scorecard
-    except Scorecard.DoesNotExist:
-        return Scorecard(challenge=challenge)
-
-
-def criteria_locked(challenge: Challenge) -> bool:
-    """True once any evaluation of the challenge was submitted: criteria stay as scored."""
-    return Evaluation.objects.filter(
-        assignment__idea__challenge=challenge, submitted_at__isnull=False
-    ).exists()
 
 
 def scorecard_update(
@@ -305,30 +291,6 @@ def _criteria_differ(existing: dict[int, Criterion], criteria: list[CriterionInp
 
 
 # --- assignments ----------------------------------------------------------------------------
-
-
-def evaluators_of(organisation) -> list:
-    """People holding the evaluator role in the organisation, by name."""
-    user_ids = Membership.objects.filter(
-        organisation=organisation, role=Role.EVALUATOR
-    ).values_list("user_id", flat=True)
-    return list(
-        get_user_model()
-        .objects.filter(pk__in=user_ids, is_active=True)
-        .order_by("display_name", "pk")
-    )
-
-
-def conflicted_evaluators(idea_ids) -> set[tuple[int, int]]:
-    """(idea id, user id) pairs that may never be assigned: authors and co-authors."""
-    pairs = set(Idea.objects.filter(pk__in=idea_ids).values_list("pk", "author_id"))
-    pairs.update(
-        CoAuthor.objects.filter(
-            idea_id__in=idea_ids,
-            status__in=[CoAuthorStatus.INVITED, CoAuthorStatus.ACCEPTED],
-        ).values_list("idea_id", "user_id")
-    )
-    return pairs
 
 
 def _require_assign(actor, challenge: Challenge) -> None:
@@ -619,19 +581,6 @@ def _write_scores(
         elif (current.value, current.comment) != (given.value, given.comment):
             current.value, current.comment = given.value, given.comment
             current.save(update_fields=["value", "comment"])
-
-
-def stats_criteria(criteria) -> list[stats.Criterion]:
-    return [
-        stats.Criterion(
-            key=criterion.pk,
-            weight=float(criterion.weight),
-            scale_min=criterion.scale_min,
-            scale_max=criterion.scale_max,
-            lower_is_better=criterion.lower_is_better,
-        )
-        for criterion in criteria
-    ]
 
 
 def idea_score_recompute(*, idea: Idea) -> float | None:

@@ -50,15 +50,6 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
-def merge_targets(*, source: Idea):
-    """Ideas `source` may be merged into: others of its challenge that are not merged."""
-    return (
-        Idea.objects.filter(challenge_id=source.challenge_id)
-        .exclude(pk=source.pk)
-        .exclude(status=IdeaStatus.MERGED)
-    )
-
-
 def _check_pair(source: Idea, target: Idea) -> None:
     if source.pk == target.pk:
         raise ValidationError({"target": [_("An idea cannot be merged into itself.")]})

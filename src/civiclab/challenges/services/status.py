@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civiclab.challenges.audit import AuditAction
-from civiclab.challenges.models import Audience, CoAuthorStatus, Idea, IdeaStatus, StatusChange
+from civiclab.challenges.models import Audience, Idea, IdeaStatus, StatusChange
+from civiclab.challenges.selectors.ideas import people_to_tell
 from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
@@ -159,20 +160,6 @@ def record_status_change(*, actor, idea: Idea, status: str, reason: str) -> Stat
             )
         change.save()
     return change
-
-
-def people_to_tell(idea: Idea) -> list:
-    """The author, accepted co-authors and followers of `idea` (each once)."""
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    coauthors = idea.coauthors.filter(status=CoAuthorStatus.ACCEPTED).values("user_id")
-    followers = idea.follows.values("user_id")
-    return list(
-        User.objects.filter(pk=idea.author_id)
-        | User.objects.filter(pk__in=coauthors)
-        | User.objects.filter(pk__in=followers)
-    )
 
 
 def idea_set_status(*, actor, idea: Idea, status: str, reason: str) -> StatusChange:

@@ -42,6 +42,7 @@ from civiclab.challenges.models import (
     StatusChange,
     Support,
 )
+from civiclab.challenges.selectors.pairwise import next_pair
 from civiclab.challenges.services.challenges import (
     PhaseDates,
     challenge_create,
@@ -61,7 +62,7 @@ from civiclab.challenges.services.events import event_register, event_save
 from civiclab.challenges.services.ideas import idea_create
 from civiclab.challenges.services.merge import idea_merge
 from civiclab.challenges.services.moderation import flag_add, moderation_hide
-from civiclab.challenges.services.pairwise import next_pair, pairwise_record
+from civiclab.challenges.services.pairwise import pairwise_record
 from civiclab.challenges.services.participation import comment_add, support_add
 from civiclab.challenges.services.selection import idea_select, idea_shortlist
 from civiclab.challenges.services.status import idea_set_status
