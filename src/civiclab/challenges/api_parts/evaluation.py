@@ -5,7 +5,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -27,9 +26,8 @@ from civiclab.challenges.services.evaluation import (
     ScoreInput,
     assignments_add,
     assignments_automatic,
-    criteria_replace,
     evaluation_save,
-    scorecard_update,
+    scorecard_replace,
 )
 from civiclab.challenges.services.pairwise import pairwise_record
 from civiclab.core.access import NotVisible, require
@@ -274,21 +272,19 @@ def get_scorecard(request, challenge_id: int):
 def put_scorecard(request, challenge_id: int, payload: ScorecardIn):
     user = api_actor(request)
     challenge = access.challenge_for_user(user=user, pk=challenge_id)
-    with transaction.atomic():
-        scorecard_update(
-            actor=user,
-            challenge=challenge,
-            blind=payload.blind,
-            evaluators_per_idea=payload.evaluators_per_idea,
-            guidance=payload.guidance,
-            pairwise_enabled=payload.pairwise_enabled,
-        )
-        if payload.criteria is not None:
-            criteria_replace(
-                actor=user,
-                challenge=challenge,
-                criteria=[CriterionInput(**c.dict()) for c in payload.criteria],
-            )
+    scorecard_replace(
+        actor=user,
+        challenge=challenge,
+        blind=payload.blind,
+        evaluators_per_idea=payload.evaluators_per_idea,
+        guidance=payload.guidance,
+        pairwise_enabled=payload.pairwise_enabled,
+        criteria=(
+            [CriterionInput(**c.dict()) for c in payload.criteria]
+            if payload.criteria is not None
+            else None
+        ),
+    )
     return _scorecard_out(challenge)
 
 

@@ -1,4 +1,5 @@
-"""Reads for evaluation: an evaluator's work list, the assignment overview and the results.
+"""Reads for evaluation: the scorecard, who may evaluate, an evaluator's work list, the
+assignment overview and the results.
 
 The results are computed by `civiclab.methods.stats` from plain tuples read in a fixed number
 of queries, however many ideas and evaluations there are.

@@ -46,7 +46,20 @@ def _require(actor, perm: str, obj, message: str) -> None:
 # --- scorecard ------------------------------------------------------------------------------
 
 
-def scorecard_update(
+@dataclass(frozen=True)
+class CriterionInput:
+    """A criterion as sent to `criteria_replace`: with `id` to keep one, without to add."""
+
+    name: str
+    guidance: str = ""
+    weight: Decimal | float | int = 1
+    scale_min: int = 1
+    scale_max: int = 5
+    lower_is_better: bool = False
+    id: int | None = None
+
+
+def scorecard_replace(
     *,
     actor,
     challenge: Challenge,
@@ -54,15 +67,15 @@ def scorecard_update(
     evaluators_per_idea: int,
     guidance: str,
     pairwise_enabled: bool,
+    criteria: list[CriterionInput] | None = None,
 ) -> Scorecard:
-    _require(
-        actor,
-        "challenges.manage_scorecard",
-        challenge,
-        _("Only the challenge's innovation leads and administrators can change its scorecard."),
-    )
+    """Set the scorecard's settings and, when given, make its criteria exactly `criteria`
+    (see `criteria_replace`): all of it written, or nothing."""
+    _require_manage_scorecard(actor, challenge)
     if evaluators_per_idea < 1:
         raise ValidationError({"evaluators_per_idea": _("Each idea needs at least one evaluator.")})
+    if criteria is not None:
+        _check_criteria_inputs(criteria)
     with transaction.atomic():
         scorecard, _created = Scorecard.objects.select_for_update().get_or_create(
             challenge=challenge
@@ -83,8 +96,21 @@ def scorecard_update(
                 "pairwise_enabled": pairwise_enabled,
             },
         )
+        if criteria is not None:
+            _write_criteria(
+                actor=actor, challenge=challenge, scorecard=scorecard, criteria=criteria
+            )
     challenge.scorecard = scorecard
     return scorecard
+
+
+def _require_manage_scorecard(actor, challenge: Challenge) -> None:
+    _require(
+        actor,
+        "challenges.manage_scorecard",
+        challenge,
+        _("Only the challenge's innovation leads and administrators can change its scorecard."),
+    )
 
 
 CRITERION_FIELDS = ("name", "guidance", "weight", "scale_min", "scale_max", "lower_is_better")
@@ -192,19 +218,6 @@ def criterion_delete(*, actor, criterion: Criterion) -> None:
         )
 
 
-@dataclass(frozen=True)
-class CriterionInput:
-    """A criterion as sent to `criteria_replace`: with `id` to keep one, without to add."""
-
-    name: str
-    guidance: str = ""
-    weight: Decimal | float | int = 1
-    scale_min: int = 1
-    scale_max: int = 5
-    lower_is_better: bool = False
-    id: int | None = None
-
-
 def criteria_replace(
     *, actor, challenge: Challenge, criteria: list[CriterionInput]
 ) -> list[Criterion]:
@@ -213,12 +226,16 @@ def criteria_replace(
     Criteria with an id are changed, those without are added, and those left out removed.
     Refused (with nothing written) once scores were submitted, unless nothing changes.
     """
-    _require(
-        actor,
-        "challenges.manage_scorecard",
-        challenge,
-        _("Only the challenge's innovation leads and administrators can change its scorecard."),
-    )
+    _require_manage_scorecard(actor, challenge)
+    _check_criteria_inputs(criteria)
+    with transaction.atomic():
+        scorecard, _created = Scorecard.objects.get_or_create(challenge=challenge)
+        return _write_criteria(
+            actor=actor, challenge=challenge, scorecard=scorecard, criteria=criteria
+        )
+
+
+def _check_criteria_inputs(criteria: list[CriterionInput]) -> None:
     errors: dict[str, list[str]] = {}
     for index, given in enumerate(criteria):
         try:
@@ -228,48 +245,52 @@ def criteria_replace(
                 errors[f"criteria.{index}.{name}"] = messages
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        scorecard, _created = Scorecard.objects.get_or_create(challenge=challenge)
-        existing = {c.pk: c for c in scorecard.criteria.all()}
-        unknown = [g.id for g in criteria if g.id is not None and g.id not in existing]
-        if unknown:
-            raise ValidationError(
-                {
-                    "criteria": [
-                        _("These criteria are not on this scorecard: %(ids)s.")
-                        % {"ids": ", ".join(map(str, unknown))}
-                    ]
-                }
-            )
-        if _criteria_differ(existing, criteria) and criteria_locked(challenge):
-            raise _locked_error()
-        kept = {g.id for g in criteria if g.id is not None}
-        removed = [c for pk, c in existing.items() if pk not in kept]
-        for criterion in removed:
-            criterion.delete()
-        saved = []
-        for position, given in enumerate(criteria):
-            found = existing.get(given.id) if given.id is not None else None
-            criterion = found or Criterion(scorecard=scorecard)
-            criterion.name = given.name.strip()
-            criterion.guidance = given.guidance
-            criterion.weight = Decimal(str(given.weight))
-            criterion.scale_min = given.scale_min
-            criterion.scale_max = given.scale_max
-            criterion.lower_is_better = given.lower_is_better
-            criterion.position = position
-            criterion.save()
-            saved.append(criterion)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CRITERIA_REPLACED,
-            subject=challenge,
-            organisation_id=challenge.organisation_id,
-            details={
-                "criteria": [c.name for c in saved],
-                "removed": [c.name for c in removed],
-            },
+
+
+def _write_criteria(
+    *, actor, challenge: Challenge, scorecard: Scorecard, criteria: list[CriterionInput]
+) -> list[Criterion]:
+    """Replace the criteria with checked inputs and audit it, in the caller's transaction."""
+    existing = {c.pk: c for c in scorecard.criteria.all()}
+    unknown = [g.id for g in criteria if g.id is not None and g.id not in existing]
+    if unknown:
+        raise ValidationError(
+            {
+                "criteria": [
+                    _("These criteria are not on this scorecard: %(ids)s.")
+                    % {"ids": ", ".join(map(str, unknown))}
+                ]
+            }
         )
+    if _criteria_differ(existing, criteria) and criteria_locked(challenge):
+        raise _locked_error()
+    kept = {g.id for g in criteria if g.id is not None}
+    removed = [c for pk, c in existing.items() if pk not in kept]
+    for criterion in removed:
+        criterion.delete()
+    saved = []
+    for position, given in enumerate(criteria):
+        found = existing.get(given.id) if given.id is not None else None
+        criterion = found or Criterion(scorecard=scorecard)
+        criterion.name = given.name.strip()
+        criterion.guidance = given.guidance
+        criterion.weight = Decimal(str(given.weight))
+        criterion.scale_min = given.scale_min
+        criterion.scale_max = given.scale_max
+        criterion.lower_is_better = given.lower_is_better
+        criterion.position = position
+        criterion.save()
+        saved.append(criterion)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CRITERIA_REPLACED,
+        subject=challenge,
+        organisation_id=challenge.organisation_id,
+        details={
+            "criteria": [c.name for c in saved],
+            "removed": [c.name for c in removed],
+        },
+    )
     return saved
 
 

@@ -97,7 +97,7 @@ def scorecard(request, org_slug, slug):
     form = ScorecardForm(request.POST or None, instance=card)
     if request.method == "POST" and form.is_valid():
         try:
-            services.scorecard_update(actor=request.user, challenge=challenge, **form.cleaned_data)
+            services.scorecard_replace(actor=request.user, challenge=challenge, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -56,7 +56,7 @@ from civiclab.challenges.services.evaluation import (
     assignments_add,
     criterion_save,
     evaluation_save,
-    scorecard_update,
+    scorecard_replace,
 )
 from civiclab.challenges.services.events import event_register, event_save
 from civiclab.challenges.services.ideas import idea_create
@@ -403,7 +403,7 @@ def _set_up_scorecard(cast: Cast, challenge: Challenge, spec: DemoChallenge) -> 
     scorecard = spec.scorecard
     assert scorecard is not None
     lead = cast[spec.lead]
-    scorecard_update(
+    scorecard_replace(
         actor=lead,
         challenge=challenge,
         blind=scorecard.blind,
