@@ -228,41 +228,66 @@ def cached_count(*, scope: IdeaScope, filters: IdeaFilters, ideas: QuerySet[Idea
     return count
 
 
-class KnownCountPaginator(Paginator):
-    """A paginator told its count instead of asking the database."""
+class IdeaWindow:
+    """A list's ideas in the list's order, read one window (a slice) at a time.
 
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
+    `count()` is the number of ideas matching the filters (cached, see `cached_count`);
+    slicing reads only the rows asked for, with their row data, in a constant number of
+    queries whatever the window's size. Without search: one indexed query for the window and
+    one for its tags; `after` (a condition on the sort key and id, for keyset paging) narrows
+    the rows but not the count. With search: the index ranks, one query keeps what the
+    viewer may see (and one sorts, for a sort other than relevance), and the window is read
+    in that order. Django's `Paginator` takes it as its object list for numbered pages.
+    """
+
+    def __init__(self, *, scope: IdeaScope, filters: IdeaFilters, after: Q | None = None):
+        if after is not None and filters.q:
+            raise ValueError("A search result is windowed by position, not by key.")
+        self.scope = scope
+        self.filters = filters
+        self.after = after
 
     @cached_property
+    def _ranked_ids(self) -> list[int]:
+        ids = search_ids(scope=self.scope, filters=self.filters)
+        sort = self.filters.effective_sort
+        if sort != SORT_RELEVANCE:
+            ids = list(ordered(Idea.objects.filter(pk__in=ids), sort).values_list("pk", flat=True))
+        return ids
+
     def count(self) -> int:
-        return self._known_count
+        if self.filters.q:
+            return len(self._ranked_ids)
+        ideas = idea_queryset(scope=self.scope, filters=self.filters)
+        return cached_count(scope=self.scope, filters=self.filters, ideas=ideas)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Idea]:
+        if not isinstance(window, slice):
+            raise TypeError("IdeaWindow reads slices of the list.")
+        if self.filters.q:
+            rank = {idea_id: n for n, idea_id in enumerate(self._ranked_ids[window])}
+            rows = with_row_data(Idea.objects.filter(pk__in=list(rank)))
+            return sorted(rows, key=lambda idea: rank[idea.pk])
+        ideas = idea_queryset(scope=self.scope, filters=self.filters)
+        if self.after is not None:
+            ideas = ideas.filter(self.after)
+        return list(with_row_data(ordered(ideas, self.filters.effective_sort))[window])
+
+
+def idea_window(*, scope: IdeaScope, filters: IdeaFilters, after: Q | None = None) -> IdeaWindow:
+    """The ideas of a list, to read by slices: pages and API window the same list."""
+    return IdeaWindow(scope=scope, filters=filters, after=after)
 
 
 def idea_page(
     *, scope: IdeaScope, filters: IdeaFilters, page_number: Any, per_page: int = 20
 ) -> Page:
-    """One page of the list, in a constant number of queries whatever the page size.
-
-    Without search: a cached count, then one indexed query for the page and one for its
-    tags. With search: the index ranks, one query keeps what the viewer may see, and the page
-    is read in order of relevance (or sorted by the chosen key).
-    """
-    sort = filters.effective_sort
-    if filters.q:
-        ids = search_ids(scope=scope, filters=filters)
-        if sort != SORT_RELEVANCE:
-            ids = list(ordered(Idea.objects.filter(pk__in=ids), sort).values_list("pk", flat=True))
-        page = Paginator(ids, per_page).get_page(page_number)
-        rank = {idea_id: position for position, idea_id in enumerate(page.object_list)}
-        rows = with_row_data(Idea.objects.filter(pk__in=list(rank)))
-        page.object_list = sorted(rows, key=lambda idea: rank[idea.pk])
-        return page
-    ideas = idea_queryset(scope=scope, filters=filters)
-    count = cached_count(scope=scope, filters=filters, ideas=ideas)
-    paginator = KnownCountPaginator(with_row_data(ordered(ideas, sort)), per_page, count=count)
-    return paginator.get_page(page_number)
+    """One numbered page of the list (a page number out of range gives the nearest page)."""
+    window = idea_window(scope=scope, filters=filters)
+    return Paginator(window, per_page).get_page(page_number)
 
 
 def organisation_tags(*, organisation: Organisation) -> list[Tag]:
