@@ -16,10 +16,10 @@ class ChallengesConfig(AppConfig):
         personal_data.register_all()
         audit.register_actions(AuditAction)
         self._connect_challenges()
-        # Signal receivers: list counts, similar-idea indexes and trending scores follow
-        # every idea and support, whichever service changed them.
-        from .selectors import lists, similar  # noqa: F401
-        from .services import trending  # noqa: F401
+        # Cache invalidation only: list counts and similar-idea indexes follow every idea.
+        from . import receivers
+
+        receivers.connect()
 
     def _connect_challenges(self) -> None:
         """Every new organisation gets its idea box; its public page lists its challenges."""

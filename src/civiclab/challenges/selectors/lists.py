@@ -19,7 +19,6 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.functional import cached_property
 
 from civiclab.core import clock
@@ -298,35 +297,12 @@ def phase_choices() -> list[tuple[str, str]]:
     return list(PhaseKind.choices)
 
 
-# -- keeping counts honest -----------------------------------------------------------------
+# -- keeping counts honest (called by ../receivers.py) ----------------------------------------
 
 
-def _on_idea_saved(sender, instance: Idea, created: bool, update_fields=None, **kwargs):
-    if kwargs.get("raw"):
-        return
-    if update_fields is not None and set(update_fields) <= COUNTER_FIELDS:
-        return
-    _announce(instance.organisation_id)
-
-
-def _on_idea_deleted(sender, instance: Idea, **kwargs):
-    _announce(instance.organisation_id)
-
-
-def _on_tags_changed(sender, instance, action: str, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Idea):
-        _announce(instance.organisation_id)
-
-
-def _announce(organisation_id: int) -> None:
+def announce_list_change(organisation_id: int) -> None:
+    """The organisation's idea lists changed: counts cached before now are not used again."""
     # Now, for this process and this transaction's own reads; again after commit, for the
     # other processes, which could otherwise cache a count read before the commit.
     list_changed(organisation_id)
     transaction.on_commit(lambda: list_changed(organisation_id))
-
-
-post_save.connect(_on_idea_saved, sender=Idea, dispatch_uid="challenges.lists.saved")
-post_delete.connect(_on_idea_deleted, sender=Idea, dispatch_uid="challenges.lists.deleted")
-m2m_changed.connect(
-    _on_tags_changed, sender=Idea.tags.through, dispatch_uid="challenges.lists.tags"
-)

@@ -20,9 +20,9 @@ Two ways keep the stored `Idea.trending_score` right:
   without touching any other idea. (The seven-day cut-off and the drift of the scale are
   corrected by the next refresh.)
 
-Supports given and withdrawn one at a time reach these functions through signals on
-`Support`, whichever service creates or deletes them; bulk moves (merges) are picked up by
-the next refresh.
+The services that give and withdraw a support (`support_add`, `support_remove`) move the
+score in their own transaction; nothing listens for `Support` rows being saved, so rows
+written any other way (merges, erasure, fixtures) are picked up by the next refresh.
 """
 
 import math
@@ -32,7 +32,6 @@ from datetime import UTC, datetime, timedelta
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
 from django_tasks import task
 
 from civiclab.core import clock
@@ -142,24 +141,3 @@ def _write_scores(changes: list[tuple[float, int]]) -> None:
 def refresh_trending() -> int:
     """The periodic task: recompute every trending score."""
     return trending_refresh()
-
-
-# -- signals: every single support given or withdrawn moves the score at once --------------
-
-
-def _on_support_saved(sender, instance: Support, created: bool, **kwargs) -> None:
-    if created and not kwargs.get("raw"):
-        trending_record_support(
-            idea_id=instance.idea_id, supported_at=instance.created_at or clock.now()
-        )
-
-
-def _on_support_deleted(sender, instance: Support, **kwargs) -> None:
-    if instance.created_at is not None:
-        trending_record_support(
-            idea_id=instance.idea_id, supported_at=instance.created_at, delta=-1
-        )
-
-
-post_save.connect(_on_support_saved, sender=Support, dispatch_uid="challenges.trending.saved")
-post_delete.connect(_on_support_deleted, sender=Support, dispatch_uid="challenges.trending.deleted")
