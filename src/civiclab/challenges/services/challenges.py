@@ -21,7 +21,8 @@ from civiclab.core import clock
 from civiclab.core.services import audit_record
 from civiclab.organisations.models import Membership, Organisation, Role
 
-from ..models import Audience, Challenge, InnovationType, Phase, PhaseKind, Tag
+from ..models import Audience, Challenge, InnovationType, Phase, PhaseKind
+from ._internal import tags_get_or_create
 
 # Addresses under /organisations/<org>/challenges/ that are not challenges.
 RESERVED_SLUGS = frozenset({"new"})
@@ -160,21 +161,6 @@ def parse_tag_names(text: str) -> list[str]:
         if name and slugify(name):
             names.setdefault(slugify(name), name)
     return list(names.values())
-
-
-def tags_get_or_create(*, organisation: Organisation, names: Iterable[str]) -> list[Tag]:
-    """The organisation's tags with these names, creating the missing ones (matched by slug).
-
-    Call it inside the caller's transaction and permission check.
-    """
-    wanted = {slugify(name)[:60]: name.strip()[:60] for name in names if slugify(name)}
-    existing = {
-        tag.slug: tag for tag in Tag.objects.filter(organisation=organisation, slug__in=wanted)
-    }
-    for slug, name in wanted.items():
-        if slug not in existing:
-            existing[slug] = Tag.objects.create(organisation=organisation, name=name, slug=slug)
-    return [existing[slug] for slug in wanted]
 
 
 # --- create and edit ------------------------------------------------------------------------

@@ -30,12 +30,13 @@ from civiclab.challenges.selectors.evaluation import (
     criteria_locked,
     evaluators_of,
     scorecard_of,
-    stats_criteria,
 )
 from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 from civiclab.methods import stats
+
+from ._internal import idea_score_recompute
 
 
 def _require(actor, perm: str, obj, message: str) -> None:
@@ -602,20 +603,3 @@ def _write_scores(
         elif (current.value, current.comment) != (given.value, given.comment):
             current.value, current.comment = given.value, given.comment
             current.save(update_fields=["value", "comment"])
-
-
-def idea_score_recompute(*, idea: Idea) -> float | None:
-    """Store the idea's weighted score (0-100) from its submitted evaluations."""
-    criteria = stats_criteria(Criterion.objects.filter(scorecard__challenge_id=idea.challenge_id))
-    rows = Score.objects.filter(
-        evaluation__assignment__idea=idea, evaluation__submitted_at__isnull=False
-    ).values_list("evaluation__assignment__evaluator_id", "criterion_id", "value")
-    scores = [
-        stats.Score(idea=idea.pk, evaluator=evaluator, criterion=criterion, value=value)
-        for evaluator, criterion, value in rows
-    ]
-    results = stats.weighted_scores(scores, criteria, [idea.pk]) if criteria else []
-    score = results[0].score if results else None
-    Idea.objects.filter(pk=idea.pk).update(score=score)
-    idea.score = score
-    return score

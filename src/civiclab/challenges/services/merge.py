@@ -29,8 +29,8 @@ from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 
-from .participation import recount_comments, recount_supports
-from .status import record_status_change
+from ._internal import record_status_change, recount_supports
+from .participation import recount_comments
 
 REASON_MAX_LENGTH = 2000
 

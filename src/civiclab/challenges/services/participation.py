@@ -21,7 +21,7 @@ from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.ratelimit import count_action
 
-from .trending import trending_record_support
+from ._internal import trending_record_support
 
 # Replies nest at most this deep (a top-level comment is level 1); a reply to a comment at
 # the deepest level joins that comment's own thread instead of nesting further.
@@ -261,8 +261,3 @@ def recount_comments(idea_id: int) -> None:
     """Set the idea's comment count from its rows: comments neither deleted nor hidden."""
     count = Comment.objects.filter(idea_id=idea_id, is_deleted=False, is_hidden=False).count()
     Idea.objects.filter(pk=idea_id).update(comment_count=count)
-
-
-def recount_supports(idea_id: int) -> None:
-    count = Support.objects.filter(idea_id=idea_id).count()
-    Idea.objects.filter(pk=idea_id).update(support_count=count)

@@ -31,7 +31,6 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F
 from django_tasks import task
 
 from civiclab.core import clock
@@ -60,21 +59,6 @@ def reference_time() -> datetime:
     if stamp is None:
         return clock.now()
     return datetime.fromtimestamp(stamp, tz=UTC)
-
-
-def trending_record_support(*, idea_id: int, supported_at: datetime, delta: int = 1) -> None:
-    """Add (`delta=1`) or withdraw (`delta=-1`) one support's weight with a single UPDATE."""
-    reference = reference_time()
-    exponent = (supported_at - reference).total_seconds() / HALF_LIFE.total_seconds()
-    # A support older than the window counts for nothing; the exponent is capped so that a
-    # reference far in the past (no refresh for weeks) cannot overflow a float.
-    if clock.now() - supported_at > WINDOW:
-        return
-    weight = 2.0 ** min(exponent, 60.0)
-    Idea.objects.filter(pk=idea_id).update(trending_score=F("trending_score") + delta * weight)
-    if delta < 0:
-        # Rounding must never leave a score below zero for an idea without supports.
-        Idea.objects.filter(pk=idea_id, trending_score__lt=0).update(trending_score=0.0)
 
 
 def compute_scores(supports: list[tuple[int, datetime]], *, at: datetime) -> dict[int, float]:

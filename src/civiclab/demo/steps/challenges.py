@@ -43,13 +43,13 @@ from civiclab.challenges.models import (
     Support,
 )
 from civiclab.challenges.selectors.pairwise import next_pair
+from civiclab.challenges.services._internal import tags_get_or_create
 from civiclab.challenges.services.challenges import (
     PhaseDates,
     challenge_create,
     challenge_get_or_create_idea_box,
     challenge_publish,
     challenge_set_phases,
-    tags_get_or_create,
 )
 from civiclab.challenges.services.evaluation import (
     ScoreInput,
