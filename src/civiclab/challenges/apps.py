@@ -23,19 +23,13 @@ class ChallengesConfig(AppConfig):
 
     def _connect_challenges(self) -> None:
         """Every new organisation gets its idea box; its public page lists its challenges."""
-        from django.db.models.signals import post_save
-
         from civiclab.core import page_sections
-        from civiclab.organisations.models import Organisation
+        from civiclab.organisations import setup_steps
 
-        from .services.challenges import create_idea_box_with_organisation
+        from .services.challenges import idea_box_open_with_organisation
         from .views.challenges import organisation_section_context
 
-        post_save.connect(
-            create_idea_box_with_organisation,
-            sender=Organisation,
-            dispatch_uid="challenges.idea_box_with_organisation",
-        )
+        setup_steps.register("challenges.idea_box", idea_box_open_with_organisation)
         page_sections.register(
             page_sections.ORGANISATION,
             "challenges/challenges/organisation_section.html",

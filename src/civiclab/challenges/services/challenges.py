@@ -442,7 +442,7 @@ def challenge_get_or_create_idea_box(
     return box
 
 
-def create_idea_box_with_organisation(sender, instance, created, raw=False, **kwargs) -> None:
-    """post_save receiver on Organisation: every new organisation starts with its idea box."""
-    if created and not raw:
-        challenge_get_or_create_idea_box(organisation=instance, audit=False)
+def idea_box_open_with_organisation(organisation: Organisation) -> Challenge:
+    """A setup step of new organisations (`organisations.setup_steps`): every organisation
+    starts with its idea box, in the transaction that creates it."""
+    return challenge_get_or_create_idea_box(organisation=organisation, audit=False)
