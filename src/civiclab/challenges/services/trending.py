@@ -21,8 +21,9 @@ Two ways keep the stored `Idea.trending_score` right:
   corrected by the next refresh.)
 
 The services that give and withdraw a support (`support_add`, `support_remove`) move the
-score in their own transaction; nothing listens for `Support` rows being saved, so rows
-written any other way (merges, erasure, fixtures) are picked up by the next refresh.
+score in their own transaction, with `_internal.trending_record_support`; nothing listens
+for `Support` rows being saved, so rows written any other way (merges, erasure, fixtures)
+are picked up by the next refresh.
 """
 
 import math
