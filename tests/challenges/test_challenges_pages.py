@@ -253,7 +253,7 @@ def test_idea_box_is_created_with_the_organisation_and_always_open(client):
 
 
 def test_an_organisation_row_made_without_the_service_gets_its_idea_box_on_first_visit(client):
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory(set_up=False)
     assert not Challenge.objects.filter(organisation=organisation).exists()
     response = client.get(reverse("challenges:idea_box", args=[organisation.slug]))
     box = Challenge.objects.get(organisation=organisation, is_idea_box=True)

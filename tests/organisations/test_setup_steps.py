@@ -45,5 +45,5 @@ def test_rows_made_without_the_service_run_no_step(monkeypatch):
     monkeypatch.setitem(
         setup_steps._steps, "tests.seen", lambda organisation: seen.append(organisation)
     )
-    OrganisationFactory()
+    OrganisationFactory(set_up=False)
     assert seen == []

@@ -11,11 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from civiclab.challenges.audit import AuditAction
-from civiclab.challenges.models import (
-    Challenge,
-    Idea,
-    PairwiseComparison,
-)
+from civiclab.challenges.models import Challenge, Idea, PairwiseComparison
 from civiclab.challenges.selectors.pairwise import comparable_ideas, own_idea_ids
 from civiclab.core.ratelimit import count_action
 from civiclab.core.services import audit_record
