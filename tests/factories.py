@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from civiclab.organisations import setup_steps
 from civiclab.organisations.models import Level, Membership, Organisation
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -26,14 +27,23 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
+    """An organisation as `organisation_create` leaves it: with what other apps set up for
+    it (the idea box). `set_up=False` makes the bare row."""
+
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"City of Example {n}")
     slug = factory.Sequence(lambda n: f"example-{n}")
     country = "NL"
     level = Level.LOCAL
     time_zone = "Europe/Amsterdam"
+
+    @factory.post_generation
+    def set_up(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            setup_steps.run(obj)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

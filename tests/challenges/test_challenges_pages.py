@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civiclab.challenges.models import Audience, Challenge, PhaseKind
+from civiclab.core.models import AuditEvent
 from civiclab.organisations.models import Role
+from civiclab.organisations.services import organisation_create
 from tests.challenges.factories import ChallengeFactory, IdeaFactory, TagFactory, during
-from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, member
+from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -235,12 +237,27 @@ def test_invited_people_are_managed_by_email(client, organisation):
 
 
 def test_idea_box_is_created_with_the_organisation_and_always_open(client):
-    organisation = OrganisationFactory()
+    organisation = organisation_create(
+        actor=UserFactory(is_superuser=True, is_staff=True),
+        name="City of Leiden",
+        slug="leiden",
+        country="NL",
+        level="local",
+    )
     box = Challenge.objects.get(organisation=organisation, is_idea_box=True)
+    assert not AuditEvent.objects.filter(action="challenges.idea_box_created").exists()
     assert box.is_published and box.current_phase_kind() == PhaseKind.SUBMISSION
     response = client.get(reverse("challenges:idea_box", args=[organisation.slug]))
     assert response.status_code == 302 and response.url == box.get_absolute_url()
     assert "Always open" in client.get(box.get_absolute_url()).content.decode()
+
+
+def test_an_organisation_row_made_without_the_service_gets_its_idea_box_on_first_visit(client):
+    organisation = OrganisationFactory(set_up=False)
+    assert not Challenge.objects.filter(organisation=organisation).exists()
+    response = client.get(reverse("challenges:idea_box", args=[organisation.slug]))
+    box = Challenge.objects.get(organisation=organisation, is_idea_box=True)
+    assert response.status_code == 302 and response.url == box.get_absolute_url()
 
 
 def test_organisation_page_lists_open_challenges(client, organisation):

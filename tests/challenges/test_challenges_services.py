@@ -234,3 +234,89 @@ def test_idea_box_phases_cannot_be_changed_nor_unpublished(organisation):
 
 def test_tag_names_are_parsed_and_deduplicated():
     assert services.parse_tag_names(" Mobility, safety ,mobility,, ") == ["Mobility", "safety"]
+
+
+# --- a challenge and its phases: one write --------------------------------------------------
+
+
+def test_create_with_phases_writes_the_challenge_and_its_phases_together(organisation):
+    lead = member(organisation, Role.INNOVATION_LEAD)
+    challenge = create(
+        organisation,
+        lead,
+        tag_names=["Schools"],
+        phases=[PhaseDates("review", day(10), day(20)), PhaseDates("submission", day(0), day(10))],
+    )
+    assert [p.kind for p in challenge.phases.order_by("starts_at")] == ["submission", "review"]
+    actions = AuditEvent.objects.filter(organisation_id=organisation.pk).values_list(
+        "action", flat=True
+    )
+    assert sorted(actions) == ["challenges.challenge_created", "challenges.phases_set"]
+
+
+def test_a_wrong_phase_in_the_middle_leaves_no_challenge_tag_or_audit_behind(organisation):
+    lead = member(organisation, Role.INNOVATION_LEAD)
+    with pytest.raises(ValidationError) as error:
+        create(
+            organisation,
+            lead,
+            tag_names=["Brand new tag"],
+            phases=[
+                PhaseDates("submission", day(0), day(10)),
+                PhaseDates("review", day(5), day(20)),  # overlaps the submission phase
+                PhaseDates("selection", day(21), day(30)),
+            ],
+        )
+    assert "review_starts" in error.value.message_dict
+    assert not Challenge.objects.filter(organisation=organisation, is_idea_box=False).exists()
+    assert not Tag.objects.filter(organisation=organisation).exists()
+    assert not AuditEvent.objects.filter(action="challenges.challenge_created").exists()
+
+
+def test_a_phase_that_fails_to_save_rolls_the_new_challenge_back(organisation, monkeypatch):
+    lead = member(organisation, Role.INNOVATION_LEAD)
+
+    def fail(*args, **kwargs):
+        raise IntegrityError("the phase could not be stored")
+
+    monkeypatch.setattr(services.Phase.objects, "bulk_create", fail)
+    with pytest.raises(IntegrityError):
+        create(organisation, lead, phases=[PhaseDates("submission", day(0), day(10))])
+    assert not Challenge.objects.filter(organisation=organisation, is_idea_box=False).exists()
+    assert not AuditEvent.objects.filter(organisation_id=organisation.pk).exists()
+
+
+def test_update_with_wrong_phases_changes_neither_fields_nor_phases(organisation):
+    lead = member(organisation, Role.INNOVATION_LEAD)
+    challenge = ChallengeFactory(organisation=organisation, title="Before")
+    phases_before = list(challenge.phases.values_list("kind", "starts_at", "ends_at"))
+    with pytest.raises(ValidationError):
+        services.challenge_update(
+            actor=lead,
+            challenge=challenge,
+            title="After",
+            tag_names=["Fresh"],
+            phases=[
+                PhaseDates("submission", day(0), day(10)),
+                PhaseDates("review", day(12), day(11)),  # ends before it starts
+            ],
+        )
+    fresh = Challenge.objects.get(pk=challenge.pk)
+    assert fresh.title == "Before"
+    assert not fresh.tags.exists()
+    assert list(fresh.phases.values_list("kind", "starts_at", "ends_at")) == phases_before
+    assert not AuditEvent.objects.filter(organisation_id=organisation.pk).exists()
+
+
+def test_update_with_phases_writes_fields_and_phases_together(organisation):
+    lead = member(organisation, Role.INNOVATION_LEAD)
+    challenge = ChallengeFactory(organisation=organisation, draft=True, phase=False)
+    services.challenge_update(
+        actor=lead,
+        challenge=challenge,
+        title="After",
+        phases=[PhaseDates("submission", day(0), day(10))],
+    )
+    fresh = Challenge.objects.get(pk=challenge.pk)
+    assert fresh.title == "After"
+    assert list(fresh.phases.values_list("kind", flat=True)) == ["submission"]

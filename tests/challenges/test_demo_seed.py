@@ -128,7 +128,7 @@ def test_staff_only_ideas_are_supported_and_written_by_staff_only(demo, db):
 
 
 def test_staff_compared_the_staff_only_ideas_in_pairs(demo, db):
-    from civiclab.challenges.services.pairwise import pairwise_ranking
+    from civiclab.challenges.selectors.pairwise import pairwise_ranking
     from civiclab.organisations.models import Membership
 
     challenge = Challenge.objects.get(organisation__slug="eastbrook", slug=HOUSING_REPAIRS.slug)

@@ -15,7 +15,7 @@ from civiclab.challenges.models import (
     IdeaStatus,
     PhaseKind,
 )
-from civiclab.challenges.selectors.evaluation import evaluation_results
+from civiclab.challenges.selectors.evaluation import criteria_locked, evaluation_results
 from civiclab.challenges.services import evaluation as services
 from civiclab.core.models import AuditEvent
 from civiclab.methods import stats
@@ -46,7 +46,7 @@ def lead(challenge):
 
 
 def test_a_lead_sets_up_the_scorecard_and_its_criteria(challenge, lead):
-    services.scorecard_update(
+    services.scorecard_replace(
         actor=lead,
         challenge=challenge,
         blind=False,
@@ -86,11 +86,11 @@ def test_criteria_lock_once_a_score_is_submitted_but_not_for_drafts(challenge, l
     idea = IdeaFactory(challenge=challenge)
     first, second = evaluators(challenge.organisation, 2)
     submit(assign(idea, first), {impact: 3}, submitted=False)
-    assert not services.criteria_locked(challenge)
+    assert not criteria_locked(challenge)
     services.criterion_save(actor=lead, challenge=challenge, criterion=impact, name="Reach")
 
     submit(assign(idea, second), {impact: 4, cost: 2})
-    assert services.criteria_locked(challenge)
+    assert criteria_locked(challenge)
     with pytest.raises(ValidationError) as error:
         services.criterion_save(actor=lead, challenge=challenge, criterion=impact, name="Size")
     assert "already submitted scores" in error.value.messages[0]
@@ -365,3 +365,74 @@ def test_a_comment_without_a_score_is_not_dropped_silently(challenge):
         )
     assert "to keep your comment" in error.value.message_dict[f"score_{impact.pk}"][0]
     assert not Evaluation.objects.exists()
+
+
+def test_scorecard_replace_writes_settings_and_criteria_together(challenge, lead):
+    services.scorecard_replace(
+        actor=lead,
+        challenge=challenge,
+        blind=True,
+        evaluators_per_idea=2,
+        guidance="Read it all.",
+        pairwise_enabled=False,
+        criteria=[
+            services.CriterionInput(name="Impact", weight=2),
+            services.CriterionInput(name="Cost", lower_is_better=True),
+        ],
+    )
+    card = challenge.scorecard
+    assert card.evaluators_per_idea == 2
+    assert list(card.criteria.order_by("position").values_list("name", flat=True)) == [
+        "Impact",
+        "Cost",
+    ]
+
+
+def test_a_wrong_criterion_in_the_middle_leaves_the_scorecard_as_it_was(challenge, lead):
+    card, (impact, cost) = scorecard_with_criteria(challenge, per_idea=3)
+    with pytest.raises(ValidationError) as error:
+        services.scorecard_replace(
+            actor=lead,
+            challenge=challenge,
+            blind=False,
+            evaluators_per_idea=1,
+            guidance="Changed",
+            pairwise_enabled=True,
+            criteria=[
+                services.CriterionInput(id=impact.pk, name="Reach"),
+                services.CriterionInput(name="Broken", scale_min=5, scale_max=1),
+                services.CriterionInput(id=cost.pk, name="Cost"),
+            ],
+        )
+    assert "criteria.1.scale_max" in error.value.message_dict
+    card.refresh_from_db()
+    assert (card.blind, card.evaluators_per_idea, card.guidance) == (
+        True,
+        3,
+        "Read the whole idea before you score it.",
+    )
+    assert list(card.criteria.order_by("position").values_list("name", flat=True)) == [
+        "Impact",
+        "Cost",
+    ]
+    assert not AuditEvent.objects.filter(action="challenges.scorecard_changed").exists()
+
+
+def test_locked_criteria_roll_back_the_scorecard_settings_too(challenge, lead):
+    card, (impact, cost) = scorecard_with_criteria(challenge, per_idea=3)
+    idea = IdeaFactory(challenge=challenge)
+    (evaluator,) = evaluators(challenge.organisation, 1)
+    submit(assign(idea, evaluator), {impact: 3, cost: 2})
+    with pytest.raises(ValidationError):
+        services.scorecard_replace(
+            actor=lead,
+            challenge=challenge,
+            blind=False,
+            evaluators_per_idea=1,
+            guidance="Changed",
+            pairwise_enabled=False,
+            criteria=[services.CriterionInput(id=impact.pk, name="Reach")],
+        )
+    card.refresh_from_db()
+    assert (card.blind, card.evaluators_per_idea) == (True, 3)
+    assert not AuditEvent.objects.filter(action="challenges.scorecard_changed").exists()

@@ -9,8 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from civiclab.challenges.models import Scorecard
+from civiclab.challenges.selectors.exports import neutralise
 from civiclab.challenges.selectors.similar import forget_indexes
-from civiclab.challenges.services.exports import neutralise
 from civiclab.core.models import AuditEvent
 from tests.challenges.factories import ChallengeFactory, IdeaFactory, TagFactory
 from tests.factories import UserFactory, member

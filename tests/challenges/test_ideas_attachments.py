@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from civiclab.challenges.models import Audience, IdeaAttachment
 from civiclab.challenges.services import attachments as attachment_service
+from civiclab.challenges.services._internal import attachments_add
 from civiclab.challenges.services.ideas import idea_create, idea_update
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
 from tests.factories import UserFactory
@@ -246,9 +247,7 @@ def test_files_of_hidden_ideas_are_for_their_authors_and_moderators(client):
 
 def test_files_of_staff_only_challenges_stay_inside(client):
     idea = IdeaFactory(challenge=ChallengeFactory(audience=Audience.STAFF))
-    attachment = attachment_service.attachments_add(
-        actor=idea.author, idea=idea, files=[upload("plan.pdf", PDF)]
-    )[0]
+    attachment = attachments_add(actor=idea.author, idea=idea, files=[upload("plan.pdf", PDF)])[0]
     client.force_login(UserFactory())
     assert client.get(download_url(attachment)).status_code == 404
 

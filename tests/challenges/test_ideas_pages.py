@@ -18,8 +18,9 @@ from civiclab.challenges.models import (
     StatusChange,
 )
 from civiclab.challenges.selectors.ideas import revision_history, word_diff
+from civiclab.challenges.services._internal import record_status_change
 from civiclab.challenges.services.ideas import idea_create, idea_update
-from civiclab.challenges.services.status import idea_set_status, record_status_change
+from civiclab.challenges.services.status import idea_set_status
 from civiclab.core.models import AuditEvent, Notification
 from tests.challenges.factories import ChallengeFactory, IdeaFactory, TagFactory
 from tests.factories import UserFactory, member

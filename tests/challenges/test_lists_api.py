@@ -195,3 +195,21 @@ def test_query_count_is_constant(client, django_assert_max_num_queries):
     ideas_of(client, challenge)
     with django_assert_max_num_queries(9):
         ideas_of(client, challenge, page_size=100, sort="supported")
+
+
+@pytest.mark.parametrize("params", [{"sort": "supported"}, {"q": "bench"}])
+def test_pages_and_api_window_the_same_list(client, params):
+    challenge = ChallengeFactory()
+    for n in range(25):
+        IdeaFactory(challenge=challenge, title=f"Bench {n}", support_count=n % 7)
+    page_url = f"/organisations/{challenge.organisation.slug}/challenges/{challenge.slug}/ideas/"
+    on_pages = []
+    for number in (1, 2):
+        response = client.get(page_url, {**params, "page": number})
+        assert response.status_code == 200
+        on_pages += [idea.title for idea in response.context["page_obj"].object_list]
+    through_api, pages = all_titles(
+        client, f"/api/v1/challenges/{challenge.pk}/ideas", {**params, "page_size": 20}
+    )
+    assert pages == 2
+    assert through_api == on_pages and len(on_pages) == 25

@@ -15,7 +15,8 @@ from civiclab.challenges.models import (
     PairwiseComparison,
     PhaseKind,
 )
-from civiclab.challenges.services import pairwise
+from civiclab.challenges.selectors.pairwise import next_pair, pairwise_ranking
+from civiclab.challenges.services.pairwise import pairwise_record
 from civiclab.core.ratelimit import RateLimited
 from civiclab.methods import stats
 from civiclab.organisations.models import Role
@@ -67,7 +68,7 @@ def test_never_your_own_idea_as_author_or_invited_co_author(challenge):
     CoAuthor.objects.create(idea=cowritten, user=person, status=CoAuthorStatus.INVITED)
     others = IdeaFactory.create_batch(3, challenge=challenge)
     for seed in range(20):
-        pair = pairwise.next_pair(user=person, challenge=challenge, rng=random.Random(seed))
+        pair = next_pair(user=person, challenge=challenge, rng=random.Random(seed))
         assert pair_ids(pair) <= {idea.pk for idea in others}
     assert mine and cowritten
 
@@ -77,12 +78,12 @@ def test_never_the_same_pair_twice_for_one_person_and_none_when_done(challenge):
     IdeaFactory.create_batch(4, challenge=challenge)
     seen = set()
     for _ in range(6):  # four ideas make six pairs
-        pair = pairwise.next_pair(user=person, challenge=challenge)
+        pair = next_pair(user=person, challenge=challenge)
         assert pair is not None
         assert pair_ids(pair) not in seen
         seen.add(pair_ids(pair))
-        pairwise.pairwise_record(actor=person, challenge=challenge, winner=pair[0], loser=pair[1])
-    assert pairwise.next_pair(user=person, challenge=challenge) is None
+        pairwise_record(actor=person, challenge=challenge, winner=pair[0], loser=pair[1])
+    assert next_pair(user=person, challenge=challenge) is None
 
 
 def test_the_least_compared_pair_comes_first(challenge):
@@ -93,7 +94,7 @@ def test_the_least_compared_pair_comes_first(challenge):
     record(others[0], a, c)
     # b-c was never compared: it is the most informative pair.
     for seed in range(10):
-        pair = pairwise.next_pair(user=UserFactory(), challenge=challenge, rng=random.Random(seed))
+        pair = next_pair(user=UserFactory(), challenge=challenge, rng=random.Random(seed))
         assert pair_ids(pair) == {b.pk, c.pk}
 
 
@@ -103,7 +104,7 @@ def test_hidden_merged_and_decided_ideas_are_not_compared(challenge):
     IdeaFactory(challenge=challenge, status=IdeaStatus.MERGED)
     IdeaFactory(challenge=challenge, status=IdeaStatus.DECLINED)
     for seed in range(10):
-        pair = pairwise.next_pair(user=UserFactory(), challenge=challenge, rng=random.Random(seed))
+        pair = next_pair(user=UserFactory(), challenge=challenge, rng=random.Random(seed))
         assert pair_ids(pair) == {a.pk, b.pk}
 
 
@@ -115,15 +116,15 @@ def test_recording_refuses_own_ideas_repeats_and_closed_phases(challenge):
     mine = IdeaFactory(challenge=challenge, author=person)
     a, b = IdeaFactory.create_batch(2, challenge=challenge)
     with pytest.raises(ValidationError):
-        pairwise.pairwise_record(actor=person, challenge=challenge, winner=mine, loser=a)
-    pairwise.pairwise_record(actor=person, challenge=challenge, winner=a, loser=b)
+        pairwise_record(actor=person, challenge=challenge, winner=mine, loser=a)
+    pairwise_record(actor=person, challenge=challenge, winner=a, loser=b)
     with pytest.raises(ValidationError):
-        pairwise.pairwise_record(actor=person, challenge=challenge, winner=b, loser=a, tie=True)
+        pairwise_record(actor=person, challenge=challenge, winner=b, loser=a, tie=True)
     submission = ChallengeFactory(organisation=challenge.organisation)
     scorecard_with_criteria(submission, pairwise=True)
     x, y = IdeaFactory.create_batch(2, challenge=submission)
     with pytest.raises(PermissionDenied):
-        pairwise.pairwise_record(actor=person, challenge=submission, winner=x, loser=y)
+        pairwise_record(actor=person, challenge=submission, winner=x, loser=y)
     assert PairwiseComparison.objects.count() == 1
 
 
@@ -131,9 +132,7 @@ def test_ideas_of_another_challenge_cannot_be_compared(challenge):
     a = IdeaFactory(challenge=challenge)
     elsewhere = IdeaFactory()
     with pytest.raises(ValidationError):
-        pairwise.pairwise_record(
-            actor=UserFactory(), challenge=challenge, winner=a, loser=elsewhere
-        )
+        pairwise_record(actor=UserFactory(), challenge=challenge, winner=a, loser=elsewhere)
 
 
 def test_comparisons_are_rate_limited_per_person(challenge, settings):
@@ -142,15 +141,11 @@ def test_comparisons_are_rate_limited_per_person(challenge, settings):
     ideas = IdeaFactory.create_batch(4, challenge=challenge)
     pairs = [(ideas[0], ideas[1]), (ideas[0], ideas[2]), (ideas[0], ideas[3]), (ideas[1], ideas[2])]
     for winner, loser in pairs[:3]:
-        pairwise.pairwise_record(actor=person, challenge=challenge, winner=winner, loser=loser)
+        pairwise_record(actor=person, challenge=challenge, winner=winner, loser=loser)
     with pytest.raises(RateLimited):
-        pairwise.pairwise_record(
-            actor=person, challenge=challenge, winner=pairs[3][0], loser=pairs[3][1]
-        )
+        pairwise_record(actor=person, challenge=challenge, winner=pairs[3][0], loser=pairs[3][1])
     # Somebody else is not held back.
-    pairwise.pairwise_record(
-        actor=UserFactory(), challenge=challenge, winner=ideas[2], loser=ideas[3]
-    )
+    pairwise_record(actor=UserFactory(), challenge=challenge, winner=ideas[2], loser=ideas[3])
 
 
 # --- the page, without JavaScript -----------------------------------------------------------
@@ -202,7 +197,7 @@ def test_the_ranking_is_the_bradley_terry_fit_of_the_comparisons(challenge):
     record(voters[2], b, a)
     record(voters[0], b, c)
     record(voters[1], a, c, tie=True)
-    ranking = pairwise.pairwise_ranking(challenge=challenge)
+    ranking = pairwise_ranking(challenge=challenge)
     reference = stats.bradley_terry(
         [
             stats.Comparison(a.pk, b.pk),
@@ -227,7 +222,7 @@ def test_a_disconnected_comparison_graph_is_pointed_out(client, challenge):
     voter = UserFactory()
     record(voter, a, b)
     record(voter, c, d)
-    ranking = pairwise.pairwise_ranking(challenge=challenge)
+    ranking = pairwise_ranking(challenge=challenge)
     assert ranking.groups == 2 and ranking.uncompared == 1
     client.force_login(member(challenge.organisation, Role.DECISION_MAKER))
     page = client.get(compare_url(challenge, "_ranking")).content.decode()

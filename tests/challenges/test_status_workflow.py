@@ -13,11 +13,11 @@ from civiclab.challenges.models import (
     StatusChange,
 )
 from civiclab.challenges.services import status as status_service
+from civiclab.challenges.services._internal import record_status_change
 from civiclab.challenges.services.status import (
     TRANSITIONS,
     allowed_targets,
     idea_set_status,
-    record_status_change,
 )
 from civiclab.core.models import AuditEvent, Notification
 from civiclab.ledger.models import Entry

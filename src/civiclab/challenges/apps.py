@@ -16,26 +16,20 @@ class ChallengesConfig(AppConfig):
         personal_data.register_all()
         audit.register_actions(AuditAction)
         self._connect_challenges()
-        # Signal receivers: list counts, similar-idea indexes and trending scores follow
-        # every idea and support, whichever service changed them.
-        from .selectors import lists, similar  # noqa: F401
-        from .services import trending  # noqa: F401
+        # Cache invalidation only: list counts and similar-idea indexes follow every idea.
+        from . import receivers
+
+        receivers.connect()
 
     def _connect_challenges(self) -> None:
         """Every new organisation gets its idea box; its public page lists its challenges."""
-        from django.db.models.signals import post_save
-
         from civiclab.core import page_sections
-        from civiclab.organisations.models import Organisation
+        from civiclab.organisations import setup_steps
 
-        from .services.challenges import create_idea_box_with_organisation
+        from .services.challenges import idea_box_open_with_organisation
         from .views.challenges import organisation_section_context
 
-        post_save.connect(
-            create_idea_box_with_organisation,
-            sender=Organisation,
-            dispatch_uid="challenges.idea_box_with_organisation",
-        )
+        setup_steps.register("challenges.idea_box", idea_box_open_with_organisation)
         page_sections.register(
             page_sections.ORGANISATION,
             "challenges/challenges/organisation_section.html",

@@ -14,9 +14,6 @@ from civiclab.core import clock
 from .models import Invitation, Membership, Organisation, Role
 from .predicates import ORGANISATIONS_CACHE
 
-# Read by the rules through `predicates`; challenges' status service imports it from here.
-from .predicates import roles_of_user as roles_of_user
-
 ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 
 

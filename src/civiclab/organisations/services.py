@@ -25,6 +25,7 @@ from civiclab.core import clock
 from civiclab.core.services import audit_record
 from civiclab.organisations.audit import AuditAction
 
+from . import setup_steps
 from .models import Invitation, Membership, Organisation, Role, Sector
 from .predicates import forget_cached_roles
 from .selectors import sort_roles
@@ -108,13 +109,15 @@ def organisation_create(
             organisation_id=organisation.pk,
             details={"slug": organisation.slug, "sectors": codes},
         )
+        setup_steps.run(organisation)
     return organisation
 
 
 def organisation_record_admin_save(
     *, actor: User, organisation: Organisation, created: bool, changed: Iterable[str]
 ) -> None:
-    """Audit a save made in the Django admin, where the form itself writes the row."""
+    """Audit a save made in the Django admin, where the form itself writes the row; a new
+    organisation gets what other apps set up for it, as with `organisation_create`."""
     audit_record(
         actor=actor,
         action=AuditAction.CREATED if created else AuditAction.UPDATED,
@@ -122,6 +125,8 @@ def organisation_record_admin_save(
         organisation_id=organisation.pk,
         details={"changed": sorted(changed), "via": "admin"},
     )
+    if created:
+        setup_steps.run(organisation)
 
 
 def membership_record_admin_changes(

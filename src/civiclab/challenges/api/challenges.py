@@ -10,7 +10,6 @@ needs a signed-in caller; the services check the rights.
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -207,26 +206,22 @@ def create_challenge(request, payload: ChallengeIn):
         user=user, slug=payload.organisation
     )
     try:
-        with transaction.atomic():  # the challenge and its phases land together or not at all
-            challenge = services.challenge_create(
-                actor=user,
-                organisation=organisation,
-                title=payload.title,
-                summary=payload.summary,
-                problem_statement=payload.problem_statement,
-                goals=payload.goals,
-                needs=payload.needs,
-                sponsor=_sponsor(payload.sponsor_id),
-                audience=payload.audience,
-                innovation_types=[str(kind) for kind in payload.innovation_types],
-                tag_names=payload.tags,
-            )
-            if payload.phases is not None:
-                services.challenge_set_phases(
-                    actor=user,
-                    challenge=challenge,
-                    phases=_phase_dates(payload.phases, organisation),
-                )
+        challenge = services.challenge_create(
+            actor=user,
+            organisation=organisation,
+            title=payload.title,
+            summary=payload.summary,
+            problem_statement=payload.problem_statement,
+            goals=payload.goals,
+            needs=payload.needs,
+            sponsor=_sponsor(payload.sponsor_id),
+            audience=payload.audience,
+            innovation_types=[str(kind) for kind in payload.innovation_types],
+            tag_names=payload.tags,
+            phases=(
+                _phase_dates(payload.phases, organisation) if payload.phases is not None else None
+            ),
+        )
     except ValidationError as error:
         raise _renamed(error) from error
     return Status(201, _reloaded(request, challenge))
@@ -250,16 +245,15 @@ def update_challenge(request, challenge_id: int, payload: ChallengePatch):
         if name in changes and changes[name] is None:
             changes[name] = ""
     try:
-        with transaction.atomic():
-            services.challenge_update(
-                actor=user, challenge=challenge, tag_names=tag_names, **changes
-            )
-            if phases is not None:
-                services.challenge_set_phases(
-                    actor=user,
-                    challenge=challenge,
-                    phases=_phase_dates(payload.phases, challenge.organisation),
-                )
+        services.challenge_update(
+            actor=user,
+            challenge=challenge,
+            tag_names=tag_names,
+            phases=(
+                _phase_dates(payload.phases, challenge.organisation) if phases is not None else None
+            ),
+            **changes,
+        )
     except ValidationError as error:
         raise _renamed(error) from error
     return _reloaded(request, challenge)

@@ -5,15 +5,31 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from civiclab.challenges import access
 from civiclab.challenges.models import Challenge, EvaluatorAssignment, Idea
-from civiclab.challenges.selectors import evaluation as selectors
-from civiclab.challenges.services import evaluation as services
-from civiclab.challenges.services import pairwise
+from civiclab.challenges.selectors import pairwise
+from civiclab.challenges.selectors.evaluation import (
+    assignments_of_evaluator,
+    criteria_locked,
+    criteria_of,
+    evaluation_results,
+    evaluation_scores,
+    organisations_with_assignments,
+    people_by_ids,
+    scorecard_of,
+)
+from civiclab.challenges.services.evaluation import (
+    CriterionInput,
+    ScoreInput,
+    assignments_add,
+    assignments_automatic,
+    evaluation_save,
+    scorecard_replace,
+)
+from civiclab.challenges.services.pairwise import pairwise_record
 from civiclab.core.access import NotVisible, require
 from civiclab.core.api import api_actor
 
@@ -215,15 +231,15 @@ class RankingOut(Schema):
 
 
 def _scorecard_out(challenge: Challenge) -> dict:
-    card = services.scorecard_of(challenge)
+    card = scorecard_of(challenge)
     return {
         "challenge_id": challenge.pk,
         "blind": card.blind,
         "evaluators_per_idea": card.evaluators_per_idea,
         "guidance": card.guidance,
         "pairwise_enabled": card.pairwise_enabled,
-        "criteria_locked": services.criteria_locked(challenge),
-        "criteria": selectors.criteria_of(challenge),
+        "criteria_locked": criteria_locked(challenge),
+        "criteria": criteria_of(challenge),
     }
 
 
@@ -256,21 +272,19 @@ def get_scorecard(request, challenge_id: int):
 def put_scorecard(request, challenge_id: int, payload: ScorecardIn):
     user = api_actor(request)
     challenge = access.challenge_for_user(user=user, pk=challenge_id)
-    with transaction.atomic():
-        services.scorecard_update(
-            actor=user,
-            challenge=challenge,
-            blind=payload.blind,
-            evaluators_per_idea=payload.evaluators_per_idea,
-            guidance=payload.guidance,
-            pairwise_enabled=payload.pairwise_enabled,
-        )
-        if payload.criteria is not None:
-            services.criteria_replace(
-                actor=user,
-                challenge=challenge,
-                criteria=[services.CriterionInput(**c.dict()) for c in payload.criteria],
-            )
+    scorecard_replace(
+        actor=user,
+        challenge=challenge,
+        blind=payload.blind,
+        evaluators_per_idea=payload.evaluators_per_idea,
+        guidance=payload.guidance,
+        pairwise_enabled=payload.pairwise_enabled,
+        criteria=(
+            [CriterionInput(**c.dict()) for c in payload.criteria]
+            if payload.criteria is not None
+            else None
+        ),
+    )
     return _scorecard_out(challenge)
 
 
@@ -286,14 +300,14 @@ def post_assignments(request, challenge_id: int, payload: AssignmentsIn):
     user = api_actor(request)
     challenge = access.challenge_for_user(user=user, pk=challenge_id)
     if payload.automatic:
-        done = services.assignments_automatic(actor=user, challenge=challenge)
+        done = assignments_automatic(actor=user, challenge=challenge)
         return Status(201, {"ideas": done.ideas, "created": done.created})
     if payload.idea_id is None:
         raise ValidationError({"idea_id": [_("Name the idea, or ask for automatic assignment.")]})
     idea = access.idea_for_user(user=user, pk=payload.idea_id)
     if idea.challenge_id != challenge.pk:
         raise NotVisible
-    people = selectors.people_by_ids(payload.evaluator_ids)
+    people = people_by_ids(payload.evaluator_ids)
     missing = set(payload.evaluator_ids) - {person.pk for person in people}
     if missing:
         raise ValidationError(
@@ -304,17 +318,17 @@ def post_assignments(request, challenge_id: int, payload: AssignmentsIn):
                 ]
             }
         )
-    created = services.assignments_add(actor=user, idea=idea, evaluators=people)
+    created = assignments_add(actor=user, idea=idea, evaluators=people)
     return Status(201, {"ideas": 1, "created": len(created)})
 
 
 @router.get("/me/evaluations", response=list[AssignedOut], summary="Ideas assigned to me")
 def my_evaluations(request):
     user = api_actor(request)
-    organisations = selectors.organisations_with_assignments(user=user)
+    organisations = organisations_with_assignments(user=user)
     rows = []
     for organisation in organisations:
-        for row in selectors.assignments_of_evaluator(user=user, organisation=organisation):
+        for row in assignments_of_evaluator(user=user, organisation=organisation):
             rows.append(
                 {
                     "assignment_id": row.assignment.pk,
@@ -333,8 +347,8 @@ def my_evaluations(request):
 
 def _evaluation_out(user, assignment: EvaluatorAssignment) -> dict:
     idea = assignment.idea
-    card = services.scorecard_of(idea.challenge)
-    evaluation, scores = selectors.evaluation_scores(assignment)
+    card = scorecard_of(idea.challenge)
+    evaluation, scores = evaluation_scores(assignment)
     return {
         "assignment_id": assignment.pk,
         "blind": card.blind,
@@ -348,7 +362,7 @@ def _evaluation_out(user, assignment: EvaluatorAssignment) -> dict:
             "author": None if card.blind else (idea.author.display_name or str(idea.author)),
         },
         "guidance": card.guidance,
-        "criteria": selectors.criteria_of(idea.challenge),
+        "criteria": criteria_of(idea.challenge),
         "scores": [
             {"criterion_id": s.criterion_id, "value": s.value, "comment": s.comment}
             for s in scores.values()
@@ -386,8 +400,8 @@ def put_evaluation(request, assignment_id: int, payload: EvaluationIn):
     assignment = access.own_assignment_for_user(user=user, pk=assignment_id)
     scores = {}
     for given in payload.scores:
-        scores[given.criterion_id] = services.ScoreInput(value=given.value, comment=given.comment)
-    services.evaluation_save(
+        scores[given.criterion_id] = ScoreInput(value=given.value, comment=given.comment)
+    evaluation_save(
         actor=user,
         assignment=assignment,
         scores=scores,
@@ -418,7 +432,7 @@ def _challenge_for_results(request, challenge_id: int) -> Challenge:
 )
 def get_results(request, challenge_id: int):
     challenge = _challenge_for_results(request, challenge_id)
-    results = selectors.evaluation_results(challenge=challenge)
+    results = evaluation_results(challenge=challenge)
     return {
         "challenge_id": challenge.pk,
         "criteria": results.criteria,
@@ -499,7 +513,7 @@ def pairwise_post(request, challenge_id: int, payload: ComparisonIn):
     user = api_actor(request)
     challenge = access.challenge_for_user(user=user, pk=challenge_id)
     winner, loser = access.ideas_for_user(user=user, pks=[payload.winner_id, payload.loser_id])
-    comparison = pairwise.pairwise_record(
+    comparison = pairwise_record(
         actor=user, challenge=challenge, winner=winner, loser=loser, tie=payload.tie
     )
     return Status(

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
@@ -171,13 +171,14 @@ def _page(
     size = params.page_size
     if filters.q:
         return _search_page(request, scope, filters, cursor, size)
-    ideas: QuerySet[Idea] = selectors.idea_queryset(scope=scope, filters=filters)
-    count = selectors.cached_count(scope=scope, filters=filters, ideas=ideas)
+    after = None
     if cursor:
         if cursor.get("s") != sort:
             raise HttpError(422, _("This cursor belongs to another sort order."))
-        ideas = ideas.filter(_after(sort, cursor))
-    rows = _mark(selectors.with_row_data(selectors.ordered(ideas, sort))[: size + 1], scope)
+        after = _after(sort, cursor)
+    window = selectors.idea_window(scope=scope, filters=filters, after=after)
+    count = window.count()
+    rows = _mark(window[: size + 1], scope)
     more = len(rows) > size
     rows = rows[:size]
     return {
@@ -192,21 +193,13 @@ def _search_page(request, scope, filters, cursor: dict[str, Any], size: int) -> 
     offset = cursor.get("o", 0) if cursor else 0
     if not isinstance(offset, int) or offset < 0 or (cursor and cursor.get("s") != "q"):
         raise bad_cursor()
-    ids = selectors.search_ids(scope=scope, filters=filters)
-    if filters.effective_sort != selectors.SORT_RELEVANCE:
-        ids = list(
-            selectors.ordered(Idea.objects.filter(pk__in=ids), filters.effective_sort).values_list(
-                "pk", flat=True
-            )
-        )
-    window = ids[offset : offset + size]
-    rank = {idea_id: position for position, idea_id in enumerate(window)}
-    rows = selectors.with_row_data(Idea.objects.filter(pk__in=window))
-    rows = sorted(_mark(rows, scope), key=lambda idea: rank[idea.pk])
-    more = offset + size < len(ids)
+    window = selectors.idea_window(scope=scope, filters=filters)
+    count = window.count()
+    rows = _mark(window[offset : offset + size], scope)
+    more = offset + size < count
     return {
         "items": rows,
-        "count": len(ids),
+        "count": count,
         "page_size": size,
         "next": url_with(request, cursor=cursor_encode({"s": "q", "o": offset + size}))
         if more

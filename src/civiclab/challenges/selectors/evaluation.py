@@ -1,4 +1,5 @@
-"""Reads for evaluation: an evaluator's work list, the assignment overview and the results.
+"""Reads for evaluation: the scorecard, who may evaluate, an evaluator's work list, the
+assignment overview and the results.
 
 The results are computed by `civiclab.methods.stats` from plain tuples read in a fixed number
 of queries, however many ideas and evaluations there are.
@@ -12,19 +13,80 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from civiclab.challenges.models import (
     Challenge,
+    CoAuthor,
+    CoAuthorStatus,
     Criterion,
     Evaluation,
     EvaluatorAssignment,
     Idea,
+    IdeaStatus,
     Score,
+    Scorecard,
     StatusChange,
 )
-from civiclab.challenges.services.evaluation import stats_criteria
 from civiclab.methods import stats
-from civiclab.organisations.models import Organisation
+from civiclab.organisations.models import Membership, Organisation, Role
 
 RELIABLE = 0.8
 TENTATIVE = 0.667
+
+
+# --- scorecard and evaluators ---------------------------------------------------------------
+
+# Ideas that take part in an evaluation round: everything not yet decided or merged.
+IDEAS_IN_REVIEW = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW)
+
+
+def scorecard_of(challenge: Challenge) -> Scorecard:
+    """The challenge's scorecard, or an unsaved one with the defaults when none exists yet."""
+    try:
+        return challenge.scorecard
+    except Scorecard.DoesNotExist:
+        return Scorecard(challenge=challenge)
+
+
+def criteria_locked(challenge: Challenge) -> bool:
+    """True once any evaluation of the challenge was submitted: criteria stay as scored."""
+    return Evaluation.objects.filter(
+        assignment__idea__challenge=challenge, submitted_at__isnull=False
+    ).exists()
+
+
+def evaluators_of(organisation) -> list:
+    """People holding the evaluator role in the organisation, by name."""
+    user_ids = Membership.objects.filter(
+        organisation=organisation, role=Role.EVALUATOR
+    ).values_list("user_id", flat=True)
+    return list(
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .order_by("display_name", "pk")
+    )
+
+
+def conflicted_evaluators(idea_ids) -> set[tuple[int, int]]:
+    """(idea id, user id) pairs that may never be assigned: authors and co-authors."""
+    pairs = set(Idea.objects.filter(pk__in=idea_ids).values_list("pk", "author_id"))
+    pairs.update(
+        CoAuthor.objects.filter(
+            idea_id__in=idea_ids,
+            status__in=[CoAuthorStatus.INVITED, CoAuthorStatus.ACCEPTED],
+        ).values_list("idea_id", "user_id")
+    )
+    return pairs
+
+
+def stats_criteria(criteria) -> list[stats.Criterion]:
+    return [
+        stats.Criterion(
+            key=criterion.pk,
+            weight=float(criterion.weight),
+            scale_min=criterion.scale_min,
+            scale_max=criterion.scale_max,
+            lower_is_better=criterion.lower_is_better,
+        )
+        for criterion in criteria
+    ]
 
 
 # --- an evaluator's work --------------------------------------------------------------------

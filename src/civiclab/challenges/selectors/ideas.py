@@ -4,6 +4,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy
 
@@ -170,4 +171,17 @@ def revisions_newest_first(*, idea: Idea) -> QuerySet[IdeaRevision]:
         IdeaRevision.objects.filter(idea=idea)
         .select_related("editor")
         .order_by("-created_at", "-id")
+    )
+
+
+def people_to_tell(idea: Idea) -> list:
+    """The author, accepted co-authors and followers of `idea` (each once): whom a decision
+    on it is told."""
+    User = get_user_model()
+    coauthors = idea.coauthors.filter(status=CoAuthorStatus.ACCEPTED).values("user_id")
+    followers = idea.follows.values("user_id")
+    return list(
+        User.objects.filter(pk=idea.author_id)
+        | User.objects.filter(pk__in=coauthors)
+        | User.objects.filter(pk__in=followers)
     )

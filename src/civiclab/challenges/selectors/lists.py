@@ -19,7 +19,6 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.functional import cached_property
 
 from civiclab.core import clock
@@ -228,41 +227,66 @@ def cached_count(*, scope: IdeaScope, filters: IdeaFilters, ideas: QuerySet[Idea
     return count
 
 
-class KnownCountPaginator(Paginator):
-    """A paginator told its count instead of asking the database."""
+class IdeaWindow:
+    """A list's ideas in the list's order, read one window (a slice) at a time.
 
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
+    `count()` is the number of ideas matching the filters (cached, see `cached_count`);
+    slicing reads only the rows asked for, with their row data, in a constant number of
+    queries whatever the window's size. Without search: one indexed query for the window and
+    one for its tags; `after` (a condition on the sort key and id, for keyset paging) narrows
+    the rows but not the count. With search: the index ranks, one query keeps what the
+    viewer may see (and one sorts, for a sort other than relevance), and the window is read
+    in that order. Django's `Paginator` takes it as its object list for numbered pages.
+    """
+
+    def __init__(self, *, scope: IdeaScope, filters: IdeaFilters, after: Q | None = None):
+        if after is not None and filters.q:
+            raise ValueError("A search result is windowed by position, not by key.")
+        self.scope = scope
+        self.filters = filters
+        self.after = after
 
     @cached_property
+    def _ranked_ids(self) -> list[int]:
+        ids = search_ids(scope=self.scope, filters=self.filters)
+        sort = self.filters.effective_sort
+        if sort != SORT_RELEVANCE:
+            ids = list(ordered(Idea.objects.filter(pk__in=ids), sort).values_list("pk", flat=True))
+        return ids
+
     def count(self) -> int:
-        return self._known_count
+        if self.filters.q:
+            return len(self._ranked_ids)
+        ideas = idea_queryset(scope=self.scope, filters=self.filters)
+        return cached_count(scope=self.scope, filters=self.filters, ideas=ideas)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Idea]:
+        if not isinstance(window, slice):
+            raise TypeError("IdeaWindow reads slices of the list.")
+        if self.filters.q:
+            rank = {idea_id: n for n, idea_id in enumerate(self._ranked_ids[window])}
+            rows = with_row_data(Idea.objects.filter(pk__in=list(rank)))
+            return sorted(rows, key=lambda idea: rank[idea.pk])
+        ideas = idea_queryset(scope=self.scope, filters=self.filters)
+        if self.after is not None:
+            ideas = ideas.filter(self.after)
+        return list(with_row_data(ordered(ideas, self.filters.effective_sort))[window])
+
+
+def idea_window(*, scope: IdeaScope, filters: IdeaFilters, after: Q | None = None) -> IdeaWindow:
+    """The ideas of a list, to read by slices: pages and API window the same list."""
+    return IdeaWindow(scope=scope, filters=filters, after=after)
 
 
 def idea_page(
     *, scope: IdeaScope, filters: IdeaFilters, page_number: Any, per_page: int = 20
 ) -> Page:
-    """One page of the list, in a constant number of queries whatever the page size.
-
-    Without search: a cached count, then one indexed query for the page and one for its
-    tags. With search: the index ranks, one query keeps what the viewer may see, and the page
-    is read in order of relevance (or sorted by the chosen key).
-    """
-    sort = filters.effective_sort
-    if filters.q:
-        ids = search_ids(scope=scope, filters=filters)
-        if sort != SORT_RELEVANCE:
-            ids = list(ordered(Idea.objects.filter(pk__in=ids), sort).values_list("pk", flat=True))
-        page = Paginator(ids, per_page).get_page(page_number)
-        rank = {idea_id: position for position, idea_id in enumerate(page.object_list)}
-        rows = with_row_data(Idea.objects.filter(pk__in=list(rank)))
-        page.object_list = sorted(rows, key=lambda idea: rank[idea.pk])
-        return page
-    ideas = idea_queryset(scope=scope, filters=filters)
-    count = cached_count(scope=scope, filters=filters, ideas=ideas)
-    paginator = KnownCountPaginator(with_row_data(ordered(ideas, sort)), per_page, count=count)
-    return paginator.get_page(page_number)
+    """One numbered page of the list (a page number out of range gives the nearest page)."""
+    window = idea_window(scope=scope, filters=filters)
+    return Paginator(window, per_page).get_page(page_number)
 
 
 def organisation_tags(*, organisation: Organisation) -> list[Tag]:
@@ -273,35 +297,12 @@ def phase_choices() -> list[tuple[str, str]]:
     return list(PhaseKind.choices)
 
 
-# -- keeping counts honest -----------------------------------------------------------------
+# -- keeping counts honest (called by ../receivers.py) ----------------------------------------
 
 
-def _on_idea_saved(sender, instance: Idea, created: bool, update_fields=None, **kwargs):
-    if kwargs.get("raw"):
-        return
-    if update_fields is not None and set(update_fields) <= COUNTER_FIELDS:
-        return
-    _announce(instance.organisation_id)
-
-
-def _on_idea_deleted(sender, instance: Idea, **kwargs):
-    _announce(instance.organisation_id)
-
-
-def _on_tags_changed(sender, instance, action: str, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Idea):
-        _announce(instance.organisation_id)
-
-
-def _announce(organisation_id: int) -> None:
+def announce_list_change(organisation_id: int) -> None:
+    """The organisation's idea lists changed: counts cached before now are not used again."""
     # Now, for this process and this transaction's own reads; again after commit, for the
     # other processes, which could otherwise cache a count read before the commit.
     list_changed(organisation_id)
     transaction.on_commit(lambda: list_changed(organisation_id))
-
-
-post_save.connect(_on_idea_saved, sender=Idea, dispatch_uid="challenges.lists.saved")
-post_delete.connect(_on_idea_deleted, sender=Idea, dispatch_uid="challenges.lists.deleted")
-m2m_changed.connect(
-    _on_tags_changed, sender=Idea.tags.through, dispatch_uid="challenges.lists.tags"
-)

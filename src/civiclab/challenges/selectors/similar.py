@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 
 from civiclab.methods.text import SimilarityIndex
 
@@ -168,7 +167,7 @@ def ranked_idea_ids(*, challenges: list[Challenge], text: str) -> list[int]:
     return [int(idea_id) for _score, idea_id in hits[:SEARCH_LIMIT]]
 
 
-# -- keeping indexes current ---------------------------------------------------------------
+# -- keeping indexes current (called by ../receivers.py) -------------------------------------
 
 
 def _apply_locally(challenge_id: int, created_stamp: float, idea: Idea | None, idea_id: int) -> str:
@@ -219,23 +218,18 @@ def _challenge_stamp(idea: Idea) -> float:
     return _stamp(challenge)
 
 
-def _on_idea_saved(sender, instance: Idea, created: bool, update_fields=None, **kwargs) -> None:
-    if kwargs.get("raw"):
-        return
-    if update_fields is not None and not (TEXT_FIELDS | {"challenge"}) & set(update_fields):
-        return  # a counter or a status: the indexed text is unchanged
-    stamp = _challenge_stamp(instance)
-    challenge_id, idea_id = instance.challenge_id, instance.pk
-    token = _apply_locally(challenge_id, stamp, instance, idea_id)
+def idea_text_changed(idea: Idea) -> None:
+    """An idea was added or its text changed: this process's index takes it now, the others
+    rebuild on their next use (announced again after commit)."""
+    stamp = _challenge_stamp(idea)
+    challenge_id, idea_id = idea.challenge_id, idea.pk
+    token = _apply_locally(challenge_id, stamp, idea, idea_id)
     transaction.on_commit(lambda: _announce_after_commit(challenge_id, stamp, token))
 
 
-def _on_idea_deleted(sender, instance: Idea, **kwargs) -> None:
-    challenge_id, idea_id = instance.challenge_id, instance.pk
-    stamp = _challenge_stamp(instance)
+def idea_removed(idea: Idea) -> None:
+    """An idea was deleted: it leaves this process's index now, the others' on rebuild."""
+    challenge_id, idea_id = idea.challenge_id, idea.pk
+    stamp = _challenge_stamp(idea)
     token = _apply_locally(challenge_id, stamp, None, idea_id)
     transaction.on_commit(lambda: _announce_after_commit(challenge_id, stamp, token))
-
-
-post_save.connect(_on_idea_saved, sender=Idea, dispatch_uid="challenges.similar.saved")
-post_delete.connect(_on_idea_deleted, sender=Idea, dispatch_uid="challenges.similar.deleted")

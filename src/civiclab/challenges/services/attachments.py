@@ -6,9 +6,7 @@ Files are stored under MEDIA_ROOT with random names and served only through a vi
 checks who may read the idea (never by a direct media address).
 """
 
-import contextlib
 import os
-import secrets
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,8 +15,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-
-from civiclab.challenges.models import Idea, IdeaAttachment
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_IDEA = 5
@@ -174,48 +170,3 @@ def validate_count(*, existing: int, adding: int) -> None:
             % {"max": MAX_FILES_PER_IDEA},
             code="file_count",
         )
-
-
-def attachments_add(*, actor, idea: Idea, files) -> list[IdeaAttachment]:
-    """Check and store `files` on `idea`; call it inside the idea service's transaction."""
-    files = list(files or [])
-    if not files:
-        return []
-    try:
-        validate_count(existing=idea.attachments.count(), adding=len(files))
-        content_types = [validate_upload(upload) for upload in files]
-    except ValidationError as error:
-        raise ValidationError({"attachments": error.messages}) from None
-    stored = []
-    for upload, content_type in zip(files, content_types, strict=True):
-        original = clean_original_name(upload.name)
-        # A random name: nothing of the person's file name reaches the file system.
-        upload.name = f"{secrets.token_hex(16)}.{extension_of(original)}"
-        attachment = IdeaAttachment(
-            idea=idea,
-            original_name=original,
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        attachment.file.save(upload.name, upload, save=False)
-        attachment.save()
-        stored.append(attachment)
-    return stored
-
-
-def attachments_remove(*, idea: Idea, attachment_ids) -> list[str]:
-    """Delete the idea's attachments with these ids (rows now, files on commit by the caller)."""
-    doomed = list(idea.attachments.filter(pk__in=list(attachment_ids or [])))
-    names = [a.file.name for a in doomed]
-    for attachment in doomed:
-        attachment.delete()
-    return names
-
-
-def delete_stored_files(names) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        with contextlib.suppress(OSError):
-            default_storage.delete(name)

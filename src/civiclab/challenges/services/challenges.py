@@ -21,7 +21,8 @@ from civiclab.core import clock
 from civiclab.core.services import audit_record
 from civiclab.organisations.models import Membership, Organisation, Role
 
-from ..models import Audience, Challenge, InnovationType, Phase, PhaseKind, Tag
+from ..models import Audience, Challenge, InnovationType, Phase, PhaseKind
+from ._internal import tags_get_or_create
 
 # Addresses under /organisations/<org>/challenges/ that are not challenges.
 RESERVED_SLUGS = frozenset({"new"})
@@ -162,21 +163,6 @@ def parse_tag_names(text: str) -> list[str]:
     return list(names.values())
 
 
-def tags_get_or_create(*, organisation: Organisation, names: Iterable[str]) -> list[Tag]:
-    """The organisation's tags with these names, creating the missing ones (matched by slug).
-
-    Call it inside the caller's transaction and permission check.
-    """
-    wanted = {slugify(name)[:60]: name.strip()[:60] for name in names if slugify(name)}
-    existing = {
-        tag.slug: tag for tag in Tag.objects.filter(organisation=organisation, slug__in=wanted)
-    }
-    for slug, name in wanted.items():
-        if slug not in existing:
-            existing[slug] = Tag.objects.create(organisation=organisation, name=name, slug=slug)
-    return [existing[slug] for slug in wanted]
-
-
 # --- create and edit ------------------------------------------------------------------------
 
 
@@ -194,8 +180,12 @@ def challenge_create(
     innovation_types: Iterable[str] = (),
     tag_names: Iterable[str] = (),
     slug: str = "",
+    phases: Sequence[PhaseDates] | None = None,
 ) -> Challenge:
-    """A new challenge in draft; it becomes visible beyond its managers once published."""
+    """A new challenge in draft, with its phases when given: all of it written, or nothing.
+
+    It becomes visible beyond its managers once published.
+    """
     _require(actor, "challenges.add_challenge", organisation)
     fields = _check_fields(
         organisation,
@@ -210,6 +200,7 @@ def challenge_create(
             "innovation_types": innovation_types,
         },
     )
+    ordered = validate_phases(phases) if phases is not None else None
     with transaction.atomic():
         challenge = Challenge.objects.create(
             organisation=organisation,
@@ -227,18 +218,27 @@ def challenge_create(
             organisation_id=organisation.pk,
             details={"slug": challenge.slug, "audience": challenge.audience},
         )
+        if ordered is not None:
+            _write_phases(actor=actor, challenge=challenge, ordered=ordered)
     return challenge
 
 
 def challenge_update(
-    *, actor, challenge: Challenge, tag_names: Iterable[str] | None = None, **changes
+    *,
+    actor,
+    challenge: Challenge,
+    tag_names: Iterable[str] | None = None,
+    phases: Sequence[PhaseDates] | None = None,
+    **changes,
 ) -> Challenge:
-    """Change the challenge's description, sponsor, audience, types and (if given) tags."""
+    """Change the challenge's description, sponsor, audience, types and (if given) tags and
+    phases: all of it written, or nothing."""
     _require(actor, "challenges.change_challenge", challenge)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"challenge_update() cannot change {sorted(unknown)}")
     changes = _check_fields(challenge.organisation, dict(changes))
+    ordered = _check_phases(challenge, phases) if phases is not None else None
     with transaction.atomic():
         changed = [name for name, value in changes.items() if getattr(challenge, name) != value]
         for name in changed:
@@ -259,6 +259,8 @@ def challenge_update(
                 organisation_id=challenge.organisation_id,
                 details={"fields": sorted(changed)},
             )
+        if ordered is not None:
+            _write_phases(actor=actor, challenge=challenge, ordered=ordered)
     return challenge
 
 
@@ -267,6 +269,13 @@ def challenge_set_phases(
 ) -> list[Phase]:
     """Replace the challenge's phases with these dates (validated: in order, no overlap)."""
     _require(actor, "challenges.change_challenge", challenge)
+    ordered = _check_phases(challenge, phases)
+    with transaction.atomic():
+        return _write_phases(actor=actor, challenge=challenge, ordered=ordered)
+
+
+def _check_phases(challenge: Challenge, phases: Sequence[PhaseDates]) -> list[PhaseDates]:
+    """The phases in order for `challenge` as it is now, or a ValidationError."""
     if challenge.is_idea_box:
         raise ValidationError(_("The idea box is always open; its phases cannot be changed."))
     ordered = validate_phases(phases)
@@ -274,22 +283,26 @@ def challenge_set_phases(
         raise ValidationError(
             {"submission_starts": _("A published challenge needs a submission phase.")}
         )
-    with transaction.atomic():
-        challenge.phases.all().delete()
-        created = Phase.objects.bulk_create(
-            Phase(challenge=challenge, kind=p.kind, starts_at=p.starts_at, ends_at=p.ends_at)
+    return ordered
+
+
+def _write_phases(*, actor, challenge: Challenge, ordered: list[PhaseDates]) -> list[Phase]:
+    """Replace the phases with checked dates and audit it, in the caller's transaction."""
+    challenge.phases.all().delete()
+    created = Phase.objects.bulk_create(
+        Phase(challenge=challenge, kind=p.kind, starts_at=p.starts_at, ends_at=p.ends_at)
+        for p in ordered
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.PHASES_SET,
+        subject=challenge,
+        organisation_id=challenge.organisation_id,
+        details={
+            p.kind: [p.starts_at.isoformat(), p.ends_at.isoformat() if p.ends_at else None]
             for p in ordered
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.PHASES_SET,
-            subject=challenge,
-            organisation_id=challenge.organisation_id,
-            details={
-                p.kind: [p.starts_at.isoformat(), p.ends_at.isoformat() if p.ends_at else None]
-                for p in ordered
-            },
-        )
+        },
+    )
     _forget_phases(challenge)
     return created
 
@@ -429,7 +442,7 @@ def challenge_get_or_create_idea_box(
     return box
 
 
-def create_idea_box_with_organisation(sender, instance, created, raw=False, **kwargs) -> None:
-    """post_save receiver on Organisation: every new organisation starts with its idea box."""
-    if created and not raw:
-        challenge_get_or_create_idea_box(organisation=instance, audit=False)
+def idea_box_open_with_organisation(organisation: Organisation) -> Challenge:
+    """A setup step of new organisations (`organisations.setup_steps`): every organisation
+    starts with its idea box, in the transaction that creates it."""
+    return challenge_get_or_create_idea_box(organisation=organisation, audit=False)

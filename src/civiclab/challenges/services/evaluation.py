@@ -17,24 +17,26 @@ from django.utils.translation import gettext as _
 from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import (
     Challenge,
-    CoAuthor,
-    CoAuthorStatus,
     Criterion,
     Evaluation,
     EvaluatorAssignment,
     Idea,
-    IdeaStatus,
     Score,
     Scorecard,
+)
+from civiclab.challenges.selectors.evaluation import (
+    IDEAS_IN_REVIEW,
+    conflicted_evaluators,
+    criteria_locked,
+    evaluators_of,
+    scorecard_of,
 )
 from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 from civiclab.methods import stats
-from civiclab.organisations.models import Membership, Role
 
-# Ideas that take part in an evaluation round: everything not yet decided or merged.
-IDEAS_IN_REVIEW = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW)
+from ._internal import idea_score_recompute
 
 
 def _require(actor, perm: str, obj, message: str) -> None:
@@ -45,22 +47,20 @@ def _require(actor, perm: str, obj, message: str) -> None:
 # --- scorecard ------------------------------------------------------------------------------
 
 
-def scorecard_of(challenge: Challenge) -> Scorecard:
-    """The challenge's scorecard, or an unsaved one with the defaults when none exists yet."""
-    try:
-        return challenge.scorecard
-    except Scorecard.DoesNotExist:
-        return Scorecard(challenge=challenge)
+@dataclass(frozen=True)
+class CriterionInput:
+    """A criterion as sent to `criteria_replace`: with `id` to keep one, without to add."""
+
+    name: str
+    guidance: str = ""
+    weight: Decimal | float | int = 1
+    scale_min: int = 1
+    scale_max: int = 5
+    lower_is_better: bool = False
+    id: int | None = None
 
 
-def criteria_locked(challenge: Challenge) -> bool:
-    """True once any evaluation of the challenge was submitted: criteria stay as scored."""
-    return Evaluation.objects.filter(
-        assignment__idea__challenge=challenge, submitted_at__isnull=False
-    ).exists()
-
-
-def scorecard_update(
+def scorecard_replace(
     *,
     actor,
     challenge: Challenge,
@@ -68,15 +68,15 @@ def scorecard_update(
     evaluators_per_idea: int,
     guidance: str,
     pairwise_enabled: bool,
+    criteria: list[CriterionInput] | None = None,
 ) -> Scorecard:
-    _require(
-        actor,
-        "challenges.manage_scorecard",
-        challenge,
-        _("Only the challenge's innovation leads and administrators can change its scorecard."),
-    )
+    """Set the scorecard's settings and, when given, make its criteria exactly `criteria`
+    (see `criteria_replace`): all of it written, or nothing."""
+    _require_manage_scorecard(actor, challenge)
     if evaluators_per_idea < 1:
         raise ValidationError({"evaluators_per_idea": _("Each idea needs at least one evaluator.")})
+    if criteria is not None:
+        _check_criteria_inputs(criteria)
     with transaction.atomic():
         scorecard, _created = Scorecard.objects.select_for_update().get_or_create(
             challenge=challenge
@@ -97,8 +97,21 @@ def scorecard_update(
                 "pairwise_enabled": pairwise_enabled,
             },
         )
+        if criteria is not None:
+            _write_criteria(
+                actor=actor, challenge=challenge, scorecard=scorecard, criteria=criteria
+            )
     challenge.scorecard = scorecard
     return scorecard
+
+
+def _require_manage_scorecard(actor, challenge: Challenge) -> None:
+    _require(
+        actor,
+        "challenges.manage_scorecard",
+        challenge,
+        _("Only the challenge's innovation leads and administrators can change its scorecard."),
+    )
 
 
 CRITERION_FIELDS = ("name", "guidance", "weight", "scale_min", "scale_max", "lower_is_better")
@@ -206,19 +219,6 @@ def criterion_delete(*, actor, criterion: Criterion) -> None:
         )
 
 
-@dataclass(frozen=True)
-class CriterionInput:
-    """A criterion as sent to `criteria_replace`: with `id` to keep one, without to add."""
-
-    name: str
-    guidance: str = ""
-    weight: Decimal | float | int = 1
-    scale_min: int = 1
-    scale_max: int = 5
-    lower_is_better: bool = False
-    id: int | None = None
-
-
 def criteria_replace(
     *, actor, challenge: Challenge, criteria: list[CriterionInput]
 ) -> list[Criterion]:
@@ -227,12 +227,16 @@ def criteria_replace(
     Criteria with an id are changed, those without are added, and those left out removed.
     Refused (with nothing written) once scores were submitted, unless nothing changes.
     """
-    _require(
-        actor,
-        "challenges.manage_scorecard",
-        challenge,
-        _("Only the challenge's innovation leads and administrators can change its scorecard."),
-    )
+    _require_manage_scorecard(actor, challenge)
+    _check_criteria_inputs(criteria)
+    with transaction.atomic():
+        scorecard, _created = Scorecard.objects.get_or_create(challenge=challenge)
+        return _write_criteria(
+            actor=actor, challenge=challenge, scorecard=scorecard, criteria=criteria
+        )
+
+
+def _check_criteria_inputs(criteria: list[CriterionInput]) -> None:
     errors: dict[str, list[str]] = {}
     for index, given in enumerate(criteria):
         try:
@@ -242,48 +246,52 @@ def criteria_replace(
                 errors[f"criteria.{index}.{name}"] = messages
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        scorecard, _created = Scorecard.objects.get_or_create(challenge=challenge)
-        existing = {c.pk: c for c in scorecard.criteria.all()}
-        unknown = [g.id for g in criteria if g.id is not None and g.id not in existing]
-        if unknown:
-            raise ValidationError(
-                {
-                    "criteria": [
-                        _("These criteria are not on this scorecard: %(ids)s.")
-                        % {"ids": ", ".join(map(str, unknown))}
-                    ]
-                }
-            )
-        if _criteria_differ(existing, criteria) and criteria_locked(challenge):
-            raise _locked_error()
-        kept = {g.id for g in criteria if g.id is not None}
-        removed = [c for pk, c in existing.items() if pk not in kept]
-        for criterion in removed:
-            criterion.delete()
-        saved = []
-        for position, given in enumerate(criteria):
-            found = existing.get(given.id) if given.id is not None else None
-            criterion = found or Criterion(scorecard=scorecard)
-            criterion.name = given.name.strip()
-            criterion.guidance = given.guidance
-            criterion.weight = Decimal(str(given.weight))
-            criterion.scale_min = given.scale_min
-            criterion.scale_max = given.scale_max
-            criterion.lower_is_better = given.lower_is_better
-            criterion.position = position
-            criterion.save()
-            saved.append(criterion)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CRITERIA_REPLACED,
-            subject=challenge,
-            organisation_id=challenge.organisation_id,
-            details={
-                "criteria": [c.name for c in saved],
-                "removed": [c.name for c in removed],
-            },
+
+
+def _write_criteria(
+    *, actor, challenge: Challenge, scorecard: Scorecard, criteria: list[CriterionInput]
+) -> list[Criterion]:
+    """Replace the criteria with checked inputs and audit it, in the caller's transaction."""
+    existing = {c.pk: c for c in scorecard.criteria.all()}
+    unknown = [g.id for g in criteria if g.id is not None and g.id not in existing]
+    if unknown:
+        raise ValidationError(
+            {
+                "criteria": [
+                    _("These criteria are not on this scorecard: %(ids)s.")
+                    % {"ids": ", ".join(map(str, unknown))}
+                ]
+            }
         )
+    if _criteria_differ(existing, criteria) and criteria_locked(challenge):
+        raise _locked_error()
+    kept = {g.id for g in criteria if g.id is not None}
+    removed = [c for pk, c in existing.items() if pk not in kept]
+    for criterion in removed:
+        criterion.delete()
+    saved = []
+    for position, given in enumerate(criteria):
+        found = existing.get(given.id) if given.id is not None else None
+        criterion = found or Criterion(scorecard=scorecard)
+        criterion.name = given.name.strip()
+        criterion.guidance = given.guidance
+        criterion.weight = Decimal(str(given.weight))
+        criterion.scale_min = given.scale_min
+        criterion.scale_max = given.scale_max
+        criterion.lower_is_better = given.lower_is_better
+        criterion.position = position
+        criterion.save()
+        saved.append(criterion)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CRITERIA_REPLACED,
+        subject=challenge,
+        organisation_id=challenge.organisation_id,
+        details={
+            "criteria": [c.name for c in saved],
+            "removed": [c.name for c in removed],
+        },
+    )
     return saved
 
 
@@ -305,30 +313,6 @@ def _criteria_differ(existing: dict[int, Criterion], criteria: list[CriterionInp
 
 
 # --- assignments ----------------------------------------------------------------------------
-
-
-def evaluators_of(organisation) -> list:
-    """People holding the evaluator role in the organisation, by name."""
-    user_ids = Membership.objects.filter(
-        organisation=organisation, role=Role.EVALUATOR
-    ).values_list("user_id", flat=True)
-    return list(
-        get_user_model()
-        .objects.filter(pk__in=user_ids, is_active=True)
-        .order_by("display_name", "pk")
-    )
-
-
-def conflicted_evaluators(idea_ids) -> set[tuple[int, int]]:
-    """(idea id, user id) pairs that may never be assigned: authors and co-authors."""
-    pairs = set(Idea.objects.filter(pk__in=idea_ids).values_list("pk", "author_id"))
-    pairs.update(
-        CoAuthor.objects.filter(
-            idea_id__in=idea_ids,
-            status__in=[CoAuthorStatus.INVITED, CoAuthorStatus.ACCEPTED],
-        ).values_list("idea_id", "user_id")
-    )
-    return pairs
 
 
 def _require_assign(actor, challenge: Challenge) -> None:
@@ -619,33 +603,3 @@ def _write_scores(
         elif (current.value, current.comment) != (given.value, given.comment):
             current.value, current.comment = given.value, given.comment
             current.save(update_fields=["value", "comment"])
-
-
-def stats_criteria(criteria) -> list[stats.Criterion]:
-    return [
-        stats.Criterion(
-            key=criterion.pk,
-            weight=float(criterion.weight),
-            scale_min=criterion.scale_min,
-            scale_max=criterion.scale_max,
-            lower_is_better=criterion.lower_is_better,
-        )
-        for criterion in criteria
-    ]
-
-
-def idea_score_recompute(*, idea: Idea) -> float | None:
-    """Store the idea's weighted score (0-100) from its submitted evaluations."""
-    criteria = stats_criteria(Criterion.objects.filter(scorecard__challenge_id=idea.challenge_id))
-    rows = Score.objects.filter(
-        evaluation__assignment__idea=idea, evaluation__submitted_at__isnull=False
-    ).values_list("evaluation__assignment__evaluator_id", "criterion_id", "value")
-    scores = [
-        stats.Score(idea=idea.pk, evaluator=evaluator, criterion=criterion, value=value)
-        for evaluator, criterion, value in rows
-    ]
-    results = stats.weighted_scores(scores, criteria, [idea.pk]) if criteria else []
-    score = results[0].score if results else None
-    Idea.objects.filter(pk=idea.pk).update(score=score)
-    idea.score = score
-    return score

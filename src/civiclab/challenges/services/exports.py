@@ -1,73 +1,28 @@
 """CSV and XLSX exports of a challenge's ideas, for the organisation's people.
 
-The rows are the ones the same person sees in the idea list with the same filters. Both
-formats stream from the database in chunks: a CSV response starts at once and never holds
-more than a chunk in memory; the XLSX workbook is written by openpyxl's write-only mode to a
-temporary file, so 100,000 rows never sit in memory as cells either.
-
-Spreadsheet programs run a cell that begins with `=`, `+`, `-` or `@` (or a tab or carriage
-return) as a formula, and idea titles are written by anyone: such cells get a leading
-apostrophe (OWASP "CSV injection").
+Taking an export is checked and audited here; the rows come from `selectors/exports.py`.
+Both formats stream from the database in chunks: a CSV response starts at once and never
+holds more than a chunk in memory; the XLSX workbook is written by openpyxl's write-only mode
+to a temporary file, so 100,000 rows never sit in memory as cells either.
 """
 
 import csv
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime
-from typing import IO, Any
+from typing import IO
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civiclab.challenges.audit import AuditAction
-from civiclab.core import clock
 from civiclab.core.services import audit_record
 
-from ..models import Challenge, Idea, IdeaStatus, InnovationType
-from ..selectors.lists import IdeaFilters, IdeaScope, idea_queryset, ordered, search_ids
+from ..models import Challenge
+from ..selectors.exports import export_rows
+from ..selectors.lists import IdeaFilters, IdeaScope
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CHUNK_SIZE = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-STATUS_LABELS = dict(IdeaStatus.choices)
-TYPE_LABELS = dict(InnovationType.choices)
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell that cannot start a formula; numbers, dates and None pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def export_filename(challenge: Challenge, extension: str) -> str:
-    stamp = clock.today().strftime("%Y-%m-%d")
-    return f"ideas-{challenge.slug}-{stamp}.{extension}"
-
-
-def _headers(with_scores: bool, with_hidden: bool) -> list[str]:
-    headers = [
-        _("Id"),
-        _("Title"),
-        _("Status"),
-        _("Reason for the status"),
-        _("Author"),
-        _("Submitted"),
-        _("Supports"),
-        _("Comments"),
-        _("Types of innovation"),
-        _("Tags"),
-    ]
-    if with_scores:
-        headers.append(_("Score (0-100)"))
-    if with_hidden:
-        headers.append(_("Hidden by moderators"))
-    headers.append(_("Address"))
-    return headers
 
 
 def _check(actor, challenge: Challenge) -> None:
@@ -90,96 +45,6 @@ def _record(actor, challenge: Challenge, *, file_format: str, filters: IdeaFilte
         )
 
 
-def _hides_authors(actor, challenge: Challenge) -> bool:
-    """Blind review hides authors from evaluators; their exports must not reveal them."""
-    if actor.has_perm("challenges.view_idea_scores", challenge):
-        return False
-    scorecard = getattr(challenge, "scorecard", None) if _has_scorecard(challenge) else None
-    return bool(scorecard and scorecard.blind)
-
-
-def _has_scorecard(challenge: Challenge) -> bool:
-    try:
-        challenge.scorecard  # noqa: B018
-    except Challenge.scorecard.RelatedObjectDoesNotExist:
-        return False
-    return True
-
-
-def _ideas(scope: IdeaScope, filters: IdeaFilters):
-    if filters.q:
-        ids = search_ids(scope=scope, filters=filters)
-        rank = {idea_id: position for position, idea_id in enumerate(ids)}
-        ideas = Idea.objects.filter(pk__in=ids)
-    else:
-        rank = None
-        ideas = ordered(idea_queryset(scope=scope, filters=filters), filters.effective_sort)
-    ideas = ideas.select_related("author").prefetch_related("tags")
-    ideas = ideas.only(
-        "pk",
-        "title",
-        "status",
-        "status_reason",
-        "author__display_name",
-        "created_at",
-        "support_count",
-        "comment_count",
-        "innovation_types",
-        "score",
-        "is_hidden",
-    )
-    if rank is not None:
-        return iter(sorted(ideas, key=lambda idea: rank[idea.pk]))
-    return ideas.iterator(chunk_size=CHUNK_SIZE)
-
-
-def _rows(
-    actor, challenge: Challenge, scope: IdeaScope, filters: IdeaFilters, *, local_dates: bool
-) -> Iterator[list[Any]]:
-    with_scores = scope.sees_scores
-    with_hidden = scope.sees_hidden
-    hide_authors = _hides_authors(actor, challenge)
-    # One reverse() for the whole export: the address differs only by the idea's number.
-    base = settings.SITE_URL.rstrip("/") if getattr(settings, "SITE_URL", "") else ""
-    head, tail = _address_parts(challenge)
-    head = base + head
-    yield _headers(with_scores, with_hidden)
-    for idea in _ideas(scope, filters):
-        created: datetime | str = timezone.localtime(idea.created_at)
-        if local_dates:
-            created = created.replace(tzinfo=None, microsecond=0)  # spreadsheets: local time
-        else:
-            created = created.isoformat(timespec="seconds")
-        row: list[Any] = [
-            idea.pk,
-            idea.title,
-            str(STATUS_LABELS.get(idea.status, idea.status)),
-            idea.status_reason,
-            "" if hide_authors else idea.author.display_name,
-            created,
-            idea.support_count,
-            idea.comment_count,
-            "; ".join(str(TYPE_LABELS.get(t, t)) for t in idea.innovation_types or []),
-            "; ".join(tag.name for tag in idea.tags.all()),
-        ]
-        if with_scores:
-            row.append(round(idea.score, 1) if idea.score is not None else None)
-        if with_hidden:
-            row.append(_("yes") if idea.is_hidden else _("no"))
-        row.append(f"{head}{idea.pk}{tail}")
-        yield [neutralise(value) for value in row]
-
-
-def _address_parts(challenge: Challenge) -> tuple[str, str]:
-    org_slug = challenge.organisation.slug
-    try:
-        pattern = reverse("challenges:idea_detail", kwargs={"org_slug": org_slug, "pk": 0})
-    except NoReverseMatch:
-        pattern = f"/organisations/{org_slug}/ideas/0/"
-    head, _zero, tail = pattern.rpartition("0")
-    return head, tail
-
-
 class _Echo:
     """A file-like object whose write returns the line, for csv.writer in a generator."""
 
@@ -197,7 +62,9 @@ def ideas_export_csv(
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # byte order mark: spreadsheet programs then read UTF-8 correctly
-        for row in _rows(actor, challenge, scope, filters, local_dates=False):
+        for row in export_rows(
+            actor=actor, challenge=challenge, scope=scope, filters=filters, local_dates=False
+        ):
             yield writer.writerow(["" if value is None else value for value in row])
 
     return lines()
@@ -213,7 +80,9 @@ def ideas_export_xlsx(
     _record(actor, challenge, file_format="xlsx", filters=filters)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Ideas")[:31])
-    for row in _rows(actor, challenge, scope, filters, local_dates=True):
+    for row in export_rows(
+        actor=actor, challenge=challenge, scope=scope, filters=filters, local_dates=True
+    ):
         sheet.append(row)
     # Returned open: the response streams it and closes it, which deletes it.
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115

@@ -32,7 +32,7 @@ from civiclab.core.notifications import notify
 from civiclab.core.ratelimit import count_action, minutes_to_wait
 from civiclab.core.services import audit_record
 
-from . import attachments as attachment_service
+from ._internal import attachments_add, attachments_remove, delete_stored_files
 
 # Co-author invitations per author per window (count, seconds): enough for any real team,
 # too few to test many addresses for an account.
@@ -157,7 +157,7 @@ def idea_create(*, actor, challenge: Challenge, attachments=(), **fields: Any) -
         tags = _apply(idea, {"tags": [], **fields})
         idea.save()
         idea.tags.set(tags or [])
-        attachment_service.attachments_add(actor=actor, idea=idea, files=attachments)
+        attachments_add(actor=actor, idea=idea, files=attachments)
         _revision(idea, actor, tags)
         audit_record(
             actor=actor,
@@ -187,10 +187,8 @@ def idea_update(*, actor, idea: Idea, attachments=(), remove_attachments=(), **f
         idea.save()
         if tags is not None:
             idea.tags.set(tags)
-        removed = attachment_service.attachments_remove(
-            idea=idea, attachment_ids=remove_attachments
-        )
-        added = attachment_service.attachments_add(actor=actor, idea=idea, files=attachments)
+        removed = attachments_remove(idea=idea, attachment_ids=remove_attachments)
+        added = attachments_add(actor=actor, idea=idea, files=attachments)
         after = snapshot(idea, tags)
         changed = sorted(field for field in after if after[field] != before[field])
         _revision(idea, actor, tags)
@@ -206,7 +204,7 @@ def idea_update(*, actor, idea: Idea, attachments=(), remove_attachments=(), **f
             },
         )
         if removed:
-            transaction.on_commit(lambda: attachment_service.delete_stored_files(removed))
+            transaction.on_commit(lambda: delete_stored_files(removed))
     return idea
 
 

@@ -29,8 +29,8 @@ from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 
-from .participation import recount_comments, recount_supports
-from .status import record_status_change
+from ._internal import record_status_change, recount_supports
+from .participation import recount_comments
 
 REASON_MAX_LENGTH = 2000
 
@@ -48,15 +48,6 @@ def _clean_reason(reason: str) -> str:
             }
         )
     return reason
-
-
-def merge_targets(*, source: Idea):
-    """Ideas `source` may be merged into: others of its challenge that are not merged."""
-    return (
-        Idea.objects.filter(challenge_id=source.challenge_id)
-        .exclude(pk=source.pk)
-        .exclude(status=IdeaStatus.MERGED)
-    )
 
 
 def _check_pair(source: Idea, target: Idea) -> None:

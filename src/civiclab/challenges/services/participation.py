@@ -21,6 +21,8 @@ from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.ratelimit import count_action
 
+from ._internal import trending_record_support
+
 # Replies nest at most this deep (a top-level comment is level 1); a reply to a comment at
 # the deepest level joins that comment's own thread instead of nesting further.
 MAX_COMMENT_DEPTH = 3
@@ -117,11 +119,12 @@ def support_add(*, actor, idea: Idea) -> SupportState:
     with transaction.atomic():
         try:
             with transaction.atomic():
-                Support.objects.create(idea=idea, user=actor)
+                support = Support.objects.create(idea=idea, user=actor)
         except IntegrityError:
             pass  # already supported: the unique constraint keeps one per person
         else:
             Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+            trending_record_support(idea_id=idea.pk, supported_at=support.created_at)
         return _support_state(idea=idea, supported=True)
 
 
@@ -130,11 +133,14 @@ def support_remove(*, actor, idea: Idea) -> SupportState:
     _require(actor, "challenges.support_idea", idea, _("You cannot change your support here."))
     check_support_rate(actor)
     with transaction.atomic():
-        deleted, _rows = Support.objects.filter(idea=idea, user=actor).delete()
+        given = dict(Support.objects.filter(idea=idea, user=actor).values_list("pk", "created_at"))
+        deleted, _rows = Support.objects.filter(pk__in=list(given)).delete()
         if deleted:
             Idea.objects.filter(pk=idea.pk, support_count__gte=deleted).update(
                 support_count=F("support_count") - deleted
             )
+            for supported_at in given.values():
+                trending_record_support(idea_id=idea.pk, supported_at=supported_at, delta=-1)
         return _support_state(idea=idea, supported=False)
 
 
@@ -255,8 +261,3 @@ def recount_comments(idea_id: int) -> None:
     """Set the idea's comment count from its rows: comments neither deleted nor hidden."""
     count = Comment.objects.filter(idea_id=idea_id, is_deleted=False, is_hidden=False).count()
     Idea.objects.filter(pk=idea_id).update(comment_count=count)
-
-
-def recount_supports(idea_id: int) -> None:
-    count = Support.objects.filter(idea_id=idea_id).count()
-    Idea.objects.filter(pk=idea_id).update(support_count=count)

@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civiclab.challenges.audit import AuditAction
-from civiclab.challenges.models import Audience, CoAuthorStatus, Idea, IdeaStatus, StatusChange
-from civiclab.core import clock
+from civiclab.challenges.models import Idea, IdeaStatus, StatusChange
+from civiclab.challenges.selectors.ideas import people_to_tell
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
-from civiclab.ledger.services import ledger_append
-from civiclab.organisations.models import Role
-from civiclab.organisations.selectors import roles_of_user
+
+from ._internal import record_status_change
 
 REASON_MAX_LENGTH = 2000
 
@@ -104,80 +103,6 @@ def _check_transition(idea: Idea, status: str) -> None:
             },
             code="transition",
         )
-
-
-def _deciding_role(actor, idea: Idea) -> str:
-    """The capacity in which the actor selected, for the public record (never their name)."""
-    if not getattr(actor, "is_authenticated", False):
-        return ""
-    if Role.DECISION_MAKER in roles_of_user(user=actor, organisation=idea.organisation):
-        return Role.DECISION_MAKER.value
-    return "platform_admin" if actor.is_superuser else ""
-
-
-def _append_selection(*, actor, idea: Idea, reason: str, at) -> int:
-    entry = ledger_append(
-        kind="idea.selected",
-        organisation_id=idea.organisation_id,
-        organisation_label=idea.organisation.name,
-        subject_type="challenges.idea",
-        subject_id=str(idea.pk),
-        subject_url=idea.get_absolute_url(),
-        payload=_selection_payload(actor=actor, idea=idea, reason=reason, at=at),
-    )
-    return entry.seq
-
-
-def _selection_payload(*, actor, idea: Idea, reason: str, at) -> dict:
-    payload = {
-        "idea_id": idea.pk,
-        "challenge_id": idea.challenge_id,
-        "decided_by_role": _deciding_role(actor, idea),
-        "decided_at": at.isoformat(),
-    }
-    if idea.challenge.audience != Audience.PUBLIC:
-        # The ledger is public and permanent, the challenge is not: the decision is recorded
-        # (which idea, when, in what capacity) without the texts the challenge keeps private.
-        return {**payload, "audience": idea.challenge.audience}
-    return {**payload, "title": idea.title, "challenge": idea.challenge.title, "reason": reason}
-
-
-def record_status_change(*, actor, idea: Idea, status: str, reason: str) -> StatusChange:
-    """Move `idea` to `status` and keep the change; no permission or transition check.
-
-    For services that change a status as part of a larger decision (merges, unmerges) and
-    check their own permission. Runs inside the caller's transaction (or its own); a
-    selection is appended to the ledger here, so every path to `selected` leaves its record.
-    """
-    with transaction.atomic():
-        now = clock.now()
-        change = StatusChange(
-            idea=idea, from_status=idea.status, to_status=status, reason=reason, actor=actor
-        )
-        if not getattr(actor, "is_authenticated", False):
-            change.actor = None
-        idea.status, idea.status_reason, idea.status_changed_at = status, reason, now
-        idea.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
-        if status == S.SELECTED:
-            change.ledger_sequence = _append_selection(
-                actor=actor, idea=idea, reason=reason, at=now
-            )
-        change.save()
-    return change
-
-
-def people_to_tell(idea: Idea) -> list:
-    """The author, accepted co-authors and followers of `idea` (each once)."""
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    coauthors = idea.coauthors.filter(status=CoAuthorStatus.ACCEPTED).values("user_id")
-    followers = idea.follows.values("user_id")
-    return list(
-        User.objects.filter(pk=idea.author_id)
-        | User.objects.filter(pk__in=coauthors)
-        | User.objects.filter(pk__in=followers)
-    )
 
 
 def idea_set_status(*, actor, idea: Idea, status: str, reason: str) -> StatusChange:

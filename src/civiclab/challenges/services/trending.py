@@ -20,9 +20,10 @@ Two ways keep the stored `Idea.trending_score` right:
   without touching any other idea. (The seven-day cut-off and the drift of the scale are
   corrected by the next refresh.)
 
-Supports given and withdrawn one at a time reach these functions through signals on
-`Support`, whichever service creates or deletes them; bulk moves (merges) are picked up by
-the next refresh.
+The services that give and withdraw a support (`support_add`, `support_remove`) move the
+score in their own transaction, with `_internal.trending_record_support`; nothing listens
+for `Support` rows being saved, so rows written any other way (merges, erasure, fixtures)
+are picked up by the next refresh.
 """
 
 import math
@@ -31,8 +32,6 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F
-from django.db.models.signals import post_delete, post_save
 from django_tasks import task
 
 from civiclab.core import clock
@@ -61,21 +60,6 @@ def reference_time() -> datetime:
     if stamp is None:
         return clock.now()
     return datetime.fromtimestamp(stamp, tz=UTC)
-
-
-def trending_record_support(*, idea_id: int, supported_at: datetime, delta: int = 1) -> None:
-    """Add (`delta=1`) or withdraw (`delta=-1`) one support's weight with a single UPDATE."""
-    reference = reference_time()
-    exponent = (supported_at - reference).total_seconds() / HALF_LIFE.total_seconds()
-    # A support older than the window counts for nothing; the exponent is capped so that a
-    # reference far in the past (no refresh for weeks) cannot overflow a float.
-    if clock.now() - supported_at > WINDOW:
-        return
-    weight = 2.0 ** min(exponent, 60.0)
-    Idea.objects.filter(pk=idea_id).update(trending_score=F("trending_score") + delta * weight)
-    if delta < 0:
-        # Rounding must never leave a score below zero for an idea without supports.
-        Idea.objects.filter(pk=idea_id, trending_score__lt=0).update(trending_score=0.0)
 
 
 def compute_scores(supports: list[tuple[int, datetime]], *, at: datetime) -> dict[int, float]:
@@ -142,24 +126,3 @@ def _write_scores(changes: list[tuple[float, int]]) -> None:
 def refresh_trending() -> int:
     """The periodic task: recompute every trending score."""
     return trending_refresh()
-
-
-# -- signals: every single support given or withdrawn moves the score at once --------------
-
-
-def _on_support_saved(sender, instance: Support, created: bool, **kwargs) -> None:
-    if created and not kwargs.get("raw"):
-        trending_record_support(
-            idea_id=instance.idea_id, supported_at=instance.created_at or clock.now()
-        )
-
-
-def _on_support_deleted(sender, instance: Support, **kwargs) -> None:
-    if instance.created_at is not None:
-        trending_record_support(
-            idea_id=instance.idea_id, supported_at=instance.created_at, delta=-1
-        )
-
-
-post_save.connect(_on_support_saved, sender=Support, dispatch_uid="challenges.trending.saved")
-post_delete.connect(_on_support_deleted, sender=Support, dispatch_uid="challenges.trending.deleted")

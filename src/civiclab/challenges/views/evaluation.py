@@ -27,9 +27,24 @@ from civiclab.challenges.models import (
     Idea,
     IdeaStatus,
 )
-from civiclab.challenges.selectors import evaluation as selectors
+from civiclab.challenges.selectors import pairwise
+from civiclab.challenges.selectors.evaluation import (
+    IDEAS_IN_REVIEW,
+    assignment_of,
+    assignments_of_evaluator,
+    conflicted_evaluators,
+    criteria_locked,
+    criteria_of,
+    evaluation_results,
+    evaluation_scores,
+    evaluators_of,
+    idea_result_summary,
+    ideas_with_assignments,
+    scorecard_of,
+)
 from civiclab.challenges.services import evaluation as services
-from civiclab.challenges.services import pairwise, selection
+from civiclab.challenges.services import selection
+from civiclab.challenges.services.pairwise import pairwise_record
 from civiclab.challenges.services.status import statuses_leading_to
 from civiclab.core.http import apply_validation_error, signed_in
 from civiclab.core.markup import render_markdown
@@ -74,17 +89,17 @@ def scorecard(request, org_slug, slug):
     challenge = access.challenge_for_user(
         user=request.user, org_slug=org_slug, slug=slug, perm="challenges.manage_scorecard"
     )
-    card = services.scorecard_of(challenge)
+    card = scorecard_of(challenge)
     form = ScorecardForm(request.POST or None, instance=card)
     if request.method == "POST" and form.is_valid():
         try:
-            services.scorecard_update(actor=request.user, challenge=challenge, **form.cleaned_data)
+            services.scorecard_replace(actor=request.user, challenge=challenge, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("The scorecard has been saved."))
             return redirect(_scorecard_url(challenge))
-    criteria = selectors.criteria_of(challenge)
+    criteria = criteria_of(challenge)
     total_weight = sum(c.weight for c in criteria)
     for criterion in criteria:
         # What the criterion counts for in the weighted score, in per cent.
@@ -93,7 +108,7 @@ def scorecard(request, org_slug, slug):
         challenge,
         form=form,
         criteria=criteria,
-        locked=services.criteria_locked(challenge),
+        locked=criteria_locked(challenge),
         can_assign=request.user.has_perm("challenges.assign_evaluators", challenge),
     )
     return render(request, "challenges/evaluation/scorecard.html", context)
@@ -107,8 +122,8 @@ def criterion_edit(request, org_slug, slug, pk=None):
     criterion = (
         access.criterion_for_user(user=request.user, challenge=challenge, pk=pk) if pk else None
     )
-    locked = services.criteria_locked(challenge)
-    initial = {} if criterion else {"position": len(selectors.criteria_of(challenge))}
+    locked = criteria_locked(challenge)
+    initial = {} if criterion else {"position": len(criteria_of(challenge))}
     # The form writes its values onto its instance; the service starts from the saved one.
     original = copy.copy(criterion)
     form = CriterionForm(request.POST or None, instance=criterion, initial=initial)
@@ -176,12 +191,12 @@ def assignments(request, org_slug, slug):
     challenge = access.challenge_for_user(
         user=request.user, org_slug=org_slug, slug=slug, perm="challenges.manage_scorecard"
     )
-    ideas = selectors.ideas_with_assignments(challenge=challenge, statuses=services.IDEAS_IN_REVIEW)
+    ideas = ideas_with_assignments(challenge=challenge, statuses=IDEAS_IN_REVIEW)
     context = _context(
         challenge,
         ideas=ideas,
-        scorecard=services.scorecard_of(challenge),
-        evaluators=services.evaluators_of(challenge.organisation),
+        scorecard=scorecard_of(challenge),
+        evaluators=evaluators_of(challenge.organisation),
         can_assign=request.user.has_perm("challenges.assign_evaluators", challenge),
         scorecard_url=_scorecard_url(challenge),
     )
@@ -209,7 +224,7 @@ def assign_automatic(request, org_slug, slug):
     context = _context(
         challenge,
         error=error,
-        scorecard=services.scorecard_of(challenge),
+        scorecard=scorecard_of(challenge),
         assignments_url=_assignments_url(challenge),
     )
     return render(
@@ -227,8 +242,8 @@ def assign_idea(request, org_slug, pk):
         user=request.user, org_slug=org_slug, pk=pk, perm="challenges.assign_evaluators"
     )
     challenge = idea.challenge
-    conflicts = {user_id for _i, user_id in services.conflicted_evaluators([idea.pk])}
-    eligible = [u.pk for u in services.evaluators_of(idea.organisation) if u.pk not in conflicts]
+    conflicts = {user_id for _i, user_id in conflicted_evaluators([idea.pk])}
+    eligible = [u.pk for u in evaluators_of(idea.organisation) if u.pk not in conflicts]
     current = list(idea.assignments.values_list("evaluator_id", flat=True))
     form = EvaluatorsForm(
         request.POST or None,
@@ -269,7 +284,7 @@ def assignment_remove(request, org_slug, pk):
 @signed_in
 def my_evaluations(request, org_slug):
     organisation = organisation_access.organisation_for_user(user=request.user, slug=org_slug)
-    rows = selectors.assignments_of_evaluator(user=request.user, organisation=organisation)
+    rows = assignments_of_evaluator(user=request.user, organisation=organisation)
     done = sum(1 for row in rows if row.state == "submitted")
     context = {"organisation": organisation, "rows": rows, "done": done, "total": len(rows)}
     return render(request, "challenges/evaluation/my_evaluations.html", context)
@@ -286,14 +301,14 @@ def evaluate(request, org_slug, pk):
     idea = access.idea_for_user(
         user=request.user, org_slug=org_slug, pk=pk, perm="challenges.evaluate_idea"
     )
-    assignment = selectors.assignment_of(user=request.user, idea=idea)
+    assignment = assignment_of(user=request.user, idea=idea)
     if assignment is None:
         raise PermissionDenied
     assignment.idea = idea
     challenge = idea.challenge
-    card = services.scorecard_of(challenge)
-    criteria = selectors.criteria_of(challenge)
-    evaluation, scores = selectors.evaluation_scores(assignment)
+    card = scorecard_of(challenge)
+    criteria = criteria_of(challenge)
+    evaluation, scores = evaluation_scores(assignment)
     initial = {"comment": evaluation.comment if evaluation else ""}
     for criterion_id, score in scores.items():
         initial[f"score_{criterion_id}"] = score.value
@@ -354,7 +369,7 @@ def results(request, org_slug, slug):
     challenge = access.challenge_for_user(
         user=request.user, org_slug=org_slug, slug=slug, perm="challenges.view_evaluation_results"
     )
-    outcome = selectors.evaluation_results(challenge=challenge)
+    outcome = evaluation_results(challenge=challenge)
     # The rules do not depend on the row beyond its challenge (and not being merged).
     sample = next((r.idea for r in outcome.rows if r.idea.status != IdeaStatus.MERGED), None)
     user = request.user
@@ -366,7 +381,7 @@ def results(request, org_slug, slug):
         can_manage=user.has_perm("challenges.manage_scorecard", challenge),
         shortlistable=statuses_leading_to(IdeaStatus.SHORTLISTED),
         selectable=statuses_leading_to(IdeaStatus.SELECTED),
-        pairwise_enabled=services.scorecard_of(challenge).pairwise_enabled,
+        pairwise_enabled=scorecard_of(challenge).pairwise_enabled,
     )
     return render(request, "challenges/evaluation/results.html", context)
 
@@ -391,7 +406,7 @@ def _decide(request, org_slug, pk, *, perm, decide, template, done_message):
         form=form,
         idea_url=idea_url(idea),
         results_url=_results_url(idea.challenge),
-        summary=selectors.idea_result_summary(idea=idea),
+        summary=idea_result_summary(idea=idea),
     )
     return render(request, template, context)
 
@@ -455,7 +470,7 @@ def compare(request, org_slug, slug):
             choice = form.cleaned_data["choice"]
             winner, loser = (second, first) if choice == "second" else (first, second)
             try:
-                pairwise.pairwise_record(
+                pairwise_record(
                     actor=request.user,
                     challenge=challenge,
                     winner=winner,

@@ -17,8 +17,9 @@ from .. import access
 from ..forms.lists import IdeaFilterForm, rendered_filter_form
 from ..models import IdeaStatus, InnovationType, PhaseKind
 from ..selectors import lists as selectors
+from ..selectors.exports import export_filename
 from ..selectors.similar import similar_ideas as similar_ideas_for
-from ..services import exports
+from ..services.exports import XLSX_CONTENT_TYPE, ideas_export_csv, ideas_export_xlsx
 
 PAGE_SIZE = 20
 RESULTS_TARGET = "idea-results"
@@ -197,13 +198,9 @@ def export_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
     if challenge is None:
         return redirect_to_login(request.get_full_path())
     scope, filters = _export_filters(request, challenge)
-    rows = exports.ideas_export_csv(
-        actor=request.user, challenge=challenge, scope=scope, filters=filters
-    )
+    rows = ideas_export_csv(actor=request.user, challenge=challenge, scope=scope, filters=filters)
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.export_filename(challenge, "csv")}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(challenge, "csv")}"'
     return response
 
 
@@ -213,14 +210,14 @@ def export_xlsx(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
     if challenge is None:
         return redirect_to_login(request.get_full_path())
     scope, filters = _export_filters(request, challenge)
-    workbook = exports.ideas_export_xlsx(
+    workbook = ideas_export_xlsx(
         actor=request.user, challenge=challenge, scope=scope, filters=filters
     )
     return FileResponse(
         workbook,
         as_attachment=True,
-        filename=exports.export_filename(challenge, "xlsx"),
-        content_type=exports.XLSX_CONTENT_TYPE,
+        filename=export_filename(challenge, "xlsx"),
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 

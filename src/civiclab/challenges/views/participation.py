@@ -31,6 +31,7 @@ from ..forms.participation import (
 )
 from ..selectors import moderation as moderation_selectors
 from ..selectors import participation as selectors
+from ..selectors.merge import merge_targets
 from ..services import merge as merge_services
 from ..services import moderation as moderation_services
 from ..services import participation as services
@@ -423,7 +424,7 @@ def merge_choose(request, org_slug: str, pk: int):
     """Step 1: choose the idea to merge into, among the challenge's ideas (search by title)."""
     source = _mergeable(request, org_slug, pk)
     form = MergeSearchForm(request.GET or None)
-    candidates = merge_services.merge_targets(source=source).order_by("title", "pk")
+    candidates = merge_targets(source=source).order_by("title", "pk")
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
     if query:
         candidates = candidates.filter(title__icontains=query)
@@ -441,7 +442,7 @@ def merge_choose(request, org_slug: str, pk: int):
 def merge_confirm(request, org_slug: str, pk: int, target_pk: int):
     """Step 2: the consequences, spelled out, and the reason."""
     source = _mergeable(request, org_slug, pk)
-    target = merge_services.merge_targets(source=source).filter(pk=target_pk).first()
+    target = merge_targets(source=source).filter(pk=target_pk).first()
     if target is None:
         raise NotVisible
     form = MergeForm(request.POST or None)

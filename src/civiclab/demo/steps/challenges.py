@@ -42,26 +42,27 @@ from civiclab.challenges.models import (
     StatusChange,
     Support,
 )
+from civiclab.challenges.selectors.pairwise import next_pair
+from civiclab.challenges.services._internal import tags_get_or_create
 from civiclab.challenges.services.challenges import (
     PhaseDates,
     challenge_create,
     challenge_get_or_create_idea_box,
     challenge_publish,
     challenge_set_phases,
-    tags_get_or_create,
 )
 from civiclab.challenges.services.evaluation import (
     ScoreInput,
     assignments_add,
     criterion_save,
     evaluation_save,
-    scorecard_update,
+    scorecard_replace,
 )
 from civiclab.challenges.services.events import event_register, event_save
 from civiclab.challenges.services.ideas import idea_create
 from civiclab.challenges.services.merge import idea_merge
 from civiclab.challenges.services.moderation import flag_add, moderation_hide
-from civiclab.challenges.services.pairwise import next_pair, pairwise_record
+from civiclab.challenges.services.pairwise import pairwise_record
 from civiclab.challenges.services.participation import comment_add, support_add
 from civiclab.challenges.services.selection import idea_select, idea_shortlist
 from civiclab.challenges.services.status import idea_set_status
@@ -402,7 +403,7 @@ def _set_up_scorecard(cast: Cast, challenge: Challenge, spec: DemoChallenge) -> 
     scorecard = spec.scorecard
     assert scorecard is not None
     lead = cast[spec.lead]
-    scorecard_update(
+    scorecard_replace(
         actor=lead,
         challenge=challenge,
         blind=scorecard.blind,
