@@ -4,7 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from civiclab.challenges.models import Comment, Idea, IdeaStatus, MergeRecord
+from civiclab.challenges.models import Idea, IdeaStatus, MergeRecord
+from civiclab.discussion.models import Comment
 from civiclab.organisations.models import Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
 from tests.factories import UserFactory, member
@@ -199,7 +200,9 @@ def test_merge_and_unmerge(client):
 def test_hidden_comments_keep_their_text_from_the_public_but_not_the_writer(client):
     idea = IdeaFactory()
     writer = UserFactory()
-    Comment.objects.create(idea=idea, author=writer, body="Text", is_hidden=True, hidden_reason="R")
+    Comment.objects.create(
+        target=idea, author=writer, body="Text", is_hidden=True, hidden_reason="R"
+    )
     public = client.get(f"{API}/ideas/{idea.pk}/comments").json()["items"][0]
     assert public["body"] == "" and public["hidden_reason"] == "R"
     client.force_login(writer)
@@ -214,7 +217,7 @@ def test_listing_comments_and_supporters_does_not_grow_with_the_page(
     idea = IdeaFactory()
     for number in range(30):
         person = UserFactory()
-        Comment.objects.create(idea=idea, author=person, body=f"c{number}")
+        Comment.objects.create(target=idea, author=person, body=f"c{number}")
         Support.objects.create(idea=idea, user=person)
     with django_assert_max_num_queries(8):
         body = client.get(f"{API}/ideas/{idea.pk}/comments", {"page_size": 30}).json()

@@ -8,8 +8,9 @@ from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from civiclab.challenges.models import Comment, Flag, Idea, IdeaStatus, Support
-from civiclab.challenges.services.participation import comment_add
+from civiclab.challenges.models import Idea, IdeaStatus, Support
+from civiclab.discussion.models import Comment, Flag
+from civiclab.discussion.services.comments import comment_add
 from civiclab.organisations.models import Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
 from tests.factories import UserFactory, member
@@ -53,7 +54,7 @@ def add_comments(idea, count):
     for number in range(count):
         parent = previous if number % 3 else None
         previous = Comment.objects.create(
-            idea=idea, author=people[number % 5], body=f"Comment {number}", parent=parent
+            target=idea, author=people[number % 5], body=f"Comment {number}", parent=parent
         )
     Idea.objects.filter(pk=idea.pk).update(comment_count=count)
 
@@ -78,8 +79,8 @@ def test_the_block_shows_the_support_button_count_and_the_thread():
     Support.objects.create(idea=idea, user=UserFactory())
     Idea.objects.filter(pk=idea.pk).update(support_count=1)
     writer = UserFactory(display_name="Noor")
-    top = comment_add(actor=writer, idea=idea, body="See https://example.org\nSecond line")
-    comment_add(actor=UserFactory(), idea=idea, body="<b>Reply</b>", parent=top)
+    top = comment_add(actor=writer, target=idea, body="See https://example.org\nSecond line")
+    comment_add(actor=UserFactory(), target=idea, body="<b>Reply</b>", parent=top)
     html, _queries = render_block(idea, UserFactory())
     assert "1 person supports this idea" in html
     assert "Support this idea" in html and "Follow this idea" in html
@@ -105,7 +106,7 @@ def test_hidden_comments_show_the_reason_to_others_and_the_text_to_the_writer():
     idea = IdeaFactory()
     writer = UserFactory()
     Comment.objects.create(
-        idea=idea, author=writer, body="Secret text", is_hidden=True, hidden_reason="Insults"
+        target=idea, author=writer, body="Secret text", is_hidden=True, hidden_reason="Insults"
     )
     html, _ = render_block(idea, UserFactory())
     assert "Hidden by moderators: Insults" in html and "Secret text" not in html
@@ -115,8 +116,8 @@ def test_hidden_comments_show_the_reason_to_others_and_the_text_to_the_writer():
 
 def test_deleted_comments_leave_a_placeholder_and_their_replies():
     idea = IdeaFactory()
-    top = Comment.objects.create(idea=idea, author=UserFactory(), body="", is_deleted=True)
-    Comment.objects.create(idea=idea, author=UserFactory(), body="Still here", parent=top)
+    top = Comment.objects.create(target=idea, author=UserFactory(), body="", is_deleted=True)
+    Comment.objects.create(target=idea, author=UserFactory(), body="Still here", parent=top)
     html, _ = render_block(idea, UserFactory())
     assert "Comment deleted" in html and "Still here" in html
 
@@ -206,7 +207,7 @@ def test_an_empty_comment_shows_the_error_summary(client):
 
 def test_editing_and_deleting_own_comment(client):
     idea, writer = IdeaFactory(), UserFactory()
-    comment = comment_add(actor=writer, idea=idea, body="Frist")
+    comment = comment_add(actor=writer, target=idea, body="Frist")
     client.force_login(writer)
     client.post(url("comment_edit", comment), {"body": "First"})
     assert Comment.objects.get(pk=comment.pk).body == "First"
@@ -221,18 +222,18 @@ def test_editing_and_deleting_own_comment(client):
 
 def test_reporting_a_comment(client):
     idea = IdeaFactory()
-    comment = comment_add(actor=UserFactory(), idea=idea, body="Rude words")
+    comment = comment_add(actor=UserFactory(), target=idea, body="Rude words")
     client.force_login(UserFactory())
     assert client.get(url("flag_comment", comment)).status_code == 200
     response = client.post(url("flag_comment", comment), {"reason": "offensive", "note": ""})
     assert response.status_code == 302
-    assert Flag.objects.get().comment == comment
+    assert Flag.objects.get().item == comment
 
 
 def test_the_moderation_queue_shows_only_the_organisations_reports(client):
     mine, theirs = IdeaFactory(title="Our bench"), IdeaFactory(title="Their bench")
-    Flag.objects.create(idea=mine, reporter=UserFactory(), reason="spam")
-    Flag.objects.create(idea=theirs, reporter=UserFactory(), reason="spam")
+    Flag.objects.create(item=mine, reporter=UserFactory(), reason="spam")
+    Flag.objects.create(item=theirs, reporter=UserFactory(), reason="spam")
     client.force_login(member(mine.organisation, Role.MODERATOR))
     queue_url = reverse("challenges:moderation_queue", kwargs={"org_slug": mine.organisation.slug})
     html = client.get(queue_url).content.decode()
@@ -251,9 +252,9 @@ def test_the_queue_stays_within_a_fixed_number_of_queries(client, django_assert_
     challenge = ChallengeFactory(flags_to_hide=99)
     for number in range(10):
         idea = IdeaFactory(challenge=challenge)
-        comment = Comment.objects.create(idea=idea, author=UserFactory(), body=f"c{number}")
-        Flag.objects.create(idea=idea, reporter=UserFactory(), reason="spam")
-        Flag.objects.create(comment=comment, reporter=UserFactory(), reason="offensive")
+        comment = Comment.objects.create(target=idea, author=UserFactory(), body=f"c{number}")
+        Flag.objects.create(item=idea, reporter=UserFactory(), reason="spam")
+        Flag.objects.create(item=comment, reporter=UserFactory(), reason="offensive")
     client.force_login(member(challenge.organisation, Role.MODERATOR))
     with django_assert_max_num_queries(14):
         response = client.get(
@@ -312,7 +313,7 @@ def test_carried_over_comments_are_labelled_and_moderators_see_the_merge():
     challenge = ChallengeFactory()
     source = IdeaFactory(challenge=challenge, title="Lamps by the water")
     target = IdeaFactory(challenge=challenge)
-    Comment.objects.create(idea=source, author=UserFactory(), body="From the duplicate")
+    Comment.objects.create(target=source, author=UserFactory(), body="From the duplicate")
     moderator = member(challenge.organisation, Role.MODERATOR)
     record = idea_merge(actor=moderator, source=source, target=target, reason="Same")
     html, _ = render_block(target, UserFactory())
@@ -327,7 +328,7 @@ def test_carried_over_comments_are_labelled_and_moderators_see_the_merge():
 
 def test_the_idea_page_carries_the_block(client):
     idea = IdeaFactory()
-    comment_add(actor=UserFactory(), idea=idea, body="Nice")
+    comment_add(actor=UserFactory(), target=idea, body="Nice")
     response = client.get(idea.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
@@ -359,7 +360,7 @@ def test_with_htmx_the_rate_limit_message_replaces_the_button_area(client):
 
 def test_the_organisation_page_points_its_moderators_to_the_queue(client):
     idea = IdeaFactory()
-    Flag.objects.create(idea=idea, reporter=UserFactory(), reason="spam")
+    Flag.objects.create(item=idea, reporter=UserFactory(), reason="spam")
     page = reverse("organisations:detail", kwargs={"slug": idea.organisation.slug})
     queue_url = reverse("challenges:moderation_queue", kwargs={"org_slug": idea.organisation.slug})
     client.force_login(member(idea.organisation, Role.MODERATOR))

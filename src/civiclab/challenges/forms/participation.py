@@ -3,9 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civiclab.challenges.models import FlagReason
-
-from ..services.participation import COMMENT_MAX_LENGTH
+from civiclab.discussion.models import FlagReason
+from civiclab.discussion.services.comments import COMMENT_MAX_LENGTH
 
 
 class CommentForm(forms.Form):
