@@ -20,21 +20,14 @@ from civiclab.core.http import apply_validation_error, signed_in, too_many_reque
 from civiclab.core.ratelimit import RateLimited
 from civiclab.discussion import access as discussion_access
 from civiclab.discussion import selectors as discussion_selectors
+from civiclab.discussion.forms import CommentEditForm, CommentForm, FlagForm, ModerationForm
 from civiclab.discussion.models import Comment
 from civiclab.discussion.services import comments as comment_services
 from civiclab.discussion.services import follows as follow_services
 from civiclab.discussion.services import moderation as moderation_services
 from civiclab.organisations import access as organisation_access
 
-from ..forms.participation import (
-    CommentEditForm,
-    CommentForm,
-    FlagForm,
-    MergeForm,
-    MergeSearchForm,
-    ModerationForm,
-    UnmergeForm,
-)
+from ..forms.participation import MergeForm, MergeSearchForm, UnmergeForm
 from ..selectors import participation as selectors
 from ..services import merge as merge_services
 from ..services import participation as services
