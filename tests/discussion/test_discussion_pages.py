@@ -127,3 +127,19 @@ def test_the_organisation_page_points_its_moderators_to_the_queue(client):
     assert queue_url in html and "1 report waits for review." in html
     client.force_login(UserFactory())
     assert queue_url not in client.get(page).content.decode()
+
+
+def test_the_hidden_list_loads_each_kind_of_object_once(client, django_assert_max_num_queries):
+    challenge = ChallengeFactory(flags_to_hide=99)
+    for number in range(10):
+        idea = IdeaFactory(challenge=challenge, title=f"Idea {number}")
+        Comment.objects.create(
+            target=idea, author=UserFactory(), body="x", is_hidden=True, hidden_reason="Rude"
+        )
+    client.force_login(member(challenge.organisation, Role.MODERATOR))
+    queue_url = reverse(
+        "challenges:moderation_queue", kwargs={"org_slug": challenge.organisation.slug}
+    )
+    with django_assert_max_num_queries(12):
+        html = client.get(queue_url).content.decode()
+    assert all(f"Idea {number}" in html for number in range(10))

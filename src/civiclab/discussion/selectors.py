@@ -266,10 +266,28 @@ def open_flag_count(*, organisation: Any) -> int:
     return open_flags(organisation=organisation).count()
 
 
-def _load(model: Any, ids: set[int], related: tuple[str, ...] = ()) -> dict[int, Any]:
-    if not ids:
-        return {}
-    return model._default_manager.select_related(*related).in_bulk(ids)
+def _targets(wanted: dict[int, set[int]]) -> dict[tuple[int, int], Any]:
+    """(content type id, object id) -> the registered object, one query per kind of object,
+    with what its registration joins."""
+    found: dict[tuple[int, int], Any] = {}
+    for discussable in discussables():
+        type_id = discussable.content_type().pk
+        ids = wanted.get(type_id)
+        if ids:
+            loaded = discussable.objects().in_bulk(ids)
+            found.update({(type_id, pk): obj for pk, obj in loaded.items()})
+    return found
+
+
+def _with_targets(comments: list[Comment]) -> list[Comment]:
+    """Set each comment's object, loaded once for all of them (no query per comment)."""
+    wanted: dict[int, set[int]] = {}
+    for comment in comments:
+        wanted.setdefault(comment.content_type_id, set()).add(comment.object_id)
+    targets = _targets(wanted)
+    for comment in comments:
+        comment.target = targets[comment.content_type_id, comment.object_id]
+    return comments
 
 
 def moderation_queue(*, organisation: Any) -> list[QueueItem]:
@@ -280,18 +298,16 @@ def moderation_queue(*, organisation: Any) -> list[QueueItem]:
     flags = list(open_flags(organisation=organisation))
     comment_type = ContentType.objects.get_for_model(Comment)
     comment_ids = {f.object_id for f in flags if f.content_type_id == comment_type.pk}
-    comments = _load(Comment, comment_ids, ("author",))
+    comments = (
+        Comment.objects.select_related("author").in_bulk(comment_ids) if comment_ids else {}
+    )
     wanted: dict[int, set[int]] = {}
     for flag in flags:
         if flag.content_type_id != comment_type.pk:
             wanted.setdefault(flag.content_type_id, set()).add(flag.object_id)
     for comment in comments.values():
         wanted.setdefault(comment.content_type_id, set()).add(comment.object_id)
-    objects: dict[tuple[int, int], Any] = {}
-    for discussable in discussables():
-        type_id = discussable.content_type().pk
-        loaded = _load(discussable.model, wanted.get(type_id, set()), discussable.select_related)
-        objects.update({(type_id, pk): obj for pk, obj in loaded.items()})
+    objects = _targets(wanted)
     groups: dict[tuple[int, int], QueueItem] = {}
     for flag in flags:
         key = (flag.content_type_id, flag.object_id)
@@ -300,7 +316,7 @@ def moderation_queue(*, organisation: Any) -> list[QueueItem]:
             if flag.content_type_id == comment_type.pk:
                 item = comments[flag.object_id]
                 target = objects[item.content_type_id, item.object_id]
-                item.target = target  # already loaded: spare the thread a query per comment
+                item.target = target  # already loaded: spare the page a query per comment
                 kind = "comment"
             else:
                 item = target = objects[key]
@@ -326,10 +342,9 @@ def hidden_items(*, organisation: Any, limit: int = 50) -> tuple[list[Any], list
     comments = list(
         Comment.objects.filter(_organisation_targets(organisation), is_hidden=True)
         .select_related("author")
-        .prefetch_related("target")
         .order_by("-created_at")[:limit]
     )
-    return objects, comments
+    return objects, _with_targets(comments)
 
 
 def organisation_section_context(request: Any, organisation: Any) -> dict:
