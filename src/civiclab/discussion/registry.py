@@ -95,6 +95,20 @@ class Discussable:
 
 _by_model: dict[type[models.Model], Discussable] = {}
 _by_kind: dict[str, Discussable] = {}
+# The URL name of the page that serves an organisation's moderation queue (with `org_slug`),
+# set by the app that serves it; notifications to moderators link there.
+_queue_url_name: list[str] = []
+
+
+def serve_moderation_queue(url_name: str) -> None:
+    """Declare which page shows an organisation's moderation queue."""
+    _queue_url_name[:] = [url_name]
+
+
+def moderation_queue_url_name() -> str:
+    if not _queue_url_name:
+        raise LookupError("No app serves the moderation queue (registry.serve_moderation_queue).")
+    return _queue_url_name[0]
 
 
 def register(discussable: Discussable) -> None:

@@ -22,10 +22,7 @@ from civiclab.organisations.models import Membership, Role
 from . import blind
 from .models import Comment, Flag, Follow
 from .predicates import COMMENT_EDIT_WINDOW, can_moderate
-from .registry import discussable_of, discussables
-
-# The queue's page is served with the challenges pages for now; its URL name is all we need.
-MODERATION_QUEUE_URL_NAME = "challenges:moderation_queue"
+from .registry import discussable_of, discussables, moderation_queue_url_name
 
 
 def target_filter(obj: Any) -> dict[str, Any]:
@@ -34,7 +31,7 @@ def target_filter(obj: Any) -> dict[str, Any]:
 
 
 def moderation_queue_url(organisation: Any) -> str:
-    return reverse(MODERATION_QUEUE_URL_NAME, kwargs={"org_slug": organisation.slug})
+    return reverse(moderation_queue_url_name(), kwargs={"org_slug": organisation.slug})
 
 
 def moderators_of(organisation: Any) -> list:
@@ -298,9 +295,7 @@ def moderation_queue(*, organisation: Any) -> list[QueueItem]:
     flags = list(open_flags(organisation=organisation))
     comment_type = ContentType.objects.get_for_model(Comment)
     comment_ids = {f.object_id for f in flags if f.content_type_id == comment_type.pk}
-    comments = (
-        Comment.objects.select_related("author").in_bulk(comment_ids) if comment_ids else {}
-    )
+    comments = Comment.objects.select_related("author").in_bulk(comment_ids) if comment_ids else {}
     wanted: dict[int, set[int]] = {}
     for flag in flags:
         if flag.content_type_id != comment_type.pk:
