@@ -13,7 +13,6 @@ from civiclab.challenges.models import (
     Challenge,
     CoAuthor,
     CoAuthorStatus,
-    Comment,
     Criterion,
     EvaluatorAssignment,
     Event,
@@ -24,6 +23,7 @@ from civiclab.challenges.models import (
     PhaseKind,
     Scorecard,
 )
+from civiclab.discussion.models import Comment
 from civiclab.organisations.models import Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
 from tests.factories import UserFactory, member
@@ -62,7 +62,7 @@ def hidden_world(organisation, *, public: bool = False) -> list:
             idea,
             merged,
             MergeRecord.objects.create(source=merged, target=idea, reason="Same proposal."),
-            Comment.objects.create(idea=idea, author=author, body="A first thought."),
+            Comment.objects.create(target=idea, author=author, body="A first thought."),
             IdeaAttachment.objects.create(
                 idea=idea,
                 file=ContentFile(b"%PDF-1.4 plan", name="plan.pdf"),

@@ -15,10 +15,8 @@ from civiclab.challenges.models import (
     Audience,
     Challenge,
     CoAuthor,
-    Comment,
     Evaluation,
     EvaluatorAssignment,
-    Flag,
     Idea,
     IdeaStatus,
     MergeRecord,
@@ -30,6 +28,7 @@ from civiclab.challenges.models import (
 from civiclab.core.models import AuditEvent
 from civiclab.demo.content import demo_content
 from civiclab.demo.seed import seed_demo
+from civiclab.discussion.models import Comment, Flag
 from civiclab.ledger.models import Entry
 
 EASTBROOK = demo_content().organisation("eastbrook")

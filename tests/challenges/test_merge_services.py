@@ -7,8 +7,6 @@ from hypothesis import strategies as st
 
 from civiclab.challenges.models import (
     CoAuthor,
-    Comment,
-    Follow,
     Idea,
     IdeaStatus,
     MergeRecord,
@@ -17,6 +15,7 @@ from civiclab.challenges.models import (
 )
 from civiclab.challenges.services.merge import idea_merge, merge_undo
 from civiclab.core.models import AuditEvent, Notification
+from civiclab.discussion.models import Comment, Follow
 from civiclab.organisations.models import Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
 from tests.factories import UserFactory, member
@@ -73,9 +72,9 @@ def test_a_merge_carries_comments_coauthors_followers_and_sets_the_status(pair):
     source, target, moderator = pair
     coauthor, follower = UserFactory(), UserFactory()
     source.coauthors.create(user=coauthor, status="accepted")
-    Follow.objects.create(idea=source, user=follower)
-    comment = Comment.objects.create(idea=source, author=UserFactory(), body="Solar?")
-    reply = Comment.objects.create(idea=source, author=UserFactory(), body="Yes", parent=comment)
+    Follow.objects.create(target=source, user=follower)
+    comment = Comment.objects.create(target=source, author=UserFactory(), body="Solar?")
+    reply = Comment.objects.create(target=source, author=UserFactory(), body="Yes", parent=comment)
     record = idea_merge(actor=moderator, source=source, target=target, reason="Duplicates")
     source.refresh_from_db()
     target.refresh_from_db()
@@ -105,8 +104,8 @@ def test_unmerge_restores_supports_comments_coauthors_status_and_counts(pair):
     support(source, both)
     support(source, only_source)
     support(target, both)
-    Comment.objects.create(idea=source, author=UserFactory(), body="Mine")
-    Comment.objects.create(idea=target, author=UserFactory(), body="Theirs")
+    Comment.objects.create(target=source, author=UserFactory(), body="Mine")
+    Comment.objects.create(target=target, author=UserFactory(), body="Theirs")
     Idea.objects.filter(pk__in=[source.pk, target.pk]).update(comment_count=1)
     Idea.objects.filter(pk=source.pk).update(status=IdeaStatus.UNDER_REVIEW)
     source.refresh_from_db()
@@ -123,13 +122,13 @@ def test_unmerge_restores_supports_comments_coauthors_status_and_counts(pair):
 
 def test_replies_written_after_the_merge_go_back_with_their_thread(pair):
     source, target, moderator = pair
-    carried = Comment.objects.create(idea=source, author=UserFactory(), body="Carried")
+    carried = Comment.objects.create(target=source, author=UserFactory(), body="Carried")
     record = idea_merge(actor=moderator, source=source, target=target, reason="Same")
-    later = Comment.objects.create(idea=target, author=UserFactory(), body="Re", parent=carried)
-    own = Comment.objects.create(idea=target, author=UserFactory(), body="Unrelated")
+    later = Comment.objects.create(target=target, author=UserFactory(), body="Re", parent=carried)
+    own = Comment.objects.create(target=target, author=UserFactory(), body="Unrelated")
     merge_undo(actor=moderator, record=record, reason="Separate")
-    assert Comment.objects.get(pk=later.pk).idea_id == source.pk
-    assert Comment.objects.get(pk=own.pk).idea_id == target.pk
+    assert Comment.objects.get(pk=later.pk).object_id == source.pk
+    assert Comment.objects.get(pk=own.pk).object_id == target.pk
 
 
 def test_merges_stay_within_one_challenge_and_need_a_reason(pair):

@@ -1,13 +1,12 @@
 """Permission matrices for the rules that had only scenario tests: who may read a scorecard,
-read an idea's authors, undo a merge, and change, delete or moderate a comment."""
+read an idea's authors and undo a merge. Comments' rules: tests/discussion/."""
 
 import pytest
 
-from civiclab.challenges.models import Comment, IdeaStatus, MergeRecord, PhaseKind
+from civiclab.challenges.models import IdeaStatus, MergeRecord, PhaseKind
 from civiclab.core import clock
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
 from tests.challenges.test_evaluation_support import scorecard_with_criteria
-from tests.factories import UserFactory
 from tests.permissions import assert_permission_matrix, everyone_except, only
 
 pytestmark = pytest.mark.django_db
@@ -65,18 +64,3 @@ def test_who_may_undo_a_merge():
             "already undone": only("platform_admin"),
         },
     )
-
-
-def _comment(organisation):
-    idea = IdeaFactory(challenge=ChallengeFactory(organisation=organisation))
-    return Comment.objects.create(idea=idea, author=UserFactory(), body="A thought.")
-
-
-def test_only_the_writer_changes_or_deletes_a_comment():
-    # None of the matrix's people wrote the comment: nobody but a platform admin may.
-    for perm in ("challenges.change_comment", "challenges.delete_comment"):
-        assert_permission_matrix(perm, _comment, expected=only("platform_admin"))
-
-
-def test_who_moderates_a_comment():
-    assert_permission_matrix("challenges.moderate_comment", _comment, expected=only(*MODERATORS))

@@ -104,7 +104,7 @@ def blind_public_idea():
 
 
 def blind_public_idea_in(phase):
-    from civiclab.challenges.models import Comment
+    from civiclab.discussion.models import Comment
 
     challenge = ChallengeFactory(phase=phase, audience=Audience.PUBLIC)
     scorecard_with_criteria(challenge, blind=True)
@@ -112,9 +112,9 @@ def blind_public_idea_in(phase):
     coauthor = UserFactory(display_name="Tomasz Wielki")
     idea = IdeaFactory(challenge=challenge, author=author, title="Shared vans for home care")
     idea.coauthors.create(user=coauthor, status="accepted")
-    by_author = Comment.objects.create(idea=idea, author=author, body="We tried this in 2019.")
-    Comment.objects.create(idea=idea, author=coauthor, body="And the drivers agreed.")
-    Comment.objects.create(idea=idea, author=UserFactory(display_name="Olu Adeyemi"), body="Yes!")
+    by_author = Comment.objects.create(target=idea, author=author, body="We tried this in 2019.")
+    Comment.objects.create(target=idea, author=coauthor, body="And the drivers agreed.")
+    Comment.objects.create(target=idea, author=UserFactory(display_name="Olu Adeyemi"), body="Yes!")
     (evaluator,) = evaluators(challenge.organisation, 1)
     assign(idea, evaluator)
     return idea, evaluator, by_author
@@ -128,7 +128,8 @@ def comments_api(client, idea):
 
 def comment_page(client, name, comment):
     url = reverse(
-        f"challenges:{name}", kwargs={"org_slug": comment.idea.organisation.slug, "pk": comment.pk}
+        f"challenges:{name}",
+        kwargs={"org_slug": comment.target.organisation.slug, "pk": comment.pk},
     )
     response = client.get(url)
     assert response.status_code == 200
@@ -204,7 +205,7 @@ def test_evaluator_reads_the_authors_names_in_the_thread_after_the_review(
 def test_withholding_the_names_costs_the_same_queries_however_long_the_thread(
     client, blind_public_idea, django_assert_max_num_queries
 ):
-    from civiclab.challenges.models import Comment
+    from civiclab.discussion.models import Comment
 
     idea, evaluator, _by_author = blind_public_idea
     client.force_login(evaluator)
@@ -213,7 +214,7 @@ def test_withholding_the_names_costs_the_same_queries_however_long_the_thread(
     with django_assert_max_num_queries(20) as few_api:
         comments_api(client, idea)
     for number in range(20):
-        Comment.objects.create(idea=idea, author=idea.author, body=f"Note {number}")
+        Comment.objects.create(target=idea, author=idea.author, body=f"Note {number}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         text = page(client, "idea_detail", idea)
     assert "Note 19" in text and "Priya Ramaswamy" not in text
@@ -222,15 +223,15 @@ def test_withholding_the_names_costs_the_same_queries_however_long_the_thread(
 
 
 def test_comment_notifications_do_not_name_the_author_to_a_following_evaluator(blind_public_idea):
-    from civiclab.challenges.services.participation import comment_add
     from civiclab.core.models import Notification
+    from civiclab.discussion.services.comments import comment_add
 
     idea, evaluator, _ = blind_public_idea
     follower = UserFactory(display_name="Olu's neighbour")
     idea.follows.create(user=evaluator)
     idea.follows.create(user=follower)
 
-    comment_add(actor=idea.author, idea=idea, body="Costs came down last year.")
+    comment_add(actor=idea.author, target=idea, body="Costs came down last year.")
 
     to_evaluator = Notification.objects.get(recipient=evaluator)
     to_follower = Notification.objects.get(recipient=follower)

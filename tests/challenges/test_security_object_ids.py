@@ -7,8 +7,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from civiclab.challenges.models import CoAuthorStatus, Comment, Support
+from civiclab.challenges.models import CoAuthorStatus, Support
 from civiclab.core.jobs import job_start
+from civiclab.discussion.models import Comment
 from tests.challenges.factories import IdeaFactory
 from tests.factories import UserFactory
 
@@ -18,12 +19,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def comment():
     idea = IdeaFactory()
-    return Comment.objects.create(idea=idea, author=UserFactory(), body="The original words")
+    return Comment.objects.create(target=idea, author=UserFactory(), body="The original words")
 
 
 def comment_url(name, comment):
     return reverse(
-        f"challenges:{name}", kwargs={"org_slug": comment.idea.organisation.slug, "pk": comment.pk}
+        f"challenges:{name}",
+        kwargs={"org_slug": comment.target.organisation.slug, "pk": comment.pk},
     )
 
 

@@ -4,14 +4,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from civiclab.challenges.models import (
-    CoAuthor,
-    CoAuthorStatus,
-    Follow,
-    IdeaStatus,
-    PhaseKind,
-    StatusChange,
-)
+from civiclab.challenges.models import CoAuthor, CoAuthorStatus, IdeaStatus, PhaseKind, StatusChange
 from civiclab.challenges.services import status as status_service
 from civiclab.challenges.services._internal import record_status_change
 from civiclab.challenges.services.status import (
@@ -20,6 +13,8 @@ from civiclab.challenges.services.status import (
     idea_set_status,
 )
 from civiclab.core.models import AuditEvent, Notification
+from civiclab.discussion.models import Follow
+from civiclab.discussion.services.follows import follow_ensure
 from civiclab.ledger.models import Entry
 from tests.challenges.factories import ChallengeFactory, IdeaFactory, during
 from tests.factories import UserFactory, member
@@ -163,8 +158,8 @@ def test_author_coauthors_and_followers_are_told_on_commit(django_capture_on_com
     coauthor, invited, follower = UserFactory(), UserFactory(), UserFactory()
     CoAuthor.objects.create(idea=idea, user=coauthor, status=CoAuthorStatus.ACCEPTED)
     CoAuthor.objects.create(idea=idea, user=invited, status=CoAuthorStatus.INVITED)
-    Follow.objects.create(idea=idea, user=follower)
-    Follow.objects.get_or_create(idea=idea, user=idea.author)
+    Follow.objects.create(target=idea, user=follower)
+    follow_ensure(user=idea.author, target=idea)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         idea_set_status(actor=lead_of(idea), idea=idea, status=S.DECLINED, reason="Too costly.")
     assert mail.outbox == []

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from civiclab.challenges.models import Comment
+from civiclab.discussion.models import Comment
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
 from tests.factories import UserFactory
 

@@ -6,9 +6,10 @@ not part of, a hidden idea they did not write or moderate, or anything of a deac
 organisation they do not belong to. With `perm`, a visible object the person may not act on
 raises `PermissionDenied` (with `message`, when given).
 
-Objects below an idea or challenge (comments, attachments, co-authors, merges, criteria,
+Objects below an idea or challenge (attachments, co-authors, merges, criteria,
 evaluator assignments) are visible exactly when their idea or challenge is, and are looked
-up within it, so an id from another challenge is simply not found.
+up within it, so an id from another challenge is simply not found. Comments are loaded by
+the discussion app (`discussion.access.comment_for_user`).
 """
 
 from django.contrib.auth.models import AnonymousUser
@@ -20,7 +21,6 @@ from civiclab.core.access import NotVisible, require, visible_or_raise
 from .models import (
     Challenge,
     CoAuthor,
-    Comment,
     Criterion,
     EvaluatorAssignment,
     Event,
@@ -131,36 +131,6 @@ def coauthor_for_user(*, user: User | AnonymousUser, idea: Idea, pk: int) -> CoA
     if coauthor is None:
         raise NotVisible
     return coauthor
-
-
-def comment_for_user(
-    *,
-    user: User | AnonymousUser,
-    pk: int,
-    org_slug: str | None = None,
-    idea: Idea | None = None,
-    perm: str = "",
-    message: str = "",
-) -> Comment:
-    """A comment on an idea the person may read (hidden comments are placeholders there),
-    on `idea` when given (a reply's parent)."""
-    comments = (
-        Comment.objects.select_related(
-            "author", "parent", "idea__challenge__organisation", "idea__organisation"
-        )
-        .prefetch_related("idea__challenge__phases")
-        .filter(pk=pk)
-    )
-    if org_slug is not None:
-        comments = comments.filter(idea__organisation__slug=org_slug)
-    if idea is not None:
-        comments = comments.filter(idea=idea)
-    comment = comments.first()
-    visible_or_raise(comment.idea if comment else None, user=user, view_perm=VIEW_IDEA)
-    assert comment is not None
-    if perm:
-        require(user, perm, comment, message)
-    return comment
 
 
 def merge_for_user(

@@ -16,6 +16,7 @@ class ChallengesConfig(AppConfig):
         personal_data.register_all()
         audit.register_actions(AuditAction)
         self._connect_challenges()
+        self._connect_discussion()
         # Cache invalidation only: list counts and similar-idea indexes follow every idea.
         from . import receivers
 
@@ -35,4 +36,19 @@ class ChallengesConfig(AppConfig):
             "challenges/challenges/organisation_section.html",
             get_context=organisation_section_context,
             order=10,
+        )
+
+    def _connect_discussion(self) -> None:
+        """Ideas are discussable; the organisation's page shows moderators their queue."""
+        from civiclab.core import page_sections
+        from civiclab.discussion.selectors import organisation_section_context
+
+        from .discussable import register_ideas
+
+        register_ideas()
+        page_sections.register(
+            page_sections.ORGANISATION,
+            "challenges/moderation/organisation_section.html",
+            get_context=organisation_section_context,
+            order=90,
         )

@@ -1,7 +1,7 @@
 """What challenges records in the audit trail: each action's stored code and its label.
 
-Moderation records one action per kind of item and decision; `MODERATION_ACTIONS` names each
-of them, so the moderation service picks a member rather than composing a code.
+Moderating an idea records one action per decision; the discussion app records them through
+the ideas' registration (`IDEA_MODERATION_ACTIONS`), comments' are its own.
 """
 
 from django.db import models
@@ -35,16 +35,9 @@ class AuditAction(models.TextChoices):
     EXPORT_IDEAS = "challenges.export_ideas", _("Ideas exported")
     # Moderation
     IDEA_AUTO_HIDDEN = "challenges.idea_auto_hidden", _("Idea hidden after reports")
-    COMMENT_AUTO_HIDDEN = "challenges.comment_auto_hidden", _("Comment hidden after reports")
     IDEA_HIDDEN = "challenges.idea_hidden", _("Idea hidden by a moderator")
-    COMMENT_HIDDEN = "challenges.comment_hidden", _("Comment hidden by a moderator")
     IDEA_RESTORED = "challenges.idea_restored", _("Idea restored by a moderator")
-    COMMENT_RESTORED = "challenges.comment_restored", _("Comment restored by a moderator")
     IDEA_FLAGS_DISMISSED = "challenges.idea_flags_dismissed", _("Reports on an idea dismissed")
-    COMMENT_FLAGS_DISMISSED = (
-        "challenges.comment_flags_dismissed",
-        _("Reports on a comment dismissed"),
-    )
     # Evaluation and selection
     SCORECARD_CHANGED = "challenges.scorecard_changed", _("Scorecard changed")
     CRITERION_ADDED = "challenges.criterion_added", _("Criterion added")
@@ -58,14 +51,10 @@ class AuditAction(models.TextChoices):
     IDEAS_COMPARED = "challenges.ideas_compared", _("Two ideas compared")
 
 
-# (kind of item, moderation decision) -> the action recorded for it.
-MODERATION_ACTIONS: dict[tuple[str, str], AuditAction] = {
-    ("idea", "auto_hidden"): AuditAction.IDEA_AUTO_HIDDEN,
-    ("comment", "auto_hidden"): AuditAction.COMMENT_AUTO_HIDDEN,
-    ("idea", "hidden"): AuditAction.IDEA_HIDDEN,
-    ("comment", "hidden"): AuditAction.COMMENT_HIDDEN,
-    ("idea", "restored"): AuditAction.IDEA_RESTORED,
-    ("comment", "restored"): AuditAction.COMMENT_RESTORED,
-    ("idea", "flags_dismissed"): AuditAction.IDEA_FLAGS_DISMISSED,
-    ("comment", "flags_dismissed"): AuditAction.COMMENT_FLAGS_DISMISSED,
+# What moderating an idea records, by decision (see `discussion.registry.Moderation`).
+IDEA_MODERATION_ACTIONS: dict[str, AuditAction] = {
+    "auto_hidden": AuditAction.IDEA_AUTO_HIDDEN,
+    "hidden": AuditAction.IDEA_HIDDEN,
+    "restored": AuditAction.IDEA_RESTORED,
+    "flags_dismissed": AuditAction.IDEA_FLAGS_DISMISSED,
 }

@@ -1,7 +1,7 @@
 """What challenges hold about a person, for "download my data" and "delete my account".
 
-Contributions (ideas, comments, supports, scores, comparisons) stay after deletion, shown
-under the anonymous name the account receives; follows and event registrations are personal
+Contributions (ideas, supports, scores, comparisons) stay after deletion, shown
+under the anonymous name the account receives; event registrations are personal
 choices with no public value, so they are removed.
 """
 
@@ -108,34 +108,6 @@ def register_all() -> None:
             m.Support.objects.filter(user=user), "idea_id", "idea__title", "created_at"
         ),
         ["user"],
-    )
-    _register(
-        "challenges.comment",
-        lambda user: _rows(
-            m.Comment.objects.filter(author=user), "id", "idea_id", "body", "created_at"
-        ),
-        ["author"],
-    )
-    _register(
-        "challenges.follow",
-        lambda user: _rows(
-            m.Follow.objects.filter(user=user), "idea_id", "idea__title", "created_at"
-        ),
-        ["user"],
-        eraser=lambda user: m.Follow.objects.filter(user=user).delete(),
-    )
-    _register(
-        "challenges.flag",
-        lambda user: _rows(
-            m.Flag.objects.filter(Q(reporter=user) | Q(resolved_by=user)),
-            "idea_id",
-            "comment_id",
-            "reason",
-            "note",
-            "created_at",
-            "resolution",
-        ),
-        ["reporter", "resolved_by"],
     )
     _register(
         "challenges.mergerecord",

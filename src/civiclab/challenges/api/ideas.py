@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 
 from civiclab.accounts.api_auth import PUBLIC_READ
 from civiclab.core.api import CivicPagination, PersonOut, person_out, request_user
+from civiclab.discussion import blind
 
 from .. import access
 from ..models import Idea, IdeaRevision, IdeaStatus, InnovationType, Tag
@@ -138,7 +139,7 @@ class RevisionOut(Schema):
 
 def _authors(request, idea: Idea) -> dict:
     # Blind review: an evaluator in the challenge does not learn the authors here either.
-    if not request_user(request).has_perm("challenges.view_idea_authors", idea):
+    if not blind.shows_authors(viewer=request_user(request), target=idea):
         return {"author": None, "coauthors": []}
     return {
         "author": person_out(idea.author),

@@ -14,18 +14,24 @@ from ninja.pagination import paginate
 
 from civiclab.accounts.api_auth import PUBLIC_READ
 from civiclab.challenges import access
-from civiclab.challenges.models import FlagReason, Idea
-from civiclab.challenges.rules.participation import author_ids, can_moderate
+from civiclab.challenges.models import Idea
 from civiclab.core.access import NotVisible
 from civiclab.core.api import CivicPagination, PersonOut, api_actor, person_out, request_user
+from civiclab.discussion import access as discussion_access
+from civiclab.discussion import blind
+from civiclab.discussion import selectors as discussion_selectors
+from civiclab.discussion.models import FlagReason
+from civiclab.discussion.predicates import can_moderate
+from civiclab.discussion.registry import discussable_of
+from civiclab.discussion.services import comments as comment_services
+from civiclab.discussion.services import follows as follow_services
+from civiclab.discussion.services import moderation as moderation_services
+from civiclab.discussion.services.comments import COMMENT_MAX_LENGTH
 from civiclab.organisations import access as organisation_access
 
-from ..selectors import moderation as moderation_selectors
 from ..selectors import participation as selectors
 from ..services import merge as merge_services
-from ..services import moderation as moderation_services
 from ..services import participation as services
-from ..services.participation import COMMENT_MAX_LENGTH
 
 router = Router(tags=["participation"])
 
@@ -73,6 +79,10 @@ class CommentOut(Schema):
     is_deleted: bool
     is_hidden: bool
     hidden_reason: str
+
+    @staticmethod
+    def resolve_idea_id(comment) -> int:
+        return comment.object_id
 
     @staticmethod
     def resolve_author(comment, context):
@@ -185,8 +195,8 @@ def _remember_reader(request, idea: Idea) -> None:
     else:
         request._participation_reader = (None, False)
     request._participation_authors = (
-        author_ids(idea),
-        selectors.masked_author_ids(user=viewer, idea=idea),
+        frozenset(discussable_of(idea).authors(idea)),
+        blind.masked_author_ids(viewer=viewer, target=idea),
     )
 
 
@@ -257,7 +267,7 @@ def list_comments(request, idea_id: int):
     """All comments in posting order; `parent_id` nests replies (at most three levels)."""
     idea = access.idea_for_user(user=request_user(request), pk=idea_id)
     _remember_reader(request, idea)
-    return selectors.idea_comments(idea=idea)
+    return discussion_selectors.target_comments(target=idea)
 
 
 @router.post("/ideas/{idea_id}/comments", response={201: CommentOut}, summary="Add a comment")
@@ -267,12 +277,16 @@ def add_comment(request, idea_id: int, payload: CommentIn):
     parent = None
     if payload.parent_id is not None:
         try:
-            parent = access.comment_for_user(user=actor, pk=payload.parent_id, idea=idea)
+            parent = discussion_access.comment_for_user(
+                user=actor, pk=payload.parent_id, target=idea
+            )
         except NotVisible:
             raise ValidationError(
                 {"parent_id": [_("There is no such comment on this idea.")]}
             ) from None
-    comment = services.comment_add(actor=actor, idea=idea, body=payload.body, parent=parent)
+    comment = comment_services.comment_add(
+        actor=actor, target=idea, body=payload.body, parent=parent
+    )
     _remember_reader(request, idea)
     return Status(201, comment)
 
@@ -281,9 +295,9 @@ def add_comment(request, idea_id: int, payload: CommentIn):
 def change_comment(request, comment_id: int, payload: CommentChangeIn):
     """Only your own comment, in the first 15 minutes."""
     actor = api_actor(request)
-    comment = access.comment_for_user(user=request_user(request), pk=comment_id)
-    comment = services.comment_edit(actor=actor, comment=comment, body=payload.body)
-    _remember_reader(request, comment.idea)
+    comment = discussion_access.comment_for_user(user=request_user(request), pk=comment_id)
+    comment = comment_services.comment_edit(actor=actor, comment=comment, body=payload.body)
+    _remember_reader(request, comment.target)
     return comment
 
 
@@ -291,8 +305,9 @@ def change_comment(request, comment_id: int, payload: CommentChangeIn):
 def delete_comment(request, comment_id: int):
     """The text goes; the place (and its replies) stay, shown as a deleted comment."""
     actor = api_actor(request)
-    services.comment_delete(
-        actor=actor, comment=access.comment_for_user(user=request_user(request), pk=comment_id)
+    comment_services.comment_delete(
+        actor=actor,
+        comment=discussion_access.comment_for_user(user=request_user(request), pk=comment_id),
     )
     return Status(204, None)
 
@@ -304,7 +319,7 @@ def delete_comment(request, comment_id: int):
 def follow(request, idea_id: int):
     actor = api_actor(request)
     idea = access.idea_for_user(user=request_user(request), pk=idea_id)
-    services.follow_set(actor=actor, idea=idea, follow=True)
+    follow_services.follow_set(actor=actor, target=idea, follow=True)
     return {"idea_id": idea.pk, "following": True}
 
 
@@ -312,7 +327,7 @@ def follow(request, idea_id: int):
 def unfollow(request, idea_id: int):
     actor = api_actor(request)
     idea = access.idea_for_user(user=request_user(request), pk=idea_id)
-    services.follow_set(actor=actor, idea=idea, follow=False)
+    follow_services.follow_set(actor=actor, target=idea, follow=False)
     return {"idea_id": idea.pk, "following": False}
 
 
@@ -336,7 +351,7 @@ def flag_comment(request, comment_id: int, payload: FlagIn):
     actor = api_actor(request)
     flag = moderation_services.flag_add(
         actor=actor,
-        item=access.comment_for_user(user=request_user(request), pk=comment_id),
+        item=discussion_access.comment_for_user(user=request_user(request), pk=comment_id),
         reason=payload.reason,
         note=payload.note,
     )
@@ -358,16 +373,16 @@ def moderation_queue(request, slug: str):
     organisation = organisation_access.organisation_for_user(
         user=actor,
         slug=slug,
-        perm="challenges.view_moderation_queue",
+        perm="discussion.view_moderation_queue",
         message=_("Only the organisation's moderators can see its reports."),
     )
     return [
         {
             "kind": entry.kind,
             "id": entry.item.pk,
-            "idea_id": entry.idea.pk,
-            "idea_title": entry.idea.title,
-            "text": entry.idea.summary if entry.kind == "idea" else entry.item.body,
+            "idea_id": entry.target.pk,
+            "idea_title": entry.target.title,
+            "text": entry.text,
             "is_hidden": entry.item.is_hidden,
             "hidden_reason": entry.item.hidden_reason,
             "flags": [
@@ -375,7 +390,7 @@ def moderation_queue(request, slug: str):
                 for flag in entry.flags
             ],
         }
-        for entry in moderation_selectors.moderation_queue(organisation=organisation)
+        for entry in discussion_selectors.moderation_queue(organisation=organisation)
     ]
 
 
@@ -390,8 +405,14 @@ MODERATION_SERVICES = {
 def _moderate(request, kind: str, pk: int, action: str, reason: str) -> dict:
     """Load the idea or comment for a moderator and apply `action` through its service."""
     actor = api_actor(request)
-    load = access.idea_for_user if kind == "idea" else access.comment_for_user
-    item = load(user=actor, pk=pk, perm=f"challenges.moderate_{kind}", message=MODERATORS_ONLY)
+    if kind == "idea":
+        item = access.idea_for_user(
+            user=actor, pk=pk, perm="challenges.moderate_idea", message=MODERATORS_ONLY
+        )
+    else:
+        item = discussion_access.comment_for_user(
+            user=actor, pk=pk, perm="discussion.moderate_comment", message=MODERATORS_ONLY
+        )
     MODERATION_SERVICES[action](actor=actor, item=item, reason=reason)
     item.refresh_from_db(fields=["is_hidden", "hidden_reason"])
     return {

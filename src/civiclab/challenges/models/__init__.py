@@ -1,4 +1,4 @@
-"""Challenges, ideas, participation and evaluation: one module per concept."""
+"""Challenges, ideas, supports, merges and evaluation: one module per concept."""
 
 from .challenge import Audience, Challenge, InnovationType, Phase, PhaseKind, Tag
 from .evaluation import (
@@ -19,23 +19,19 @@ from .idea import (
     IdeaStatus,
     StatusChange,
 )
-from .participation import Comment, Flag, FlagReason, Follow, MergeRecord, Support
+from .participation import MergeRecord, Support
 
 __all__ = [
     "Audience",
     "Challenge",
     "CoAuthor",
     "CoAuthorStatus",
-    "Comment",
     "Criterion",
     "Evaluation",
     "EvaluatorAssignment",
     "Event",
     "EventKind",
     "EventRegistration",
-    "Flag",
-    "FlagReason",
-    "Follow",
     "Idea",
     "IdeaAttachment",
     "IdeaRevision",

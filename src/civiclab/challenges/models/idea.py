@@ -1,10 +1,12 @@
 """An idea: a proposal to a challenge, its people, its history and where it stands."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from civiclab.discussion.models import Comment, Flag, Follow
 from civiclab.organisations.models import Organisation
 
 from .challenge import Challenge, Tag
@@ -60,6 +62,12 @@ class Idea(models.Model):
 
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # The idea's discussion (see `challenges.discussable`): its rows go with the idea, and
+    # queries reach them as `idea__...`.
+    comments = GenericRelation(Comment, related_query_name="idea")
+    follows = GenericRelation(Follow, related_query_name="idea")
+    flags = GenericRelation(Flag, related_query_name="idea")
 
     class Meta:
         ordering = ["-created_at", "-id"]

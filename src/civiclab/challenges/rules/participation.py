@@ -1,29 +1,17 @@
-"""Rules for participation: supports, comments, following, flags, moderation and merges.
+"""Rules for taking part in an idea: supports, comments, following, flags, moderation, merges.
 
-The object of every idea rule is an Idea; comment rules take a Comment; the moderation queue
-rule takes an Organisation; unmerging takes a MergeRecord.
+The object of every rule here is an Idea; unmerging takes a MergeRecord. Rules about comments
+themselves and the moderation queue are the discussion app's (`discussion.rules`); an idea's
+registration there names the idea rules below for commenting, following, reporting and hiding.
 """
-
-from datetime import timedelta
 
 import rules
 from django.contrib.auth.models import AnonymousUser
 
 from civiclab.accounts.models import User
 from civiclab.challenges import predicates as p
-from civiclab.challenges.models import (
-    CoAuthorStatus,
-    Comment,
-    Idea,
-    IdeaStatus,
-    MergeRecord,
-    PhaseKind,
-)
-from civiclab.core import clock
+from civiclab.challenges.models import CoAuthorStatus, Idea, IdeaStatus, MergeRecord, PhaseKind
 from civiclab.organisations.predicates import is_innovation_lead, is_platform_admin
-
-# How long the author of a comment may still correct it.
-COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
 
 def author_ids(idea: Idea) -> frozenset[int]:
@@ -44,7 +32,7 @@ def forget_author_ids(idea: Idea) -> None:
 
 @rules.predicate
 def is_author(user: User | AnonymousUser, obj: object) -> bool:
-    """The author or an accepted co-author of the idea (of a comment: of its idea)."""
+    """The author or an accepted co-author of the idea."""
     idea = p.idea_of(obj)
     return bool(idea is not None and user.is_authenticated and user.pk in author_ids(idea))
 
@@ -71,22 +59,6 @@ def idea_awaits_decision(user: User | AnonymousUser, obj: object) -> bool:
         IdeaStatus.UNDER_REVIEW,
         IdeaStatus.SHORTLISTED,
     )
-
-
-@rules.predicate
-def is_comment_author(user: User | AnonymousUser, comment: Comment | None) -> bool:
-    return bool(user.is_authenticated and comment is not None and comment.author_id == user.pk)
-
-
-@rules.predicate
-def comment_is_live(user: User | AnonymousUser, comment: Comment | None) -> bool:
-    """Not deleted and not hidden by the moderators."""
-    return comment is not None and not comment.is_deleted and not comment.is_hidden
-
-
-@rules.predicate
-def comment_recent(user: User | AnonymousUser, comment: Comment | None) -> bool:
-    return comment is not None and clock.now() - comment.created_at <= COMMENT_EDIT_WINDOW
 
 
 @rules.predicate
@@ -123,23 +95,7 @@ rules.add_perm(
     "challenges.flag_idea",
     rules.is_authenticated & p.can_view_challenge & p.idea_is_visible & ~is_author,
 )
-rules.add_perm(
-    "challenges.flag_comment",
-    rules.is_authenticated
-    & p.can_view_challenge
-    & comment_is_live
-    & p.idea_is_visible
-    & ~is_comment_author,
-)
-rules.add_perm(
-    "challenges.change_comment",
-    is_comment_author & comment_is_live & comment_recent & idea_not_merged,
-)
-rules.add_perm("challenges.delete_comment", is_comment_author & comment_is_live)
 rules.add_perm("challenges.moderate_idea", can_moderate)
-rules.add_perm("challenges.moderate_comment", can_moderate)
-# The organisation's moderation queue (the object is the Organisation).
-rules.add_perm("challenges.view_moderation_queue", can_moderate)
 rules.add_perm("challenges.merge_idea", can_merge & idea_awaits_decision & challenge_not_closed)
 
 
@@ -151,24 +107,3 @@ def may_merge_into_target(user: User | AnonymousUser, record: MergeRecord | None
 rules.add_perm(
     "challenges.unmerge_idea", may_merge_into_target & merge_is_active & merge_target_not_merged
 )
-
-
-def _connect_participation() -> None:
-    """Hooks that must exist in every process; rules load with the app registry.
-
-    The participation services connect the receiver that makes authors follow their new
-    ideas; the organisation's page gets a moderation section for its moderators.
-    """
-    from civiclab.challenges.selectors.moderation import organisation_section_context
-    from civiclab.challenges.services import participation  # noqa: F401
-    from civiclab.core import page_sections
-
-    page_sections.register(
-        page_sections.ORGANISATION,
-        "challenges/moderation/organisation_section.html",
-        get_context=organisation_section_context,
-        order=90,
-    )
-
-
-_connect_participation()

@@ -31,6 +31,7 @@ from civiclab.core.markup import render_markdown
 from civiclab.core.notifications import notify
 from civiclab.core.ratelimit import count_action, minutes_to_wait
 from civiclab.core.services import audit_record
+from civiclab.discussion.services.follows import follow_ensure
 
 from ._internal import attachments_add, attachments_remove, delete_stored_files
 
@@ -159,6 +160,8 @@ def idea_create(*, actor, challenge: Challenge, attachments=(), **fields: Any) -
         idea.tags.set(tags or [])
         attachments_add(actor=actor, idea=idea, files=attachments)
         _revision(idea, actor, tags)
+        # The author follows the idea from the moment it exists: they hear of its comments.
+        follow_ensure(user=actor, target=idea)
         audit_record(
             actor=actor,
             action=AuditAction.IDEA_CREATED,

@@ -17,8 +17,6 @@ from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import (
     CoAuthor,
     CoAuthorStatus,
-    Comment,
-    Follow,
     Idea,
     IdeaStatus,
     MergeRecord,
@@ -28,9 +26,10 @@ from civiclab.challenges.rules.participation import author_ids, forget_author_id
 from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
+from civiclab.discussion.services.comments import comments_move, comments_recount
+from civiclab.discussion.services.follows import follows_copy
 
 from ._internal import record_status_change, recount_supports
-from .participation import recount_comments
 
 REASON_MAX_LENGTH = 2000
 
@@ -138,8 +137,8 @@ def _carry_supports(source: Idea, target: Idea) -> list[int]:
 
 
 def _carry_comments(source: Idea, target: Idea) -> list[int]:
-    ids = sorted(Comment.objects.filter(idea=source).values_list("pk", flat=True))
-    Comment.objects.filter(pk__in=ids).update(idea=target)
+    ids = sorted(source.comments.values_list("pk", flat=True))
+    comments_move(pks=ids, target=target)
     return ids
 
 
@@ -166,15 +165,13 @@ def _carry_coauthors(source: Idea, target: Idea, actor) -> list[int]:
 
 
 def _carry_followers(source: Idea, target: Idea) -> None:
-    following = set(Follow.objects.filter(idea=target).values_list("user_id", flat=True))
-    new = set(Follow.objects.filter(idea=source).values_list("user_id", flat=True)) - following
-    Follow.objects.bulk_create([Follow(idea=target, user_id=user_id) for user_id in sorted(new)])
+    follows_copy(source=source, target=target)
 
 
 def _recount(*ideas: Idea) -> None:
     for idea in ideas:
         recount_supports(idea.pk)
-        recount_comments(idea.pk)
+        comments_recount(target=idea)
         idea.refresh_from_db(fields=["support_count", "comment_count"])
 
 
@@ -239,16 +236,12 @@ def merge_undo(*, actor, record: MergeRecord, reason: str = "") -> MergeRecord:
 def _return_comments(record: MergeRecord, source: Idea, target: Idea) -> None:
     """The carried comments go back, with replies written to them in the meantime."""
     moving = set(
-        Comment.objects.filter(idea=target, pk__in=record.moved_comment_ids).values_list(
-            "pk", flat=True
-        )
+        target.comments.filter(pk__in=record.moved_comment_ids).values_list("pk", flat=True)
     )
-    children = dict(
-        Comment.objects.filter(idea=target, parent__isnull=False).values_list("pk", "parent_id")
-    )
+    children = dict(target.comments.filter(parent__isnull=False).values_list("pk", "parent_id"))
     grew = True
     while grew:
         more = {pk for pk, parent in children.items() if parent in moving and pk not in moving}
         moving |= more
         grew = bool(more)
-    Comment.objects.filter(pk__in=moving).update(idea=source)
+    comments_move(pks=moving, target=source)

@@ -18,6 +18,7 @@ from civiclab.core import page_sections
 from civiclab.core.access import NotVisible
 from civiclab.core.http import apply_validation_error, in_time_zone_of, object_view
 from civiclab.core.ratelimit import RateLimited
+from civiclab.discussion import blind
 
 from .. import access
 from ..forms.ideas import CoAuthorInviteForm, IdeaForm, StatusForm
@@ -122,7 +123,7 @@ def idea_detail(request, idea):
         "can_manage_coauthors": user.has_perm("challenges.manage_coauthors", idea),
         "status_targets": status_service.allowed_targets(user=user, idea=idea),
         "is_merged": idea.status == IdeaStatus.MERGED,
-        "shows_authors": user.has_perm("challenges.view_idea_authors", idea),
+        "shows_authors": blind.shows_authors(viewer=user, target=idea),
         # What later stages (an initiative, a case) say about the idea, without this app
         # knowing them.
         "sections": page_sections.render(page_sections.IDEA, request, idea),
@@ -138,7 +139,7 @@ def idea_history(request, idea):
         {
             "idea": idea,
             "revisions": selectors.revision_history(idea=idea),
-            "shows_authors": request.user.has_perm("challenges.view_idea_authors", idea),
+            "shows_authors": blind.shows_authors(viewer=request.user, target=idea),
         },
     )
 

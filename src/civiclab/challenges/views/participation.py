@@ -14,26 +14,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civiclab.challenges import access
-from civiclab.challenges.models import Comment, Idea
+from civiclab.challenges.models import Idea
 from civiclab.core.access import NotVisible
 from civiclab.core.http import apply_validation_error, signed_in, too_many_requests
 from civiclab.core.ratelimit import RateLimited
+from civiclab.discussion import access as discussion_access
+from civiclab.discussion import selectors as discussion_selectors
+from civiclab.discussion.forms import CommentEditForm, CommentForm, FlagForm, ModerationForm
+from civiclab.discussion.models import Comment
+from civiclab.discussion.services import comments as comment_services
+from civiclab.discussion.services import follows as follow_services
+from civiclab.discussion.services import moderation as moderation_services
 from civiclab.organisations import access as organisation_access
 
-from ..forms.participation import (
-    CommentEditForm,
-    CommentForm,
-    FlagForm,
-    MergeForm,
-    MergeSearchForm,
-    ModerationForm,
-    UnmergeForm,
-)
-from ..selectors import moderation as moderation_selectors
+from ..forms.participation import MergeForm, MergeSearchForm, UnmergeForm
 from ..selectors import participation as selectors
 from ..selectors.merge import merge_targets
 from ..services import merge as merge_services
-from ..services import moderation as moderation_services
 from ..services import participation as services
 
 MERGE_CANDIDATES_PER_PAGE = 20
@@ -63,8 +60,9 @@ def _author_label(request, idea: Idea, comment: Comment | None) -> str:
     """The comment's writer as this reader may know them (blind review hides the authors)."""
     if comment is None:
         return ""
-    masked = selectors.masked_author_ids(user=request.user, idea=idea)
-    return selectors.comment_author_label(comment, masked)
+    return discussion_selectors.comment_author_label(
+        viewer=request.user, comment=comment, target=idea
+    )
 
 
 def _idea_url(idea: Idea, anchor: str = "") -> str:
@@ -128,7 +126,7 @@ def idea_supporters(request, org_slug: str, pk: int):
 def follow_idea(request, org_slug: str, pk: int):
     idea = access.idea_for_user(user=request.user, pk=pk, org_slug=org_slug)
     follow = request.POST.get("action") != "unfollow"
-    services.follow_set(actor=request.user, idea=idea, follow=follow)
+    follow_services.follow_set(actor=request.user, target=idea, follow=follow)
     if request.htmx:
         block = selectors.participation_block(user=request.user, idea=idea)
         return render(request, "challenges/participation/follow.html", {"block": block})
@@ -158,8 +156,8 @@ def comment_add(request, org_slug: str, pk: int):
                 form.add_error(None, _("The comment you replied to is not on this idea."))
     if form.is_valid():
         try:
-            comment = services.comment_add(
-                actor=request.user, idea=idea, body=form.cleaned_data["body"], parent=parent
+            comment = comment_services.comment_add(
+                actor=request.user, target=idea, body=form.cleaned_data["body"], parent=parent
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -181,7 +179,7 @@ def comment_add(request, org_slug: str, pk: int):
 def _parent_on(request, idea: Idea, comment_pk: int) -> Comment | None:
     """The comment being answered, if it is one of `idea`'s."""
     try:
-        return access.comment_for_user(user=request.user, pk=comment_pk, idea=idea)
+        return discussion_access.comment_for_user(user=request.user, pk=comment_pk, target=idea)
     except NotVisible:
         return None
 
@@ -205,8 +203,8 @@ def comment_reply(request, org_slug: str, pk: int, comment_pk: int):
     form.fields["body"].label = _("Your reply")
     if request.method == "POST" and form.is_valid():
         try:
-            comment = services.comment_add(
-                actor=request.user, idea=idea, body=form.cleaned_data["body"], parent=parent
+            comment = comment_services.comment_add(
+                actor=request.user, target=idea, body=form.cleaned_data["body"], parent=parent
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -227,24 +225,24 @@ def comment_reply(request, org_slug: str, pk: int, comment_pk: int):
 
 @_signed_in
 def comment_edit(request, org_slug: str, pk: int):
-    comment = access.comment_for_user(
+    comment = discussion_access.comment_for_user(
         user=request.user,
         pk=pk,
-        org_slug=org_slug,
-        perm="challenges.change_comment",
+        organisation_slug=org_slug,
+        perm="discussion.change_comment",
         message=_("You can change your own comment only in the first 15 minutes."),
     )
     form = CommentEditForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.comment_edit(
+            comment_services.comment_edit(
                 actor=request.user, comment=comment, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Your comment is changed."))
-            return redirect(_idea_url(comment.idea, f"comment-{comment.pk}"))
+            return redirect(_idea_url(comment.target, f"comment-{comment.pk}"))
     return render(
         request, "challenges/participation/comment_edit.html", {"comment": comment, "form": form}
     )
@@ -252,17 +250,17 @@ def comment_edit(request, org_slug: str, pk: int):
 
 @_signed_in
 def comment_delete(request, org_slug: str, pk: int):
-    comment = access.comment_for_user(
+    comment = discussion_access.comment_for_user(
         user=request.user,
         pk=pk,
-        org_slug=org_slug,
-        perm="challenges.delete_comment",
+        organisation_slug=org_slug,
+        perm="discussion.delete_comment",
         message=_("You cannot delete this comment."),
     )
     if request.method == "POST":
-        services.comment_delete(actor=request.user, comment=comment)
+        comment_services.comment_delete(actor=request.user, comment=comment)
         messages.success(request, _("Your comment is deleted."))
-        return redirect(_idea_url(comment.idea, f"comment-{comment.pk}"))
+        return redirect(_idea_url(comment.target, f"comment-{comment.pk}"))
     return render(request, "challenges/participation/comment_delete.html", {"comment": comment})
 
 
@@ -305,14 +303,14 @@ def flag_idea(request, org_slug: str, pk: int):
 
 @_signed_in
 def flag_comment(request, org_slug: str, pk: int):
-    comment = access.comment_for_user(
+    comment = discussion_access.comment_for_user(
         user=request.user,
         pk=pk,
-        org_slug=org_slug,
-        perm="challenges.flag_comment",
+        organisation_slug=org_slug,
+        perm="discussion.flag_comment",
         message=_("You cannot report this."),
     )
-    return _flag_page(request, comment, comment.idea, "comment")
+    return _flag_page(request, comment, comment.target, "comment")
 
 
 # Moderation --------------------------------------------------------------------------------
@@ -323,12 +321,13 @@ def moderation_queue(request, org_slug: str):
     organisation = organisation_access.organisation_for_user(
         user=request.user,
         slug=org_slug,
-        perm="challenges.view_moderation_queue",
+        perm="discussion.view_moderation_queue",
         message=_("Only the organisation's moderators can see this page."),
     )
-    queue = moderation_selectors.moderation_queue(organisation=organisation)
+    queue = discussion_selectors.moderation_queue(organisation=organisation)
     page_obj = Paginator(queue, QUEUE_ITEMS_PER_PAGE).get_page(request.GET.get("page"))
-    hidden_ideas, hidden_comments = moderation_selectors.hidden_items(organisation=organisation)
+    discussion_selectors.name_comment_authors(list(page_obj.object_list), viewer=request.user)
+    hidden_ideas, hidden_comments = discussion_selectors.hidden_items(organisation=organisation)
     return render(
         request,
         "challenges/moderation/queue.html",
@@ -370,12 +369,11 @@ def _moderate(request, item, idea: Idea, kind: str, action: str):
             }
             messages.success(request, done[action])
             return redirect("challenges:moderation_queue", org_slug=idea.organisation.slug)
-    flags = item.flags.filter(resolution="open").select_related("reporter")
-    return render(
-        request,
-        "challenges/moderation/action.html",
-        {"form": form, "item": item, "idea": idea, "kind": kind, "action": action, "flags": flags},
-    )
+    flags = discussion_selectors.open_flags_on(item=item)
+    context = {"form": form, "item": item, "idea": idea, "kind": kind, "action": action}
+    if kind == "comment":
+        context["item_author"] = _author_label(request, idea, item)
+    return render(request, "challenges/moderation/action.html", {**context, "flags": flags})
 
 
 @_signed_in
@@ -396,14 +394,14 @@ def moderate_idea(request, org_slug: str, pk: int, action: str):
 def moderate_comment(request, org_slug: str, pk: int, action: str):
     if action not in MODERATION_ACTIONS:
         raise NotVisible
-    comment = access.comment_for_user(
+    comment = discussion_access.comment_for_user(
         user=request.user,
         pk=pk,
-        org_slug=org_slug,
-        perm="challenges.moderate_comment",
+        organisation_slug=org_slug,
+        perm="discussion.moderate_comment",
         message=MODERATORS_ONLY,
     )
-    return _moderate(request, comment, comment.idea, "comment", action)
+    return _moderate(request, comment, comment.target, "comment", action)
 
 
 # Merges ------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "civiclab.ledger",
     "civiclab.accounts",
     "civiclab.organisations",
+    "civiclab.discussion",
     "civiclab.challenges",
     "civiclab.demo",
 ]

@@ -7,10 +7,10 @@ from pathlib import Path
 from civiclab.challenges.models import (
     Audience,
     EventKind,
-    FlagReason,
     InnovationType,
     PhaseKind,
 )
+from civiclab.discussion.models import FlagReason
 from civiclab.organisations.models import Cofog, Level, Role
 
 from .checks import check_challenge, check_people_named, check_unique_people

@@ -31,7 +31,6 @@ from django.test.utils import override_settings
 
 from civiclab.challenges.models import (
     Challenge,
-    Comment,
     Criterion,
     EvaluatorAssignment,
     Idea,
@@ -61,9 +60,8 @@ from civiclab.challenges.services.evaluation import (
 from civiclab.challenges.services.events import event_register, event_save
 from civiclab.challenges.services.ideas import idea_create
 from civiclab.challenges.services.merge import idea_merge
-from civiclab.challenges.services.moderation import flag_add, moderation_hide
 from civiclab.challenges.services.pairwise import pairwise_record
-from civiclab.challenges.services.participation import comment_add, support_add
+from civiclab.challenges.services.participation import support_add
 from civiclab.challenges.services.selection import idea_select, idea_shortlist
 from civiclab.challenges.services.status import idea_set_status
 from civiclab.core import clock
@@ -79,6 +77,9 @@ from civiclab.demo.content import (
     DemoPhase,
     DemoTimeline,
 )
+from civiclab.discussion.models import Comment
+from civiclab.discussion.services.comments import comment_add
+from civiclab.discussion.services.moderation import flag_add, moderation_hide
 from civiclab.organisations.models import Organisation
 
 from . import SeedContext
@@ -324,7 +325,7 @@ def _comment(
     cast: Cast, idea: Idea, author: str, body: str, moment: datetime, parent=None
 ) -> Comment:
     with clock.as_of(moment):
-        comment = comment_add(actor=cast[author], idea=idea, body=body, parent=parent)
+        comment = comment_add(actor=cast[author], target=idea, body=body, parent=parent)
     _stamp(Comment, moment, pk=comment.pk)
     return comment
 
@@ -353,7 +354,7 @@ def _seed_event(ctx: SeedContext, cast: Cast, challenge: Challenge, spec: DemoCh
 
 
 def _seed_moderation_case(cast: Cast, ideas: dict[str, Idea], case: DemoModerationCase) -> None:
-    comment = comment_add(actor=cast[case.author], idea=ideas[case.idea], body=case.body)
+    comment = comment_add(actor=cast[case.author], target=ideas[case.idea], body=case.body)
     for flag in case.flags:
         flag_add(actor=cast[flag.by], item=comment, reason=flag.reason, note=flag.note)
     comment.refresh_from_db()

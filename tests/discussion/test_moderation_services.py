@@ -3,10 +3,11 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from civiclab.challenges.models import Comment, Flag, FlagReason, Idea
-from civiclab.challenges.selectors.moderation import moderation_queue
-from civiclab.challenges.services import moderation
+from civiclab.challenges.models import Idea
 from civiclab.core.models import AuditEvent, Notification
+from civiclab.discussion.models import Comment, Flag, FlagReason
+from civiclab.discussion.selectors import moderation_queue
+from civiclab.discussion.services import moderation
 from civiclab.organisations.models import Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
 from tests.factories import UserFactory, member
@@ -58,7 +59,7 @@ def test_enough_reports_hide_an_idea_for_review_audited_and_moderators_told():
 def test_a_hidden_comment_leaves_the_count_and_comes_back():
     challenge = ChallengeFactory(flags_to_hide=1)
     idea = IdeaFactory(challenge=challenge)
-    comment = Comment.objects.create(idea=idea, author=UserFactory(), body="Buy pills")
+    comment = Comment.objects.create(target=idea, author=UserFactory(), body="Buy pills")
     Idea.objects.filter(pk=idea.pk).update(comment_count=1)
     report(comment)
     comment.refresh_from_db()
@@ -116,7 +117,7 @@ def test_only_moderators_of_the_ideas_organisation_may_hide():
 def test_the_queue_groups_open_reports_by_item_per_organisation():
     mine, theirs = ChallengeFactory(flags_to_hide=10), ChallengeFactory(flags_to_hide=10)
     idea = IdeaFactory(challenge=mine)
-    comment = Comment.objects.create(idea=idea, author=UserFactory(), body="Rude")
+    comment = Comment.objects.create(target=idea, author=UserFactory(), body="Rude")
     report(idea)
     report(idea, reason=FlagReason.OFF_TOPIC)
     report(comment)
@@ -133,6 +134,6 @@ def test_the_queue_groups_open_reports_by_item_per_organisation():
 
 def test_a_deleted_comment_cannot_be_reported():
     idea, person = IdeaFactory(), UserFactory()
-    comment = Comment.objects.create(idea=idea, author=person, body="x", is_deleted=True)
+    comment = Comment.objects.create(target=idea, author=person, body="x", is_deleted=True)
     with pytest.raises(PermissionDenied):
         report(comment)

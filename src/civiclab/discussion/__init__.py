@@ -1,0 +1,1 @@
+"""Comments, replies, follows, reports and the moderation queue over any registered model."""

@@ -1,0 +1,166 @@
+"""The models people can discuss, and what discussion needs to know about each.
+
+Discussion sits below the apps whose objects it serves, so it never imports them: an app
+registers its discussable model from its `AppConfig.ready()` with one `Discussable` that says
+who may read an object, who wrote it, which organisation it belongs to, how blind review masks
+its authors and what hiding it by a moderator means. Comments, follows and flags then work on
+the new model without copying code (liqd/adhocracy4's comments keep the same kind of list of
+allowed models).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.functional import Promise
+
+from . import audit
+
+# The moderation decisions a queue can take on an item; each is audited under its own action.
+MODERATION_VERBS = ("auto_hidden", "hidden", "restored", "flags_dismissed")
+
+
+@dataclass(frozen=True)
+class Moderation:
+    """What a moderator hiding the object means: its own flag, shown with a public reason.
+
+    `actions` maps each of `MODERATION_VERBS` to the registering app's audit action, so the
+    trail says "idea hidden by a moderator" in the app's own words. `flags_to_hide` is how many
+    open reports hide the object (and its comments) until a moderator looks; 0 never does.
+    """
+
+    perm: str
+    actions: dict[str, models.TextChoices]
+    flags_to_hide: Callable[[Any], int] = lambda obj: 0
+    summary: Callable[[Any], str] = lambda obj: ""
+    hidden_ordering: tuple[str, ...] = ("-pk",)
+
+
+@dataclass(frozen=True)
+class Discussable:
+    """One registered model and the answers discussion asks of it.
+
+    - `kind`: a short name ("idea") used in URLs, messages and the queue.
+    - `read_perm`: who may read the object (and so its comments and follows).
+    - `comment_perm`, `follow_perm`, `flag_perm`: the rules for taking part, the object's own.
+    - `authors`: the ids of the people who wrote the object.
+    - `organisation_field`: the field naming its organisation (read and filtered on).
+    - `shows_authors`: whether a reader may know the object's authors; when not, blind review
+      writes `masked_label` in place of their names (see `discussion.blind`).
+    - `is_hidden`, `is_frozen`: a hidden object takes no reports; a frozen one (an idea merged
+      into another) keeps its comments as they are.
+    - `comment_count_field`: a counter on the object kept exact with every comment.
+    - `moderation`: present when the moderation queue may hide the object itself.
+    """
+
+    model: type[models.Model]
+    kind: str
+    label: str | Promise
+    read_perm: str
+    comment_perm: str
+    follow_perm: str
+    flag_perm: str
+    authors: Callable[[Any], frozenset[int]]
+    shows_authors: Callable[[Any, Any], bool]
+    masked_label: str | Promise
+    title: Callable[[Any], str] = str
+    url: Callable[[Any], str] = lambda obj: obj.get_absolute_url()
+    organisation_field: str = "organisation"
+    is_hidden: Callable[[Any], bool] = lambda obj: False
+    is_frozen: Callable[[Any], bool] = lambda obj: False
+    comment_count_field: str = ""
+    moderation: Moderation | None = None
+    select_related: tuple[str, ...] = field(default=())
+    prefetch_related: tuple[str, ...] = field(default=())
+
+    def organisation_of(self, obj: Any) -> Any:
+        return getattr(obj, self.organisation_field)
+
+    def organisation_id_of(self, obj: Any) -> int:
+        return getattr(obj, f"{self.organisation_field}_id")
+
+    def content_type(self) -> ContentType:
+        return ContentType.objects.get_for_model(self.model)
+
+    def objects(self) -> models.QuerySet:
+        """The model's rows with what its rules read joined (one query per object)."""
+        return (
+            self.model._default_manager.select_related(*self.select_related)
+            .prefetch_related(*self.prefetch_related)
+            .all()
+        )
+
+
+_by_model: dict[type[models.Model], Discussable] = {}
+_by_kind: dict[str, Discussable] = {}
+# The URL name of the page that serves an organisation's moderation queue (with `org_slug`),
+# set by the app that serves it; notifications to moderators link there.
+_queue_url_name: list[str] = []
+
+
+def serve_moderation_queue(url_name: str) -> None:
+    """Declare which page shows an organisation's moderation queue."""
+    _queue_url_name[:] = [url_name]
+
+
+def moderation_queue_url_name() -> str:
+    if not _queue_url_name:
+        raise LookupError("No app serves the moderation queue (registry.serve_moderation_queue).")
+    return _queue_url_name[0]
+
+
+def register(discussable: Discussable) -> None:
+    """Make `discussable.model` open to discussion. Registering the same one again is a no-op."""
+    known = _by_kind.get(discussable.kind)
+    if known is not None and known.model is not discussable.model:
+        raise ValueError(f"The discussable kind {discussable.kind!r} is registered twice.")
+    _by_model[discussable.model] = discussable
+    _by_kind[discussable.kind] = discussable
+    if discussable.moderation is not None:
+        for verb in MODERATION_VERBS:
+            audit.MODERATION_ACTIONS[discussable.kind, verb] = discussable.moderation.actions[verb]
+
+
+def unregister(model: type[models.Model]) -> None:
+    """Take a model off the registry (for tests that register one of their own)."""
+    discussable = _by_model.pop(model, None)
+    if discussable is not None:
+        _by_kind.pop(discussable.kind, None)
+        for verb in MODERATION_VERBS:
+            audit.MODERATION_ACTIONS.pop((discussable.kind, verb), None)
+
+
+def is_discussable(obj: Any) -> bool:
+    return type(obj) in _by_model
+
+
+def discussable_of(obj: Any) -> Discussable:
+    """The registration of `obj`'s model; a model nobody registered is a programming error."""
+    try:
+        return _by_model[type(obj)]
+    except KeyError:
+        raise LookupError(f"{type(obj).__name__} is not registered for discussion.") from None
+
+
+def discussable_of_type(content_type_id: int) -> Discussable | None:
+    """The registration of the model behind a content type id, if it is registered."""
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    return _by_model.get(model) if model is not None else None
+
+
+def target_of(content_type_id: int, object_id: int) -> Any:
+    """The registered object a row points at, loaded with its registration's joins, or None."""
+    discussable = discussable_of_type(content_type_id)
+    if discussable is None:
+        return None
+    return discussable.objects().filter(pk=object_id).first()
+
+
+def discussable_kind(kind: str) -> Discussable:
+    return _by_kind[kind]
+
+
+def discussables() -> list[Discussable]:
+    return list(_by_model.values())

@@ -1,0 +1,352 @@
+"""Reads for discussions: the comment thread, who follows, and the moderation queue.
+
+A thread costs a fixed number of queries whatever its length: one for every comment with its
+author, plus the (cached) role and author look-ups of the permission checks. The queue groups
+an organisation's open flags by the item they report.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+
+from civiclab.core import clock
+from civiclab.organisations.models import Membership, Role
+
+from . import blind
+from .models import Comment, Flag, Follow
+from .predicates import COMMENT_EDIT_WINDOW, can_moderate
+from .registry import discussable_of, discussables, moderation_queue_url_name
+
+
+def target_filter(obj: Any) -> dict[str, Any]:
+    """The lookups that find rows about `obj` (a discussable object, or a comment for flags)."""
+    return {"content_type": ContentType.objects.get_for_model(type(obj)), "object_id": obj.pk}
+
+
+def moderation_queue_url(organisation: Any) -> str:
+    return reverse(moderation_queue_url_name(), kwargs={"org_slug": organisation.slug})
+
+
+def moderators_of(organisation: Any) -> list:
+    """The organisation's moderators and administrators: who looks after its queue."""
+    ids = Membership.objects.filter(
+        organisation=organisation, role__in=[Role.MODERATOR, Role.ADMIN]
+    ).values_list("user_id", flat=True)
+    return list(get_user_model().objects.filter(pk__in=set(ids)))
+
+
+# Following ---------------------------------------------------------------------------------
+
+
+def follows(*, user: Any, target: Any) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Follow.objects.filter(**target_filter(target), user=user).exists()
+
+
+def followed_annotation(*, user: Any, model: Any) -> Exists:
+    """An annotation for a queryset of `model`: whether `user` follows each row."""
+    return Exists(
+        Follow.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=OuterRef("pk"),
+            user=user,
+        )
+    )
+
+
+def follower_ids(*, target: Any) -> QuerySet:
+    return Follow.objects.filter(**target_filter(target)).values_list("user_id", flat=True)
+
+
+# The thread --------------------------------------------------------------------------------
+
+
+@dataclass
+class CommentNode:
+    comment: Comment
+    depth: int
+    children: list["CommentNode"] = field(default_factory=list)
+    carried_from: str = ""
+    can_edit: bool = False
+    can_delete: bool = False
+    can_flag: bool = False
+    can_reply: bool = False
+    show_body: bool = True  # False: hidden from this viewer (placeholder with the reason)
+    author_label: str = ""  # the writer's name, or "one of the idea's authors" (blind review)
+
+
+@dataclass
+class ThreadPermissions:
+    """What the viewer may do, decided once for the thread, then applied per comment."""
+
+    user_id: int | None = None
+    may_comment: bool = False
+    may_flag: bool = False
+    is_moderator: bool = False
+    is_author: bool = False
+    frozen: bool = False
+    masked_author_ids: frozenset[int] = frozenset()
+
+
+def thread_permissions(
+    *, user: Any, target: Any, shows_authors: bool | None = None
+) -> ThreadPermissions:
+    discussable = discussable_of(target)
+    masked = blind.masked_author_ids(viewer=user, target=target, shows=shows_authors)
+    if not user.is_authenticated:
+        return ThreadPermissions(masked_author_ids=masked)
+    return ThreadPermissions(
+        masked_author_ids=masked,
+        user_id=user.pk,
+        may_comment=user.has_perm(discussable.comment_perm, target),
+        may_flag=not discussable.is_hidden(target),
+        is_moderator=bool(can_moderate.test(user, target)),
+        is_author=user.pk in discussable.authors(target),
+        frozen=discussable.is_frozen(target),
+    )
+
+
+def target_comments(*, target: Any) -> QuerySet:
+    """The object's comments in posting order with their authors (flat; `parent_id` nests)."""
+    return (
+        Comment.objects.filter(**target_filter(target))
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+def comment_tree(
+    *,
+    target: Any,
+    permissions: ThreadPermissions,
+    carried_from: Callable[[], dict[int, str]] | None = None,
+    now: datetime | None = None,
+) -> list[CommentNode]:
+    """The object's comments as nested nodes in posting order (one query, authors joined).
+
+    `carried_from`, when given, names where comments came from (comment id -> title), for
+    objects whose threads can be carried over from another; it is asked only for a thread
+    that has comments.
+    """
+    now = now or clock.now()
+    comments = list(target_comments(target=target))
+    carried = carried_from() if comments and carried_from is not None else {}
+    label = blind.masked_label(target) if permissions.masked_author_ids else ""
+    nodes: dict[int, CommentNode] = {}
+    roots: list[CommentNode] = []
+    for comment in comments:
+        parent = nodes.get(comment.parent_id) if comment.parent_id else None
+        masked = comment.author_id in permissions.masked_author_ids
+        node = CommentNode(
+            comment=comment,
+            depth=parent.depth + 1 if parent else 1,
+            carried_from=carried.get(comment.pk, ""),
+            author_label=label if masked else str(comment.author),
+        )
+        _apply_permissions(node, permissions, now)
+        nodes[comment.pk] = node
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def _apply_permissions(node: CommentNode, perms: ThreadPermissions, now: datetime) -> None:
+    comment = node.comment
+    live = not comment.is_deleted and not comment.is_hidden
+    own = perms.user_id is not None and comment.author_id == perms.user_id
+    node.show_body = not comment.is_deleted and (not comment.is_hidden or own or perms.is_moderator)
+    node.can_edit = (
+        own and live and not perms.frozen and now - comment.created_at <= COMMENT_EDIT_WINDOW
+    )
+    node.can_delete = own and live
+    node.can_flag = perms.may_flag and live and perms.user_id is not None and not own
+    node.can_reply = perms.may_comment and live
+
+
+def count_nodes(nodes: list[CommentNode]) -> int:
+    return sum(1 + count_nodes(node.children) for node in nodes)
+
+
+def comment_author_label(*, viewer: Any, comment: Comment, target: Any) -> str:
+    """How one comment's writer is named to `viewer` (blind review may mask the name)."""
+    masked = blind.masked_author_ids(viewer=viewer, target=target)
+    return blind.author_label(author=comment.author, target=target, masked_ids=masked)
+
+
+# The moderation queue ----------------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    """One reported object or comment with its open flags."""
+
+    kind: str  # the discussable's kind ("idea") or "comment"
+    item: Any
+    target: Any
+    flags: list[Flag] = field(default_factory=list)
+    author_label: str = ""  # a comment's writer as the moderator may know them
+
+    @property
+    def reasons(self) -> list[tuple[str, int]]:
+        counts = Counter(flag.get_reason_display() for flag in self.flags)
+        return counts.most_common()
+
+    @property
+    def first_reported(self) -> datetime:
+        return self.flags[0].created_at
+
+    @property
+    def text(self) -> str:
+        """What the queue shows of the item: the comment, or the object's summary."""
+        if self.kind == "comment":
+            return self.item.body
+        moderation = discussable_of(self.target).moderation
+        return moderation.summary(self.target) if moderation is not None else ""
+
+
+def _organisation_targets(organisation: Any) -> Q:
+    """Rows (comments, flags) on any registered object of `organisation`."""
+    condition = Q(pk__in=[])
+    for discussable in discussables():
+        ids = discussable.model._default_manager.filter(
+            **{discussable.organisation_field: organisation}
+        ).values("pk")
+        condition |= Q(content_type=discussable.content_type(), object_id__in=ids)
+    return condition
+
+
+def open_flags(*, organisation: Any) -> QuerySet:
+    """Open flags on the objects and comments of `organisation`, oldest first."""
+    comment_ids = Comment.objects.filter(_organisation_targets(organisation)).values("pk")
+    on_comments = Q(
+        content_type=ContentType.objects.get_for_model(Comment), object_id__in=comment_ids
+    )
+    return (
+        Flag.objects.filter(resolution=Flag.Resolution.OPEN)
+        .filter(_organisation_targets(organisation) | on_comments)
+        .select_related("reporter")
+        .order_by("created_at", "id")
+    )
+
+
+def open_flags_on(*, item: Any) -> QuerySet:
+    """The open flags on one object or comment, with their reporters."""
+    return Flag.objects.filter(
+        resolution=Flag.Resolution.OPEN, **target_filter(item)
+    ).select_related("reporter")
+
+
+def name_comment_authors(entries: list[QueueItem], *, viewer: Any) -> list[QueueItem]:
+    """Name the writers of reported comments as `viewer` may know them (blind review), once
+    per object however many of its comments are reported."""
+    masked: dict[tuple[type, int], frozenset[int]] = {}
+    for entry in entries:
+        if entry.kind != "comment":
+            continue
+        key = (type(entry.target), entry.target.pk)
+        if key not in masked:
+            masked[key] = blind.masked_author_ids(viewer=viewer, target=entry.target)
+        entry.author_label = blind.author_label(
+            author=entry.item.author, target=entry.target, masked_ids=masked[key]
+        )
+    return entries
+
+
+def open_flag_count(*, organisation: Any) -> int:
+    return open_flags(organisation=organisation).count()
+
+
+def _targets(wanted: dict[int, set[int]]) -> dict[tuple[int, int], Any]:
+    """(content type id, object id) -> the registered object, one query per kind of object,
+    with what its registration joins."""
+    found: dict[tuple[int, int], Any] = {}
+    for discussable in discussables():
+        type_id = discussable.content_type().pk
+        ids = wanted.get(type_id)
+        if ids:
+            loaded = discussable.objects().in_bulk(ids)
+            found.update({(type_id, pk): obj for pk, obj in loaded.items()})
+    return found
+
+
+def _with_targets(comments: list[Comment]) -> list[Comment]:
+    """Set each comment's object, loaded once for all of them (no query per comment)."""
+    wanted: dict[int, set[int]] = {}
+    for comment in comments:
+        wanted.setdefault(comment.content_type_id, set()).add(comment.object_id)
+    targets = _targets(wanted)
+    for comment in comments:
+        comment.target = targets[comment.content_type_id, comment.object_id]
+    return comments
+
+
+def moderation_queue(*, organisation: Any) -> list[QueueItem]:
+    """Open flags of the organisation grouped by item, the longest-waiting item first.
+
+    One query for the flags, one for the reported comments and one per kind of object.
+    """
+    flags = list(open_flags(organisation=organisation))
+    comment_type = ContentType.objects.get_for_model(Comment)
+    comment_ids = {f.object_id for f in flags if f.content_type_id == comment_type.pk}
+    comments = Comment.objects.select_related("author").in_bulk(comment_ids) if comment_ids else {}
+    wanted: dict[int, set[int]] = {}
+    for flag in flags:
+        if flag.content_type_id != comment_type.pk:
+            wanted.setdefault(flag.content_type_id, set()).add(flag.object_id)
+    for comment in comments.values():
+        wanted.setdefault(comment.content_type_id, set()).add(comment.object_id)
+    objects = _targets(wanted)
+    groups: dict[tuple[int, int], QueueItem] = {}
+    for flag in flags:
+        key = (flag.content_type_id, flag.object_id)
+        group = groups.get(key)
+        if group is None:
+            if flag.content_type_id == comment_type.pk:
+                item = comments[flag.object_id]
+                target = objects[item.content_type_id, item.object_id]
+                item.target = target  # already loaded: spare the page a query per comment
+                kind = "comment"
+            else:
+                item = target = objects[key]
+                kind = discussable_of(target).kind
+            group = groups[key] = QueueItem(kind=kind, item=item, target=target)
+        group.flags.append(flag)
+    return list(groups.values())
+
+
+def hidden_items(*, organisation: Any, limit: int = 50) -> tuple[list[Any], list[Comment]]:
+    """Objects and comments of the organisation that are hidden now, newest first."""
+    objects: list[Any] = []
+    for discussable in discussables():
+        if discussable.moderation is None:
+            continue
+        objects += list(
+            discussable.model._default_manager.filter(
+                **{discussable.organisation_field: organisation, "is_hidden": True}
+            )
+            .select_related(*discussable.select_related)
+            .order_by(*discussable.moderation.hidden_ordering)[:limit]
+        )
+    comments = list(
+        Comment.objects.filter(_organisation_targets(organisation), is_hidden=True)
+        .select_related("author")
+        .order_by("-created_at")[:limit]
+    )
+    return objects, _with_targets(comments)
+
+
+def organisation_section_context(request: Any, organisation: Any) -> dict:
+    """For the organisation's page: moderators see how many reports wait for them."""
+    user = request.user
+    if not user.is_authenticated or not user.has_perm(
+        "discussion.view_moderation_queue", organisation
+    ):
+        return {"may_moderate": False}
+    return {"may_moderate": True, "open_flags": open_flag_count(organisation=organisation)}

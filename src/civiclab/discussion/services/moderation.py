@@ -1,0 +1,272 @@
+"""Flags and moderation: report an object or a comment, hide, restore, dismiss.
+
+An item is a registered discussable object or a Comment. Every moderation action is audited
+with the organisation's id; an automatic hide (enough open flags) is audited with no actor.
+Hidden items stay visible to their authors and the moderators, with the reason. What hiding an
+object means is its registration's `moderation`; an object without one takes reports that
+moderators can only read.
+"""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civiclab.core import clock
+from civiclab.core.notifications import notify
+from civiclab.core.services import audit_record
+from civiclab.discussion.audit import MODERATION_ACTIONS
+from civiclab.discussion.models import Comment, Flag, FlagReason
+from civiclab.discussion.registry import Discussable, discussable_of
+from civiclab.discussion.selectors import moderation_queue_url, moderators_of, target_filter
+
+from .comments import comments_recount
+
+HIDE_REASON_MAX_LENGTH = 300
+NOTE_MAX_LENGTH = 500
+COMMENT_LABEL = gettext_lazy("comment")
+
+
+def target_of_item(item: Any) -> Any:
+    """The discussable object an item belongs to: itself, or the comment's target."""
+    return item.target if isinstance(item, Comment) else item
+
+
+def item_kind(item: Any) -> str:
+    return "comment" if isinstance(item, Comment) else discussable_of(item).kind
+
+
+def item_label(item: Any) -> Any:
+    return COMMENT_LABEL if isinstance(item, Comment) else discussable_of(item).label
+
+
+def _item_authors(item: Any) -> set[int]:
+    if isinstance(item, Comment):
+        return {item.author_id}
+    return set(discussable_of(item).authors(item))
+
+
+def _item_url(item: Any) -> str:
+    target = target_of_item(item)
+    url = discussable_of(target).url(target)
+    return f"{url}#comment-{item.pk}" if isinstance(item, Comment) else url
+
+
+def _moderation_of(item: Any) -> Any:
+    if isinstance(item, Comment):
+        return None
+    return discussable_of(item).moderation
+
+
+def _users(ids: Any) -> list:
+    return list(get_user_model().objects.filter(pk__in=set(ids)))
+
+
+def _clean_reason(reason: str, *, required: bool = True) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ValidationError({"reason": [_("Give a reason; it is shown with the decision.")]})
+    if len(reason) > HIDE_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": [
+                    _("Keep the reason under %(max)s characters.") % {"max": HIDE_REASON_MAX_LENGTH}
+                ]
+            }
+        )
+    return reason
+
+
+def _set_hidden(item: Any, *, hidden: bool, reason: str) -> bool:
+    """Hide or show `item`; returns whether its visibility changed. Keeps comment counts exact.
+
+    Comments and moderated objects alike carry `is_hidden` and `hidden_reason`.
+    """
+    if item.is_hidden == hidden and (not hidden or item.hidden_reason == reason):
+        return False
+    changed_visibility = item.is_hidden != hidden
+    item.is_hidden = hidden
+    item.hidden_reason = reason if hidden else ""
+    item.save(update_fields=["is_hidden", "hidden_reason"])
+    if changed_visibility and isinstance(item, Comment):
+        comments_recount(target=item.target)
+    return changed_visibility
+
+
+def _resolve_open_flags(item: Any, *, actor: Any, resolution: str, reason: str) -> int:
+    return Flag.objects.filter(resolution=Flag.Resolution.OPEN, **target_filter(item)).update(
+        resolution=resolution,
+        resolved_by=actor if getattr(actor, "is_authenticated", False) else None,
+        resolved_at=clock.now(),
+        resolution_reason=reason,
+    )
+
+
+# Flags -------------------------------------------------------------------------------------
+
+
+def _require_flag(actor: Any, item: Any) -> None:
+    if isinstance(item, Comment):
+        perm = "discussion.flag_comment"
+    else:
+        perm = discussable_of(item).flag_perm
+    if not actor.has_perm(perm, item):
+        raise PermissionDenied(_("You cannot report this %(kind)s.") % {"kind": item_label(item)})
+
+
+def flag_add(*, actor: Any, item: Any, reason: str, note: str = "") -> Flag:
+    """Report an item to the moderators; at the object's threshold it is hidden for review."""
+    _require_flag(actor, item)
+    if reason not in FlagReason.values:
+        raise ValidationError({"reason": [_("Choose why you are reporting this.")]})
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": [_("Keep the detail under 500 characters.")]})
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                flag = Flag.objects.create(
+                    reporter=actor, reason=reason, note=note, **target_filter(item)
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("You have already reported this %(kind)s; a moderator will look at it.")
+                % {"kind": item_label(item)}
+            ) from None
+        _hide_when_threshold_reached(item)
+    return flag
+
+
+def _flags_to_hide(item: Any) -> int:
+    """The open reports that hide an item: its object's threshold (comments share it)."""
+    target = target_of_item(item)
+    moderation = discussable_of(target).moderation
+    return moderation.flags_to_hide(target) if moderation is not None else 0
+
+
+def _hide_when_threshold_reached(item: Any) -> None:
+    target = target_of_item(item)
+    discussable = discussable_of(target)
+    threshold = _flags_to_hide(item)
+    if item.is_hidden or not threshold:
+        return
+    if not isinstance(item, Comment) and discussable.moderation is None:
+        return
+    open_flags = Flag.objects.filter(resolution=Flag.Resolution.OPEN, **target_filter(item)).count()
+    if open_flags < threshold:
+        return
+    reason = _("Reported by several people; waiting for a moderator's review.")
+    _set_hidden(item, hidden=True, reason=reason)
+    audit_record(
+        actor=None,
+        action=MODERATION_ACTIONS[item_kind(item), "auto_hidden"],
+        subject=item,
+        organisation_id=discussable.organisation_id_of(target),
+        details={
+            "open_flags": open_flags,
+            "threshold": threshold,
+            f"{discussable.kind}_id": target.pk,
+        },
+    )
+    organisation = discussable.organisation_of(target)
+    notify(
+        recipients=moderators_of(organisation),
+        verb="challenges.moderation_needed",
+        title=_("A contribution was hidden after %(count)s reports") % {"count": open_flags},
+        body=_("It waits for your review in the moderation queue."),
+        url=moderation_queue_url(organisation),
+    )
+
+
+# Moderation --------------------------------------------------------------------------------
+
+
+def _require_moderation(actor: Any, item: Any) -> None:
+    if isinstance(item, Comment):
+        perm = "discussion.moderate_comment"
+    else:
+        moderation = _moderation_of(item)
+        if moderation is None:
+            raise PermissionDenied(_("Only the organisation's moderators can do this."))
+        perm = moderation.perm
+    if not actor.has_perm(perm, item):
+        raise PermissionDenied(_("Only the organisation's moderators can do this."))
+
+
+def _audit(actor: Any, item: Any, verb: str, reason: str, **details: Any) -> None:
+    target = target_of_item(item)
+    discussable: Discussable = discussable_of(target)
+    audit_record(
+        actor=actor,
+        action=MODERATION_ACTIONS[item_kind(item), verb],
+        subject=item,
+        organisation_id=discussable.organisation_id_of(target),
+        details={"reason": reason, f"{discussable.kind}_id": target.pk, **details},
+    )
+
+
+def _notify_authors(item: Any, *, title: str, body: str) -> None:
+    notify(
+        recipients=_users(_item_authors(item)),
+        verb="challenges.moderation_decision",
+        title=title,
+        body=body,
+        url=_item_url(item),
+    )
+
+
+def moderation_hide(*, actor: Any, item: Any, reason: str) -> None:
+    """Hide an item; the reason is shown publicly in its place."""
+    _require_moderation(actor, item)
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        _set_hidden(item, hidden=True, reason=reason)
+        flags = _resolve_open_flags(
+            item, actor=actor, resolution=Flag.Resolution.HIDDEN, reason=reason
+        )
+        _audit(actor, item, "hidden", reason, resolved_flags=flags)
+        _notify_authors(
+            item,
+            title=_("Your %(kind)s was hidden by the moderators") % {"kind": item_label(item)},
+            body=_("Reason: %(reason)s") % {"reason": reason},
+        )
+
+
+def moderation_restore(*, actor: Any, item: Any, reason: str) -> None:
+    """Show a hidden item again; open flags on it are closed as "kept visible"."""
+    _require_moderation(actor, item)
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        _set_hidden(item, hidden=False, reason="")
+        flags = _resolve_open_flags(
+            item, actor=actor, resolution=Flag.Resolution.KEPT, reason=reason
+        )
+        _audit(actor, item, "restored", reason, resolved_flags=flags)
+        _notify_authors(
+            item,
+            title=_("Your %(kind)s is visible again") % {"kind": item_label(item)},
+            body=_("Reason: %(reason)s") % {"reason": reason},
+        )
+
+
+def moderation_dismiss(*, actor: Any, item: Any, reason: str = "") -> int:
+    """Close the open flags and keep the item visible (showing it again if it was hidden)."""
+    _require_moderation(actor, item)
+    reason = _clean_reason(reason, required=False)
+    with transaction.atomic():
+        was_hidden = item.is_hidden
+        _set_hidden(item, hidden=False, reason="")
+        flags = _resolve_open_flags(
+            item, actor=actor, resolution=Flag.Resolution.KEPT, reason=reason
+        )
+        _audit(actor, item, "flags_dismissed", reason, resolved_flags=flags, was_hidden=was_hidden)
+        if was_hidden:
+            _notify_authors(
+                item,
+                title=_("Your %(kind)s is visible again") % {"kind": item_label(item)},
+                body=reason,
+            )
+    return flags

@@ -1,0 +1,146 @@
+"""The registry: a second model becomes discussable by registering, without copying code.
+
+A challenge stands in for the initiatives, budget proposals and cases that will register
+later; the test registers it, then comments, follows, reports and queues on it through the
+same services, selectors and loader that serve ideas, and takes it off the registry after.
+"""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from civiclab.challenges.models import Challenge, Idea
+from civiclab.core.access import NotVisible
+from civiclab.core.models import Notification
+from civiclab.discussion import access, blind, registry, selectors
+from civiclab.discussion.models import Comment, Flag, FlagReason, Follow
+from civiclab.discussion.services import comments, follows, moderation
+from civiclab.organisations.models import Role
+from tests.challenges.factories import ChallengeFactory, IdeaFactory
+from tests.factories import UserFactory, member
+
+pytestmark = pytest.mark.django_db
+
+# Whom blind review keeps from knowing who wrote a challenge, in this test only.
+BLINDED = set()
+
+CHALLENGES = registry.Discussable(
+    model=Challenge,
+    kind="test_challenge",
+    label="challenge",
+    read_perm="challenges.view_challenge",
+    comment_perm="challenges.view_challenge",
+    follow_perm="challenges.view_challenge",
+    flag_perm="challenges.view_challenge",
+    authors=lambda challenge: frozenset({challenge.created_by_id}),
+    shows_authors=lambda viewer, challenge: viewer.pk not in BLINDED,
+    masked_label="One of the challenge's team",
+    title=lambda challenge: challenge.title,
+    comment_count_field="",
+    select_related=("organisation",),
+)
+
+
+@pytest.fixture
+def challenges_discussable():
+    registry.register(CHALLENGES)
+    yield CHALLENGES
+    registry.unregister(Challenge)
+    BLINDED.clear()
+
+
+@pytest.fixture
+def challenge(challenges_discussable):
+    return ChallengeFactory(created_by=UserFactory(display_name="Cleo Team"))
+
+
+def test_ideas_are_registered_by_the_challenges_app():
+    idea = IdeaFactory()
+    assert registry.is_discussable(idea)
+    assert registry.discussable_of(idea).kind == "idea"
+    assert registry.discussable_kind("idea").model is Idea
+
+
+def test_an_unregistered_model_is_refused_loudly():
+    with pytest.raises(LookupError):
+        registry.discussable_of(UserFactory())
+
+
+def test_a_kind_is_registered_once(challenges_discussable):
+    twin = registry.Discussable(**{**CHALLENGES.__dict__, "model": Idea})
+    with pytest.raises(ValueError):
+        registry.register(twin)
+    registry.register(CHALLENGES)  # the same registration again changes nothing
+
+
+def test_unregistering_takes_the_model_off(challenges_discussable):
+    registry.unregister(Challenge)
+    assert not registry.is_discussable(ChallengeFactory())
+    registry.register(CHALLENGES)
+
+
+def test_a_second_model_takes_comments_replies_and_follows(challenge):
+    reader, follower = UserFactory(), UserFactory()
+    follows.follow_set(actor=follower, target=challenge, follow=True)
+    top = comments.comment_add(actor=reader, target=challenge, body="When does it open?")
+    reply = comments.comment_add(actor=UserFactory(), target=challenge, body="Monday.", parent=top)
+    assert reply.parent_id == top.pk and reply.target == challenge
+    assert Follow.objects.filter(user=follower, object_id=challenge.pk).count() == 1
+    told = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert {challenge.created_by_id, follower.pk, reader.pk} <= told
+    thread = selectors.comment_tree(
+        target=challenge, permissions=selectors.thread_permissions(user=reader, target=challenge)
+    )
+    assert [node.comment for node in thread] == [top]
+    assert [child.comment for child in thread[0].children] == [reply]
+
+
+def test_a_comment_is_looked_up_within_its_own_object(challenge):
+    comment = comments.comment_add(actor=UserFactory(), target=challenge, body="Here.")
+    assert access.comment_for_user(user=UserFactory(), pk=comment.pk) == comment
+    with pytest.raises(NotVisible):
+        access.comment_for_user(user=UserFactory(), pk=comment.pk, target=IdeaFactory())
+    with pytest.raises(ValidationError):
+        comments.comment_add(actor=UserFactory(), target=IdeaFactory(), body="x", parent=comment)
+
+
+def test_a_private_object_keeps_its_comments_private(challenges_discussable):
+    draft = ChallengeFactory(state="draft")
+    comment = Comment.objects.create(target=draft, author=UserFactory(), body="Early note")
+    with pytest.raises(NotVisible):
+        access.comment_for_user(user=UserFactory(), pk=comment.pk)
+    with pytest.raises(PermissionDenied):
+        comments.comment_add(actor=UserFactory(), target=draft, body="Me too")
+
+
+def test_reports_on_the_new_models_comments_reach_its_organisations_queue(challenge):
+    comment = comments.comment_add(actor=UserFactory(), target=challenge, body="Buy now!")
+    moderation.flag_add(actor=UserFactory(), item=comment, reason=FlagReason.SPAM)
+    queue = selectors.moderation_queue(organisation=challenge.organisation)
+    assert [(entry.kind, entry.item, entry.target) for entry in queue] == [
+        ("comment", comment, challenge)
+    ]
+    moderator = member(challenge.organisation, Role.MODERATOR)
+    moderation.moderation_hide(actor=moderator, item=comment, reason="Advertising")
+    assert Flag.objects.get().resolution == Flag.Resolution.HIDDEN
+    assert selectors.moderation_queue(organisation=challenge.organisation) == []
+
+
+def test_an_object_without_a_moderation_cannot_be_hidden(challenge):
+    moderator = member(challenge.organisation, Role.MODERATOR)
+    with pytest.raises(PermissionDenied):
+        moderation.moderation_hide(actor=moderator, item=challenge, reason="No")
+
+
+def test_blind_review_follows_the_registration(challenge):
+    team = challenge.created_by
+    evaluator, citizen = UserFactory(), UserFactory()
+    BLINDED.add(evaluator.pk)
+    assert blind.masks_author(viewer=evaluator, target=challenge, author_id=team.pk)
+    assert not blind.masks_author(viewer=citizen, target=challenge, author_id=team.pk)
+    assert not blind.masks_author(viewer=evaluator, target=challenge, author_id=citizen.pk)
+    comment = comments.comment_add(actor=team, target=challenge, body="We will read all.")
+    seen_by = {
+        person: selectors.comment_author_label(viewer=person, comment=comment, target=challenge)
+        for person in (evaluator, citizen)
+    }
+    assert seen_by == {evaluator: "One of the challenge's team", citizen: "Cleo Team"}
