@@ -1,13 +1,42 @@
-"""The challenges JSON API: one router per URL resource, mounted under /api/v1/."""
+"""The challenges JSON API, mounted under /api/v1/: one module per URL resource, each with the
+schemas of its endpoints, so every path's methods are declared in one place."""
 
 from ninja import Router
 
-from . import challenges, evaluation, events, ideas, lists, participation
+from . import (
+    assignments,
+    challenges,
+    comments,
+    evaluations,
+    events,
+    flags,
+    follows,
+    ideas,
+    lists,
+    merges,
+    moderation,
+    pairwise,
+    results,
+    scorecards,
+    supports,
+)
 
 router = Router()
-router.add_router("", challenges.router)
-router.add_router("", events.router)
-router.add_router("", lists.router)
-router.add_router("", ideas.router)
-router.add_router("", participation.router)
-router.add_router("", evaluation.router)
+for resource in (
+    challenges,
+    events,
+    lists,
+    ideas,
+    supports,
+    comments,
+    follows,
+    flags,
+    moderation,
+    merges,
+    scorecards,
+    assignments,
+    evaluations,
+    results,
+    pairwise,
+):
+    router.add_router("", resource.router)

@@ -22,8 +22,14 @@ from civiclab.organisations.models import Organisation
 
 from .. import access
 from ..models import Audience, Challenge, InnovationType, PhaseKind
-from ..selectors import challenges as selectors
-from ..services import challenges as services
+from ..selectors.challenges import active_person, visible_challenges
+from ..services.challenges import (
+    PhaseDates,
+    challenge_create,
+    challenge_publish,
+    challenge_unpublish,
+    challenge_update,
+)
 
 router = Router(tags=["challenges"])
 
@@ -130,9 +136,9 @@ def _aware(moment: datetime | None, organisation: Organisation) -> datetime | No
     return timezone.make_aware(moment, organisation.zone)
 
 
-def _phase_dates(phases, organisation) -> list[services.PhaseDates]:
+def _phase_dates(phases, organisation) -> list[PhaseDates]:
     return [
-        services.PhaseDates(
+        PhaseDates(
             str(phase.kind),
             _aware(phase.starts_at, organisation),
             _aware(phase.ends_at, organisation),
@@ -144,7 +150,7 @@ def _phase_dates(phases, organisation) -> list[services.PhaseDates]:
 def _sponsor(sponsor_id: int | None):
     if sponsor_id is None:
         return None
-    sponsor = selectors.active_person(pk=sponsor_id)
+    sponsor = active_person(pk=sponsor_id)
     if sponsor is None:
         raise ValidationError({"sponsor_id": _("There is no person with this id.")})
     return sponsor
@@ -181,7 +187,7 @@ def list_challenges(request, filters: Query[ChallengeFilters]):
         organisation = organisation_access.organisation_for_user(
             user=request_user(request), slug=filters.organisation
         )
-    return selectors.visible_challenges(
+    return visible_challenges(
         user=request_user(request),
         organisation=organisation,
         phase=str(filters.phase or ""),
@@ -206,7 +212,7 @@ def create_challenge(request, payload: ChallengeIn):
         user=user, slug=payload.organisation
     )
     try:
-        challenge = services.challenge_create(
+        challenge = challenge_create(
             actor=user,
             organisation=organisation,
             title=payload.title,
@@ -245,7 +251,7 @@ def update_challenge(request, challenge_id: int, payload: ChallengePatch):
         if name in changes and changes[name] is None:
             changes[name] = ""
     try:
-        services.challenge_update(
+        challenge_update(
             actor=user,
             challenge=challenge,
             tag_names=tag_names,
@@ -264,7 +270,7 @@ def update_challenge(request, challenge_id: int, payload: ChallengePatch):
 )
 def publish_challenge(request, challenge_id: int):
     challenge = access.challenge_for_user(user=request_user(request), pk=challenge_id)
-    services.challenge_publish(actor=request_user(request), challenge=challenge)
+    challenge_publish(actor=request_user(request), challenge=challenge)
     return _reloaded(request, challenge)
 
 
@@ -275,7 +281,7 @@ def publish_challenge(request, challenge_id: int):
 )
 def unpublish_challenge(request, challenge_id: int):
     challenge = access.challenge_for_user(user=request_user(request), pk=challenge_id)
-    services.challenge_unpublish(actor=request_user(request), challenge=challenge)
+    challenge_unpublish(actor=request_user(request), challenge=challenge)
     return _reloaded(request, challenge)
 
 

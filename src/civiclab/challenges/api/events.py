@@ -16,8 +16,13 @@ from civiclab.core.api import request_user
 
 from .. import access
 from ..models import Challenge, Event, EventKind
-from ..selectors import challenges as selectors
-from ..services import events as event_services
+from ..selectors.challenges import (
+    event_places,
+    event_registrations,
+    registration_of,
+    waiting_position,
+)
+from ..services.events import EVENT_FIELDS, event_cancel_registration, event_register
 
 router = Router(tags=["challenges"])
 
@@ -54,14 +59,14 @@ class RegistrationRow(Schema):
 
 
 def _event_out(request, challenge: Challenge, event: Event) -> dict:
-    places = selectors.event_places(event=event)
-    mine = selectors.registration_of(event=event, user=request_user(request))
+    places = event_places(event=event)
+    mine = registration_of(event=event, user=request_user(request))
     ics = reverse(
         "challenges:event_ics",
         kwargs={"org_slug": challenge.organisation.slug, "slug": challenge.slug},
     )
     return {
-        **{name: getattr(event, name) for name in event_services.EVENT_FIELDS},
+        **{name: getattr(event, name) for name in EVENT_FIELDS},
         "id": event.pk,
         "confirmed": places["confirmed"],
         "waiting": places["waiting"],
@@ -76,7 +81,7 @@ def _registration_out(registration) -> dict:
         return {"status": "cancelled", "waiting_position": None}
     return {
         "status": registration.status,
-        "waiting_position": selectors.waiting_position(registration=registration),
+        "waiting_position": waiting_position(registration=registration),
     }
 
 
@@ -100,7 +105,7 @@ def get_event(request, challenge_id: int):
 )
 def register_for_event(request, challenge_id: int):
     challenge = access.challenge_for_user(user=request_user(request), pk=challenge_id)
-    registration = event_services.event_register(
+    registration = event_register(
         actor=request_user(request),
         event=access.event_for_user(user=request_user(request), challenge=challenge),
     )
@@ -114,7 +119,7 @@ def register_for_event(request, challenge_id: int):
 )
 def cancel_event_registration(request, challenge_id: int):
     challenge = access.challenge_for_user(user=request_user(request), pk=challenge_id)
-    registration = event_services.event_cancel_registration(
+    registration = event_cancel_registration(
         actor=request_user(request),
         event=access.event_for_user(user=request_user(request), challenge=challenge),
     )
@@ -141,7 +146,7 @@ def list_event_registrations(request, challenge_id: int):
             "status": registration.status,
             "registered_at": registration.created_at,
         }
-        for registration in selectors.event_registrations(
+        for registration in event_registrations(
             event=access.event_for_user(user=request_user(request), challenge=challenge)
         )
     ]

@@ -20,9 +20,9 @@ from civiclab.discussion import blind
 
 from .. import access
 from ..models import Idea, IdeaRevision, IdeaStatus, InnovationType, Tag
-from ..selectors import ideas as selectors
-from ..services import ideas as services
-from ..services import status as status_service
+from ..selectors.ideas import idea_api_queryset, revisions_newest_first, tags_by_slugs
+from ..services.ideas import idea_update
+from ..services.status import idea_set_status
 
 router = Router(tags=["ideas"])
 
@@ -207,13 +207,13 @@ def full_idea(request, idea_id: int) -> Idea:
     return access.idea_for_user(
         user=request_user(request),
         pk=idea_id,
-        queryset=selectors.idea_api_queryset().prefetch_related("attachments"),
+        queryset=idea_api_queryset().prefetch_related("attachments"),
     )
 
 
 def tags_from_slugs(organisation_id: int, slugs: list[str]) -> list[Tag]:
     slugs = list(dict.fromkeys(slugs))
-    tags = selectors.tags_by_slugs(organisation_id=organisation_id, slugs=slugs)
+    tags = tags_by_slugs(organisation_id=organisation_id, slugs=slugs)
     if len(tags) != len(slugs):
         known = {tag.slug for tag in tags}
         missing = ", ".join(slug for slug in slugs if slug not in known)
@@ -244,7 +244,7 @@ def update_idea(request, idea_id: int, payload: IdeaPatch):
     for name in ("expected_benefits", "beneficiaries", "location_name"):
         if name in fields and fields[name] is None:
             fields[name] = ""
-    services.idea_update(actor=user, idea=idea, **fields)
+    idea_update(actor=user, idea=idea, **fields)
     return idea_out(request, full_idea(request, idea.pk))
 
 
@@ -255,7 +255,7 @@ def update_idea(request, idea_id: int, payload: IdeaPatch):
 )
 def change_status(request, idea_id: int, payload: StatusIn):
     idea = access.idea_for_user(user=request_user(request), pk=idea_id)
-    change = status_service.idea_set_status(
+    change = idea_set_status(
         actor=request_user(request), idea=idea, status=str(payload.status), reason=payload.reason
     )
     return Status(201, change)
@@ -270,4 +270,4 @@ def change_status(request, idea_id: int, payload: StatusIn):
 @paginate(CivicPagination)
 def list_revisions(request, idea_id: int):
     idea = access.idea_for_user(user=request_user(request), pk=idea_id)
-    return selectors.revisions_newest_first(idea=idea)
+    return revisions_newest_first(idea=idea)

@@ -29,8 +29,18 @@ from civiclab.organisations import access as organisation_access
 
 from .. import access
 from ..models import Idea, IdeaStatus, InnovationType, PhaseKind
-from ..selectors import lists as selectors
-from ..services import ideas as idea_services
+from ..selectors.lists import (
+    SORT_NEWEST,
+    SORT_SCORE,
+    SORT_SUPPORTED,
+    SORT_TRENDING,
+    IdeaFilters,
+    IdeaScope,
+    challenge_scope,
+    idea_window,
+    organisation_scope,
+)
+from ..services.ideas import idea_create
 from .ideas import IdeaIn, IdeaOut, full_idea, idea_out, tags_from_slugs
 
 router = Router(tags=["ideas"])
@@ -102,8 +112,8 @@ class OrganisationIdeaFilters(IdeaListFilters):
     phase: PhaseKind | None = Field(None, description="Only challenges now in this phase.")
 
 
-def _filters(params: IdeaListFilters, *, phase: str = "") -> selectors.IdeaFilters:
-    return selectors.IdeaFilters(
+def _filters(params: IdeaListFilters, *, phase: str = "") -> IdeaFilters:
+    return IdeaFilters(
         status=params.status.value if params.status else "",
         innovation_type=params.innovation_type.value if params.innovation_type else "",
         tag=params.tag or "",
@@ -122,12 +132,12 @@ def _after(sort: str, cursor: dict[str, Any]) -> Q:
     if not isinstance(last_id, int):
         raise bad_cursor()
     try:
-        if sort == selectors.SORT_NEWEST:
+        if sort == SORT_NEWEST:
             key = datetime.fromisoformat(key)
             field = "created_at"
-        elif sort == selectors.SORT_SUPPORTED:
+        elif sort == SORT_SUPPORTED:
             key, field = int(key), "support_count"
-        elif sort == selectors.SORT_TRENDING:
+        elif sort == SORT_TRENDING:
             key, field = float(key), "trending_score"
         else:  # score: highest first, unscored ideas last
             if key is None:
@@ -143,15 +153,15 @@ def _after(sort: str, cursor: dict[str, Any]) -> Q:
 
 def _cursor_of(sort: str, idea: Idea) -> str:
     key: Any = {
-        selectors.SORT_NEWEST: lambda: idea.created_at.isoformat(),
-        selectors.SORT_SUPPORTED: lambda: idea.support_count,
-        selectors.SORT_TRENDING: lambda: idea.trending_score,
-        selectors.SORT_SCORE: lambda: idea.score,
+        SORT_NEWEST: lambda: idea.created_at.isoformat(),
+        SORT_SUPPORTED: lambda: idea.support_count,
+        SORT_TRENDING: lambda: idea.trending_score,
+        SORT_SCORE: lambda: idea.score,
     }[sort]()
     return cursor_encode({"s": sort, "k": key, "i": idea.pk})
 
 
-def _mark(ideas, scope: selectors.IdeaScope) -> list[Idea]:
+def _mark(ideas, scope: IdeaScope) -> list[Idea]:
     rows = list(ideas)
     for idea in rows:
         idea._sees_scores = scope.sees_scores
@@ -160,12 +170,12 @@ def _mark(ideas, scope: selectors.IdeaScope) -> list[Idea]:
 
 def _page(
     request: HttpRequest,
-    scope: selectors.IdeaScope,
-    filters: selectors.IdeaFilters,
+    scope: IdeaScope,
+    filters: IdeaFilters,
     params: IdeaListFilters,
 ) -> dict[str, Any]:
     sort = filters.effective_sort
-    if sort == selectors.SORT_SCORE and not scope.sees_scores:
+    if sort == SORT_SCORE and not scope.sees_scores:
         raise PermissionDenied(_("Only the people who run this challenge can sort by score."))
     cursor = cursor_decode(params.cursor)
     size = params.page_size
@@ -176,7 +186,7 @@ def _page(
         if cursor.get("s") != sort:
             raise HttpError(422, _("This cursor belongs to another sort order."))
         after = _after(sort, cursor)
-    window = selectors.idea_window(scope=scope, filters=filters, after=after)
+    window = idea_window(scope=scope, filters=filters, after=after)
     count = window.count()
     rows = _mark(window[: size + 1], scope)
     more = len(rows) > size
@@ -193,7 +203,7 @@ def _search_page(request, scope, filters, cursor: dict[str, Any], size: int) -> 
     offset = cursor.get("o", 0) if cursor else 0
     if not isinstance(offset, int) or offset < 0 or (cursor and cursor.get("s") != "q"):
         raise bad_cursor()
-    window = selectors.idea_window(scope=scope, filters=filters)
+    window = idea_window(scope=scope, filters=filters)
     count = window.count()
     rows = _mark(window[offset : offset + size], scope)
     more = offset + size < count
@@ -222,7 +232,7 @@ def challenge_ideas(request, challenge_id: int, params: Query[IdeaListFilters]):
     challenge = access.challenge_for_user(
         user=viewer, pk=challenge_id, perm="challenges.list_ideas"
     )
-    scope = selectors.challenge_scope(user=viewer, challenge=challenge)
+    scope = challenge_scope(user=viewer, challenge=challenge)
     return _page(request, scope, _filters(params), params)
 
 
@@ -238,7 +248,7 @@ def create_idea(request, challenge_id: int, payload: IdeaIn):
     fields = payload.dict()
     fields["innovation_types"] = [str(kind) for kind in payload.innovation_types]
     fields["tags"] = tags_from_slugs(challenge.organisation_id, payload.tags)
-    idea = idea_services.idea_create(actor=user, challenge=challenge, **fields)
+    idea = idea_create(actor=user, challenge=challenge, **fields)
     return Status(201, idea_out(request, full_idea(request, idea.pk)))
 
 
@@ -250,5 +260,5 @@ def organisation_ideas(request, params: Query[OrganisationIdeaFilters]):
         user=viewer, slug=params.organisation
     )
     phase = params.phase.value if params.phase else ""
-    scope = selectors.organisation_scope(user=viewer, organisation=organisation, phase=phase)
+    scope = organisation_scope(user=viewer, organisation=organisation, phase=phase)
     return _page(request, scope, _filters(params, phase=phase), params)
