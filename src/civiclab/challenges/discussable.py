@@ -17,7 +17,7 @@ from civiclab.discussion.registry import (
 
 from .audit import IDEA_MODERATION_ACTIONS
 from .models import Idea, IdeaStatus
-from .rules.participation import author_ids
+from .predicates import author_ids
 
 IDEAS = Discussable(
     model=Idea,

@@ -13,11 +13,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.organisations.predicates import (
+    can_moderate,
     is_decision_maker,
     is_evaluator,
     is_innovation_lead,
     is_member,
-    is_moderator,
     is_org_admin,
     is_platform_admin,
     organisation_is_active,
@@ -31,6 +31,7 @@ from .models import (
     Event,
     Idea,
     IdeaStatus,
+    MergeRecord,
     PhaseKind,
 )
 from .phases import PHASE_FEATURES
@@ -110,15 +111,29 @@ def phase_allows(feature: str) -> rules.Predicate:
     return predicate
 
 
+def author_ids(idea: Idea) -> frozenset[int]:
+    """The author and accepted co-authors of `idea`, cached on the instance (one query).
+
+    Services that change who wrote an idea call `forget_author_ids` on the instance."""
+    cached = idea.__dict__.get("_author_ids")
+    if cached is None:
+        coauthors = idea.coauthors.filter(status=CoAuthorStatus.ACCEPTED).values_list(
+            "user_id", flat=True
+        )
+        cached = frozenset({idea.author_id, *coauthors})
+        idea.__dict__["_author_ids"] = cached
+    return cached
+
+
+def forget_author_ids(idea: Idea) -> None:
+    idea.__dict__.pop("_author_ids", None)
+
+
 @rules.predicate
 def is_idea_author(user: User | AnonymousUser, obj: object) -> bool:
     """The author or an accepted co-author of the idea."""
     idea = idea_of(obj)
-    if idea is None or not user.is_authenticated:
-        return False
-    if idea.author_id == user.pk:
-        return True
-    return idea.coauthors.filter(user=user, status=CoAuthorStatus.ACCEPTED).exists()
+    return bool(idea is not None and user.is_authenticated and user.pk in author_ids(idea))
 
 
 @rules.predicate
@@ -133,8 +148,6 @@ organisation_is_visible = organisation_is_active | is_member | is_platform_admin
 can_view_challenge = organisation_is_visible & (
     (is_published & audience_admits) | is_challenge_manager | is_platform_admin
 )
-can_moderate = is_moderator | is_org_admin
-
 # Ideas -------------------------------------------------------------------------------------
 
 EDITABLE_STATUSES = frozenset({IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW})
@@ -163,6 +176,49 @@ runs_challenges = is_challenge_manager | is_platform_admin
 can_view_idea = can_view_challenge & (
     idea_is_visible | is_idea_author | can_moderate | runs_challenges
 )
+
+
+# Taking part -------------------------------------------------------------------------------
+
+
+@rules.predicate
+def idea_is_open(user: User | AnonymousUser, obj: object) -> bool:
+    """Neither merged into another idea nor declined."""
+    idea = idea_of(obj)
+    return idea is not None and idea.status not in (IdeaStatus.MERGED, IdeaStatus.DECLINED)
+
+
+@rules.predicate
+def idea_awaits_decision(user: User | AnonymousUser, obj: object) -> bool:
+    """Not yet selected, shelved, declined or merged: still open to being combined."""
+    idea = idea_of(obj)
+    return idea is not None and idea.status in (
+        IdeaStatus.SUBMITTED,
+        IdeaStatus.UNDER_REVIEW,
+        IdeaStatus.SHORTLISTED,
+    )
+
+
+@rules.predicate
+def merge_is_active(user: User | AnonymousUser, record: MergeRecord | None) -> bool:
+    return record is not None and record.unmerged_at is None
+
+
+@rules.predicate
+def merge_target_not_merged(user: User | AnonymousUser, record: MergeRecord | None) -> bool:
+    """A chain (A merged into C after B was merged into A) is undone from its end."""
+    return record is not None and record.target.status != IdeaStatus.MERGED
+
+
+can_merge = can_moderate | is_innovation_lead
+
+# Taking part needs an account and a place in the challenge's audience.
+takes_part = rules.is_authenticated & is_published & audience_admits
+
+
+@rules.predicate
+def may_merge_into_target(user: User | AnonymousUser, record: MergeRecord | None) -> bool:
+    return record is not None and bool(can_merge.test(user, record.target))
 
 
 # Evaluation ------------------------------------------------------------------------------

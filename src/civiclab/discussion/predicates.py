@@ -10,15 +10,11 @@ from typing import Any
 import rules
 
 from civiclab.core import clock
-from civiclab.organisations.predicates import is_moderator, is_org_admin, is_platform_admin
 
 from .registry import discussable_of
 
 # How long the author of a comment may still correct it.
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
-
-# The organisation's moderators and administrators look after its discussions.
-can_moderate = is_moderator | is_org_admin | is_platform_admin
 
 
 def _target(comment: Any) -> Any:

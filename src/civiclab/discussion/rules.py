@@ -7,8 +7,9 @@ whatever they are on, and about the organisation's queue (whose object is the Or
 
 import rules
 
+from civiclab.organisations.predicates import can_moderate
+
 from .predicates import (
-    can_moderate,
     comment_is_live,
     comment_recent,
     is_comment_author,

@@ -18,10 +18,11 @@ from django.urls import reverse
 
 from civiclab.core import clock
 from civiclab.organisations.models import Membership, Role
+from civiclab.organisations.predicates import can_moderate
 
 from . import blind
 from .models import Comment, Flag, Follow
-from .predicates import COMMENT_EDIT_WINDOW, can_moderate
+from .predicates import COMMENT_EDIT_WINDOW
 from .registry import discussable_of, discussables, moderation_queue_url_name
 
 

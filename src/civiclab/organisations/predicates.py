@@ -83,6 +83,11 @@ def is_platform_admin(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_superuser)
 
 
+# The organisation's moderators and administrators (and platform admins) look after what
+# people contribute: hiding, restoring, merging, the queue of reports.
+can_moderate = is_moderator | is_org_admin | is_platform_admin
+
+
 @rules.predicate
 def organisation_is_active(user: User | AnonymousUser, obj: object = None) -> bool:
     organisation = organisation_of(obj)

@@ -20,7 +20,6 @@ from civiclab.core.api import CivicPagination, PersonOut, api_actor, person_out,
 from civiclab.discussion import access as discussion_access
 from civiclab.discussion import blind
 from civiclab.discussion import selectors as discussion_selectors
-from civiclab.discussion.predicates import can_moderate
 from civiclab.discussion.registry import discussable_of
 from civiclab.discussion.services.comments import (
     COMMENT_MAX_LENGTH,
@@ -28,6 +27,7 @@ from civiclab.discussion.services.comments import (
     comment_delete,
     comment_edit,
 )
+from civiclab.organisations.predicates import can_moderate
 
 router = Router(tags=["participation"])
 

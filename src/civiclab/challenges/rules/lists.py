@@ -10,7 +10,7 @@ from civiclab.organisations.predicates import is_platform_admin
 rules.add_perm("challenges.list_ideas", p.can_view_challenge)
 
 # Hidden ideas appear in lists (marked as hidden) to the people who moderate them.
-rules.add_perm("challenges.view_hidden_ideas", p.can_moderate | is_platform_admin)
+rules.add_perm("challenges.view_hidden_ideas", p.can_moderate)
 
 # Evaluation scores are internal: only the people who run challenges sort or export by them.
 rules.add_perm("challenges.view_idea_scores", p.is_challenge_manager | is_platform_admin)

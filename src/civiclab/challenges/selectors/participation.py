@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from civiclab.challenges.models import Idea, MergeRecord, Support
-from civiclab.challenges.rules.participation import can_merge
+from civiclab.challenges.predicates import can_merge
 from civiclab.discussion.selectors import (
     CommentNode,
     ThreadPermissions,

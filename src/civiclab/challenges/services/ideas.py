@@ -25,7 +25,7 @@ from civiclab.challenges.models import (
     InnovationType,
     Tag,
 )
-from civiclab.challenges.rules.participation import forget_author_ids
+from civiclab.challenges.predicates import forget_author_ids
 from civiclab.core import clock
 from civiclab.core.markup import render_markdown
 from civiclab.core.notifications import notify

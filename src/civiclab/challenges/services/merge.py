@@ -22,7 +22,7 @@ from civiclab.challenges.models import (
     MergeRecord,
     Support,
 )
-from civiclab.challenges.rules.participation import author_ids, forget_author_ids
+from civiclab.challenges.predicates import author_ids, forget_author_ids
 from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
