@@ -115,6 +115,20 @@ def test_moderating_is_for_the_organisations_moderators_and_admins_in_every_phas
     )
 
 
+def test_an_ideas_merges_are_shown_to_those_who_merge_in_every_phase_and_state():
+    assert_permission_matrix(
+        "challenges.view_idea_merges",
+        idea_in,
+        states={**PHASES, "hidden": hidden},
+        expected={
+            **dict.fromkeys(
+                PHASES, only("platform_admin", Role.ADMIN, Role.MODERATOR, Role.INNOVATION_LEAD)
+            ),
+            "hidden": only("platform_admin", Role.ADMIN, Role.MODERATOR, Role.INNOVATION_LEAD),
+        },
+    )
+
+
 def test_reporting_does_not_depend_on_the_phase():
     assert_permission_matrix(
         "challenges.flag_idea", idea_in, states=PHASES, expected=dict.fromkeys(PHASES, SIGNED_IN)

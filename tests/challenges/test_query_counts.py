@@ -59,13 +59,13 @@ def test_the_challenge_page_for_a_visitor(client, challenge, django_assert_num_q
 def test_the_idea_page_for_a_signed_in_citizen(client, challenge, django_assert_num_queries):
     idea = challenge.ideas.first()
     client.force_login(UserFactory())
-    second_visit(client, idea.get_absolute_url(), django_assert_num_queries, 19)
+    second_visit(client, idea.get_absolute_url(), django_assert_num_queries, 18)
 
 
 def test_the_idea_page_for_its_innovation_lead(client, challenge, django_assert_num_queries):
     idea = challenge.ideas.first()
     client.force_login(member(challenge.organisation, Role.INNOVATION_LEAD))
-    second_visit(client, idea.get_absolute_url(), django_assert_num_queries, 21)
+    second_visit(client, idea.get_absolute_url(), django_assert_num_queries, 20)
 
 
 def test_the_idea_list_of_a_challenge(client, challenge, django_assert_num_queries):

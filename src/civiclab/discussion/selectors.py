@@ -18,7 +18,6 @@ from django.urls import reverse
 
 from civiclab.core import clock
 from civiclab.organisations.models import Membership, Role
-from civiclab.organisations.predicates import can_moderate
 
 from . import blind
 from .models import Comment, Flag, Follow
@@ -109,7 +108,9 @@ def thread_permissions(
         user_id=user.pk,
         may_comment=user.has_perm(discussable.comment_perm, target),
         may_flag=not discussable.is_hidden(target),
-        is_moderator=bool(can_moderate.test(user, target)),
+        is_moderator=user.has_perm(
+            "discussion.view_moderation_queue", discussable.organisation_of(target)
+        ),
         is_author=user.pk in discussable.authors(target),
         frozen=discussable.is_frozen(target),
     )

@@ -27,7 +27,6 @@ from civiclab.discussion.services.comments import (
     comment_delete,
     comment_edit,
 )
-from civiclab.organisations.predicates import can_moderate
 
 router = Router(tags=["participation"])
 
@@ -92,7 +91,10 @@ def _remember_reader(request, idea: Idea) -> None:
     idea's authors are named (blind review), once per request (CommentOut)."""
     viewer = request_user(request)
     if viewer.is_authenticated:
-        request._participation_reader = (viewer.pk, bool(can_moderate.test(viewer, idea)))
+        request._participation_reader = (
+            viewer.pk,
+            viewer.has_perm("challenges.moderate_idea", idea),
+        )
     else:
         request._participation_reader = (None, False)
     request._participation_authors = (

@@ -28,6 +28,8 @@ rules.add_perm(
     rules.is_authenticated & p.can_view_challenge & p.idea_is_visible & ~p.is_idea_author,
 )
 rules.add_perm("challenges.moderate_idea", p.can_moderate)
+# Those who merge see an idea's merges, to review or undo them, whatever the idea's state.
+rules.add_perm("challenges.view_idea_merges", p.can_merge)
 rules.add_perm(
     "challenges.merge_idea", p.can_merge & p.idea_awaits_decision & p.phase_allows(MERGE_IDEA)
 )

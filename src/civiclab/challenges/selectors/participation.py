@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from civiclab.challenges.models import Idea, MergeRecord, Support
-from civiclab.challenges.predicates import can_merge
 from civiclab.discussion.selectors import (
     CommentNode,
     ThreadPermissions,
@@ -83,7 +82,7 @@ def participation_block(
     authenticated = user.is_authenticated
     # Those who merge see the idea's merges, to review or undo them (one more query, theirs).
     merges = []
-    if authenticated and can_merge.test(user, idea):
+    if authenticated and user.has_perm("challenges.view_idea_merges", idea):
         merges = list(
             MergeRecord.objects.filter(Q(source=idea) | Q(target=idea), unmerged_at__isnull=True)
             .select_related("source", "target")
