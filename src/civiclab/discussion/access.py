@@ -5,8 +5,10 @@ hidden comments are placeholders there), and is looked up within that object whe
 given, so an id from another thread is simply not found.
 """
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
 
+from civiclab.accounts.models import User
 from civiclab.core.access import NotVisible, require, visible_or_raise
 
 from .models import Comment
@@ -16,9 +18,9 @@ from .selectors import target_filter
 
 def comment_for_user(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     pk: int,
-    target: Any = None,
+    target: Model | None = None,
     organisation_slug: str | None = None,
     perm: str = "",
     message: str = "",

@@ -10,16 +10,26 @@ allowed models).
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.functional import Promise
 
+from civiclab.organisations.models import Organisation
+
 from . import audit
 
 # The moderation decisions a queue can take on an item; each is audited under its own action.
 MODERATION_VERBS = ("auto_hidden", "hidden", "restored", "flags_dismissed")
+
+
+class Hideable(Protocol):
+    """What a model with a `Moderation` carries, as comments do: the moderators' flag on it
+    and the public reason shown in its place."""
+
+    is_hidden: bool
+    hidden_reason: str
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,8 @@ class Discussable:
     - `moderation`: present when the moderation queue may hide the object itself.
     """
 
+    # The callables below take instances of `model` (each registering app types them with its
+    # own model, so they take `Any` here: a `Model` parameter would refuse those callables).
     model: type[models.Model]
     kind: str
     label: str | Promise
@@ -75,10 +87,10 @@ class Discussable:
     select_related: tuple[str, ...] = field(default=())
     prefetch_related: tuple[str, ...] = field(default=())
 
-    def organisation_of(self, obj: Any) -> Any:
+    def organisation_of(self, obj: models.Model) -> Organisation:
         return getattr(obj, self.organisation_field)
 
-    def organisation_id_of(self, obj: Any) -> int:
+    def organisation_id_of(self, obj: models.Model) -> int:
         return getattr(obj, f"{self.organisation_field}_id")
 
     def content_type(self) -> ContentType:
@@ -132,11 +144,11 @@ def unregister(model: type[models.Model]) -> None:
             audit.MODERATION_ACTIONS.pop((discussable.kind, verb), None)
 
 
-def is_discussable(obj: Any) -> bool:
+def is_discussable(obj: object) -> bool:
     return type(obj) in _by_model
 
 
-def discussable_of(obj: Any) -> Discussable:
+def discussable_of(obj: models.Model) -> Discussable:
     """The registration of `obj`'s model; a model nobody registered is a programming error."""
     try:
         return _by_model[type(obj)]
@@ -150,7 +162,7 @@ def discussable_of_type(content_type_id: int) -> Discussable | None:
     return _by_model.get(model) if model is not None else None
 
 
-def target_of(content_type_id: int, object_id: int) -> Any:
+def target_of(content_type_id: int, object_id: int) -> models.Model | None:
     """The registered object a row points at, loaded with its registration's joins, or None."""
     discussable = discussable_of_type(content_type_id)
     if discussable is None:

@@ -12,12 +12,15 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 
+from civiclab.accounts.models import User
 from civiclab.core import clock
-from civiclab.organisations.models import Membership, Role
+from civiclab.organisations.models import Membership, Organisation, Role
 
 from . import blind
 from .models import Comment, Flag, Follow
@@ -25,16 +28,25 @@ from .predicates import COMMENT_EDIT_WINDOW
 from .registry import discussable_of, discussables, moderation_queue_url_name
 
 
-def target_filter(obj: Any) -> dict[str, Any]:
+def target_filter(obj: Model) -> dict[str, Any]:
     """The lookups that find rows about `obj` (a discussable object, or a comment for flags)."""
     return {"content_type": ContentType.objects.get_for_model(type(obj)), "object_id": obj.pk}
 
 
-def moderation_queue_url(organisation: Any) -> str:
+def comment_target(comment: Comment) -> Model:
+    """The object `comment` is on; a comment outlives its object only by a programming error
+    (the same `LookupError` the registry raises for an object it does not know)."""
+    target = comment.target
+    if target is None:
+        raise LookupError(f"The object of comment {comment.pk} is gone.")
+    return target
+
+
+def moderation_queue_url(organisation: Organisation) -> str:
     return reverse(moderation_queue_url_name(), kwargs={"org_slug": organisation.slug})
 
 
-def moderators_of(organisation: Any) -> list:
+def moderators_of(organisation: Organisation) -> list[User]:
     """The organisation's moderators and administrators: who looks after its queue."""
     ids = Membership.objects.filter(
         organisation=organisation, role__in=[Role.MODERATOR, Role.ADMIN]
@@ -45,14 +57,14 @@ def moderators_of(organisation: Any) -> list:
 # Following ---------------------------------------------------------------------------------
 
 
-def follows(*, user: Any, target: Any) -> bool:
+def follows(*, user: User | AnonymousUser, target: Model) -> bool:
     if not user.is_authenticated:
         return False
     return Follow.objects.filter(**target_filter(target), user=user).exists()
 
 
-def followed_annotation(*, user: Any, model: Any) -> Exists:
-    """An annotation for a queryset of `model`: whether `user` follows each row."""
+def followed_annotation(*, user: User, model: type[Model]) -> Exists:
+    """An annotation for a queryset of `model`: whether `user` (signed in) follows each row."""
     return Exists(
         Follow.objects.filter(
             content_type=ContentType.objects.get_for_model(model),
@@ -62,7 +74,7 @@ def followed_annotation(*, user: Any, model: Any) -> Exists:
     )
 
 
-def follower_ids(*, target: Any) -> QuerySet:
+def follower_ids(*, target: Model) -> QuerySet[Follow, int]:
     return Follow.objects.filter(**target_filter(target)).values_list("user_id", flat=True)
 
 
@@ -97,7 +109,7 @@ class ThreadPermissions:
 
 
 def thread_permissions(
-    *, user: Any, target: Any, shows_authors: bool | None = None
+    *, user: User | AnonymousUser, target: Model, shows_authors: bool | None = None
 ) -> ThreadPermissions:
     discussable = discussable_of(target)
     masked = blind.masked_author_ids(viewer=user, target=target, shows=shows_authors)
@@ -116,7 +128,7 @@ def thread_permissions(
     )
 
 
-def target_comments(*, target: Any) -> QuerySet:
+def target_comments(*, target: Model) -> QuerySet[Comment]:
     """The object's comments in posting order with their authors (flat; `parent_id` nests)."""
     return (
         Comment.objects.filter(**target_filter(target))
@@ -127,7 +139,7 @@ def target_comments(*, target: Any) -> QuerySet:
 
 def comment_tree(
     *,
-    target: Any,
+    target: Model,
     permissions: ThreadPermissions,
     carried_from: Callable[[], dict[int, str]] | None = None,
     now: datetime | None = None,
@@ -176,7 +188,7 @@ def count_nodes(nodes: list[CommentNode]) -> int:
     return sum(1 + count_nodes(node.children) for node in nodes)
 
 
-def comment_author_label(*, viewer: Any, comment: Comment, target: Any) -> str:
+def comment_author_label(*, viewer: User | AnonymousUser, comment: Comment, target: Model) -> str:
     """How one comment's writer is named to `viewer` (blind review may mask the name)."""
     masked = blind.masked_author_ids(viewer=viewer, target=target)
     return blind.author_label(author=comment.author, target=target, masked_ids=masked)
@@ -190,8 +202,8 @@ class QueueItem:
     """One reported object or comment with its open flags."""
 
     kind: str  # the discussable's kind ("idea") or "comment"
-    item: Any
-    target: Any
+    item: Model
+    target: Model
     flags: list[Flag] = field(default_factory=list)
     author_label: str = ""  # a comment's writer as the moderator may know them
 
@@ -207,13 +219,13 @@ class QueueItem:
     @property
     def text(self) -> str:
         """What the queue shows of the item: the comment, or the object's summary."""
-        if self.kind == "comment":
+        if isinstance(self.item, Comment):
             return self.item.body
         moderation = discussable_of(self.target).moderation
         return moderation.summary(self.target) if moderation is not None else ""
 
 
-def _organisation_targets(organisation: Any) -> Q:
+def _organisation_targets(organisation: Organisation) -> Q:
     """Rows (comments, flags) on any registered object of `organisation`."""
     condition = Q(pk__in=[])
     for discussable in discussables():
@@ -224,7 +236,7 @@ def _organisation_targets(organisation: Any) -> Q:
     return condition
 
 
-def open_flags(*, organisation: Any) -> QuerySet:
+def open_flags(*, organisation: Organisation) -> QuerySet[Flag]:
     """Open flags on the objects and comments of `organisation`, oldest first."""
     comment_ids = Comment.objects.filter(_organisation_targets(organisation)).values("pk")
     on_comments = Q(
@@ -238,19 +250,21 @@ def open_flags(*, organisation: Any) -> QuerySet:
     )
 
 
-def open_flags_on(*, item: Any) -> QuerySet:
+def open_flags_on(*, item: Model) -> QuerySet[Flag]:
     """The open flags on one object or comment, with their reporters."""
     return Flag.objects.filter(
         resolution=Flag.Resolution.OPEN, **target_filter(item)
     ).select_related("reporter")
 
 
-def name_comment_authors(entries: list[QueueItem], *, viewer: Any) -> list[QueueItem]:
+def name_comment_authors(
+    entries: list[QueueItem], *, viewer: User | AnonymousUser
+) -> list[QueueItem]:
     """Name the writers of reported comments as `viewer` may know them (blind review), once
     per object however many of its comments are reported."""
     masked: dict[tuple[type, int], frozenset[int]] = {}
     for entry in entries:
-        if entry.kind != "comment":
+        if not isinstance(entry.item, Comment):
             continue
         key = (type(entry.target), entry.target.pk)
         if key not in masked:
@@ -261,14 +275,14 @@ def name_comment_authors(entries: list[QueueItem], *, viewer: Any) -> list[Queue
     return entries
 
 
-def open_flag_count(*, organisation: Any) -> int:
+def open_flag_count(*, organisation: Organisation) -> int:
     return open_flags(organisation=organisation).count()
 
 
-def _targets(wanted: dict[int, set[int]]) -> dict[tuple[int, int], Any]:
+def _targets(wanted: dict[int, set[int]]) -> dict[tuple[int, int], Model]:
     """(content type id, object id) -> the registered object, one query per kind of object,
     with what its registration joins."""
-    found: dict[tuple[int, int], Any] = {}
+    found: dict[tuple[int, int], Model] = {}
     for discussable in discussables():
         type_id = discussable.content_type().pk
         ids = wanted.get(type_id)
@@ -289,7 +303,7 @@ def _with_targets(comments: list[Comment]) -> list[Comment]:
     return comments
 
 
-def moderation_queue(*, organisation: Any) -> list[QueueItem]:
+def moderation_queue(*, organisation: Organisation) -> list[QueueItem]:
     """Open flags of the organisation grouped by item, the longest-waiting item first.
 
     One query for the flags, one for the reported comments and one per kind of object.
@@ -310,6 +324,7 @@ def moderation_queue(*, organisation: Any) -> list[QueueItem]:
         key = (flag.content_type_id, flag.object_id)
         group = groups.get(key)
         if group is None:
+            item: Model
             if flag.content_type_id == comment_type.pk:
                 item = comments[flag.object_id]
                 target = objects[item.content_type_id, item.object_id]
@@ -323,9 +338,11 @@ def moderation_queue(*, organisation: Any) -> list[QueueItem]:
     return list(groups.values())
 
 
-def hidden_items(*, organisation: Any, limit: int = 50) -> tuple[list[Any], list[Comment]]:
+def hidden_items(
+    *, organisation: Organisation, limit: int = 50
+) -> tuple[list[Model], list[Comment]]:
     """Objects and comments of the organisation that are hidden now, newest first."""
-    objects: list[Any] = []
+    objects: list[Model] = []
     for discussable in discussables():
         if discussable.moderation is None:
             continue
@@ -344,7 +361,9 @@ def hidden_items(*, organisation: Any, limit: int = 50) -> tuple[list[Any], list
     return objects, _with_targets(comments)
 
 
-def organisation_section_context(request: Any, organisation: Any) -> dict:
+def organisation_section_context(
+    request: HttpRequest, organisation: Organisation
+) -> dict[str, Any]:
     """For the organisation's page: moderators see how many reports wait for them."""
     user = request.user
     if not user.is_authenticated or not user.has_perm(

@@ -5,20 +5,20 @@ Comments are not audited (they are public and attributable already); moderation 
 exact with F() updates in the same transaction as the row it counts.
 """
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils.translation import gettext as _
 
+from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.discussion import blind
 from civiclab.discussion.models import Comment, Follow
 from civiclab.discussion.registry import discussable_of
-from civiclab.discussion.selectors import target_filter
+from civiclab.discussion.selectors import comment_target, target_filter
 
 # Replies nest at most this deep (a top-level comment is level 1); a reply to a comment at
 # the deepest level joins that comment's own thread instead of nesting further.
@@ -26,7 +26,7 @@ MAX_COMMENT_DEPTH = 3
 COMMENT_MAX_LENGTH = 5000
 
 
-def _require(actor: Any, perm: str, obj: Any, message: str) -> None:
+def _require(actor: User | AnonymousUser, perm: str, obj: Model, message: str) -> None:
     if not actor.has_perm(perm, obj):
         raise PermissionDenied(message)
 
@@ -47,7 +47,7 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _count_comments(target: Any, change: int) -> None:
+def _count_comments(target: Model, change: int) -> None:
     """Move the object's comment counter by `change`, never below zero."""
     counter = discussable_of(target).comment_count_field
     if not counter:
@@ -67,7 +67,7 @@ def comment_depth(comment: Comment) -> int:
     return depth
 
 
-def _reply_parent(*, target: Any, parent: Comment | None) -> Comment | None:
+def _reply_parent(*, target: Model, parent: Comment | None) -> Comment | None:
     if parent is None:
         return None
     if parent.content_type_id != target_filter(target)["content_type"].pk or (
@@ -88,7 +88,7 @@ def _reply_parent(*, target: Any, parent: Comment | None) -> Comment | None:
     return parent
 
 
-def comment_recipients(*, target: Any, actor: Any, parent: Comment | None = None) -> set[int]:
+def comment_recipients(*, target: Model, actor: User, parent: Comment | None = None) -> set[int]:
     """Who hears of a new comment: authors, followers, the replied-to; never the writer."""
     recipients = set(discussable_of(target).authors(target))
     recipients |= set(
@@ -100,7 +100,7 @@ def comment_recipients(*, target: Any, actor: Any, parent: Comment | None = None
     return recipients
 
 
-def comment_add(*, actor: Any, target: Any, body: str, parent: Comment | None = None) -> Comment:
+def comment_add(*, actor: User, target: Model, body: str, parent: Comment | None = None) -> Comment:
     discussable = discussable_of(target)
     _require(
         actor,
@@ -121,7 +121,7 @@ def comment_add(*, actor: Any, target: Any, body: str, parent: Comment | None = 
     return comment
 
 
-def _notify_comment(*, target: Any, comment: Comment, actor: Any, recipients: set[int]) -> None:
+def _notify_comment(*, target: Model, comment: Comment, actor: User, recipients: set[int]) -> None:
     discussable = discussable_of(target)
     users = list(get_user_model().objects.filter(pk__in=recipients))
     # Blind review: a comment by one of the authors must not name them to readers who may not
@@ -140,7 +140,7 @@ def _notify_comment(*, target: Any, comment: Comment, actor: Any, recipients: se
             )
 
 
-def comment_edit(*, actor: Any, comment: Comment, body: str) -> Comment:
+def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     _require(
         actor,
         "discussion.change_comment",
@@ -155,7 +155,7 @@ def comment_edit(*, actor: Any, comment: Comment, body: str) -> Comment:
     return comment
 
 
-def comment_delete(*, actor: Any, comment: Comment) -> Comment:
+def comment_delete(*, actor: User, comment: Comment) -> Comment:
     """Delete one's own comment: its text goes, its place (and its replies) stay."""
     _require(actor, "discussion.delete_comment", comment, _("You cannot delete this comment."))
     with transaction.atomic():
@@ -163,11 +163,11 @@ def comment_delete(*, actor: Any, comment: Comment) -> Comment:
         comment.body = ""
         comment.edited_at = clock.now()
         comment.save(update_fields=["is_deleted", "body", "edited_at"])
-        _count_comments(comment.target, -1)
+        _count_comments(comment_target(comment), -1)
     return comment
 
 
-def comments_recount(*, target: Any) -> None:
+def comments_recount(*, target: Model) -> None:
     """Set the object's comment counter from its rows: comments neither deleted nor hidden."""
     counter = discussable_of(target).comment_count_field
     if not counter:
@@ -178,7 +178,7 @@ def comments_recount(*, target: Any) -> None:
     type(target)._default_manager.filter(pk=target.pk).update(**{counter: count})
 
 
-def comments_move(*, pks: set[int] | list[int], target: Any) -> None:
+def comments_move(*, pks: set[int] | list[int], target: Model) -> None:
     """Put the comments `pks` on `target`'s thread (a merge carries them, an unmerge returns
     them); counters are the caller's to recount."""
     Comment.objects.filter(pk__in=pks).update(**target_filter(target))

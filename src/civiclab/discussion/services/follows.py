@@ -1,17 +1,17 @@
 """Following a discussable object: who hears of its comments and decisions."""
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from civiclab.accounts.models import User
 from civiclab.discussion.models import Follow
 from civiclab.discussion.registry import discussable_of
 from civiclab.discussion.selectors import target_filter
 
 
-def follow_ensure(*, user: Any, target: Any) -> Follow:
+def follow_ensure(*, user: User, target: Model) -> Follow:
     """Make `user` follow `target` (idempotent, no permission check).
 
     For other services: the authors of a new idea follow it from the moment they submit it,
@@ -21,11 +21,11 @@ def follow_ensure(*, user: Any, target: Any) -> Follow:
     return follow
 
 
-def follow_remove(*, user: Any, target: Any) -> None:
+def follow_remove(*, user: User, target: Model) -> None:
     Follow.objects.filter(**target_filter(target), user=user).delete()
 
 
-def follow_set(*, actor: Any, target: Any, follow: bool) -> bool:
+def follow_set(*, actor: User, target: Model, follow: bool) -> bool:
     """Follow or stop following `target`; returns whether `actor` now follows it."""
     discussable = discussable_of(target)
     if not actor.has_perm(discussable.follow_perm, target):
@@ -38,7 +38,7 @@ def follow_set(*, actor: Any, target: Any, follow: bool) -> bool:
     return follow
 
 
-def follows_copy(*, source: Any, target: Any) -> None:
+def follows_copy(*, source: Model, target: Model) -> None:
     """Everyone who follows `source` follows `target` too (a merge carries its followers)."""
     following = set(
         Follow.objects.filter(**target_filter(target)).values_list("user_id", flat=True)

@@ -7,21 +7,30 @@ object means is its registration's `moderation`; an object without one takes rep
 moderators can only read.
 """
 
-from typing import Any
+from collections.abc import Iterable
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 from civiclab.discussion.audit import MODERATION_ACTIONS
 from civiclab.discussion.models import Comment, Flag, FlagReason
-from civiclab.discussion.registry import Discussable, discussable_of
-from civiclab.discussion.selectors import moderation_queue_url, moderators_of, target_filter
+from civiclab.discussion.registry import Discussable, Hideable, Moderation, discussable_of
+from civiclab.discussion.selectors import (
+    comment_target,
+    moderation_queue_url,
+    moderators_of,
+    target_filter,
+)
 
 from .comments import comments_recount
 
@@ -30,38 +39,38 @@ NOTE_MAX_LENGTH = 500
 COMMENT_LABEL = gettext_lazy("comment")
 
 
-def target_of_item(item: Any) -> Any:
+def target_of_item(item: Model) -> Model:
     """The discussable object an item belongs to: itself, or the comment's target."""
-    return item.target if isinstance(item, Comment) else item
+    return comment_target(item) if isinstance(item, Comment) else item
 
 
-def item_kind(item: Any) -> str:
+def item_kind(item: Model) -> str:
     return "comment" if isinstance(item, Comment) else discussable_of(item).kind
 
 
-def item_label(item: Any) -> Any:
+def item_label(item: Model) -> str | Promise:
     return COMMENT_LABEL if isinstance(item, Comment) else discussable_of(item).label
 
 
-def _item_authors(item: Any) -> set[int]:
+def _item_authors(item: Model) -> set[int]:
     if isinstance(item, Comment):
         return {item.author_id}
     return set(discussable_of(item).authors(item))
 
 
-def _item_url(item: Any) -> str:
+def _item_url(item: Model) -> str:
     target = target_of_item(item)
     url = discussable_of(target).url(target)
     return f"{url}#comment-{item.pk}" if isinstance(item, Comment) else url
 
 
-def _moderation_of(item: Any) -> Any:
+def _moderation_of(item: Model) -> Moderation | None:
     if isinstance(item, Comment):
         return None
     return discussable_of(item).moderation
 
 
-def _users(ids: Any) -> list:
+def _users(ids: Iterable[int]) -> list[User]:
     return list(get_user_model().objects.filter(pk__in=set(ids)))
 
 
@@ -80,23 +89,30 @@ def _clean_reason(reason: str, *, required: bool = True) -> str:
     return reason
 
 
-def _set_hidden(item: Any, *, hidden: bool, reason: str) -> bool:
+def _hideable(item: Model) -> Hideable:
+    """`item` as the moderators see it: a comment, or an object whose registration has a
+    `moderation` (which promises its `is_hidden` and `hidden_reason`)."""
+    return item if isinstance(item, Comment) else cast("Hideable", item)
+
+
+def _set_hidden(item: Model, *, hidden: bool, reason: str) -> bool:
     """Hide or show `item`; returns whether its visibility changed. Keeps comment counts exact.
 
     Comments and moderated objects alike carry `is_hidden` and `hidden_reason`.
     """
-    if item.is_hidden == hidden and (not hidden or item.hidden_reason == reason):
+    state = _hideable(item)
+    if state.is_hidden == hidden and (not hidden or state.hidden_reason == reason):
         return False
-    changed_visibility = item.is_hidden != hidden
-    item.is_hidden = hidden
-    item.hidden_reason = reason if hidden else ""
+    changed_visibility = state.is_hidden != hidden
+    state.is_hidden = hidden
+    state.hidden_reason = reason if hidden else ""
     item.save(update_fields=["is_hidden", "hidden_reason"])
     if changed_visibility and isinstance(item, Comment):
-        comments_recount(target=item.target)
+        comments_recount(target=comment_target(item))
     return changed_visibility
 
 
-def _resolve_open_flags(item: Any, *, actor: Any, resolution: str, reason: str) -> int:
+def _resolve_open_flags(item: Model, *, actor: User, resolution: str, reason: str) -> int:
     return Flag.objects.filter(resolution=Flag.Resolution.OPEN, **target_filter(item)).update(
         resolution=resolution,
         resolved_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -108,7 +124,7 @@ def _resolve_open_flags(item: Any, *, actor: Any, resolution: str, reason: str) 
 # Flags -------------------------------------------------------------------------------------
 
 
-def _require_flag(actor: Any, item: Any) -> None:
+def _require_flag(actor: User, item: Model) -> None:
     if isinstance(item, Comment):
         perm = "discussion.flag_comment"
     else:
@@ -117,7 +133,7 @@ def _require_flag(actor: Any, item: Any) -> None:
         raise PermissionDenied(_("You cannot report this %(kind)s.") % {"kind": item_label(item)})
 
 
-def flag_add(*, actor: Any, item: Any, reason: str, note: str = "") -> Flag:
+def flag_add(*, actor: User, item: Model, reason: str, note: str = "") -> Flag:
     """Report an item to the moderators; at the object's threshold it is hidden for review."""
     _require_flag(actor, item)
     if reason not in FlagReason.values:
@@ -140,18 +156,18 @@ def flag_add(*, actor: Any, item: Any, reason: str, note: str = "") -> Flag:
     return flag
 
 
-def _flags_to_hide(item: Any) -> int:
+def _flags_to_hide(item: Model) -> int:
     """The open reports that hide an item: its object's threshold (comments share it)."""
     target = target_of_item(item)
     moderation = discussable_of(target).moderation
     return moderation.flags_to_hide(target) if moderation is not None else 0
 
 
-def _hide_when_threshold_reached(item: Any) -> None:
+def _hide_when_threshold_reached(item: Model) -> None:
     target = target_of_item(item)
     discussable = discussable_of(target)
     threshold = _flags_to_hide(item)
-    if item.is_hidden or not threshold:
+    if _hideable(item).is_hidden or not threshold:
         return
     if not isinstance(item, Comment) and discussable.moderation is None:
         return
@@ -184,7 +200,7 @@ def _hide_when_threshold_reached(item: Any) -> None:
 # Moderation --------------------------------------------------------------------------------
 
 
-def _require_moderation(actor: Any, item: Any) -> None:
+def _require_moderation(actor: User, item: Model) -> None:
     if isinstance(item, Comment):
         perm = "discussion.moderate_comment"
     else:
@@ -196,7 +212,7 @@ def _require_moderation(actor: Any, item: Any) -> None:
         raise PermissionDenied(_("Only the organisation's moderators can do this."))
 
 
-def _audit(actor: Any, item: Any, verb: str, reason: str, **details: Any) -> None:
+def _audit(actor: User, item: Model, verb: str, reason: str, **details: object) -> None:
     target = target_of_item(item)
     discussable: Discussable = discussable_of(target)
     audit_record(
@@ -208,7 +224,7 @@ def _audit(actor: Any, item: Any, verb: str, reason: str, **details: Any) -> Non
     )
 
 
-def _notify_authors(item: Any, *, title: str, body: str) -> None:
+def _notify_authors(item: Model, *, title: str, body: str) -> None:
     notify(
         recipients=_users(_item_authors(item)),
         verb="challenges.moderation_decision",
@@ -218,7 +234,7 @@ def _notify_authors(item: Any, *, title: str, body: str) -> None:
     )
 
 
-def moderation_hide(*, actor: Any, item: Any, reason: str) -> None:
+def moderation_hide(*, actor: User, item: Model, reason: str) -> None:
     """Hide an item; the reason is shown publicly in its place."""
     _require_moderation(actor, item)
     reason = _clean_reason(reason)
@@ -235,7 +251,7 @@ def moderation_hide(*, actor: Any, item: Any, reason: str) -> None:
         )
 
 
-def moderation_restore(*, actor: Any, item: Any, reason: str) -> None:
+def moderation_restore(*, actor: User, item: Model, reason: str) -> None:
     """Show a hidden item again; open flags on it are closed as "kept visible"."""
     _require_moderation(actor, item)
     reason = _clean_reason(reason)
@@ -252,12 +268,12 @@ def moderation_restore(*, actor: Any, item: Any, reason: str) -> None:
         )
 
 
-def moderation_dismiss(*, actor: Any, item: Any, reason: str = "") -> int:
+def moderation_dismiss(*, actor: User, item: Model, reason: str = "") -> int:
     """Close the open flags and keep the item visible (showing it again if it was hidden)."""
     _require_moderation(actor, item)
     reason = _clean_reason(reason, required=False)
     with transaction.atomic():
-        was_hidden = item.is_hidden
+        was_hidden = _hideable(item).is_hidden
         _set_hidden(item, hidden=False, reason="")
         flags = _resolve_open_flags(
             item, actor=actor, resolution=Flag.Resolution.KEPT, reason=reason
