@@ -5,6 +5,9 @@ page would refuse: managers (organisation admins, innovation leads) and platform
 everything of theirs; others see published challenges whose audience admits them.
 """
 
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from civiclab.accounts.models import User
@@ -29,7 +32,7 @@ MANAGER_ROLES = (Role.ADMIN, Role.INNOVATION_LEAD)
 PHASE_FILTERS = (PhaseKind.SUBMISSION, PhaseKind.REVIEW, PhaseKind.SELECTION, PhaseKind.CLOSED)
 
 
-def visibility_filter(user) -> Q:
+def visibility_filter(user: User | AnonymousUser) -> Q:
     """Challenges `user` may see, as a filter on Challenge (the `view_challenge` rule)."""
     published = Q(state=Challenge.State.PUBLISHED)
     active = Q(organisation__is_active=True)
@@ -51,11 +54,11 @@ def visibility_filter(user) -> Q:
     return Q(organisation_id__in=manager_of) | (visible_organisation & published & admitted)
 
 
-def _running(kind: str, now) -> Exists:
+def _running(kind: str, now: datetime) -> Exists:
     return Exists(Phase.objects.filter(running_q(now), challenge=OuterRef("pk"), kind=kind))
 
 
-def phase_filter(kind: str, now=None) -> Q:
+def phase_filter(kind: str, now: datetime | None = None) -> Q:
     """Challenges whose current phase (by the clock) is `kind`; `closed` means none is running."""
     now = now or clock.now()
     if kind == PhaseKind.CLOSED:
@@ -69,7 +72,11 @@ def phase_filter(kind: str, now=None) -> Q:
 
 
 def visible_challenges(
-    *, user, organisation: Organisation | None = None, phase: str = "", tag: str = ""
+    *,
+    user: User | AnonymousUser,
+    organisation: Organisation | None = None,
+    phase: str = "",
+    tag: str = "",
 ) -> QuerySet[Challenge]:
     """Challenges `user` may see, newest first, with phases, tags and organisation loaded."""
     challenges = Challenge.objects.filter(visibility_filter(user))
@@ -88,7 +95,9 @@ def visible_challenges(
     )
 
 
-def challenge_list(*, user, organisation: Organisation, phase: str = "", tag: str = ""):
+def challenge_list(
+    *, user: User | AnonymousUser, organisation: Organisation, phase: str = "", tag: str = ""
+) -> QuerySet[Challenge]:
     """The organisation's challenges for its list page (the idea box has its own place)."""
     return visible_challenges(user=user, organisation=organisation, phase=phase, tag=tag).filter(
         is_idea_box=False
@@ -129,7 +138,9 @@ def sponsor_choices(*, organisation: Organisation) -> QuerySet[User]:
     )
 
 
-def open_challenges_for_page(*, user, organisation: Organisation, limit: int = 6) -> list:
+def open_challenges_for_page(
+    *, user: User | AnonymousUser, organisation: Organisation, limit: int = 6
+) -> list[Challenge]:
     """A few challenges open for ideas, for the organisation's public page."""
     return list(
         challenge_list(user=user, organisation=organisation, phase=PhaseKind.SUBMISSION)[:limit]
@@ -158,7 +169,7 @@ def event_places(*, event: Event) -> dict[str, int | None]:
     }
 
 
-def registration_of(*, event: Event, user) -> EventRegistration | None:
+def registration_of(*, event: Event, user: User | AnonymousUser) -> EventRegistration | None:
     if not user.is_authenticated:
         return None
     return EventRegistration.objects.filter(event=event, user=user).first()

@@ -5,12 +5,15 @@ The results are computed by `civiclab.methods.stats` from plain tuples read in a
 of queries, however many ideas and evaluations there are.
 """
 
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from civiclab.accounts.models import User
 from civiclab.challenges.models import (
     Challenge,
     CoAuthor,
@@ -52,7 +55,7 @@ def criteria_locked(challenge: Challenge) -> bool:
     ).exists()
 
 
-def evaluators_of(organisation) -> list:
+def evaluators_of(organisation: Organisation) -> list[User]:
     """People holding the evaluator role in the organisation, by name."""
     user_ids = Membership.objects.filter(
         organisation=organisation, role=Role.EVALUATOR
@@ -64,7 +67,7 @@ def evaluators_of(organisation) -> list:
     )
 
 
-def conflicted_evaluators(idea_ids) -> set[tuple[int, int]]:
+def conflicted_evaluators(idea_ids: Collection[int]) -> set[tuple[int, int]]:
     """(idea id, user id) pairs that may never be assigned: authors and co-authors."""
     pairs = set(Idea.objects.filter(pk__in=idea_ids).values_list("pk", "author_id"))
     pairs.update(
@@ -76,7 +79,7 @@ def conflicted_evaluators(idea_ids) -> set[tuple[int, int]]:
     return pairs
 
 
-def stats_criteria(criteria) -> list[stats.Criterion]:
+def stats_criteria(criteria: Iterable[Criterion]) -> list[stats.Criterion]:
     return [
         stats.Criterion(
             key=criterion.pk,
@@ -101,16 +104,15 @@ class AssignedIdea:
     criteria: int
 
 
-def assignments_of_evaluator(*, user, organisation) -> list[AssignedIdea]:
+def assignments_of_evaluator(*, user: User, organisation: Organisation) -> list[AssignedIdea]:
     """The ideas assigned to `user` in `organisation`, newest challenge first, with progress."""
-    assignments = (
+    assignments = list(
         EvaluatorAssignment.objects.filter(evaluator=user, idea__organisation=organisation)
         .select_related("idea__challenge", "idea__organisation", "evaluation")
         .prefetch_related("idea__challenge__phases")
         .annotate(scored=Count("evaluation__scores"))
         .order_by("-idea__challenge__created_at", "idea__title", "pk")
     )
-    assignments = list(assignments)
     challenge_ids = {a.idea.challenge_id for a in assignments}
     criteria_count = dict(
         Criterion.objects.filter(scorecard__challenge_id__in=challenge_ids)
@@ -145,7 +147,7 @@ def evaluation_of(assignment: EvaluatorAssignment) -> Evaluation | None:
         return None
 
 
-def assignment_of(*, user, idea: Idea) -> EvaluatorAssignment | None:
+def assignment_of(*, user: User, idea: Idea) -> EvaluatorAssignment | None:
     return (
         EvaluatorAssignment.objects.filter(evaluator=user, idea=idea)
         .select_related("evaluation")
@@ -153,7 +155,9 @@ def assignment_of(*, user, idea: Idea) -> EvaluatorAssignment | None:
     )
 
 
-def evaluation_scores(assignment: EvaluatorAssignment) -> tuple[Evaluation | None, dict]:
+def evaluation_scores(
+    assignment: EvaluatorAssignment,
+) -> tuple[Evaluation | None, dict[int, Score]]:
     """The evaluation of an assignment and its scores by criterion id."""
     evaluation = evaluation_of(assignment)
     if evaluation is None:
@@ -168,7 +172,7 @@ def criteria_of(challenge: Challenge) -> list[Criterion]:
 # --- assignment overview --------------------------------------------------------------------
 
 
-def ideas_with_assignments(*, challenge: Challenge, statuses) -> list[Idea]:
+def ideas_with_assignments(*, challenge: Challenge, statuses: Iterable[str]) -> list[Idea]:
     """Ideas of the challenge in `statuses` (or with assignments), with their evaluators."""
     return list(
         Idea.objects.filter(Q(status__in=statuses, is_hidden=False) | Q(assignments__isnull=False))
@@ -276,7 +280,7 @@ def evaluation_results(*, challenge: Challenge) -> Results:
             submitted=Count("pk", filter=Q(evaluation__submitted_at__isnull=False)),
         )
     }
-    ideas = {
+    ideas: dict[Hashable, Idea] = {
         idea.pk: idea
         for idea in Idea.objects.filter(pk__in=list(counts)).select_related("organisation")
     }
@@ -337,15 +341,16 @@ def evaluator_score_data(
         )
         for s in scores
     ]
+    # Each result's idea is the (idea, evaluator) pair it was scored under above.
     triples = [
-        (result.idea[0], result.idea[1], result.score)
+        (*cast(tuple[Hashable, Hashable], result.idea), result.score)
         for result in stats.weighted_scores(per_evaluator, criteria)
         if result.score is not None
     ]
     return stats.reliability_data(triples)
 
 
-def idea_result_summary(*, idea: Idea) -> dict:
+def idea_result_summary(*, idea: Idea) -> dict[str, int | float | None]:
     """The numbers the idea page shows managers: evaluators assigned and done, the score."""
     counts = EvaluatorAssignment.objects.filter(idea=idea).aggregate(
         assigned=Count("pk"),
@@ -354,19 +359,19 @@ def idea_result_summary(*, idea: Idea) -> dict:
     return {"assigned": counts["assigned"], "submitted": counts["submitted"], "score": idea.score}
 
 
-def assigned_count(*, user, challenge: Challenge) -> int:
+def assigned_count(*, user: User | AnonymousUser, challenge: Challenge) -> int:
     """How many of the challenge's ideas are assigned to `user` for evaluation."""
     if not user.is_authenticated:
         return 0
     return EvaluatorAssignment.objects.filter(evaluator=user, idea__challenge=challenge).count()
 
 
-def people_by_ids(ids: list[int]) -> list:
+def people_by_ids(ids: list[int]) -> list[User]:
     """Accounts by id, in id order (the caller reports ids that are not there)."""
     return list(get_user_model().objects.filter(pk__in=ids).order_by("pk"))
 
 
-def organisations_with_assignments(*, user) -> QuerySet[Organisation]:
+def organisations_with_assignments(*, user: User) -> QuerySet[Organisation]:
     """The organisations in which `user` has been assigned ideas to evaluate."""
     return Organisation.objects.filter(
         pk__in=EvaluatorAssignment.objects.filter(evaluator=user).values("idea__organisation")

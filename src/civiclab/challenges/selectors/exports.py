@@ -13,10 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civiclab.accounts.models import User
 from civiclab.core import clock
 
 from ..models import Challenge, Idea, IdeaStatus, InnovationType
@@ -34,7 +36,7 @@ STATUS_LABELS = dict(IdeaStatus.choices)
 TYPE_LABELS = dict(InnovationType.choices)
 
 
-def neutralise(value: Any) -> Any:
+def neutralise(value: object) -> object:
     """A text cell that cannot start a formula; numbers, dates and None pass unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
@@ -67,7 +69,7 @@ def _headers(with_scores: bool, with_hidden: bool) -> list[str]:
     return headers
 
 
-def _hides_authors(actor, challenge: Challenge) -> bool:
+def _hides_authors(actor: User | AnonymousUser, challenge: Challenge) -> bool:
     """Blind review hides authors from evaluators; their exports must not reveal them."""
     if actor.has_perm("challenges.view_idea_scores", challenge):
         return False
@@ -83,7 +85,8 @@ def _has_scorecard(challenge: Challenge) -> bool:
     return True
 
 
-def _ideas(scope: IdeaScope, filters: IdeaFilters):
+def _ideas(scope: IdeaScope, filters: IdeaFilters) -> Iterator[Idea]:
+    rank: dict[int, int] | None
     if filters.q:
         ids = search_ids(scope=scope, filters=filters)
         rank = {idea_id: position for position, idea_id in enumerate(ids)}
@@ -111,7 +114,12 @@ def _ideas(scope: IdeaScope, filters: IdeaFilters):
 
 
 def export_rows(
-    *, actor, challenge: Challenge, scope: IdeaScope, filters: IdeaFilters, local_dates: bool
+    *,
+    actor: User | AnonymousUser,
+    challenge: Challenge,
+    scope: IdeaScope,
+    filters: IdeaFilters,
+    local_dates: bool,
 ) -> Iterator[list[Any]]:
     """The header row, then one row per idea; `local_dates` gives spreadsheets naive local
     times, otherwise ISO 8601 with the offset."""
@@ -124,11 +132,12 @@ def export_rows(
     head = base + head
     yield _headers(with_scores, with_hidden)
     for idea in _ideas(scope, filters):
-        created: datetime | str = timezone.localtime(idea.created_at)
+        created_at = timezone.localtime(idea.created_at)
+        created: datetime | str
         if local_dates:
-            created = created.replace(tzinfo=None, microsecond=0)  # spreadsheets: local time
+            created = created_at.replace(tzinfo=None, microsecond=0)  # spreadsheets: local time
         else:
-            created = created.isoformat(timespec="seconds")
+            created = created_at.isoformat(timespec="seconds")
         row: list[Any] = [
             idea.pk,
             idea.title,

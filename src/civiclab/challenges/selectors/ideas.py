@@ -2,12 +2,14 @@
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy
 
+from civiclab.accounts.models import User
 from civiclab.challenges.models import (
     CoAuthor,
     CoAuthorStatus,
@@ -56,7 +58,7 @@ def coauthors(*, idea: Idea, include_invited: bool = False) -> list[CoAuthor]:
     )
 
 
-def open_invitation(*, idea: Idea, user) -> CoAuthor | None:
+def open_invitation(*, idea: Idea, user: User | AnonymousUser) -> CoAuthor | None:
     if not user.is_authenticated:
         return None
     return CoAuthor.objects.filter(idea=idea, user=user, status=CoAuthorStatus.INVITED).first()
@@ -66,7 +68,7 @@ def attachments(*, idea: Idea) -> list[IdeaAttachment]:
     return list(IdeaAttachment.objects.filter(idea=idea).order_by("created_at", "id"))
 
 
-def innovation_type_labels(values) -> list[str]:
+def innovation_type_labels(values: Iterable[str] | None) -> list[str]:
     labels = dict(InnovationType.choices)
     return [str(labels.get(value, value)) for value in (values or [])]
 
@@ -97,7 +99,7 @@ class RevisionView:
     changes: list[FieldDiff]
 
 
-def _as_text(value) -> str:
+def _as_text(value: object) -> str:
     if isinstance(value, list):
         if value and all(v in InnovationType.values for v in value):
             return ", ".join(innovation_type_labels(value))
@@ -174,10 +176,9 @@ def revisions_newest_first(*, idea: Idea) -> QuerySet[IdeaRevision]:
     )
 
 
-def people_to_tell(idea: Idea) -> list:
+def people_to_tell(idea: Idea) -> list[User]:
     """The author, accepted co-authors and followers of `idea` (each once): whom a decision
     on it is told."""
-    User = get_user_model()
     coauthors = idea.coauthors.filter(status=CoAuthorStatus.ACCEPTED).values("user_id")
     followers = idea.follows.values("user_id")
     return list(

@@ -15,12 +15,14 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 
+from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.organisations.models import Organisation
 
@@ -84,7 +86,9 @@ class IdeaScope:
 # -- who sees what -------------------------------------------------------------------------
 
 
-def visible_challenges(*, user, organisation: Organisation) -> QuerySet[Challenge]:
+def visible_challenges(
+    *, user: User | AnonymousUser, organisation: Organisation
+) -> QuerySet[Challenge]:
     """The organisation's challenges `user` may see (`challenges.view_challenge`, in SQL)."""
     return (
         Challenge.objects.filter(visibility_filter(user), organisation=organisation)
@@ -93,7 +97,7 @@ def visible_challenges(*, user, organisation: Organisation) -> QuerySet[Challeng
     )
 
 
-def challenge_scope(*, user, challenge: Challenge) -> IdeaScope:
+def challenge_scope(*, user: User | AnonymousUser, challenge: Challenge) -> IdeaScope:
     return IdeaScope(
         organisation=challenge.organisation,
         challenges=[challenge],
@@ -104,7 +108,9 @@ def challenge_scope(*, user, challenge: Challenge) -> IdeaScope:
     )
 
 
-def organisation_scope(*, user, organisation: Organisation, phase: str = "") -> IdeaScope:
+def organisation_scope(
+    *, user: User | AnonymousUser, organisation: Organisation, phase: str = ""
+) -> IdeaScope:
     """Every challenge of the organisation the viewer may see; `phase` keeps those in it."""
     challenges = list(visible_challenges(user=user, organisation=organisation))
     if phase:
@@ -239,7 +245,7 @@ class IdeaWindow:
     in that order. Django's `Paginator` takes it as its object list for numbered pages.
     """
 
-    def __init__(self, *, scope: IdeaScope, filters: IdeaFilters, after: Q | None = None):
+    def __init__(self, *, scope: IdeaScope, filters: IdeaFilters, after: Q | None = None) -> None:
         if after is not None and filters.q:
             raise ValueError("A search result is windowed by position, not by key.")
         self.scope = scope
@@ -282,18 +288,20 @@ def idea_window(*, scope: IdeaScope, filters: IdeaFilters, after: Q | None = Non
 
 
 def idea_page(
-    *, scope: IdeaScope, filters: IdeaFilters, page_number: Any, per_page: int = 20
-) -> Page:
+    *, scope: IdeaScope, filters: IdeaFilters, page_number: int | str | None, per_page: int = 20
+) -> Page[Idea]:
     """One numbered page of the list (a page number out of range gives the nearest page)."""
     window = idea_window(scope=scope, filters=filters)
-    return Paginator(window, per_page).get_page(page_number)
+    # Paginator only counts and slices its object list; the stub asks for a whole sequence.
+    paginator: Paginator[Idea] = Paginator(window, per_page)  # type: ignore[arg-type]
+    return paginator.get_page(page_number)
 
 
 def organisation_tags(*, organisation: Organisation) -> list[Tag]:
     return list(Tag.objects.filter(organisation=organisation).order_by("name"))
 
 
-def phase_choices() -> list[tuple[str, str]]:
+def phase_choices() -> list[tuple[str, str | Promise]]:
     return list(PhaseKind.choices)
 
 

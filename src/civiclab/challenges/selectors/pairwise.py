@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import cast
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from civiclab.accounts.models import User
 from civiclab.challenges.models import (
     Challenge,
     CoAuthorStatus,
@@ -36,11 +37,11 @@ COMPARABLE_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW, IdeaStatus
 POOL_SIZE = 40
 
 
-def comparable_ideas(challenge: Challenge):
+def comparable_ideas(challenge: Challenge) -> QuerySet[Idea]:
     return Idea.objects.filter(challenge=challenge, status__in=COMPARABLE_STATUSES, is_hidden=False)
 
 
-def own_idea_ids(*, user, challenge: Challenge) -> set[int]:
+def own_idea_ids(*, user: User, challenge: Challenge) -> set[int]:
     """Ideas of the challenge that `user` wrote or was invited to co-write."""
     return set(
         Idea.objects.filter(challenge=challenge)
@@ -59,7 +60,9 @@ def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def next_pair(*, user, challenge: Challenge, rng: random.Random | None = None):
+def next_pair(
+    *, user: User, challenge: Challenge, rng: random.Random | None = None
+) -> tuple[Idea, Idea] | None:
     """The next two ideas for `user` to compare, or None when nothing is left."""
     rng = rng or random.Random()
     own = own_idea_ids(user=user, challenge=challenge)
@@ -68,8 +71,8 @@ def next_pair(*, user, challenge: Challenge, rng: random.Random | None = None):
     ]
     if len(candidates) < 2:
         return None
-    pair_counts: Counter = Counter()
-    idea_counts: Counter = Counter()
+    pair_counts: Counter[tuple[int, int]] = Counter()
+    idea_counts: Counter[int] = Counter()
     done: set[tuple[int, int]] = set()
     for winner, loser, voter in PairwiseComparison.objects.filter(challenge=challenge).values_list(
         "winner_id", "loser_id", "voter_id"
@@ -92,8 +95,14 @@ def next_pair(*, user, challenge: Challenge, rng: random.Random | None = None):
     return ideas[first], ideas[second]
 
 
-def _least_compared_pair(pool, pair_counts, idea_counts, done):
-    best, best_key = None, None
+def _least_compared_pair(
+    pool: list[int],
+    pair_counts: Counter[tuple[int, int]],
+    idea_counts: Counter[int],
+    done: set[tuple[int, int]],
+) -> tuple[int, int] | None:
+    best: tuple[int, int] | None = None
+    best_key: tuple[int, int] | None = None
     for a, b in combinations(pool, 2):
         pair = _pair(a, b)
         if pair in done:

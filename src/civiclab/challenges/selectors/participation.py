@@ -8,8 +8,10 @@ thread itself is the discussion app's (`discussion.selectors.comment_tree`).
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from civiclab.accounts.models import User
 from civiclab.challenges.models import Idea, MergeRecord, Support
 from civiclab.discussion.selectors import (
     CommentNode,
@@ -27,7 +29,7 @@ class ViewerState:
     followed: bool = False
 
 
-def viewer_state(*, user, idea: Idea) -> ViewerState:
+def viewer_state(*, user: User | AnonymousUser, idea: Idea) -> ViewerState:
     """Whether `user` supports and follows `idea`, in one query."""
     if not user.is_authenticated:
         return ViewerState()
@@ -66,12 +68,12 @@ class ParticipationBlock:
     may_flag: bool
     may_merge: bool
     is_moderator: bool
-    merges: list = field(default_factory=list)
+    merges: list[MergeRecord] = field(default_factory=list)
     max_depth: int = MAX_COMMENT_DEPTH
 
 
 def participation_block(
-    *, user, idea: Idea, shows_authors: bool | None = None
+    *, user: User | AnonymousUser, idea: Idea, shows_authors: bool | None = None
 ) -> ParticipationBlock:
     """Everything the `{% idea_participation %}` tag shows, for `user`.
 
@@ -81,7 +83,7 @@ def participation_block(
     permissions = thread_permissions(user=user, target=idea, shows_authors=shows_authors)
     authenticated = user.is_authenticated
     # Those who merge see the idea's merges, to review or undo them (one more query, theirs).
-    merges = []
+    merges: list[MergeRecord] = []
     if authenticated and user.has_perm("challenges.view_idea_merges", idea):
         merges = list(
             MergeRecord.objects.filter(Q(source=idea) | Q(target=idea), unmerged_at__isnull=True)
@@ -106,7 +108,7 @@ def participation_block(
     )
 
 
-def supporters(*, idea: Idea) -> QuerySet:
+def supporters(*, idea: Idea) -> QuerySet[Support]:
     """The idea's supports with their people, most recent first (display names are public)."""
     return (
         Support.objects.filter(idea=idea)

@@ -158,13 +158,13 @@ def ranked_idea_ids(*, challenges: list[Challenge], text: str) -> list[int]:
     for challenge in challenges:
         index = challenge_index(challenge)
         hits.extend(
-            (score, idea_id)
+            (score, int(idea_id))
             for idea_id, score in index.similar(
                 text, limit=SEARCH_LIMIT, min_score=SEARCH_MIN_SCORE
             )
         )
     hits.sort(key=lambda hit: (-hit[0], -hit[1]))
-    return [int(idea_id) for _score, idea_id in hits[:SEARCH_LIMIT]]
+    return [idea_id for _score, idea_id in hits[:SEARCH_LIMIT]]
 
 
 # -- keeping indexes current (called by ../receivers.py) -------------------------------------

@@ -9,12 +9,16 @@ import contextlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
 
+from civiclab.accounts.models import User
 from civiclab.challenges.models import (
     Audience,
     Criterion,
@@ -39,16 +43,18 @@ from .trending import HALF_LIFE, WINDOW, reference_time
 # --- status changes (merges, unmerges and decisions) -----------------------------------------
 
 
-def _deciding_role(actor, idea: Idea) -> str:
+def _deciding_role(actor: User | AnonymousUser | None, idea: Idea) -> str:
     """The capacity in which the actor selected, for the public record (never their name)."""
-    if not getattr(actor, "is_authenticated", False):
+    if actor is None or not actor.is_authenticated:
         return ""
     if Role.DECISION_MAKER in roles_of_user(user=actor, organisation=idea.organisation):
         return Role.DECISION_MAKER.value
     return "platform_admin" if actor.is_superuser else ""
 
 
-def _append_selection(*, actor, idea: Idea, reason: str, at) -> int:
+def _append_selection(
+    *, actor: User | AnonymousUser | None, idea: Idea, reason: str, at: datetime
+) -> int:
     entry = ledger_append(
         kind="idea.selected",
         organisation_id=idea.organisation_id,
@@ -61,7 +67,9 @@ def _append_selection(*, actor, idea: Idea, reason: str, at) -> int:
     return entry.seq
 
 
-def _selection_payload(*, actor, idea: Idea, reason: str, at) -> dict:
+def _selection_payload(
+    *, actor: User | AnonymousUser | None, idea: Idea, reason: str, at: datetime
+) -> dict[str, Any]:
     payload = {
         "idea_id": idea.pk,
         "challenge_id": idea.challenge_id,
@@ -75,7 +83,9 @@ def _selection_payload(*, actor, idea: Idea, reason: str, at) -> dict:
     return {**payload, "title": idea.title, "challenge": idea.challenge.title, "reason": reason}
 
 
-def record_status_change(*, actor, idea: Idea, status: str, reason: str) -> StatusChange:
+def record_status_change(
+    *, actor: User | AnonymousUser | None, idea: Idea, status: str, reason: str
+) -> StatusChange:
     """Move `idea` to `status` and keep the change; no permission or transition check.
 
     For services that change a status as part of a larger decision (merges, unmerges) and
@@ -85,10 +95,12 @@ def record_status_change(*, actor, idea: Idea, status: str, reason: str) -> Stat
     with transaction.atomic():
         now = clock.now()
         change = StatusChange(
-            idea=idea, from_status=idea.status, to_status=status, reason=reason, actor=actor
+            idea=idea,
+            from_status=idea.status,
+            to_status=status,
+            reason=reason,
+            actor=actor if actor is not None and actor.is_authenticated else None,
         )
-        if not getattr(actor, "is_authenticated", False):
-            change.actor = None
         idea.status, idea.status_reason, idea.status_changed_at = status, reason, now
         idea.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
         if status == IdeaStatus.SELECTED:
@@ -125,7 +137,9 @@ def trending_record_support(*, idea_id: int, supported_at: datetime, delta: int 
 # --- attachments -----------------------------------------------------------------------------
 
 
-def attachments_add(*, actor, idea: Idea, files) -> list[IdeaAttachment]:
+def attachments_add(
+    *, actor: User, idea: Idea, files: Iterable[UploadedFile] | None
+) -> list[IdeaAttachment]:
     """Check and store `files` on `idea`; call it inside the idea service's transaction."""
     files = list(files or [])
     if not files:
@@ -144,7 +158,7 @@ def attachments_add(*, actor, idea: Idea, files) -> list[IdeaAttachment]:
             idea=idea,
             original_name=original,
             content_type=content_type,
-            size=upload.size,
+            size=upload.size or 0,  # validate_upload refused an empty file
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         attachment.file.save(upload.name, upload, save=False)
@@ -153,7 +167,7 @@ def attachments_add(*, actor, idea: Idea, files) -> list[IdeaAttachment]:
     return stored
 
 
-def attachments_remove(*, idea: Idea, attachment_ids) -> list[str]:
+def attachments_remove(*, idea: Idea, attachment_ids: Iterable[int] | None) -> list[str]:
     """Delete the idea's attachments with these ids (rows now, files on commit by the caller)."""
     doomed = list(idea.attachments.filter(pk__in=list(attachment_ids or [])))
     names = [a.file.name for a in doomed]
@@ -162,7 +176,7 @@ def attachments_remove(*, idea: Idea, attachment_ids) -> list[str]:
     return names
 
 
-def delete_stored_files(names) -> None:
+def delete_stored_files(names: Iterable[str]) -> None:
     from django.core.files.storage import default_storage
 
     for name in names:

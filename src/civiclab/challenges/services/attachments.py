@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ def max_bytes() -> int:
     return int(getattr(settings, "IDEA_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def _zip_names(head: bytes, upload) -> list[str] | None:
+def _zip_names(head: bytes, upload: UploadedFile) -> list[str] | None:
     if not head.startswith(b"PK\x03\x04"):
         return None
     upload.seek(0)
@@ -41,32 +42,32 @@ def _zip_names(head: bytes, upload) -> list[str] | None:
         upload.seek(0)
 
 
-def _is_pdf(head, upload) -> bool:
+def _is_pdf(head: bytes, upload: UploadedFile) -> bool:
     return head.startswith(b"%PDF-")
 
 
-def _is_png(head, upload) -> bool:
+def _is_png(head: bytes, upload: UploadedFile) -> bool:
     return head.startswith(b"\x89PNG\r\n\x1a\n")
 
 
-def _is_jpeg(head, upload) -> bool:
+def _is_jpeg(head: bytes, upload: UploadedFile) -> bool:
     return head.startswith(b"\xff\xd8\xff")
 
 
-def _is_office_open_xml(head, upload, folder: str) -> bool:
+def _is_office_open_xml(head: bytes, upload: UploadedFile, folder: str) -> bool:
     names = _zip_names(head, upload) or []
     return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
 
 
-def _is_docx(head, upload) -> bool:
+def _is_docx(head: bytes, upload: UploadedFile) -> bool:
     return _is_office_open_xml(head, upload, "word/")
 
 
-def _is_xlsx(head, upload) -> bool:
+def _is_xlsx(head: bytes, upload: UploadedFile) -> bool:
     return _is_office_open_xml(head, upload, "xl/")
 
 
-def _is_odt(head, upload) -> bool:
+def _is_odt(head: bytes, upload: UploadedFile) -> bool:
     # The OpenDocument format puts an uncompressed `mimetype` file first in the archive.
     return (
         head.startswith(b"PK\x03\x04")
@@ -75,7 +76,7 @@ def _is_odt(head, upload) -> bool:
     )
 
 
-def _is_text(head, upload) -> bool:
+def _is_text(head: bytes, upload: UploadedFile) -> bool:
     """Plain text in UTF-8 (or Latin-1 without control characters), and not a web page."""
     if not head or b"\x00" in head:
         return False
@@ -94,7 +95,7 @@ def _is_text(head, upload) -> bool:
 class Kind:
     content_type: str
     label: str
-    matches: Callable[[bytes, object], bool]
+    matches: Callable[[bytes, UploadedFile], bool]
 
 
 KINDS: dict[str, Kind] = {
@@ -126,13 +127,13 @@ def extension_of(name: str) -> str:
     return os.path.splitext(name or "")[1].lower().lstrip(".")
 
 
-def clean_original_name(name: str) -> str:
+def clean_original_name(name: str | None) -> str:
     """The name the person gave the file, without any folder part, for the download."""
     base = os.path.basename((name or "").replace("\\", "/")).strip()
     return base[-200:] or "attachment"
 
 
-def validate_upload(upload) -> str:
+def validate_upload(upload: UploadedFile) -> str:
     """Check one uploaded file; return its content type or raise a ValidationError naming it."""
     name = clean_original_name(getattr(upload, "name", ""))
     kind = KINDS.get(extension_of(name))
@@ -143,13 +144,14 @@ def validate_upload(upload) -> str:
             code="file_type",
         )
     limit = max_bytes()
-    if upload.size > limit:
+    size = upload.size or 0  # Django measures every upload; one without a size is empty
+    if size > limit:
         raise ValidationError(
             _("“%(name)s” must be smaller than %(size)s")
             % {"name": name, "size": filesizeformat(limit)},
             code="file_size",
         )
-    if upload.size == 0:
+    if size == 0:
         raise ValidationError(_("“%(name)s” is empty") % {"name": name}, code="file_empty")
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)

@@ -11,11 +11,14 @@ from itertools import pairwise
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.core import clock
 from civiclab.core.services import audit_record
@@ -49,7 +52,7 @@ class PhaseDates:
     ends_at: datetime | None = None
 
 
-def _require(actor: Any, perm: str, obj: Any) -> None:
+def _require(actor: User | AnonymousUser | None, perm: str, obj: Model | None) -> None:
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied(_("You do not have permission to do this."))
 
@@ -107,7 +110,7 @@ def _clean_innovation_types(types: Iterable[str]) -> list[str]:
     return types
 
 
-def _check_sponsor(organisation: Organisation, sponsor) -> None:
+def _check_sponsor(organisation: Organisation, sponsor: User | None) -> None:
     if sponsor is None:
         return
     is_decision_maker = Membership.objects.filter(
@@ -135,15 +138,14 @@ def _check_fields(organisation: Organisation, fields: dict[str, Any]) -> dict[st
     return fields
 
 
-def _unique_slug(organisation: Organisation, wanted: str, *, exclude_pk=None) -> str:
+def _unique_slug(organisation: Organisation, wanted: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(wanted)[:70].strip("-") or "challenge"
     if base in RESERVED_SLUGS:
         base = f"{base}-challenge"
-    taken = set(
-        Challenge.objects.filter(organisation=organisation, slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    others = Challenge.objects.filter(organisation=organisation, slug__startswith=base)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    taken = set(others.values_list("slug", flat=True))
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
@@ -168,14 +170,14 @@ def parse_tag_names(text: str) -> list[str]:
 
 def challenge_create(
     *,
-    actor,
+    actor: User,
     organisation: Organisation,
     title: str,
     summary: str,
     problem_statement: str,
     goals: str = "",
     needs: str = "",
-    sponsor=None,
+    sponsor: User | None = None,
     audience: str = Audience.PUBLIC,
     innovation_types: Iterable[str] = (),
     tag_names: Iterable[str] = (),
@@ -225,11 +227,11 @@ def challenge_create(
 
 def challenge_update(
     *,
-    actor,
+    actor: User,
     challenge: Challenge,
     tag_names: Iterable[str] | None = None,
     phases: Sequence[PhaseDates] | None = None,
-    **changes,
+    **changes: Any,
 ) -> Challenge:
     """Change the challenge's description, sponsor, audience, types and (if given) tags and
     phases: all of it written, or nothing."""
@@ -265,7 +267,7 @@ def challenge_update(
 
 
 def challenge_set_phases(
-    *, actor, challenge: Challenge, phases: Sequence[PhaseDates]
+    *, actor: User, challenge: Challenge, phases: Sequence[PhaseDates]
 ) -> list[Phase]:
     """Replace the challenge's phases with these dates (validated: in order, no overlap)."""
     _require(actor, "challenges.change_challenge", challenge)
@@ -286,7 +288,7 @@ def _check_phases(challenge: Challenge, phases: Sequence[PhaseDates]) -> list[Ph
     return ordered
 
 
-def _write_phases(*, actor, challenge: Challenge, ordered: list[PhaseDates]) -> list[Phase]:
+def _write_phases(*, actor: User, challenge: Challenge, ordered: list[PhaseDates]) -> list[Phase]:
     """Replace the phases with checked dates and audit it, in the caller's transaction."""
     challenge.phases.all().delete()
     created = Phase.objects.bulk_create(
@@ -313,7 +315,9 @@ def _forget_phases(challenge: Challenge) -> None:
         cache.pop("phases", None)
 
 
-def challenge_set_invited(*, actor, challenge: Challenge, emails: Iterable[str]) -> list:
+def challenge_set_invited(
+    *, actor: User, challenge: Challenge, emails: Iterable[str]
+) -> list[User]:
     """Invite exactly the people with these e-mail addresses (existing accounts only)."""
     _require(actor, "challenges.change_challenge", challenge)
     wanted = {email.strip().lower() for email in emails if email.strip()}
@@ -347,7 +351,7 @@ def challenge_set_invited(*, actor, challenge: Challenge, emails: Iterable[str])
 # --- publish --------------------------------------------------------------------------------
 
 
-def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
+def challenge_publish(*, actor: User, challenge: Challenge) -> Challenge:
     """Make the challenge visible to its audience; it needs a submission phase first."""
     _require(actor, "challenges.publish_challenge", challenge)
     if challenge.is_published:
@@ -369,7 +373,7 @@ def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
     return challenge
 
 
-def challenge_unpublish(*, actor, challenge: Challenge) -> Challenge:
+def challenge_unpublish(*, actor: User, challenge: Challenge) -> Challenge:
     """Back to draft, only while nobody has submitted an idea (ideas must stay reachable)."""
     _require(actor, "challenges.publish_challenge", challenge)
     if not challenge.is_published:

@@ -5,15 +5,20 @@ idea's stored `score` (0-100, for sorting lists) is recomputed from its submitte
 in the same transaction as each submission, so lists never show a stale figure.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import (
     Challenge,
@@ -39,7 +44,7 @@ from civiclab.methods import stats
 from ._internal import idea_score_recompute
 
 
-def _require(actor, perm: str, obj, message: str) -> None:
+def _require(actor: User | AnonymousUser, perm: str, obj: Model | None, message: str) -> None:
     if not actor.has_perm(perm, obj):
         raise PermissionDenied(message)
 
@@ -62,7 +67,7 @@ class CriterionInput:
 
 def scorecard_replace(
     *,
-    actor,
+    actor: User,
     challenge: Challenge,
     blind: bool,
     evaluators_per_idea: int,
@@ -105,7 +110,7 @@ def scorecard_replace(
     return scorecard
 
 
-def _require_manage_scorecard(actor, challenge: Challenge) -> None:
+def _require_manage_scorecard(actor: User, challenge: Challenge) -> None:
     _require(
         actor,
         "challenges.manage_scorecard",
@@ -127,7 +132,9 @@ def _locked_error() -> ValidationError:
     )
 
 
-def _check_criterion(name: str, weight, scale_min: int, scale_max: int) -> None:
+def _check_criterion(
+    name: str, weight: Decimal | float | int, scale_min: int, scale_max: int
+) -> None:
     errors = {}
     if not name.strip():
         errors["name"] = _("Enter the name of the criterion.")
@@ -143,7 +150,7 @@ def _check_criterion(name: str, weight, scale_min: int, scale_max: int) -> None:
 
 def criterion_save(
     *,
-    actor,
+    actor: User,
     challenge: Challenge,
     criterion: Criterion | None = None,
     name: str,
@@ -197,7 +204,7 @@ def criterion_save(
     return criterion
 
 
-def criterion_delete(*, actor, criterion: Criterion) -> None:
+def criterion_delete(*, actor: User, criterion: Criterion) -> None:
     challenge = criterion.scorecard.challenge
     _require(
         actor,
@@ -220,7 +227,7 @@ def criterion_delete(*, actor, criterion: Criterion) -> None:
 
 
 def criteria_replace(
-    *, actor, challenge: Challenge, criteria: list[CriterionInput]
+    *, actor: User, challenge: Challenge, criteria: list[CriterionInput]
 ) -> list[Criterion]:
     """Make the scorecard's criteria exactly `criteria`, in this order, in one transaction.
 
@@ -249,7 +256,7 @@ def _check_criteria_inputs(criteria: list[CriterionInput]) -> None:
 
 
 def _write_criteria(
-    *, actor, challenge: Challenge, scorecard: Scorecard, criteria: list[CriterionInput]
+    *, actor: User, challenge: Challenge, scorecard: Scorecard, criteria: list[CriterionInput]
 ) -> list[Criterion]:
     """Replace the criteria with checked inputs and audit it, in the caller's transaction."""
     existing = {c.pk: c for c in scorecard.criteria.all()}
@@ -315,7 +322,7 @@ def _criteria_differ(existing: dict[int, Criterion], criteria: list[CriterionInp
 # --- assignments ----------------------------------------------------------------------------
 
 
-def _require_assign(actor, challenge: Challenge) -> None:
+def _require_assign(actor: User, challenge: Challenge) -> None:
     _require(
         actor,
         "challenges.assign_evaluators",
@@ -346,7 +353,9 @@ def _tell_evaluators(challenge: Challenge, assignments: list[EvaluatorAssignment
         )
 
 
-def assignments_add(*, actor, idea: Idea, evaluators) -> list[EvaluatorAssignment]:
+def assignments_add(
+    *, actor: User, idea: Idea, evaluators: Sequence[User]
+) -> list[EvaluatorAssignment]:
     """Assign `evaluators` to `idea` by hand; people already assigned are left as they are."""
     challenge = idea.challenge
     _require_assign(actor, challenge)
@@ -384,7 +393,7 @@ def assignments_add(*, actor, idea: Idea, evaluators) -> list[EvaluatorAssignmen
     return created
 
 
-def assignment_remove(*, actor, assignment: EvaluatorAssignment) -> None:
+def assignment_remove(*, actor: User, assignment: EvaluatorAssignment) -> None:
     idea = assignment.idea
     _require_assign(actor, idea.challenge)
     evaluation = Evaluation.objects.filter(assignment=assignment).first()
@@ -410,7 +419,9 @@ class AutomaticAssignment:
     created: int
 
 
-def assignments_automatic(*, actor, challenge: Challenge, seed: int = 0) -> AutomaticAssignment:
+def assignments_automatic(
+    *, actor: User, challenge: Challenge, seed: int = 0
+) -> AutomaticAssignment:
     """Give every idea in review the scorecard's number of evaluators, balanced and without
     conflicts of interest. Ideas that already have some evaluators are topped up."""
     _require_assign(actor, challenge)
@@ -434,14 +445,16 @@ def assignments_automatic(*, actor, challenge: Challenge, seed: int = 0) -> Auto
         need = per_idea - len(holders)
         if need > 0:
             missing.setdefault(need, []).append(idea_id)
-    plan: dict = {}
-    short: list = []
+    plan: dict[int, list[int]] = {}
+    short: list[int] = []
     for need, idea_ids in sorted(missing.items()):
         barred = conflicts | {(i, u) for i in idea_ids for u in held[i]}
         try:
-            plan.update(stats.balanced_assignment(idea_ids, people, need, barred, seed=seed))
+            # The ideas and evaluators given are ids, so the plan holds ids.
+            assigned = stats.balanced_assignment(idea_ids, people, need, barred, seed=seed)
+            plan.update(cast(dict[int, list[int]], assigned))
         except stats.InfeasibleAssignment as error:
-            short.extend(error.ideas)
+            short.extend(cast(list[int], error.ideas))
         except ValueError:
             short.extend(idea_ids)
     if short:
@@ -492,7 +505,7 @@ class ScoreInput:
 
 def evaluation_save(
     *,
-    actor,
+    actor: User,
     assignment: EvaluatorAssignment,
     scores: dict[int, ScoreInput],
     comment: str = "",

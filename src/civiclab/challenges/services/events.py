@@ -7,11 +7,14 @@ runs write transactions one at a time), so two people can never take the last pl
 from datetime import UTC, datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.core import clock
 from civiclab.core.notifications import notify
@@ -32,7 +35,7 @@ EVENT_FIELDS = (
 )
 
 
-def _require(actor: Any, perm: str, obj: Any) -> None:
+def _require(actor: User | AnonymousUser | None, perm: str, obj: Model | None) -> None:
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied(_("You do not have permission to do this."))
 
@@ -59,7 +62,7 @@ def _check_event(fields: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def event_save(*, actor, challenge: Challenge, **fields) -> Event:
+def event_save(*, actor: User, challenge: Challenge, **fields: Any) -> Event:
     """Create the challenge's event or change it; more places move people off the waiting list."""
     _require(actor, "challenges.change_event", challenge)
     unknown = set(fields) - set(EVENT_FIELDS)
@@ -98,7 +101,7 @@ def event_save(*, actor, challenge: Challenge, **fields) -> Event:
     return event
 
 
-def event_remove(*, actor, challenge: Challenge) -> None:
+def event_remove(*, actor: User, challenge: Challenge) -> None:
     """Call the event off: registrations go with it, and everyone registered is told."""
     _require(actor, "challenges.change_event", challenge)
     with transaction.atomic():
@@ -158,7 +161,7 @@ def _lock(event: Event) -> Event:
     return Event.objects.select_for_update().select_related("challenge").get(pk=event.pk)
 
 
-def event_register(*, actor, event: Event) -> EventRegistration:
+def event_register(*, actor: User, event: Event) -> EventRegistration:
     """A place if one is free, else a place on the waiting list. Registering twice is harmless."""
     _require(actor, "challenges.register_event", event)
     with transaction.atomic():
@@ -186,7 +189,7 @@ def event_register(*, actor, event: Event) -> EventRegistration:
     return registration
 
 
-def event_cancel_registration(*, actor, event: Event) -> EventRegistration | None:
+def event_cancel_registration(*, actor: User, event: Event) -> EventRegistration | None:
     """Give up a place (or a place in the queue); the first person waiting gets the place."""
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied(_("Sign in to manage your registration."))

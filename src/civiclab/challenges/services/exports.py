@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.core.services import audit_record
 
@@ -25,12 +26,12 @@ from ..selectors.lists import IdeaFilters, IdeaScope
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _check(actor, challenge: Challenge) -> None:
+def _check(actor: User, challenge: Challenge) -> None:
     if not actor.has_perm("challenges.export_ideas", challenge):
         raise PermissionDenied(_("Only people with a role in the organisation can export ideas."))
 
 
-def _record(actor, challenge: Challenge, *, file_format: str, filters: IdeaFilters) -> None:
+def _record(actor: User, challenge: Challenge, *, file_format: str, filters: IdeaFilters) -> None:
     # Exports carry authors' names out of civiclab: who took one, and when, is audited.
     with transaction.atomic():
         audit_record(
@@ -53,7 +54,7 @@ class _Echo:
 
 
 def ideas_export_csv(
-    *, actor, challenge: Challenge, scope: IdeaScope, filters: IdeaFilters
+    *, actor: User, challenge: Challenge, scope: IdeaScope, filters: IdeaFilters
 ) -> Iterator[str]:
     """The CSV lines of the export, to stream; checks permission and audits first."""
     _check(actor, challenge)
@@ -71,7 +72,7 @@ def ideas_export_csv(
 
 
 def ideas_export_xlsx(
-    *, actor, challenge: Challenge, scope: IdeaScope, filters: IdeaFilters
+    *, actor: User, challenge: Challenge, scope: IdeaScope, filters: IdeaFilters
 ) -> IO[bytes]:
     """The workbook as a temporary file, positioned at its start."""
     from openpyxl import Workbook

@@ -5,16 +5,19 @@ commit (through `core.notifications`). Every submission and edit stores an IdeaR
 the idea's fields as they were after it, so the history page can show what changed.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import (
     Challenge,
@@ -54,15 +57,15 @@ EDITABLE_FIELDS = (*TEXT_FIELDS, "innovation_types", "tags", "latitude", "longit
 # Checking what was given ------------------------------------------------------------------------
 
 
-def _clean_types(values) -> list[str]:
-    values = list(dict.fromkeys(str(v) for v in (values or [])))
-    unknown = [v for v in values if v not in InnovationType.values]
+def _clean_types(values: Iterable[object] | None) -> list[str]:
+    types = list(dict.fromkeys(str(v) for v in (values or [])))
+    unknown = [v for v in types if v not in InnovationType.values]
     if unknown:
         raise ValidationError({"innovation_types": [_("Choose innovation types from the list.")]})
-    return values
+    return types
 
 
-def _clean_tags(organisation_id: int, tags) -> list[Tag]:
+def _clean_tags(organisation_id: int, tags: Iterable[Tag | int | str] | None) -> list[Tag]:
     ids = [t.pk if isinstance(t, Tag) else t for t in (tags or [])]
     try:
         ids = [int(i) for i in ids]
@@ -74,7 +77,7 @@ def _clean_tags(organisation_id: int, tags) -> list[Tag]:
     return found
 
 
-def _coordinate(value, field: str, limit: int) -> Decimal | None:
+def _coordinate(value: object, field: str, limit: int) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -130,7 +133,7 @@ def snapshot(idea: Idea, tags: list[Tag] | None = None) -> dict[str, Any]:
     }
 
 
-def _revision(idea: Idea, editor, tags) -> IdeaRevision:
+def _revision(idea: Idea, editor: User, tags: list[Tag] | None) -> IdeaRevision:
     return IdeaRevision.objects.create(
         idea=idea,
         editor=editor if getattr(editor, "is_authenticated", False) else None,
@@ -141,7 +144,13 @@ def _revision(idea: Idea, editor, tags) -> IdeaRevision:
 # Submitting and editing -------------------------------------------------------------------------
 
 
-def idea_create(*, actor, challenge: Challenge, attachments=(), **fields: Any) -> Idea:
+def idea_create(
+    *,
+    actor: User,
+    challenge: Challenge,
+    attachments: Iterable[UploadedFile] = (),
+    **fields: Any,
+) -> Idea:
     """Submit an idea to `challenge`.
 
     `fields`: title, summary, description (Markdown), expected_benefits, beneficiaries,
@@ -172,7 +181,14 @@ def idea_create(*, actor, challenge: Challenge, attachments=(), **fields: Any) -
     return idea
 
 
-def idea_update(*, actor, idea: Idea, attachments=(), remove_attachments=(), **fields: Any) -> Idea:
+def idea_update(
+    *,
+    actor: User,
+    idea: Idea,
+    attachments: Iterable[UploadedFile] = (),
+    remove_attachments: Iterable[int] = (),
+    **fields: Any,
+) -> Idea:
     """Edit `idea` (author or accepted co-author, while it is open for edits); keeps a revision."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -214,7 +230,7 @@ def idea_update(*, actor, idea: Idea, attachments=(), remove_attachments=(), **f
 # Co-authors -------------------------------------------------------------------------------------
 
 
-def _invitee(email: str):
+def _invitee(email: str) -> User | None:
     """The active person with this address, or None; the caller must not say which."""
     User = get_user_model()
     user = User.objects.filter(email__iexact=(email or "").strip()).first()
@@ -227,7 +243,7 @@ def _coauthor_invite_rate() -> tuple[int, int]:
     return tuple(getattr(settings, "CHALLENGES_COAUTHOR_INVITE_RATE", DEFAULT_COAUTHOR_INVITE_RATE))
 
 
-def _check_coauthor_invite_rate(actor) -> None:
+def _check_coauthor_invite_rate(actor: User) -> None:
     """Count one attempt by `actor`; raise RateLimited past the limit.
 
     The answer does not tell whether an address has an account, but without a limit a script
@@ -250,7 +266,7 @@ def _check_coauthor_invite_rate(actor) -> None:
     )
 
 
-def coauthor_invite(*, actor, idea: Idea, email: str) -> CoAuthor | None:
+def coauthor_invite(*, actor: User, idea: Idea, email: str) -> CoAuthor | None:
     """The author invites an existing person to write the idea with them.
 
     Whether an address belongs to someone who may take part is not told to the author: for an
@@ -301,7 +317,7 @@ def coauthor_invite(*, actor, idea: Idea, email: str) -> CoAuthor | None:
     return coauthor
 
 
-def coauthor_respond(*, actor, idea: Idea, accept: bool) -> CoAuthor:
+def coauthor_respond(*, actor: User, idea: Idea, accept: bool) -> CoAuthor:
     """The invited person accepts or declines; accepted co-authors may edit the idea."""
     with transaction.atomic():
         coauthor = (
@@ -335,7 +351,7 @@ def coauthor_respond(*, actor, idea: Idea, accept: bool) -> CoAuthor:
     return coauthor
 
 
-def coauthor_remove(*, actor, coauthor: CoAuthor) -> None:
+def coauthor_remove(*, actor: User, coauthor: CoAuthor) -> None:
     """The author removes a co-author (or withdraws an invitation); a co-author may also leave."""
     idea = coauthor.idea
     leaving = coauthor.user_id == actor.pk

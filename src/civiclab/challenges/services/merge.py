@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import (
     CoAuthor,
@@ -68,7 +69,7 @@ def _locked(idea_id: int) -> Idea:
     )
 
 
-def idea_merge(*, actor, source: Idea, target: Idea, reason: str) -> MergeRecord:
+def idea_merge(*, actor: User, source: Idea, target: Idea, reason: str) -> MergeRecord:
     """Merge `source` into `target`; returns the record an unmerge works from."""
     if not actor.has_perm("challenges.merge_idea", source):
         raise PermissionDenied(_("Only moderators and innovation leads can merge ideas."))
@@ -142,7 +143,7 @@ def _carry_comments(source: Idea, target: Idea) -> list[int]:
     return ids
 
 
-def _carry_coauthors(source: Idea, target: Idea, actor) -> list[int]:
+def _carry_coauthors(source: Idea, target: Idea, actor: User) -> list[int]:
     """The source's authors join the target as accepted co-authors (unless already on it)."""
     on_target = set(CoAuthor.objects.filter(idea=target).values_list("user_id", flat=True))
     on_target.add(target.author_id)
@@ -189,7 +190,7 @@ def _notify_both(source: Idea, target: Idea, *, title: str, body: str, url: str)
 # Unmerge -----------------------------------------------------------------------------------
 
 
-def merge_undo(*, actor, record: MergeRecord, reason: str = "") -> MergeRecord:
+def merge_undo(*, actor: User, record: MergeRecord, reason: str = "") -> MergeRecord:
     """Undo a merge: take back what it added to the target and restore the source's status."""
     record = MergeRecord.objects.select_related("source", "target").get(pk=record.pk)
     if not actor.has_perm("challenges.unmerge_idea", record):

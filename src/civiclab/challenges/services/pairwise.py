@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import Challenge, Idea, PairwiseComparison
 from civiclab.challenges.selectors.pairwise import comparable_ideas, own_idea_ids
@@ -19,7 +20,7 @@ from civiclab.core.services import audit_record
 DEFAULT_RATE = (30, 60)  # comparisons per seconds
 
 
-def _rate_limit(user) -> None:
+def _rate_limit(user: User) -> None:
     limit, window = getattr(settings, "CHALLENGES_PAIRWISE_RATE", DEFAULT_RATE)
     count_action(
         key=f"challenges:pairwise:{user.pk}",
@@ -30,7 +31,7 @@ def _rate_limit(user) -> None:
 
 
 def pairwise_record(
-    *, actor, challenge: Challenge, winner: Idea, loser: Idea, tie: bool = False
+    *, actor: User, challenge: Challenge, winner: Idea, loser: Idea, tie: bool = False
 ) -> PairwiseComparison:
     """Record that `actor` preferred `winner` to `loser` (or could not decide, `tie`)."""
     if not actor.has_perm("challenges.compare_ideas", challenge):

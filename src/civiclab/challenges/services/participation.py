@@ -8,11 +8,13 @@ and reports are the discussion app's (`civiclab.discussion.services`).
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils.translation import gettext as _
 
+from civiclab.accounts.models import User
 from civiclab.challenges.models import Idea, Support
 from civiclab.core.ratelimit import count_action
 
@@ -22,7 +24,7 @@ from ._internal import trending_record_support
 DEFAULT_SUPPORT_RATE = (60, 60)
 
 
-def _require(actor, perm: str, obj, message: str) -> None:
+def _require(actor: User | AnonymousUser, perm: str, obj: Model | None, message: str) -> None:
     if not actor.has_perm(perm, obj):
         raise PermissionDenied(message)
 
@@ -34,7 +36,7 @@ def _support_rate() -> tuple[int, int]:
     return tuple(getattr(settings, "CHALLENGES_SUPPORT_RATE", DEFAULT_SUPPORT_RATE))
 
 
-def check_support_rate(user) -> None:
+def check_support_rate(user: User) -> None:
     """Count one support action for `user`; raise RateLimited past the limit (fixed window)."""
     limit, seconds = _support_rate()
     count_action(
@@ -62,7 +64,7 @@ def _support_state(*, idea: Idea, supported: bool) -> SupportState:
     return SupportState(supported=supported, count=idea.support_count)
 
 
-def support_add(*, actor, idea: Idea) -> SupportState:
+def support_add(*, actor: User, idea: Idea) -> SupportState:
     """Support an idea. Supporting twice changes nothing (a double click, a retried POST)."""
     _require(actor, "challenges.support_idea", idea, _("You cannot support this idea."))
     check_support_rate(actor)
@@ -78,7 +80,7 @@ def support_add(*, actor, idea: Idea) -> SupportState:
         return _support_state(idea=idea, supported=True)
 
 
-def support_remove(*, actor, idea: Idea) -> SupportState:
+def support_remove(*, actor: User, idea: Idea) -> SupportState:
     """Withdraw a support; withdrawing one that does not exist changes nothing."""
     _require(actor, "challenges.support_idea", idea, _("You cannot change your support here."))
     check_support_rate(actor)

@@ -9,13 +9,15 @@ decision: it is appended to the ledger in the same transaction, and the entry's 
 number is stored on the StatusChange so the idea's page can link to its proof.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
-from civiclab.challenges.models import Idea, IdeaStatus, StatusChange
+from civiclab.challenges.models import Challenge, Idea, IdeaStatus, StatusChange
 from civiclab.challenges.selectors.ideas import people_to_tell
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
@@ -63,7 +65,7 @@ def statuses_leading_to(target: str) -> tuple[str, ...]:
     return tuple(source for source, targets in TRANSITIONS.items() if target in targets)
 
 
-def allowed_targets(*, user, idea: Idea) -> list[str]:
+def allowed_targets(*, user: User | AnonymousUser, idea: Idea) -> list[str]:
     """The statuses `user` may move `idea` to now, in workflow order."""
     return [
         target
@@ -105,7 +107,7 @@ def _check_transition(idea: Idea, status: str) -> None:
         )
 
 
-def idea_set_status(*, actor, idea: Idea, status: str, reason: str) -> StatusChange:
+def idea_set_status(*, actor: User, idea: Idea, status: str, reason: str) -> StatusChange:
     """A decision on an idea: checked against the workflow and the actor's rights, with reason.
 
     Raises PermissionDenied when the actor may not make this kind of decision now, and
@@ -146,9 +148,7 @@ def idea_set_status(*, actor, idea: Idea, status: str, reason: str) -> StatusCha
     return change
 
 
-def _challenge_with_phases(challenge_id: int):
-    from civiclab.challenges.models import Challenge
-
+def _challenge_with_phases(challenge_id: int) -> Challenge:
     return (
         Challenge.objects.select_related("organisation")
         .prefetch_related("phases")
