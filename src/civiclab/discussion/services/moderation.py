@@ -166,10 +166,10 @@ def _flags_to_hide(item: Model) -> int:
 def _hide_when_threshold_reached(item: Model) -> None:
     target = target_of_item(item)
     discussable = discussable_of(target)
+    if not isinstance(item, Comment) and discussable.moderation is None:
+        return  # an object its app cannot hide is only queued for the moderators
     threshold = _flags_to_hide(item)
     if _hideable(item).is_hidden or not threshold:
-        return
-    if not isinstance(item, Comment) and discussable.moderation is None:
         return
     open_flags = Flag.objects.filter(resolution=Flag.Resolution.OPEN, **target_filter(item)).count()
     if open_flags < threshold:
