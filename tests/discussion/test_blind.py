@@ -2,13 +2,14 @@
 form, `masked_author_ids`). Pages, the API, notifications and the queue all read it."""
 
 import pytest
+from django.urls import reverse
 
 from civiclab.discussion import blind, selectors
 from civiclab.discussion.services import comments, moderation
 from civiclab.organisations.models import Role
 from tests.challenges.factories import during
 from tests.challenges.test_security_blind_review import blind_idea  # noqa: F401
-from tests.factories import UserFactory, member
+from tests.factories import MembershipFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,22 @@ def test_the_thread_and_the_queue_name_a_masked_writer_the_same_way(blind_idea):
     moderator = member(idea.organisation, Role.MODERATOR)
     selectors.name_comment_authors(queue, viewer=moderator)
     assert [entry.author_label for entry in queue] == ["Priya Ramaswamy"]
+
+
+def test_the_queues_hidden_list_masks_a_writer_for_a_moderator_who_evaluates_blind(
+    client,
+    blind_idea,  # noqa: F811
+):
+    idea, evaluator = blind_idea
+    MembershipFactory(organisation=idea.organisation, user=evaluator, role=Role.MODERATOR)
+    comment = comments.comment_add(actor=idea.author, target=idea, body="We tried this.")
+    moderator = member(idea.organisation, Role.MODERATOR)
+    moderation.moderation_hide(actor=moderator, item=comment, reason="Off topic")
+    url = reverse("challenges:moderation_queue", kwargs={"org_slug": idea.organisation.slug})
+
+    client.force_login(evaluator)
+    page = client.get(url).content.decode()
+    assert "Comment by One of the idea" in page and "Priya Ramaswamy" not in page
+
+    client.force_login(moderator)
+    assert "Comment by Priya Ramaswamy" in client.get(url).content.decode()

@@ -116,6 +116,21 @@ def test_a_moderator_of_another_organisation_sees_and_does_nothing_here(client):
     assert not Idea.objects.get(pk=idea.pk).is_hidden
 
 
+def test_a_moderator_of_another_organisation_cannot_hide_a_comment_here(client):
+    idea = IdeaFactory()
+    comment = Comment.objects.create(target=idea, author=UserFactory(), body="Text")
+    signed_in(client, member(ChallengeFactory().organisation, Role.MODERATOR))
+    for action in ("hide", "restore", "dismiss"):
+        response = client.post(
+            f"{API}/moderation/comments/{comment.pk}/{action}",
+            {"reason": "x"},
+            content_type="application/json",
+        )
+        assert response.status_code == 403, action
+    comment.refresh_from_db()
+    assert not comment.is_hidden and comment.hidden_reason == ""
+
+
 def test_hidden_comments_keep_their_text_from_the_public_but_not_the_writer(client):
     idea = IdeaFactory()
     writer = UserFactory()

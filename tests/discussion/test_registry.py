@@ -146,8 +146,8 @@ def test_blind_review_follows_the_registration(challenge):
     assert seen_by == {evaluator: "One of the challenge's team", citizen: "Cleo Team"}
 
 
-def test_an_object_without_a_moderation_can_still_be_reported(challenge):
-    flag = moderation.flag_add(actor=UserFactory(), item=challenge, reason=FlagReason.SPAM)
-    assert flag.item == challenge
-    queue = selectors.moderation_queue(organisation=challenge.organisation)
-    assert [(entry.kind, entry.item) for entry in queue] == [("test_challenge", challenge)]
+def test_an_object_without_a_moderation_takes_no_reports(challenge):
+    with pytest.raises(PermissionDenied):
+        moderation.flag_add(actor=UserFactory(), item=challenge, reason=FlagReason.SPAM)
+    assert not Flag.objects.exists()
+    assert selectors.moderation_queue(organisation=challenge.organisation) == []

@@ -257,21 +257,32 @@ def open_flags_on(*, item: Model) -> QuerySet[Flag]:
     ).select_related("reporter")
 
 
+def comment_author_labels(
+    comments: list[tuple[Comment, Model]], *, viewer: User | AnonymousUser
+) -> dict[int, str]:
+    """How each (comment, its object)'s writer is named to `viewer` (blind review), by comment
+    id; blind review is asked once per object however many of its comments are listed."""
+    masked: dict[tuple[type, int], frozenset[int]] = {}
+    labels: dict[int, str] = {}
+    for comment, target in comments:
+        key = (type(target), target.pk)
+        if key not in masked:
+            masked[key] = blind.masked_author_ids(viewer=viewer, target=target)
+        labels[comment.pk] = blind.author_label(
+            author=comment.author, target=target, masked_ids=masked[key]
+        )
+    return labels
+
+
 def name_comment_authors(
     entries: list[QueueItem], *, viewer: User | AnonymousUser
 ) -> list[QueueItem]:
-    """Name the writers of reported comments as `viewer` may know them (blind review), once
-    per object however many of its comments are reported."""
-    masked: dict[tuple[type, int], frozenset[int]] = {}
+    """Name the writers of reported comments as `viewer` may know them (blind review)."""
+    comments = [(entry.item, entry.target) for entry in entries if isinstance(entry.item, Comment)]
+    labels = comment_author_labels(comments, viewer=viewer)
     for entry in entries:
-        if not isinstance(entry.item, Comment):
-            continue
-        key = (type(entry.target), entry.target.pk)
-        if key not in masked:
-            masked[key] = blind.masked_author_ids(viewer=viewer, target=entry.target)
-        entry.author_label = blind.author_label(
-            author=entry.item.author, target=entry.target, masked_ids=masked[key]
-        )
+        if isinstance(entry.item, Comment):
+            entry.author_label = labels[entry.item.pk]
     return entries
 
 

@@ -328,6 +328,9 @@ def moderation_queue(request, org_slug: str):
     page_obj = Paginator(queue, QUEUE_ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     discussion_selectors.name_comment_authors(list(page_obj.object_list), viewer=request.user)
     hidden_ideas, hidden_comments = discussion_selectors.hidden_items(organisation=organisation)
+    hidden_comment_authors = discussion_selectors.comment_author_labels(
+        [(comment, comment.target) for comment in hidden_comments], viewer=request.user
+    )
     return render(
         request,
         "challenges/moderation/queue.html",
@@ -335,7 +338,9 @@ def moderation_queue(request, org_slug: str):
             "organisation": organisation,
             "page_obj": page_obj,
             "hidden_ideas": hidden_ideas,
-            "hidden_comments": hidden_comments,
+            "hidden_comments": [
+                (comment, hidden_comment_authors[comment.pk]) for comment in hidden_comments
+            ],
         },
     )
 

@@ -128,7 +128,13 @@ def _require_flag(actor: User, item: Model) -> None:
     if isinstance(item, Comment):
         perm = "discussion.flag_comment"
     else:
-        perm = discussable_of(item).flag_perm
+        discussable = discussable_of(item)
+        perm = discussable.flag_perm
+        # A report asks the moderators to hide; what they cannot hide takes no reports.
+        if discussable.moderation is None:
+            raise PermissionDenied(
+                _("You cannot report this %(kind)s.") % {"kind": item_label(item)}
+            )
     if not actor.has_perm(perm, item):
         raise PermissionDenied(_("You cannot report this %(kind)s.") % {"kind": item_label(item)})
 
@@ -166,8 +172,6 @@ def _flags_to_hide(item: Model) -> int:
 def _hide_when_threshold_reached(item: Model) -> None:
     target = target_of_item(item)
     discussable = discussable_of(target)
-    if not isinstance(item, Comment) and discussable.moderation is None:
-        return  # an object its app cannot hide is only queued for the moderators
     threshold = _flags_to_hide(item)
     if _hideable(item).is_hidden or not threshold:
         return
