@@ -86,18 +86,6 @@ def audience_admits(user: User | AnonymousUser, obj: object) -> bool:
     return bool(is_member(user, challenge) or is_invited(user, challenge))
 
 
-def phase_is(*kinds: str) -> rules.Predicate:
-    """True while the challenge's current phase is one of `kinds` (by the clock, not a flag)."""
-    wanted = frozenset(kinds)
-
-    @rules.predicate("phase_is:" + ",".join(sorted(wanted)))
-    def predicate(user: User | AnonymousUser, obj: object) -> bool:
-        challenge = challenge_of(obj)
-        return challenge is not None and challenge.current_phase_kind(clock.now()) in wanted
-
-    return predicate
-
-
 def phase_allows(feature: str) -> rules.Predicate:
     """True while the running phase opens `feature` (the table in `challenges.phases`)."""
 

@@ -184,10 +184,6 @@ def _apply_permissions(node: CommentNode, perms: ThreadPermissions, now: datetim
     node.can_reply = perms.may_comment and live
 
 
-def count_nodes(nodes: list[CommentNode]) -> int:
-    return sum(1 + count_nodes(node.children) for node in nodes)
-
-
 def comment_author_label(*, viewer: User | AnonymousUser, comment: Comment, target: Model) -> str:
     """How one comment's writer is named to `viewer` (blind review may mask the name)."""
     masked = blind.masked_author_ids(viewer=viewer, target=target)

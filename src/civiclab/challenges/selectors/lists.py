@@ -20,13 +20,13 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.utils.functional import Promise, cached_property
+from django.utils.functional import cached_property
 
 from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.organisations.models import Organisation
 
-from ..models import Challenge, Idea, IdeaStatus, PhaseKind, Tag
+from ..models import Challenge, Idea, IdeaStatus, Tag
 from . import similar
 from .challenges import visibility_filter
 
@@ -299,10 +299,6 @@ def idea_page(
 
 def organisation_tags(*, organisation: Organisation) -> list[Tag]:
     return list(Tag.objects.filter(organisation=organisation).order_by("name"))
-
-
-def phase_choices() -> list[tuple[str, str | Promise]]:
-    return list(PhaseKind.choices)
 
 
 # -- keeping counts honest (called by ../receivers.py) ----------------------------------------
