@@ -82,8 +82,13 @@ def test_the_block_shows_the_support_button_count_and_the_thread():
     assert "&lt;b&gt;Reply&lt;/b&gt;" in html
     assert (
         reverse(
-            "challenges:comment_reply",
-            kwargs={"org_slug": idea.organisation.slug, "pk": idea.pk, "comment_pk": top.pk},
+            "discussion:comment_reply",
+            kwargs={
+                "org_slug": idea.organisation.slug,
+                "on": "ideas",
+                "pk": idea.pk,
+                "comment_pk": top.pk,
+            },
         )
         in html
     )

@@ -10,6 +10,7 @@ from civiclab.challenges.models import Audience, PhaseKind
 from civiclab.organisations.models import Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory, during
 from tests.challenges.test_evaluation_support import assign, evaluators, scorecard_with_criteria
+from tests.discussion.pages import discussion_url
 from tests.factories import UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -127,11 +128,7 @@ def comments_api(client, idea):
 
 
 def comment_page(client, name, comment):
-    url = reverse(
-        f"challenges:{name}",
-        kwargs={"org_slug": comment.target.organisation.slug, "pk": comment.pk},
-    )
-    response = client.get(url)
+    response = client.get(discussion_url(name, comment))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -171,8 +168,13 @@ def test_reply_page_and_fragment_do_not_name_the_author(client):
     idea, evaluator, by_author = blind_public_idea_in(PhaseKind.SUBMISSION)
     client.force_login(evaluator)
     url = reverse(
-        "challenges:comment_reply",
-        kwargs={"org_slug": idea.organisation.slug, "pk": idea.pk, "comment_pk": by_author.pk},
+        "discussion:comment_reply",
+        kwargs={
+            "org_slug": idea.organisation.slug,
+            "on": "ideas",
+            "pk": idea.pk,
+            "comment_pk": by_author.pk,
+        },
     )
     for headers in ({}, {"HX-Request": "true"}):
         response = client.get(url, headers=headers)

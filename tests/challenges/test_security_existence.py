@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from civiclab.challenges.models import Audience, PhaseKind
+from civiclab.discussion.models import Comment
 from civiclab.organisations.models import Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
+from tests.discussion.pages import discussion_url
 from tests.factories import UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -91,11 +93,11 @@ def test_moderation_pages_are_not_found_for_outsiders(
     idea = IdeaFactory(challenge=unseen_challenge)
     pk = idea.pk
     if kind == "comment":
-        pk = idea.comments.create(author=idea.author, body="A comment").pk
-    url = reverse(
-        f"challenges:moderate_{kind}",
-        kwargs={"org_slug": idea.organisation.slug, "pk": pk, "action": "hide"},
-    )
+        pk = Comment.objects.create(target=idea, author=idea.author, body="A comment").pk
+    if kind == "comment":
+        url = discussion_url("moderate_comment", Comment.objects.get(pk=pk), action="hide")
+    else:
+        url = discussion_url("moderate", idea, action="hide")
     client.force_login(outsider)
     assert getattr(client, method)(url).status_code == 404
 
@@ -103,8 +105,8 @@ def test_moderation_pages_are_not_found_for_outsiders(
 def test_a_member_without_the_moderator_role_still_gets_403(client):
     idea = IdeaFactory(challenge=ChallengeFactory(audience=Audience.STAFF))
     url = reverse(
-        "challenges:moderate_idea",
-        kwargs={"org_slug": idea.organisation.slug, "pk": idea.pk, "action": "hide"},
+        "discussion:moderate",
+        kwargs={"org_slug": idea.organisation.slug, "on": "ideas", "pk": idea.pk, "action": "hide"},
     )
     client.force_login(member(idea.organisation, Role.STAFF))
     assert client.get(url).status_code == 403

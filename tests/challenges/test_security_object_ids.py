@@ -11,6 +11,7 @@ from civiclab.challenges.models import CoAuthorStatus, Support
 from civiclab.core.jobs import job_start
 from civiclab.discussion.models import Comment
 from tests.challenges.factories import IdeaFactory
+from tests.discussion.pages import discussion_url
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,19 +23,13 @@ def comment():
     return Comment.objects.create(target=idea, author=UserFactory(), body="The original words")
 
 
-def comment_url(name, comment):
-    return reverse(
-        f"challenges:{name}",
-        kwargs={"org_slug": comment.target.organisation.slug, "pk": comment.pk},
-    )
-
-
 def test_another_persons_comment_cannot_be_edited_or_deleted_on_the_pages(client, comment):
     client.force_login(UserFactory())
     assert (
-        client.post(comment_url("comment_edit", comment), {"body": "Mine now"}).status_code == 403
+        client.post(discussion_url("comment_edit", comment), {"body": "Mine now"}).status_code
+        == 403
     )
-    assert client.post(comment_url("comment_delete", comment)).status_code == 403
+    assert client.post(discussion_url("comment_delete", comment)).status_code == 403
     comment.refresh_from_db()
     assert (comment.body, comment.is_deleted) == ("The original words", False)
 

@@ -68,7 +68,7 @@ def test_the_queues_hidden_list_masks_a_writer_for_a_moderator_who_evaluates_bli
     comment = comments.comment_add(actor=idea.author, target=idea, body="We tried this.")
     moderator = member(idea.organisation, Role.MODERATOR)
     moderation.moderation_hide(actor=moderator, item=comment, reason="Off topic")
-    url = reverse("challenges:moderation_queue", kwargs={"org_slug": idea.organisation.slug})
+    url = reverse("discussion:moderation_queue", kwargs={"org_slug": idea.organisation.slug})
 
     client.force_login(evaluator)
     page = client.get(url).content.decode()

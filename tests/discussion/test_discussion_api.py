@@ -62,7 +62,9 @@ def test_follow_and_unfollow(client):
     idea = IdeaFactory()
     signed_in(client)
     assert client.post(f"{API}/ideas/{idea.pk}/follow").json() == {
-        "idea_id": idea.pk,
+        "on": "idea",
+        "object_id": idea.pk,
+        "idea_id": idea.pk,  # the v1 name, kept for existing clients
         "following": True,
     }
     assert client.delete(f"{API}/ideas/{idea.pk}/follow").json()["following"] is False

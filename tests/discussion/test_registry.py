@@ -7,15 +7,18 @@ same services, selectors and loader that serve ideas, and takes it off the regis
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import NinjaAPI
 
 from civiclab.challenges.models import Challenge, Idea
 from civiclab.core.access import NotVisible
 from civiclab.core.models import Notification
 from civiclab.discussion import access, blind, registry, selectors
+from civiclab.discussion import api as discussion_api
 from civiclab.discussion.models import Comment, Flag, FlagReason, Follow
 from civiclab.discussion.services import comments, follows, moderation
 from civiclab.organisations.models import Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
+from tests.discussion.pages import discussion_url
 from tests.factories import UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +30,7 @@ CHALLENGES = registry.Discussable(
     model=Challenge,
     kind="test_challenge",
     label="challenge",
+    url_segment="test-challenges",
     read_perm="challenges.view_challenge",
     comment_perm="challenges.view_challenge",
     follow_perm="challenges.view_challenge",
@@ -151,3 +155,46 @@ def test_an_object_without_a_moderation_takes_no_reports(challenge):
         moderation.flag_add(actor=UserFactory(), item=challenge, reason=FlagReason.SPAM)
     assert not Flag.objects.exists()
     assert selectors.moderation_queue(organisation=challenge.organisation) == []
+
+
+# The pages and the API serve the new model at its own segment, with no view of its own.
+
+
+def test_the_discussion_pages_serve_the_new_model(client, challenge):
+    reader = UserFactory()
+    client.force_login(reader)
+    comment_page = discussion_url("comment_add", challenge)
+    assert comment_page.endswith(f"/test-challenges/{challenge.pk}/comments/")
+    response = client.post(comment_page, {"body": "Who runs the pilot?"})
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{challenge.get_absolute_url()}#comment-{comment.pk}"
+    assert comment.target == challenge
+    client.post(discussion_url("follow", challenge), {"action": "follow"})
+    assert Follow.objects.filter(user=reader, object_id=challenge.pk).exists()
+    reply = client.get(discussion_url("comment_reply", challenge, comment_pk=comment.pk))
+    assert "Reply to" in reply.content.decode()
+
+
+def test_an_unregistered_segment_is_not_an_address(client):
+    client.force_login(UserFactory())
+    challenge = ChallengeFactory()
+    url = f"/organisations/{challenge.organisation.slug}/test-challenges/{challenge.pk}/comments/"
+    assert client.post(url, {"body": "Anyone?"}).status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_a_model_without_moderation_has_no_moderation_pages(client, challenge):
+    client.force_login(member(challenge.organisation, Role.MODERATOR))
+    assert client.get(discussion_url("moderate", challenge, action="hide")).status_code == 404
+
+
+def test_the_api_serves_the_new_model_under_its_kind(challenge):
+    api = NinjaAPI(urls_namespace="registry-test-api")
+    api.add_router("", discussion_api.build_router())
+    paths = api.get_openapi_schema(path_prefix="")["paths"]
+    assert "/test-challenges/{test_challenge_id}/comments" in paths
+    assert "/test-challenges/{test_challenge_id}/follow" in paths
+    assert "/test-challenges/{test_challenge_id}/flags" in paths
+    # No moderation registered: no moderation endpoints for it.
+    assert not any(path.startswith("/moderation/test-challenges") for path in paths)

@@ -39,16 +39,7 @@ class ChallengesConfig(AppConfig):
         )
 
     def _connect_discussion(self) -> None:
-        """Ideas are discussable; the organisation's page shows moderators their queue."""
-        from civiclab.core import page_sections
-        from civiclab.discussion.selectors import organisation_section_context
-
+        """Ideas are discussable (comments, follows, reports and moderation)."""
         from .discussable import register_ideas
 
         register_ideas()
-        page_sections.register(
-            page_sections.ORGANISATION,
-            "challenges/moderation/organisation_section.html",
-            get_context=organisation_section_context,
-            order=90,
-        )

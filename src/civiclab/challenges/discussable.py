@@ -8,12 +8,7 @@ hiding an idea means (its own `is_hidden` flag, shown with the reason).
 
 from django.utils.translation import gettext_lazy as _
 
-from civiclab.discussion.registry import (
-    Discussable,
-    Moderation,
-    register,
-    serve_moderation_queue,
-)
+from civiclab.discussion.registry import Discussable, Moderation, register
 
 from .audit import IDEA_MODERATION_ACTIONS
 from .models import Idea, IdeaStatus
@@ -47,6 +42,5 @@ IDEAS = Discussable(
 
 
 def register_ideas() -> None:
-    """Ideas are discussable, and the challenges pages serve the moderation queue."""
+    """Ideas are discussable: `ideas/<pk>/comments/` and the rest serve them."""
     register(IDEAS)
-    serve_moderation_queue("challenges:moderation_queue")

@@ -4,6 +4,7 @@ from civiclab.accounts.api import router as accounts_router
 from civiclab.accounts.api_auth import SessionAuth, TokenAuth
 from civiclab.challenges.api import router as challenges_router
 from civiclab.core.api import CivicAPI, default_throttles, install_error_handlers
+from civiclab.discussion.api import build_router as discussion_router
 from civiclab.ledger.api import router as ledger_router
 from civiclab.organisations.api import router as organisations_router
 
@@ -24,3 +25,4 @@ api.add_router("", accounts_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("", challenges_router)
+api.add_router("", discussion_router())

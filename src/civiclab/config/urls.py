@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include(core_urls)),
     path("accounts/", include("civiclab.accounts.urls")),
     path("organisations/<slug:org_slug>/", include("civiclab.challenges.urls")),
+    path("organisations/<slug:org_slug>/", include("civiclab.discussion.urls")),
     path("organisations/", include("civiclab.organisations.urls")),
     path("ledger/", include("civiclab.ledger.urls")),
     path(".well-known/civiclab-ledger-key", ledger_verifier_key, name="ledger-key"),

@@ -12,8 +12,27 @@ from civiclab.accounts.models import User
 from civiclab.core.access import NotVisible, require, visible_or_raise
 
 from .models import Comment
-from .registry import discussable_of, target_of
+from .registry import Discussable, discussable_of, target_of
 from .selectors import target_filter
+
+
+def target_for_user(
+    *,
+    user: User | AnonymousUser,
+    on: Discussable,
+    pk: int,
+    org_slug: str | None = None,
+    perm: str = "",
+    message: str = "",
+) -> Model:
+    """A registered object (an idea, say) the person may read, by its id, within the
+    organisation `org_slug` when the address names one; `perm` as for every loader."""
+    objects = on.objects().filter(pk=pk)
+    if org_slug is not None:
+        objects = objects.filter(**{f"{on.organisation_field}__slug": org_slug})
+    return visible_or_raise(
+        objects.first(), user=user, view_perm=on.read_perm, perm=perm, message=message
+    )
 
 
 def comment_for_user(

@@ -15,3 +15,17 @@ class DiscussionConfig(AppConfig):
 
         personal_data.register_all()
         audit.register_actions(AuditAction)
+        self._show_queue_on_organisation_page()
+
+    def _show_queue_on_organisation_page(self) -> None:
+        """The organisation's page tells its moderators how many reports wait for them."""
+        from civiclab.core import page_sections
+
+        from .selectors import organisation_section_context
+
+        page_sections.register(
+            page_sections.ORGANISATION,
+            "discussion/organisation_section.html",
+            get_context=organisation_section_context,
+            order=90,
+        )

@@ -52,7 +52,9 @@ class Moderation:
 class Discussable:
     """One registered model and the answers discussion asks of it.
 
-    - `kind`: a short name ("idea") used in URLs, messages and the queue.
+    - `kind`: a short name ("idea") used in messages, the queue and the API.
+    - `url_segment`: the plural in its addresses ("ideas"): the discussion pages and API
+      serve `<url_segment>/<id>/comments/` and the like for every registered model.
     - `read_perm`: who may read the object (and so its comments and follows).
     - `comment_perm`, `follow_perm`, `flag_perm`: the rules for taking part, the object's own.
     - `authors`: the ids of the people who wrote the object.
@@ -77,6 +79,7 @@ class Discussable:
     authors: Callable[[Any], frozenset[int]]
     shows_authors: Callable[[Any, Any], bool]
     masked_label: str | Promise
+    url_segment: str = ""
     title: Callable[[Any], str] = str
     url: Callable[[Any], str] = lambda obj: obj.get_absolute_url()
     organisation_field: str = "organisation"
@@ -86,6 +89,10 @@ class Discussable:
     moderation: Moderation | None = None
     select_related: tuple[str, ...] = field(default=())
     prefetch_related: tuple[str, ...] = field(default=())
+
+    @property
+    def segment(self) -> str:
+        return self.url_segment or f"{self.kind}s"
 
     def organisation_of(self, obj: models.Model) -> Organisation:
         return getattr(obj, self.organisation_field)
@@ -107,20 +114,6 @@ class Discussable:
 
 _by_model: dict[type[models.Model], Discussable] = {}
 _by_kind: dict[str, Discussable] = {}
-# The URL name of the page that serves an organisation's moderation queue (with `org_slug`),
-# set by the app that serves it; notifications to moderators link there.
-_queue_url_name: list[str] = []
-
-
-def serve_moderation_queue(url_name: str) -> None:
-    """Declare which page shows an organisation's moderation queue."""
-    _queue_url_name[:] = [url_name]
-
-
-def moderation_queue_url_name() -> str:
-    if not _queue_url_name:
-        raise LookupError("No app serves the moderation queue (registry.serve_moderation_queue).")
-    return _queue_url_name[0]
 
 
 def register(discussable: Discussable) -> None:
@@ -172,6 +165,11 @@ def target_of(content_type_id: int, object_id: int) -> models.Model | None:
 
 def discussable_kind(kind: str) -> Discussable:
     return _by_kind[kind]
+
+
+def discussable_at(segment: str) -> Discussable | None:
+    """The registration whose addresses start with `segment` ("ideas"), if any."""
+    return next((d for d in _by_model.values() if d.segment == segment), None)
 
 
 def discussables() -> list[Discussable]:

@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from civiclab.accounts.models import User
 from civiclab.core import clock
@@ -25,7 +26,7 @@ from civiclab.organisations.models import Membership, Organisation, Role
 from . import blind
 from .models import Comment, Flag, Follow
 from .predicates import COMMENT_EDIT_WINDOW
-from .registry import discussable_of, discussables, moderation_queue_url_name
+from .registry import discussable_of, discussables
 
 
 def target_filter(obj: Model) -> dict[str, Any]:
@@ -43,7 +44,7 @@ def comment_target(comment: Comment) -> Model:
 
 
 def moderation_queue_url(organisation: Organisation) -> str:
-    return reverse(moderation_queue_url_name(), kwargs={"org_slug": organisation.slug})
+    return reverse("discussion:moderation_queue", kwargs={"org_slug": organisation.slug})
 
 
 def moderators_of(organisation: Organisation) -> list[User]:
@@ -217,8 +218,36 @@ class QueueItem:
         """What the queue shows of the item: the comment, or the object's summary."""
         if isinstance(self.item, Comment):
             return self.item.body
-        moderation = discussable_of(self.target).moderation
-        return moderation.summary(self.target) if moderation is not None else ""
+        return moderation_summary(self.target)
+
+    @property
+    def label(self) -> str:
+        """What the item is, in words: "comment", or the object's kind ("idea")."""
+        if isinstance(self.item, Comment):
+            return _("comment")
+        return str(discussable_of(self.target).label)
+
+    @property
+    def target_title(self) -> str:
+        return discussable_of(self.target).title(self.target)
+
+    @property
+    def target_url(self) -> str:
+        return discussable_of(self.target).url(self.target)
+
+    @property
+    def segment(self) -> str:
+        return discussable_of(self.target).segment
+
+    @property
+    def target_kind(self) -> str:
+        return discussable_of(self.target).kind
+
+
+def moderation_summary(target: Model) -> str:
+    """What moderators are shown of a reported object (an idea's summary, say)."""
+    moderation = discussable_of(target).moderation
+    return moderation.summary(target) if moderation is not None else ""
 
 
 def _organisation_targets(organisation: Organisation) -> Q:

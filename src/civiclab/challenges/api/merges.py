@@ -8,9 +8,9 @@ from ninja import Field, Router, Schema, Status
 
 from civiclab.challenges import access
 from civiclab.core.api import api_actor, request_user
+from civiclab.discussion.api.moderation import OptionalReasonIn
 
 from ..services.merge import idea_merge, merge_undo
-from .moderation import OptionalReasonIn
 
 router = Router(tags=["participation"])
 

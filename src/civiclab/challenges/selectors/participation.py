@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from civiclab.accounts.models import User
 from civiclab.challenges.models import Idea, MergeRecord, Support
+from civiclab.discussion.registry import Discussable, discussable_of
 from civiclab.discussion.selectors import (
     CommentNode,
     ThreadPermissions,
@@ -60,6 +61,7 @@ def carried_over_titles(*, idea: Idea) -> dict[int, str]:
 @dataclass
 class ParticipationBlock:
     idea: Idea
+    discussable: Discussable
     state: ViewerState
     comments: list[CommentNode]
     permissions: ThreadPermissions
@@ -93,6 +95,7 @@ def participation_block(
     return ParticipationBlock(
         merges=merges,
         idea=idea,
+        discussable=discussable_of(idea),
         state=viewer_state(user=user, idea=idea),
         comments=comment_tree(
             target=idea,
