@@ -15,6 +15,7 @@ from civiclab.discussion.services.comments import comment_add
 from civiclab.organisations.models import Membership, Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
 from tests.challenges.test_evaluation_support import assign, scorecard_with_criteria
+from tests.challenges.test_security_blind_review import blind_public_idea_in
 from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,17 @@ def test_account_deletion_rewrites_name_in_others_notifications():
     assert f"Deleted user {leaving.pk} is now a co-author" in text
     # Someone else with a similar name keeps theirs.
     assert "Ada Lovelace Jr wrote: And a bin." in text
+
+
+def test_a_notification_that_masks_its_writer_keeps_no_link_to_them():
+    """Under blind review an evaluator reads "one of the authors": the row must not say who."""
+    idea, evaluator, _ = blind_public_idea_in(PhaseKind.REVIEW)
+    follower = UserFactory()
+    idea.follows.create(user=evaluator)
+    idea.follows.create(user=follower)
+    comment_add(actor=idea.author, target=idea, body="Costs came down last year.")
+    assert Notification.objects.get(recipient=evaluator).actor_id is None
+    assert Notification.objects.get(recipient=follower).actor_id == idea.author_id
 
 
 def test_account_deletion_rewrites_the_inviters_name_in_the_invitees_inbox():
