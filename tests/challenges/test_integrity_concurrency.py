@@ -18,7 +18,7 @@ from civiclab.challenges.models import (
 )
 from civiclab.challenges.services import evaluation as evaluation_services
 from civiclab.challenges.services._internal import idea_score_recompute
-from civiclab.challenges.services.merge import idea_merge
+from civiclab.challenges.services.merge import idea_merge, merge_undo
 from civiclab.challenges.services.selection import idea_select
 from civiclab.organisations.models import Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
@@ -153,3 +153,35 @@ def test_target_selected_while_being_merged_into_is_refused():
     assert isinstance(errors[0], PermissionDenied | ValidationError)
     assert Idea.objects.get(pk=source.pk).status == IdeaStatus.SHORTLISTED
     assert not MergeRecord.objects.exists()
+
+
+def test_merge_undone_while_its_target_is_merged_further_is_refused():
+    """A chain is undone from its end: an undo that queued behind the next merge is refused."""
+    challenge = ChallengeFactory(phase=PhaseKind.SELECTION)
+    source, target, final = (
+        IdeaFactory(challenge=challenge, status=IdeaStatus.SHORTLISTED) for _ in range(3)
+    )
+    moderator = member(challenge.organisation, Role.MODERATOR)
+    record = idea_merge(actor=moderator, source=source, target=target, reason="Same idea")
+    merged = threading.Event()
+
+    def merge_further():
+        with transaction.atomic():
+            idea_merge(
+                actor=moderator,
+                source=Idea.objects.get(pk=target.pk),
+                target=final,
+                reason="Same again",
+            )
+            merged.set()
+            assert someone_waits_for_a_lock()
+
+    def undo():
+        assert merged.wait(10)
+        merge_undo(actor=moderator, record=record, reason="Not the same after all")
+
+    errors = run_together([merge_further, undo])
+    assert len(errors) == 1
+    assert isinstance(errors[0], PermissionDenied | ValidationError)
+    assert Idea.objects.get(pk=source.pk).status == IdeaStatus.MERGED
+    assert MergeRecord.objects.get(pk=record.pk).unmerged_at is None
