@@ -56,12 +56,13 @@ def run_together(actions) -> list[BaseException]:
 
 
 def someone_waits_for_a_lock(timeout: float = 10.0) -> bool:
-    """True once another connection waits for a row lock (polled from a fresh connection)."""
+    """True once another connection to this database waits for a lock."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()"
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid() "
+                "AND pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database())"
             )
             if cursor.fetchone()[0]:
                 return True
