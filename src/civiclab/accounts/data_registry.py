@@ -2,6 +2,8 @@
 models of `core` and Django's admin that point to people. Called from AccountsConfig.ready().
 """
 
+import re
+
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -100,7 +102,21 @@ def export_notifications(user: User) -> list[dict]:
 
 
 def erase_notifications(user: User) -> None:
+    """The person's own inbox goes; in other people's, where the text names the person as
+    having acted (`actor`), their name and address give way to the anonymous name."""
     Notification.objects.filter(recipient=user).delete()
+    name = anonymous_name(user.pk)
+    patterns = [re.escape(user.email)]
+    if user.display_name.strip():
+        # Whole words only, so that "Ada" does not rewrite "Adam" in the same text.
+        patterns.insert(0, rf"(?<!\w){re.escape(user.display_name.strip())}(?!\w)")
+    mention = re.compile("|".join(patterns))
+    for notification in Notification.objects.filter(actor=user).only("title", "body"):
+        title = mention.sub(name, notification.title)[:200]
+        body = mention.sub(name, notification.body)
+        if (title, body) != (notification.title, notification.body):
+            notification.title, notification.body = title, body
+            notification.save(update_fields=["title", "body"])
 
 
 def export_admin_log(user: User) -> list[dict]:
@@ -148,7 +164,7 @@ def register_all() -> None:
         "core.notification",
         exporter=export_notifications,
         eraser=erase_notifications,
-        user_fields=["recipient"],
+        user_fields=["recipient", "actor"],
     )
     personal_data.register(
         "admin.logentry",

@@ -251,6 +251,9 @@ def user_export_data(*, actor: User) -> bytes:
 def user_delete(*, actor: User) -> User:
     """Erase `actor`'s personal data and close the account; contributions stay, anonymous.
 
+    Refused, with nothing erased, while an app still needs the account (the last
+    administrator of an active organisation): ValidationError with the reasons.
+
     Every registered eraser runs first (they may still need the e-mail address), then the
     account itself is anonymised. An unusable password changes the session hash, which ends
     every session of the account at its next request.
@@ -259,6 +262,9 @@ def user_delete(*, actor: User) -> User:
         user = User.objects.select_for_update().get(pk=actor.pk)
         if user.is_anonymised:
             return user
+        refusals = personal_data.deletion_refusals(user)
+        if refusals:
+            raise ValidationError(refusals, code="account_needed")
         personal_data.erase_for(user)
         user.email = f"deleted-{user.pk}-{secrets.token_hex(8)}@anonymised.invalid"
         user.display_name = anonymous_name(user.pk)

@@ -270,8 +270,12 @@ def export(request):
 def delete(request):
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.user_delete(actor=request.user)
-        logout(request)
-        messages.success(request, _("Your account has been deleted."))
-        return redirect("home")
+        try:
+            services.user_delete(actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            messages.success(request, _("Your account has been deleted."))
+            return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})

@@ -1,19 +1,20 @@
 """What challenges hold about a person, for "download my data" and "delete my account".
 
-Contributions (ideas, supports, scores, comparisons) stay after deletion, shown
-under the anonymous name the account receives; event registrations are personal
-choices with no public value, so they are removed.
+Contributions (ideas, supports, evaluations with their scores and comments, comparisons)
+stay after deletion, shown under the anonymous name the account receives; event
+registrations are personal choices with no public value, so they are removed. Names in
+other people's notifications are renamed by the notifications' own eraser (`core`).
 """
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from civiclab.core import personal_data
 
 from . import models as m
 
 
-def _rows(queryset, *fields) -> list[dict]:
-    return list(queryset.values(*fields))
+def _rows(queryset, *fields, **expressions) -> list[dict]:
+    return list(queryset.values(*fields, **expressions))
 
 
 def _register(label, exporter, user_fields, eraser=None) -> None:
@@ -131,6 +132,39 @@ def register_all() -> None:
         ),
         ["evaluator", "assigned_by"],
     )
+    _register(
+        "challenges.evaluation",
+        lambda user: _rows(
+            m.Evaluation.objects.filter(assignment__evaluator=user).order_by("pk"),
+            "comment",
+            "submitted_at",
+            "updated_at",
+            **{"idea_id": F("assignment__idea_id"), "idea": F("assignment__idea__title")},
+        ),
+        [],
+    )
+    _register(
+        "challenges.score",
+        lambda user: _rows(
+            m.Score.objects.filter(evaluation__assignment__evaluator=user).order_by(
+                "evaluation_id", "criterion__position", "pk"
+            ),
+            "value",
+            "comment",
+            **{
+                "idea_id": F("evaluation__assignment__idea_id"),
+                "criterion_name": F("criterion__name"),
+                "scale_min": F("criterion__scale_min"),
+                "scale_max": F("criterion__scale_max"),
+            },
+        ),
+        [],
+    )
+    # They belong to a challenge, which names its sponsor and creator: nothing about them.
+    for label in ("challenges.phase", "challenges.scorecard", "challenges.event"):
+        personal_data.exclude(
+            label, reason="the challenge's settings; the person is named on the challenge"
+        )
     _register(
         "challenges.pairwisecomparison",
         lambda user: _rows(

@@ -176,15 +176,14 @@ def idea_is_open(user: User | AnonymousUser, obj: object) -> bool:
     return idea is not None and idea.status not in (IdeaStatus.MERGED, IdeaStatus.DECLINED)
 
 
+AWAITING_DECISION = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW, IdeaStatus.SHORTLISTED)
+
+
 @rules.predicate
 def idea_awaits_decision(user: User | AnonymousUser, obj: object) -> bool:
     """Not yet selected, shelved, declined or merged: still open to being combined."""
     idea = idea_of(obj)
-    return idea is not None and idea.status in (
-        IdeaStatus.SUBMITTED,
-        IdeaStatus.UNDER_REVIEW,
-        IdeaStatus.SHORTLISTED,
-    )
+    return idea is not None and idea.status in AWAITING_DECISION
 
 
 @rules.predicate

@@ -130,6 +130,17 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
+    # Whoever the text names as having acted, so deleting their account renames them here.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "The person the text names as having acted; deleting their account renames them in it."
+        ),
+    )
     verb = models.CharField(max_length=80, help_text="What happened: <app>.<event>")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)

@@ -108,18 +108,27 @@ def notify(
     body: str = "",
     url: str = "",
     email: bool = True,
+    actor: Person | None = None,
 ) -> list[Notification]:
     """Create one notification per distinct reachable recipient; e-mail them after commit.
 
     `verb` is `<app>.<event>` (e.g. `challenges.idea_status_changed`), `url` a path on this site.
-    Deleted (anonymised) and deactivated accounts are skipped.
+    Deleted (anonymised) and deactivated accounts are skipped. Pass `actor` whenever the
+    title or body names the person who acted: deleting their account renames them there.
     """
     users = _reachable(recipients)
     if not users:
         return []
     notifications = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, verb=verb, title=str(title)[:200], body=str(body), url=url)
+            Notification(
+                recipient=user,
+                actor_id=actor.pk if actor is not None else None,
+                verb=verb,
+                title=str(title)[:200],
+                body=str(body),
+                url=url,
+            )
             for user in users
         ]
     )

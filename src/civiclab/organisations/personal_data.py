@@ -1,8 +1,9 @@
 """What organisations hold about a person, for "download my data" and "delete my account"."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from .models import Invitation, Membership
+from .models import Invitation, Membership, Organisation, Role
 
 
 def export_memberships(user) -> list[dict]:
@@ -61,8 +62,43 @@ def erase_invitations(user) -> None:
     Invitation.objects.filter(accepted_by=user).update(accepted_by=None)
 
 
+def refuse_last_admin(user) -> list[str]:
+    """An active organisation keeps an administrator: its last one cannot delete the account.
+
+    Locks the organisations' admin memberships, so two admins of one organisation deleting
+    their accounts at the same moment cannot both go."""
+    organisation_ids = list(
+        Membership.objects.filter(
+            user=user, role=Role.ADMIN, organisation__is_active=True
+        ).values_list("organisation_id", flat=True)
+    )
+    if not organisation_ids:
+        return []
+    admins: dict[int, set[int]] = {}
+    for organisation_id, user_id, active in (
+        Membership.objects.select_for_update(of=("self",))
+        .filter(organisation_id__in=organisation_ids, role=Role.ADMIN)
+        .order_by("pk")
+        .values_list("organisation_id", "user_id", "user__is_active")
+    ):
+        if active or user_id == user.pk:
+            admins.setdefault(organisation_id, set()).add(user_id)
+    alone = [pk for pk, ids in admins.items() if ids == {user.pk}]
+    names = Organisation.objects.filter(pk__in=alone).values_list("name", flat=True)
+    return [
+        _(
+            "You are the only administrator of %(organisation)s. Make someone else an "
+            "administrator there before you delete your account."
+        )
+        % {"organisation": name}
+        for name in sorted(names)
+    ]
+
+
 def register() -> None:
     from civiclab.core import personal_data
+
+    personal_data.refuse_deletion_when(refuse_last_admin)
 
     personal_data.register(
         "organisations.membership",

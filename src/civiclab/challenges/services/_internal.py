@@ -206,17 +206,26 @@ def tags_get_or_create(*, organisation: Organisation, names: Iterable[str]) -> l
 
 
 def idea_score_recompute(*, idea: Idea) -> float | None:
-    """Store the idea's weighted score (0-100) from its submitted evaluations."""
-    criteria = stats_criteria(Criterion.objects.filter(scorecard__challenge_id=idea.challenge_id))
-    rows = Score.objects.filter(
-        evaluation__assignment__idea=idea, evaluation__submitted_at__isnull=False
-    ).values_list("evaluation__assignment__evaluator_id", "criterion_id", "value")
-    scores = [
-        stats.Score(idea=idea.pk, evaluator=evaluator, criterion=criterion, value=value)
-        for evaluator, criterion, value in rows
-    ]
-    results = stats.weighted_scores(scores, criteria, [idea.pk]) if criteria else []
-    score = results[0].score if results else None
-    Idea.objects.filter(pk=idea.pk).update(score=score)
+    """Store the idea's weighted score (0-100) from its submitted evaluations.
+
+    Takes the idea's row lock first (a no-op if the caller holds it already): two
+    submissions recomputing at once would each miss the other's scores, and the last to
+    commit would store a figure that leaves one of them out.
+    """
+    with transaction.atomic():
+        list(Idea.objects.select_for_update().filter(pk=idea.pk).values_list("pk"))
+        criteria = stats_criteria(
+            Criterion.objects.filter(scorecard__challenge_id=idea.challenge_id)
+        )
+        rows = Score.objects.filter(
+            evaluation__assignment__idea=idea, evaluation__submitted_at__isnull=False
+        ).values_list("evaluation__assignment__evaluator_id", "criterion_id", "value")
+        scores = [
+            stats.Score(idea=idea.pk, evaluator=evaluator, criterion=criterion, value=value)
+            for evaluator, criterion, value in rows
+        ]
+        results = stats.weighted_scores(scores, criteria, [idea.pk]) if criteria else []
+        score = results[0].score if results else None
+        Idea.objects.filter(pk=idea.pk).update(score=score)
     idea.score = score
     return score

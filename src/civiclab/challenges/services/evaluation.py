@@ -2,7 +2,9 @@
 
 Every function checks its named rule, runs in one transaction and writes an audit row. The
 idea's stored `score` (0-100, for sorting lists) is recomputed from its submitted evaluations
-in the same transaction as each submission, so lists never show a stale figure.
+in the same transaction as each submission, so lists never show a stale figure; submissions
+for one idea queue on its row lock, so evaluators submitting at the same moment cannot leave a
+score that misses one of them.
 """
 
 from collections.abc import Sequence
@@ -535,6 +537,20 @@ def evaluation_save(
         raise ValidationError(_("The scorecard has no criteria yet; there is nothing to score."))
     _check_scores(criteria, scores)
     with transaction.atomic():
+        # Every submission for this idea queues on the idea's row, so each recomputes the
+        # stored score from all the evaluations committed before it (never from a view that
+        # misses a submission made at the same moment); the rule is checked again on it.
+        idea = (
+            Idea.objects.select_for_update(of=("self",))
+            .select_related("challenge", "organisation")
+            .get(pk=idea.pk)
+        )
+        _require(
+            actor,
+            "challenges.evaluate_idea",
+            idea,
+            _("You can score this idea only while the review phase is open."),
+        )
         evaluation, _created = Evaluation.objects.select_for_update().get_or_create(
             assignment=assignment
         )

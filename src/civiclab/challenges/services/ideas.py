@@ -313,6 +313,7 @@ def coauthor_invite(*, actor: User, idea: Idea, email: str) -> CoAuthor | None:
             % {"name": actor.display_name, "title": idea.title},
             body=_("Open the idea to accept or decline the invitation."),
             url=idea.get_absolute_url(),
+            actor=actor,
         )
     return coauthor
 
@@ -347,6 +348,7 @@ def coauthor_respond(*, actor: User, idea: Idea, accept: bool) -> CoAuthor:
             verb="challenges.coauthor_responded",
             title=title % {"name": actor.display_name, "title": idea.title},
             url=idea.get_absolute_url(),
+            actor=actor,
         )
     return coauthor
 

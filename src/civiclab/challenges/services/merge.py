@@ -23,7 +23,7 @@ from civiclab.challenges.models import (
     MergeRecord,
     Support,
 )
-from civiclab.challenges.predicates import author_ids, forget_author_ids
+from civiclab.challenges.predicates import AWAITING_DECISION, author_ids, forget_author_ids
 from civiclab.core import clock
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
@@ -64,9 +64,29 @@ def _check_pair(source: Idea, target: Idea) -> None:
 
 
 def _locked(idea_id: int) -> Idea:
+    """The idea with its row locked (its challenge and organisation read, not locked)."""
     return (
-        Idea.objects.select_for_update().select_related("challenge", "organisation").get(pk=idea_id)
+        Idea.objects.select_for_update(of=("self",))
+        .select_related("challenge", "organisation")
+        .get(pk=idea_id)
     )
+
+
+def _recheck_merge_rule(actor: User, source: Idea, target: Idea) -> None:
+    """The merge rule again, on the locked rows: a decision taken on either idea while the
+    merge waited for its locks (selected, shelved, declined, merged) wins over the merge."""
+    for idea in (source, target):
+        if idea.status not in AWAITING_DECISION:
+            raise ValidationError(
+                _("“%(title)s” is now “%(status)s”, so it can no longer be merged.")
+                % {"title": idea.title, "status": IdeaStatus(idea.status).label},
+                code="decided",
+            )
+    if not (
+        actor.has_perm("challenges.merge_idea", source)
+        and actor.has_perm("challenges.merge_idea", target)
+    ):
+        raise PermissionDenied(_("You can no longer merge these ideas."))
 
 
 def idea_merge(*, actor: User, source: Idea, target: Idea, reason: str) -> MergeRecord:
@@ -85,6 +105,7 @@ def idea_merge(*, actor: User, source: Idea, target: Idea, reason: str) -> Merge
         if source.status == IdeaStatus.MERGED:
             raise ValidationError(_("This idea has already been merged."))
         _check_pair(source, target)
+        _recheck_merge_rule(actor, source, target)
         record = MergeRecord.objects.create(
             source=source,
             target=target,
@@ -205,6 +226,15 @@ def merge_undo(*, actor: User, record: MergeRecord, reason: str = "") -> MergeRe
         first, second = sorted([record.source_id, record.target_id])
         locked = {first: _locked(first), second: _locked(second)}
         source, target = locked[record.source_id], locked[record.target_id]
+        # The rule again, on the locked rows: the target may have been merged further since.
+        record.source, record.target = source, target
+        if target.status == IdeaStatus.MERGED:
+            raise ValidationError(
+                _("“%(title)s” has since been merged too; undo that merge first.")
+                % {"title": target.title}
+            )
+        if not actor.has_perm("challenges.unmerge_idea", record):
+            raise PermissionDenied(_("Only moderators and innovation leads can undo a merge."))
         Support.objects.filter(idea=target, user_id__in=record.moved_support_user_ids).delete()
         _return_comments(record, source, target)
         CoAuthor.objects.filter(idea=target, user_id__in=record.added_coauthor_user_ids).delete()
