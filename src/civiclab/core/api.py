@@ -199,10 +199,24 @@ class CivicAPI(NinjaAPI):
     HEAD wherever it answers GET, refuses numbers beyond 64 bits with a 422, and marks answers
     to a signed-in caller as not to be stored by any cache."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, public_auth: Any = None, **kwargs: Any) -> None:  # noqa: ANN401 - as ninja's `auth`
         kwargs.setdefault("parser", CivicParser())
         super().__init__(*args, **kwargs)
+        # What an operation declared with `auth=None` (anyone may call it) uses instead, so
+        # that credentials sent to it are checked like everywhere else: a refused token is
+        # refused on every endpoint, not ignored on some.
+        self.public_auth = public_auth
         self.add_decorator(refuse_numbers_out_of_range, mode="operation")
+
+    def _get_bound_routers(self) -> list[Any]:
+        routers = super()._get_bound_routers()
+        if self.public_auth is not None:
+            for router in routers:
+                for path_view in router.path_operations.values():
+                    for operation in path_view.operations:
+                        if not operation.auth_callbacks:
+                            operation._set_auth(self.public_auth)
+        return routers
 
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         urls = super()._get_urls()
