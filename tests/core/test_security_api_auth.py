@@ -162,3 +162,9 @@ def test_400_body_carries_no_exception_text_with_debug_on(client, settings, body
     text = json.dumps(error).lower()
     for leak in ("expecting", "line 1", "column", "char ", "decode", "recursion", "("):
         assert leak not in text, error
+
+
+def test_a_400_of_our_own_keeps_its_message(client):
+    response = client.get(f"{API}/ledger/proofs/consistency", {"first": 5, "second": 2})
+    assert response.status_code == 400
+    assert "could not be read as JSON" not in response.json()["error"]["message"]

@@ -395,11 +395,15 @@ def _on_authorization_error(request: HttpRequest, exc: Exception, api: NinjaAPI)
     )
 
 
+# How ninja starts the 400 it raises for a body it could not parse.
+NINJA_BODY_ERROR = "Cannot parse request body"
+
+
 def _on_http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
     # The body parser's own refusal arrives wrapped in a generic 400; answer with it instead.
     if isinstance(exc.__cause__, HttpError):
         exc = exc.__cause__
-    elif exc.__cause__ is not None and exc.status_code == 400:
+    elif exc.status_code == 400 and str(exc).startswith(NINJA_BODY_ERROR):
         # Any other failure to read the body: ninja adds the exception's text under DEBUG,
         # which says more about the server than the client needs.
         message = _("The request body could not be read as JSON.")
