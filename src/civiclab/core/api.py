@@ -254,6 +254,7 @@ class CivicAPI(NinjaAPI):
                 "name": settings.SESSION_COOKIE_NAME,
             }
         self._mark_optional_auth(schema)
+        _document_errors(schema)
         return schema
 
     def operations_open_to_anyone(self) -> set[str]:
@@ -282,6 +283,113 @@ class CivicAPI(NinjaAPI):
                 security = operation.get("security") if isinstance(operation, dict) else None
                 if operation.get("operationId") in open_ids and security and {} not in security:
                     operation["security"] = [*security, {}]
+
+
+# --- errors in the OpenAPI document ---------------------------------------------------------
+
+ERROR_SCHEMA_NAME = "Error"
+ERROR_SCHEMA = {
+    "title": ERROR_SCHEMA_NAME,
+    "description": "The one shape of every error the API answers with.",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "description": "Stable and meant for programs, e.g. `validation_error`.",
+                    "examples": sorted(set(ERROR_CODES.values())),
+                },
+                "message": {"type": "string", "description": "Meant for people."},
+                "fields": {
+                    "type": "object",
+                    "description": "Each field in error with its messages; empty when the "
+                    "error is not about a field.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
+}
+ERROR_DESCRIPTIONS = {
+    400: "The request could not be read: a body that is not valid JSON, or parameters that "
+    "contradict each other.",
+    401: "No credentials, or an `Authorization` header that was refused.",
+    403: "Signed in without the right to do this (or a browser session without the CSRF token).",
+    404: "Nothing at this address that you may see.",
+    409: "The change conflicts with the current state of what it changes.",
+    413: "The request body is too large.",
+    415: "The request body was not sent as JSON (`Content-Type: application/json`).",
+    422: "The request has errors; `fields` names them.",
+    429: "Too many requests; try again after `Retry-After` seconds.",
+}
+ERROR_HEADERS = {
+    401: {
+        "WWW-Authenticate": {
+            "description": "How to authenticate: `Bearer`.",
+            "schema": {"type": "string"},
+        }
+    },
+    429: {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer"},
+        }
+    },
+}
+UNSAFE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def error_statuses(method: str, operation: dict) -> list[int]:
+    """The error statuses an operation may answer with, from what it takes and who may call
+    it: every operation may meet a refused token (401) and a rate limit (429)."""
+    parameters = operation.get("parameters") or []
+    has_body = "requestBody" in operation
+    open_to_anyone = {} in (operation.get("security") or [{}])
+    statuses = {401, 429}
+    if method in UNSAFE_METHODS or not open_to_anyone:
+        statuses.add(403)
+    if method in UNSAFE_METHODS:
+        statuses.add(409)
+    if any(p.get("in") == "path" for p in parameters):
+        statuses.add(404)
+    if parameters or has_body:
+        statuses.add(422)
+    if has_body or any(p.get("in") == "query" for p in parameters):
+        statuses.add(400)
+    if has_body:
+        statuses |= {413, 415}
+    return sorted(statuses)
+
+
+def _document_errors(schema: dict) -> None:
+    """State every operation's error responses, all with the one error schema (a component),
+    leaving alone any response an operation declares itself."""
+    components = schema.setdefault("components", {})
+    components.setdefault("schemas", {})[ERROR_SCHEMA_NAME] = ERROR_SCHEMA
+    reference = {"$ref": f"#/components/schemas/{ERROR_SCHEMA_NAME}"}
+    for item in (schema.get("paths") or {}).values():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for status, declared in responses.items():
+                # An error an operation declares itself (`openapi_extra`) has the one shape too.
+                if str(status).startswith(("4", "5")) and "content" not in declared:
+                    declared["content"] = {"application/json": {"schema": reference}}
+            for status in error_statuses(method, operation):
+                if str(status) in responses or status in responses:
+                    continue
+                response: dict[str, Any] = {
+                    "description": ERROR_DESCRIPTIONS[status],
+                    "content": {"application/json": {"schema": reference}},
+                }
+                if status in ERROR_HEADERS:
+                    response["headers"] = ERROR_HEADERS[status]
+                responses[status] = response  # ninja keys responses by int
 
 
 def _api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

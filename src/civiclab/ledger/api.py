@@ -234,7 +234,12 @@ def consistency(
     }
 
 
-@router.get("/checkpoints/latest", response=CheckpointOut, summary="Latest signed checkpoint")
+@router.get(
+    "/checkpoints/latest",
+    response=CheckpointOut,
+    summary="Latest signed checkpoint",
+    openapi_extra={"responses": {404: {"description": "No checkpoint has been issued yet."}}},
+)
 def latest_checkpoint(request: HttpRequest) -> Checkpoint:
     checkpoint = selectors.latest_checkpoint()
     if checkpoint is None:
