@@ -1,7 +1,6 @@
 """The OpenAPI document states every operation's error responses, all with the one error
 schema as a component, and what the API answers agrees with it."""
 
-import json
 import re
 
 import pytest

@@ -90,6 +90,13 @@ def test_oversized_body_answers_413_with_error_shape(client, settings):
     assert not Comment.objects.exists()
 
 
+def test_too_many_query_parameters_answer_400_with_error_shape(client, settings):
+    query = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = client.get(f"{API}/organisations?{query}")
+    assert response.status_code == 400
+    assert "too many parameters" in error_of(response)["message"]
+
+
 # --- numbers beyond 64 bits --------------------------------------------------------------
 
 

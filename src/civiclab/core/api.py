@@ -522,12 +522,23 @@ def _on_http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpR
 
 
 def _on_too_large(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
-    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE, or with more fields or
-    # files than allowed, before spooling it.
-    message = _("The request is too large: its body may hold at most %(size)s.") % {
-        "size": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-    }
+    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE before spooling it.
+    if isinstance(exc, TooManyFilesSent):
+        message = _("The request holds too many files: at most %(count)s.") % {
+            "count": settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        }
+    else:
+        message = _("The request is too large: its body may hold at most %(size)s.") % {
+            "size": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        }
     return api.create_response(request, error_body(413, message), status=413)
+
+
+def _on_too_many_fields(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    message = _("The request has too many parameters: at most %(count)s.") % {
+        "count": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    }
+    return api.create_response(request, error_body(400, message), status=400)
 
 
 def _on_data_error(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
@@ -570,7 +581,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         (DataError, _on_data_error),
         (OverflowError, _on_data_error),
         (RequestDataTooBig, _on_too_large),
-        (TooManyFieldsSent, _on_too_large),
+        (TooManyFieldsSent, _on_too_many_fields),
         (TooManyFilesSent, _on_too_large),
         (ObjectDoesNotExist, _on_not_found),
         (PermissionDenied, _on_authorization_error),
