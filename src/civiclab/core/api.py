@@ -6,6 +6,7 @@ Every error the API answers with, whatever raised it, has one body:
 
 import base64
 import binascii
+import copy
 import functools
 import json
 import logging
@@ -369,7 +370,7 @@ def _document_errors(schema: dict) -> None:
     """State every operation's error responses, all with the one error schema (a component),
     leaving alone any response an operation declares itself."""
     components = schema.setdefault("components", {})
-    components.setdefault("schemas", {})[ERROR_SCHEMA_NAME] = ERROR_SCHEMA
+    components.setdefault("schemas", {})[ERROR_SCHEMA_NAME] = copy.deepcopy(ERROR_SCHEMA)
     reference = {"$ref": f"#/components/schemas/{ERROR_SCHEMA_NAME}"}
     for item in (schema.get("paths") or {}).values():
         for method, operation in item.items():
@@ -388,7 +389,7 @@ def _document_errors(schema: dict) -> None:
                     "content": {"application/json": {"schema": reference}},
                 }
                 if status in ERROR_HEADERS:
-                    response["headers"] = ERROR_HEADERS[status]
+                    response["headers"] = copy.deepcopy(ERROR_HEADERS[status])
                 responses[status] = response  # ninja keys responses by int
 
 
