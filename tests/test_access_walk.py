@@ -11,6 +11,7 @@ has a hidden world.
 """
 
 import importlib
+import inspect
 import itertools
 import re
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ def _views_of(callback) -> list[tuple[str, tuple[str, ...]]]:
     """(module, methods) of what answers at a pattern: a Django view, or ninja's operations."""
     if not callback.__module__.startswith("ninja"):
         return [(callback.__module__, PAGE_METHODS)]
+    callback = inspect.unwrap(callback)  # the API wraps ninja's views (HEAD, caching)
     path_view = next(
         cell.cell_contents
         for cell in callback.__closure__ or ()

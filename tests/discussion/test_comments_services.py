@@ -106,3 +106,41 @@ def test_following_is_idempotent_and_undoable():
     assert Follow.objects.filter(idea=idea, user=person).count() == 1
     follows.follow_set(actor=person, target=idea, follow=False)
     assert not Follow.objects.filter(idea=idea, user=person).exists()
+
+
+def test_superuser_cannot_edit_deleted_comment():
+    idea, person = IdeaFactory(), UserFactory()
+    admin = UserFactory(is_superuser=True)
+    comment = comments.comment_add(actor=person, target=idea, body="Regrettable")
+    comments.comment_delete(actor=person, comment=comment)
+    with pytest.raises(PermissionDenied):
+        comments.comment_edit(actor=admin, comment=comment, body="Back from the dead")
+    comment.refresh_from_db()
+    assert comment.is_deleted and comment.body == ""
+
+
+def test_superuser_cannot_edit_a_hidden_comment_or_delete_a_comment_twice():
+    idea, person = IdeaFactory(), UserFactory()
+    admin = UserFactory(is_superuser=True)
+    kept = comments.comment_add(actor=person, target=idea, body="Kept")
+    hidden = comments.comment_add(actor=person, target=idea, body="Rude")
+    Comment.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    hidden.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        comments.comment_edit(actor=admin, comment=hidden, body="Polite now")
+    assert Comment.objects.get(pk=hidden.pk).body == "Rude"
+    comments.comment_delete(actor=person, comment=kept)
+    count = Idea.objects.get(pk=idea.pk).comment_count
+    with pytest.raises(PermissionDenied):
+        comments.comment_delete(actor=admin, comment=kept)
+    assert Idea.objects.get(pk=idea.pk).comment_count == count
+
+
+def test_a_stale_copy_of_a_deleted_comment_cannot_be_edited():
+    idea, person = IdeaFactory(), UserFactory()
+    comment = comments.comment_add(actor=person, target=idea, body="First")
+    stale = Comment.objects.get(pk=comment.pk)
+    comments.comment_delete(actor=person, comment=comment)
+    with pytest.raises(PermissionDenied):
+        comments.comment_edit(actor=person, comment=stale, body="Edited meanwhile")
+    assert Comment.objects.get(pk=comment.pk).body == ""

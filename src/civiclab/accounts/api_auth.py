@@ -4,6 +4,8 @@ import hmac
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
@@ -12,7 +14,23 @@ from .models import ApiToken, User
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer clb_<prefix>_<secret>`: a personal token of an active person."""
+    """`Authorization: Bearer clb_<prefix>_<secret>`: a personal token of an active person.
+
+    A request that sends an `Authorization` header is judged by it alone: a header this
+    check refuses (an unknown, revoked or malformed token, or another scheme) is a 401 on
+    every endpoint, public reads included, and never falls back to the browser session or
+    to an anonymous read.
+    """
+
+    def __call__(self, request: HttpRequest) -> User | None:
+        header = request.headers.get("Authorization")
+        if not header:
+            return None  # no token sent: the session, or anonymity, may answer
+        scheme, _space, token = header.partition(" ")
+        user = self.authenticate(request, token) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise AuthenticationError
+        return user
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         token = token.strip()
@@ -40,7 +58,29 @@ class TokenAuth(HttpBearer):
 
 
 class SessionAuth(NinjaSessionAuth):
-    """The signed-in browser session; unsafe methods need the CSRF token (X-CSRFToken)."""
+    """The signed-in browser session; unsafe methods need the CSRF token (X-CSRFToken).
+
+    Without a signed-in session there is nothing to protect from cross-site requests, so no
+    CSRF check runs and a write without credentials gets the API's 401, not a 403.
+    """
+
+    def __call__(self, request: HttpRequest) -> User | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or getattr(user, "is_anonymised", False):
+            return None
+        return super().__call__(request)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        try:
+            return super()._get_key(request)
+        except HttpError:
+            raise HttpError(
+                403,
+                _(
+                    "The CSRF token is missing or wrong: a signed-in browser session must send "
+                    "it in the X-CSRFToken header."
+                ),
+            ) from None
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = super().authenticate(request, key)
@@ -52,9 +92,9 @@ class SessionAuth(NinjaSessionAuth):
 class AnonymousReader:
     """The last resort of `PUBLIC_READ`: a request with no credentials reads as anonymous.
 
-    A request that sent an `Authorization` header which the token check refused gets a 401,
-    never a silent downgrade to anonymous. The API marks operations ending in this fallback
-    as optionally authenticated in its OpenAPI document.
+    A request that sent an `Authorization` header is refused by `TokenAuth` before it gets
+    here (a 401, never a silent downgrade to anonymous). The API marks operations ending in
+    this fallback as optionally authenticated in its OpenAPI document.
     """
 
     def __call__(self, request: HttpRequest) -> AnonymousUser | None:

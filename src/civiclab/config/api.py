@@ -1,7 +1,7 @@
 """The JSON API root at /api/v1/: every app contributes a router from its `api` module."""
 
 from civiclab.accounts.api import router as accounts_router
-from civiclab.accounts.api_auth import SessionAuth, TokenAuth
+from civiclab.accounts.api_auth import PUBLIC_READ, SessionAuth, TokenAuth
 from civiclab.challenges.api import router as challenges_router
 from civiclab.core.api import CivicAPI, default_throttles, install_error_handlers
 from civiclab.discussion.api import build_router as discussion_router
@@ -18,6 +18,7 @@ api = CivicAPI(
     urls_namespace="api",
     docs_url=None,  # the server-rendered reference (core.api_docs) replaces Swagger UI
     auth=[TokenAuth(), SessionAuth()],
+    public_auth=PUBLIC_READ,  # operations open to anyone still refuse a bad token
     throttle=default_throttles(),
 )
 install_error_handlers(api)

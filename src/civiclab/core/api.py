@@ -6,6 +6,8 @@ Every error the API answers with, whatever raised it, has one body:
 
 import base64
 import binascii
+import copy
+import functools
 import json
 import logging
 import math
@@ -14,11 +16,20 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.template.defaultfilters import filesizeformat
+from django.urls import URLPattern, URLResolver
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
@@ -28,6 +39,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.pagination import AsyncPaginationBase
 from ninja.parser import Parser
 from ninja.throttling import SimpleRateThrottle
+from pydantic import BaseModel
 
 from .access import NotVisible
 from .people import Person
@@ -38,6 +50,11 @@ logger = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+# The highest page number a list accepts: far past the end of any list, and small enough that
+# the offset it asks for fits the databases' 64-bit integers.
+MAX_PAGE = 1_000_000_000
+# Every whole number the API accepts fits a signed 64-bit integer, as database ids do.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 # Status code -> machine-readable error code, for errors raised without their own code.
 ERROR_CODES = {
@@ -88,12 +105,34 @@ def _refuse_nul() -> HttpError:
     return HttpError(422, _("The request contains a NUL character, which no text may contain."))
 
 
+def _is_json(content_type: str) -> bool:
+    """`application/json`, or a JSON-based type such as `application/problem+json`."""
+    content_type = content_type.lower()
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
 class CivicParser(Parser):
-    """JSON and query parsing that refuses NUL characters: PostgreSQL cannot store or compare
-    them (a 500 there), and SQLite would store them silently."""
+    """JSON and query parsing that refuses what the API cannot take: a body that is not sent
+    as JSON (415), is not valid JSON (400, without the parser's own words) or is not a JSON
+    object (422), and NUL characters: PostgreSQL cannot store or compare them (a 500 there),
+    and SQLite would store them silently."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        data = super().parse_body(request)
+        # ninja parses the parts of a multipart body through a bare request without a
+        # content type; every request from outside has one (empty when the header is absent).
+        content_type = getattr(request, "content_type", None)
+        if content_type is not None and not _is_json(content_type):
+            raise HttpError(
+                415, _("Send the request body as JSON, with Content-Type: application/json.")
+            )
+        try:
+            data = super().parse_body(request)
+        except (ValueError, RecursionError):
+            raise HttpError(400, _("The request body is not valid JSON.")) from None
+        if content_type is not None and not isinstance(data, dict):
+            raise HttpError(422, _("The request body must be a JSON object."))
         if _contains_nul(data):
             raise _refuse_nul()
         return data
@@ -107,12 +146,85 @@ class CivicParser(Parser):
         return result
 
 
-class CivicAPI(NinjaAPI):
-    """NinjaAPI whose OpenAPI document always names both ways to authenticate."""
+def _out_of_range(value: object, loc: tuple) -> Iterable[tuple]:
+    """Where `value` (a view's validated argument) holds a whole number beyond 64 bits or a
+    number that is not finite: the databases cannot store or compare those."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        if not INT64_MIN <= value <= INT64_MAX:
+            yield loc
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            yield loc
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _out_of_range(getattr(value, name, None), (*loc, name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _out_of_range(item, (*loc, str(key)))
+    elif isinstance(value, list | tuple | set | frozenset):
+        for index, item in enumerate(value):
+            yield from _out_of_range(item, (*loc, index))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+
+def refuse_numbers_out_of_range(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A 422 naming the field for any number in the path, query or body that the databases
+    cannot hold (ids of 2^63 or more, say), checked after validation and before the view runs,
+    so SQLite and PostgreSQL answer alike instead of a 500 on one of them."""
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401 - whatever the view returns
+        errors = []
+        for name, value in kwargs.items():
+            # Schemas (bodies, grouped query parameters) arrive under the view's parameter
+            # name, which the error leaves out, as for ninja's own validation errors.
+            source = "body" if isinstance(value, BaseModel) else "query"
+            for loc in _out_of_range(value, (source, name)):
+                errors.append(
+                    {
+                        "loc": loc,
+                        "msg": _("Enter a whole number from %(min)s to %(max)s.")
+                        % {"min": INT64_MIN, "max": INT64_MAX},
+                    }
+                )
+        if errors:
+            raise NinjaValidationError(errors)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+class CivicAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document always names both ways to authenticate, which answers
+    HEAD wherever it answers GET, refuses numbers beyond 64 bits with a 422, and marks answers
+    to a signed-in caller as not to be stored by any cache."""
+
+    def __init__(self, *args: Any, public_auth: Any = None, **kwargs: Any) -> None:  # noqa: ANN401 - as ninja's `auth`
         kwargs.setdefault("parser", CivicParser())
         super().__init__(*args, **kwargs)
+        # What an operation declared with `auth=None` (anyone may call it) uses instead, so
+        # that credentials sent to it are checked like everywhere else: a refused token is
+        # refused on every endpoint, not ignored on some.
+        self.public_auth = public_auth
+        self.add_decorator(refuse_numbers_out_of_range, mode="operation")
+
+    def _get_bound_routers(self) -> list[Any]:
+        routers = super()._get_bound_routers()
+        if self.public_auth is not None:
+            for router in routers:
+                for path_view in router.path_operations.values():
+                    for operation in path_view.operations:
+                        if not operation.auth_callbacks:
+                            operation._set_auth(self.public_auth)
+        return routers
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _api_view(pattern.callback)
+        return urls
 
     SECURITY_SCHEMES = {
         "bearerAuth": {
@@ -143,6 +255,7 @@ class CivicAPI(NinjaAPI):
                 "name": settings.SESSION_COOKIE_NAME,
             }
         self._mark_optional_auth(schema)
+        _document_errors(schema)
         return schema
 
     def operations_open_to_anyone(self) -> set[str]:
@@ -171,6 +284,143 @@ class CivicAPI(NinjaAPI):
                 security = operation.get("security") if isinstance(operation, dict) else None
                 if operation.get("operationId") in open_ids and security and {} not in security:
                     operation["security"] = [*security, {}]
+
+
+# --- errors in the OpenAPI document ---------------------------------------------------------
+
+ERROR_SCHEMA_NAME = "Error"
+ERROR_SCHEMA = {
+    "title": ERROR_SCHEMA_NAME,
+    "description": "The one shape of every error the API answers with.",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "description": "Stable and meant for programs, e.g. `validation_error`.",
+                    "examples": sorted(set(ERROR_CODES.values())),
+                },
+                "message": {"type": "string", "description": "Meant for people."},
+                "fields": {
+                    "type": "object",
+                    "description": "Each field in error with its messages; empty when the "
+                    "error is not about a field.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
+}
+ERROR_DESCRIPTIONS = {
+    400: "The request could not be read: a body that is not valid JSON, or parameters that "
+    "contradict each other.",
+    401: "No credentials, or an `Authorization` header that was refused.",
+    403: "Signed in without the right to do this (or a browser session without the CSRF token).",
+    404: "Nothing at this address that you may see.",
+    409: "The change conflicts with the current state of what it changes.",
+    413: "The request body is too large.",
+    415: "The request body was not sent as JSON (`Content-Type: application/json`).",
+    422: "The request has errors; `fields` names them.",
+    429: "Too many requests; try again after `Retry-After` seconds.",
+}
+ERROR_HEADERS = {
+    401: {
+        "WWW-Authenticate": {
+            "description": "How to authenticate: `Bearer`.",
+            "schema": {"type": "string"},
+        }
+    },
+    429: {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer"},
+        }
+    },
+}
+UNSAFE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def error_statuses(method: str, operation: dict) -> list[int]:
+    """The error statuses an operation may answer with, from what it takes and who may call
+    it: every operation may meet a refused token (401) and a rate limit (429)."""
+    parameters = operation.get("parameters") or []
+    has_body = "requestBody" in operation
+    open_to_anyone = {} in (operation.get("security") or [{}])
+    statuses = {401, 429}
+    if method in UNSAFE_METHODS or not open_to_anyone:
+        statuses.add(403)
+    if method in UNSAFE_METHODS:
+        statuses.add(409)
+    if any(p.get("in") == "path" for p in parameters):
+        statuses.add(404)
+    if parameters or has_body:
+        statuses.add(422)
+    if has_body or any(p.get("in") == "query" for p in parameters):
+        statuses.add(400)
+    if has_body:
+        statuses |= {413, 415}
+    return sorted(statuses)
+
+
+def _document_errors(schema: dict) -> None:
+    """State every operation's error responses, all with the one error schema (a component),
+    leaving alone any response an operation declares itself."""
+    components = schema.setdefault("components", {})
+    components.setdefault("schemas", {})[ERROR_SCHEMA_NAME] = copy.deepcopy(ERROR_SCHEMA)
+    reference = {"$ref": f"#/components/schemas/{ERROR_SCHEMA_NAME}"}
+    for item in (schema.get("paths") or {}).values():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for status, declared in responses.items():
+                # An error an operation declares itself (`openapi_extra`) has the one shape too.
+                if str(status).startswith(("4", "5")) and "content" not in declared:
+                    declared["content"] = {"application/json": {"schema": reference}}
+            for status in error_statuses(method, operation):
+                if str(status) in responses or status in responses:
+                    continue
+                response: dict[str, Any] = {
+                    "description": ERROR_DESCRIPTIONS[status],
+                    "content": {"application/json": {"schema": reference}},
+                }
+                if status in ERROR_HEADERS:
+                    response["headers"] = copy.deepcopy(ERROR_HEADERS[status])
+                responses[status] = response  # ninja keys responses by int
+
+
+def _api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Wrap one of the API's URL views: HEAD is answered as GET without the body (ninja
+    routes by method and would answer 405), and an answer to a signed-in caller, which may
+    be personal or hold a token's secret, is `Cache-Control: no-store`."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            if head:
+                request.method = "HEAD"
+        if response.has_header("Allow"):
+            allowed = [m.strip() for m in response["Allow"].split(",") if m.strip()]
+            if "GET" in allowed and "HEAD" not in allowed:
+                response["Allow"] = ", ".join([*allowed, "HEAD"])
+        if _request_user_id(request) is not None and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        if head and isinstance(response, HttpResponse):
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response
+
+    return wrapped
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -254,18 +504,48 @@ def _on_authorization_error(request: HttpRequest, exc: Exception, api: NinjaAPI)
     )
 
 
+# How ninja starts the 400 it raises for a body it could not parse.
+NINJA_BODY_ERROR = "Cannot parse request body"
+
+
 def _on_http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
     # The body parser's own refusal arrives wrapped in a generic 400; answer with it instead.
     if isinstance(exc.__cause__, HttpError):
         exc = exc.__cause__
+    elif exc.status_code == 400 and str(exc).startswith(NINJA_BODY_ERROR):
+        # Any other failure to read the body: ninja adds the exception's text under DEBUG,
+        # which says more about the server than the client needs.
+        message = _("The request body could not be read as JSON.")
+        return api.create_response(request, error_body(400, message), status=400)
     return api.create_response(
         request, error_body(exc.status_code, str(exc)), status=exc.status_code
     )
 
 
+def _on_too_large(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE before spooling it.
+    if isinstance(exc, TooManyFilesSent):
+        message = _("The request holds too many files: at most %(count)s.") % {
+            "count": settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        }
+    else:
+        message = _("The request is too large: its body may hold at most %(size)s.") % {
+            "size": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        }
+    return api.create_response(request, error_body(413, message), status=413)
+
+
+def _on_too_many_fields(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    message = _("The request has too many parameters: at most %(count)s.") % {
+        "count": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    }
+    return api.create_response(request, error_body(400, message), status=400)
+
+
 def _on_data_error(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     # The database refused a value the schemas let through (a NUL in an address, a number
-    # beyond its column): the client's input, not a fault of ours. Nothing was written.
+    # beyond its column, which SQLite's driver reports as an OverflowError): the client's
+    # input, not a fault of ours. Nothing was written.
     logger.warning("Database refused a value in API request %s", request.path)
     message = _("A value in the request cannot be stored or looked up.")
     return api.create_response(request, error_body(422, message), status=422)
@@ -300,6 +580,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         (NotVisible, _on_not_found),
         (RateLimited, _on_rate_limited),
         (DataError, _on_data_error),
+        (OverflowError, _on_data_error),
+        (RequestDataTooBig, _on_too_large),
+        (TooManyFieldsSent, _on_too_many_fields),
+        (TooManyFilesSent, _on_too_large),
         (ObjectDoesNotExist, _on_not_found),
         (PermissionDenied, _on_authorization_error),
         (DjangoValidationError, _on_django_validation_error),
@@ -442,7 +726,7 @@ class CivicPagination(AsyncPaginationBase):
     """
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Page number, starting at 1.")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description=f"Page number, from 1 to {MAX_PAGE:,}.")
         page_size: int = Field(
             DEFAULT_PAGE_SIZE,
             ge=1,

@@ -27,6 +27,8 @@ from .notes import parse_checkpoint_text, split_note
 router = Router(tags=["ledger"], auth=None)
 
 MAX_PAGE_SIZE = 100
+# As `core.api.MAX_PAGE`: the offset of the last page fits a 64-bit integer.
+MAX_PAGE = 1_000_000_000
 
 
 class LedgerPagination(PaginationBase):
@@ -37,7 +39,7 @@ class LedgerPagination(PaginationBase):
     """
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Page number, starting at 1.")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description=f"Page number, from 1 to {MAX_PAGE:,}.")
         page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
 
     class Output(Schema):
@@ -232,7 +234,12 @@ def consistency(
     }
 
 
-@router.get("/checkpoints/latest", response=CheckpointOut, summary="Latest signed checkpoint")
+@router.get(
+    "/checkpoints/latest",
+    response=CheckpointOut,
+    summary="Latest signed checkpoint",
+    openapi_extra={"responses": {404: {"description": "No checkpoint has been issued yet."}}},
+)
 def latest_checkpoint(request: HttpRequest) -> Checkpoint:
     checkpoint = selectors.latest_checkpoint()
     if checkpoint is None:
