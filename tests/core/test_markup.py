@@ -95,3 +95,10 @@ def test_sixteen_thousand_open_brackets_render_within_a_small_operation_budget()
     text = "[" * 16_000
     assert _python_calls(text) < 400 * len(text)
     assert render_markdown(text) == f"<p>{text}</p>"
+
+
+def test_tables_keep_their_column_alignment():
+    html = render_markdown("| a | b |\n|:--|--:|\n| 1 | 2 |")
+    assert '<th align="left">a</th>' in html
+    assert '<td align="right">2</td>' in html
+    assert "style" not in html

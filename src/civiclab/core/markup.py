@@ -13,9 +13,13 @@ still render before they open a transaction, and free text is capped (`core.limi
 """
 
 import re
+from collections.abc import Sequence
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 ALLOWED_TAGS = {
     "a",
@@ -60,6 +64,22 @@ _PARSER = MarkdownIt("commonmark", {"html": True, "maxNesting": 20}).enable("tab
 # Every link becomes a link, and nh3 alone decides which addresses survive (URL_SCHEMES): a
 # `javascript:` link keeps its text and loses its target, as raw HTML links do.
 _PARSER.validateLink = lambda url: True  # type: ignore[method-assign]
+
+
+def _aligned_cell(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Column alignment as the `align` attribute the allow-list keeps; markdown-it-py writes a
+    `style` attribute, which nh3 removes (and the Content Security Policy would refuse)."""
+    token = tokens[idx]
+    style = str(token.attrs.pop("style", ""))
+    if style.startswith("text-align:"):
+        token.attrs["align"] = style.removeprefix("text-align:")
+    return self.renderToken(tokens, idx, options, env)
+
+
+_PARSER.add_render_rule("th_open", _aligned_cell)
+_PARSER.add_render_rule("td_open", _aligned_cell)
 
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 
