@@ -127,3 +127,14 @@ def test_files_within_the_limits_are_accepted(client):
     response = client.post(create_url(challenge), form_data(attachments=files))
     assert response.status_code == 302
     assert IdeaAttachment.objects.count() == 5
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024)
+def test_oversized_form_text_beside_files_gets_413_with_a_message(client):
+    challenge = ChallengeFactory()
+    client.force_login(UserFactory())
+    data = form_data(description="d" * 4096, attachments=[SimpleUploadedFile("a.pdf", PDF)])
+    response = client.post(create_url(challenge), data)
+    assert response.status_code == 413
+    assert "The text you sent is larger than 1.0\xa0KB." in response.content.decode()
+    assert not Idea.objects.exists()
