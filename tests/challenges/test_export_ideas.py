@@ -169,9 +169,38 @@ def test_who_may_export(db):
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
         ("Plain", "Plain"),
+        ("", ""),
+        ("a = b", "a = b"),
         (42, 42),
         (None, None),
+        ("  =1+1", "'  =1+1"),
+        ("\u00a0\u3000@SUM(A1)", "'\u00a0\u3000@SUM(A1)"),
+        ("\u200b=1+1", "'\u200b=1+1"),
+        ("\ufeff-2", "'\ufeff-2"),
+        ("\n=1+1", "'\n=1+1"),
+        ("\uff1d1+1", "'\uff1d1+1"),  # full-width equals sign
+        ("\uff0b31 6", "'\uff0b31 6"),  # full-width plus sign
+        ("\ufe62x", "'\ufe62x"),  # small plus sign
+        ("\uff20SUM(A1)", "'\uff20SUM(A1)"),  # full-width commercial at
     ],
 )
 def test_neutralise(value, expected):
     assert neutralise(value) == expected
+
+
+def _title_cell(client, challenge, title):
+    IdeaFactory(challenge=challenge, title=title, status="shortlisted")
+    client.force_login(member(challenge.organisation, "admin"))
+    header, *rows = csv_rows(client.get(export_url(challenge)))
+    titles = [dict(zip(header, row, strict=True))["Title"] for row in rows]
+    return next(cell for cell in titles if cell.endswith(title.strip()[1:]) and "evil" in cell)
+
+
+def test_csv_export_neutralises_formula_after_leading_whitespace(client, challenge):
+    cell = _title_cell(client, challenge, ' \t=HYPERLINK("http://evil.example/2")')
+    assert cell == '\' \t=HYPERLINK("http://evil.example/2")'
+
+
+def test_fullwidth_equals_sign_is_neutralised_in_csv(client, challenge):
+    cell = _title_cell(client, challenge, '\uff1dHYPERLINK("http://evil.example/3")')
+    assert cell == '\'\uff1dHYPERLINK("http://evil.example/3")'

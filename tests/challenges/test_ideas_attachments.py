@@ -193,11 +193,28 @@ def test_the_form_explains_a_wrong_file(client):
 
 
 def test_the_form_explains_too_many_files(client):
+    # Six files in one request are refused while the body is read (core.request_limits).
     challenge = ChallengeFactory()
     client.force_login(UserFactory())
     files = [upload(f"{n}.pdf", PDF) for n in range(6)]
     response = client.post(create_url(challenge), form_data(attachments=files))
+    assert response.status_code == 413
+    assert "You can send at most 5 files at a time." in response.content.decode()
+    assert not IdeaAttachment.objects.exists()
+
+
+def test_the_form_explains_too_many_attachments_for_one_idea(client):
+    idea = IdeaFactory()
+    for n in range(4):
+        attachments_add(actor=idea.author, idea=idea, files=[upload(f"{n}.pdf", PDF)])
+    client.force_login(idea.author)
+    url = reverse(
+        "challenges:idea_edit", kwargs={"org_slug": idea.organisation.slug, "pk": idea.pk}
+    )
+    files = [upload(f"new{n}.pdf", PDF) for n in range(2)]
+    response = client.post(url, form_data(attachments=files))
     assert "at most 5 attachments" in response.content.decode()
+    assert IdeaAttachment.objects.count() == 4
 
 
 def test_the_form_stores_several_files(client):

@@ -1,3 +1,7 @@
+import sys
+
+import pytest
+
 from civiclab.core.markup import render_markdown
 
 
@@ -59,3 +63,42 @@ def test_empty_source_gives_empty_html():
 def test_code_is_escaped():
     html = render_markdown("```\n<b>not bold</b>\n```")
     assert "&lt;b&gt;" in html
+
+
+def _python_calls(text: str) -> int:
+    """How many Python and C function calls rendering `text` makes: a measure of work that,
+    unlike a stopwatch, does not depend on the machine or its load."""
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        render_markdown(text)
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+@pytest.mark.parametrize("piece", ["[", "![", "[a](", "*a", "_a", "<", "> ", "a_\n"])
+def test_pathological_brackets_in_description_render_in_linear_time(piece):
+    # 16,000 `[` took about 25 s with the quadratic parser used before, inside the transaction.
+    small = _python_calls(piece * 1000)
+    double = _python_calls(piece * 2000)
+    assert double <= 2.3 * small, f"{piece!r}: {small} calls for 1,000, {double} for 2,000"
+
+
+def test_sixteen_thousand_open_brackets_render_within_a_small_operation_budget():
+    text = "[" * 16_000
+    assert _python_calls(text) < 400 * len(text)
+    assert render_markdown(text) == f"<p>{text}</p>"
+
+
+def test_tables_keep_their_column_alignment():
+    html = render_markdown("| a | b |\n|:--|--:|\n| 1 | 2 |")
+    assert '<th align="left">a</th>' in html
+    assert '<td align="right">2</td>' in html
+    assert "style" not in html

@@ -170,6 +170,15 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(admin_client, organisation
     assert rows[1][1] == "'=HYPERLINK(1)"
 
 
+def test_fullwidth_equals_sign_is_neutralised_in_the_audit_csv(admin_client, organisation):
+    # Spreadsheet programs skip the space and read U+FF1D as "=": the cell is a formula.
+    writer = member(organisation, Role.ADMIN, display_name=" \uff1dHYPERLINK(1)")
+    audit_record(actor=writer, action=AuditAction.UPDATED, organisation_id=organisation.pk)
+    response = admin_client.get(audit_url(organisation), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert "' \uff1dHYPERLINK(1)" in [cell for row in rows for cell in row]
+
+
 def test_details_are_shown_readably(admin_client, organisation, admin):
     audit_record(
         actor=admin,

@@ -17,6 +17,8 @@ from django.forms.widgets import Widget
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from civiclab.core.limits import too_long_message
+
 # The design-system class each kind of widget gets (keyed by BoundField.widget_type).
 WIDGET_CLASSES = {
     "textarea": "textarea",
@@ -51,7 +53,8 @@ def _label_in_sentence(label: str) -> str:
 
 class CivicBoundField(BoundField):
     """Adds the design system's widget class and says what is missing instead of "This field
-    is required.", so the error summary lists errors a person can act on.
+    is required." (and how long text may be, in the house words of `core.limits`), so the error
+    summary lists errors a person can act on.
     """
 
     @property
@@ -66,6 +69,14 @@ class CivicBoundField(BoundField):
                 and self.label
             ):
                 errors.data[index] = ValidationError(self.required_message(), code="required")
+            elif (
+                isinstance(error, ValidationError)
+                and error.code == "max_length"
+                and "show_value" in (params := error.params or {})
+            ):
+                # Django's "Ensure this value has at most ..." becomes the house message.
+                message = too_long_message(limit=params["limit_value"], length=params["show_value"])
+                errors.data[index] = ValidationError(message, code="max_length")
         return errors
 
     def required_message(self) -> str:

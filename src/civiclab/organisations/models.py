@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from civiclab.core.limits import TEXT
 from civiclab.core.models import TimeStampedModel
 
 
@@ -74,6 +75,7 @@ class Organisation(TimeStampedModel):
     )
     governance_notes = models.TextField(
         _("governance tradition"),
+        max_length=TEXT,
         blank=True,
         help_text=_("How decisions are made here: administrative culture, political context."),
     )

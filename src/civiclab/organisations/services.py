@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from civiclab.accounts.models import User
 from civiclab.core import clock
+from civiclab.core.limits import check_lengths
 from civiclab.core.services import audit_record
 from civiclab.organisations.audit import AuditAction
 
@@ -97,6 +98,7 @@ def organisation_create(
         raise ValidationError(
             {"slug": _("This short name is reserved; choose another.")}, code="reserved"
         )
+    check_lengths(Organisation, profile)
     organisation = Organisation(name=name, slug=slug, country=country, level=level, **profile)
     organisation.full_clean()
     with transaction.atomic():
@@ -167,6 +169,7 @@ def organisation_update(
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown organisation fields: {sorted(unknown)}")
+    check_lengths(Organisation, changes)
     changed = sorted(
         name for name, value in changes.items() if getattr(organisation, name) != value
     )

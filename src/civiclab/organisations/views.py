@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from civiclab.core import clock, page_sections
 from civiclab.core.http import apply_validation_error, object_view
 from civiclab.core.selectors import audit_actions, audit_actors, audit_events
+from civiclab.core.spreadsheet import neutralise
 
 from . import access, selectors, services
 from .forms import (
@@ -333,7 +334,7 @@ def _audit_csv(organisation, events) -> HttpResponse:
     )
     for event in events.iterator(chunk_size=1000):
         writer.writerow(
-            _csv_safe(value)
+            neutralise(value)
             for value in (
                 event.occurred_at.astimezone(tz).isoformat(timespec="seconds"),
                 str(event.actor) if event.actor else "",
@@ -350,10 +351,3 @@ def _audit_csv(organisation, events) -> HttpResponse:
 
 def _json(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with these runs as a formula in spreadsheet programs.
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value

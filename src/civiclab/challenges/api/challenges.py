@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 
 from civiclab.accounts.api_auth import PUBLIC_READ
 from civiclab.core.api import CivicPagination, PersonOut, request_user
+from civiclab.core.limits import LONG_TEXT, TEXT
 from civiclab.organisations import access as organisation_access
 from civiclab.organisations.models import Organisation
 
@@ -102,9 +103,9 @@ class ChallengeIn(Schema):
     organisation: str = Field(description="The organisation's slug.")
     title: str = Field(max_length=200)
     summary: str = Field(max_length=300)
-    problem_statement: str
-    goals: str = ""
-    needs: str = ""
+    problem_statement: str = Field(max_length=LONG_TEXT)
+    goals: str = Field("", max_length=TEXT)
+    needs: str = Field("", max_length=TEXT)
     sponsor_id: int | None = Field(None, description="A decision maker of the organisation.")
     audience: Audience = Audience.PUBLIC
     innovation_types: list[InnovationType] = []
@@ -117,9 +118,9 @@ class ChallengeIn(Schema):
 class ChallengePatch(Schema):
     title: str | None = Field(None, max_length=200)
     summary: str | None = Field(None, max_length=300)
-    problem_statement: str | None = None
-    goals: str | None = None
-    needs: str | None = None
+    problem_statement: str | None = Field(None, max_length=LONG_TEXT)
+    goals: str | None = Field(None, max_length=TEXT)
+    needs: str | None = Field(None, max_length=TEXT)
     sponsor_id: int | None = None
     audience: Audience | None = None
     innovation_types: list[InnovationType] | None = None

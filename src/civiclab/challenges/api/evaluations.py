@@ -18,6 +18,7 @@ from civiclab.challenges.services.evaluation import (
 )
 from civiclab.core.access import require
 from civiclab.core.api import api_actor
+from civiclab.core.limits import SHORT_TEXT, TEXT
 
 from .scorecards import CriterionOut
 
@@ -43,7 +44,7 @@ class ScoreOut(Schema):
 class ScoreIn(Schema):
     criterion_id: int
     value: int | None = None
-    comment: str = ""
+    comment: str = Field("", max_length=SHORT_TEXT)
 
 
 class EvaluationOut(Schema):
@@ -60,7 +61,7 @@ class EvaluationOut(Schema):
 
 class EvaluationIn(Schema):
     scores: list[ScoreIn] = Field(default_factory=list)
-    comment: str = ""
+    comment: str = Field("", max_length=TEXT)
     submit: bool = False
 
 

@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 
 from civiclab.accounts.api_auth import PUBLIC_READ
 from civiclab.core.api import CivicPagination, PersonOut, person_out, request_user
+from civiclab.core.limits import LONG_TEXT, SHORT_TEXT, TEXT
 from civiclab.discussion import blind
 
 from .. import access
@@ -95,8 +96,10 @@ class IdeaOut(Schema):
 class IdeaIn(Schema):
     title: str = Field(max_length=150)
     summary: str = Field(max_length=300)
-    description: str = Field(description="Markdown; it is sanitised when shown.")
-    expected_benefits: str = ""
+    description: str = Field(
+        max_length=LONG_TEXT, description="Markdown; it is sanitised when shown."
+    )
+    expected_benefits: str = Field("", max_length=TEXT)
     beneficiaries: str = Field("", max_length=300)
     innovation_types: list[InnovationType] = []
     tags: list[str] = Field([], description="Slugs of the organisation's tags.")
@@ -108,8 +111,10 @@ class IdeaIn(Schema):
 class IdeaPatch(Schema):
     title: str | None = Field(None, max_length=150)
     summary: str | None = Field(None, max_length=300)
-    description: str | None = None
-    expected_benefits: str | None = None
+    description: str | None = Field(
+        None, max_length=LONG_TEXT, description="Markdown; it is sanitised when shown."
+    )
+    expected_benefits: str | None = Field(None, max_length=TEXT)
     beneficiaries: str | None = Field(None, max_length=300)
     innovation_types: list[InnovationType] | None = None
     tags: list[str] | None = Field(None, description="Slugs of the organisation's tags.")
@@ -120,7 +125,10 @@ class IdeaPatch(Schema):
 
 class StatusIn(Schema):
     status: IdeaStatus
-    reason: str = Field(description="Public: shown on the idea's page and sent to its people.")
+    reason: str = Field(
+        max_length=SHORT_TEXT,
+        description="Public: shown on the idea's page and sent to its people.",
+    )
 
 
 class RevisionOut(Schema):

@@ -19,6 +19,7 @@ from civiclab.challenges.services.evaluation import (
     scorecard_replace,
 )
 from civiclab.core.api import api_actor
+from civiclab.core.limits import SHORT_TEXT, TEXT
 
 router = Router(tags=["evaluation"])
 
@@ -37,7 +38,7 @@ class CriterionOut(Schema):
 class CriterionIn(Schema):
     id: int | None = Field(None, description="Leave out to add a criterion.")
     name: str = Field(..., max_length=120)
-    guidance: str = ""
+    guidance: str = Field("", max_length=SHORT_TEXT)
     weight: Decimal = Field(Decimal(1), ge=0, max_digits=6, decimal_places=2)
     scale_min: int = Field(1, ge=-1000, le=1000)
     scale_max: int = Field(5, ge=-1000, le=1000)
@@ -57,7 +58,7 @@ class ScorecardOut(Schema):
 class ScorecardIn(Schema):
     blind: bool = True
     evaluators_per_idea: int = Field(3, ge=1, le=100)
-    guidance: str = ""
+    guidance: str = Field("", max_length=TEXT)
     pairwise_enabled: bool = False
     criteria: list[CriterionIn] | None = Field(
         None, description="The full list, in order; leave out to keep the criteria as they are."

@@ -8,6 +8,8 @@ from django import forms
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from civiclab.core.limits import LONG_TEXT, TEXT
+
 from ..models import Audience, EventKind, InnovationType, PhaseKind
 from ..services.challenges import PhaseDates, parse_tag_names
 
@@ -40,17 +42,20 @@ class ChallengeForm(forms.Form):
     )
     problem_statement = forms.CharField(
         label=_("Problem statement"),
+        max_length=LONG_TEXT,
         widget=forms.Textarea,
         help_text=_("What is the problem, who has it, and why does it matter now?"),
     )
     goals = forms.CharField(
         label=_("Goals and success measures"),
+        max_length=TEXT,
         widget=forms.Textarea,
         required=False,
         help_text=_("What would success look like, and how will you measure it?"),
     )
     needs = forms.CharField(
         label=_("Needs and constraints"),
+        max_length=TEXT,
         widget=forms.Textarea,
         required=False,
         help_text=_("Budget, legal limits, systems and anything ideas must respect."),
@@ -197,7 +202,9 @@ class ChallengeFilterForm(forms.Form):
 class EventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of event"), choices=EventKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=TEXT, widget=forms.Textarea, required=False
+    )
     starts_at = datetime_field(_("Starts"))
     ends_at = datetime_field(_("Ends"))
     place = forms.CharField(

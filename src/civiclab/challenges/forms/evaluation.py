@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civiclab.challenges.models import Criterion, Scorecard
+from civiclab.core.limits import SHORT_TEXT, TEXT
 
 
 class ScorecardForm(forms.ModelForm):
@@ -116,6 +117,7 @@ class EvaluationForm(forms.Form):
 
     comment = forms.CharField(
         label=_("Overall comment"),
+        max_length=TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What should the decision makers know about this idea?"),
@@ -142,6 +144,7 @@ class EvaluationForm(forms.Form):
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Comment on “%(name)s”") % {"name": criterion.name},
+                max_length=SHORT_TEXT,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
@@ -178,7 +181,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=4000,
+        max_length=SHORT_TEXT,
         help_text=_("The reason is public: the authors, followers and everyone can read it."),
     )
 

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from civiclab.core.limits import LONG_TEXT, TEXT
+
 from ..models import IdeaStatus, InnovationType, Tag
 from ..services import attachments as attachment_service
 
@@ -57,6 +59,7 @@ class IdeaForm(forms.Form):
     )
     description = forms.CharField(
         label=_("Description"),
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_(
             "How would it work? You can use Markdown: # heading, **bold**, - list, [link](url)."
@@ -64,6 +67,7 @@ class IdeaForm(forms.Form):
     )
     expected_benefits = forms.CharField(
         label=_("Expected benefits"),
+        max_length=TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from civiclab.core import clock
+from civiclab.core.limits import LONG_TEXT, TEXT
 from civiclab.core.models import TimeStampedModel
 from civiclab.core.phases import DatedPeriod, running
 from civiclab.organisations.models import Organisation
@@ -65,9 +66,9 @@ class Challenge(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("short name in addresses"), max_length=80)
     summary = models.CharField(_("summary"), max_length=300)
-    problem_statement = models.TextField(_("problem statement"))
-    goals = models.TextField(_("goals and success measures"), blank=True)
-    needs = models.TextField(_("needs and constraints"), blank=True)
+    problem_statement = models.TextField(_("problem statement"), max_length=LONG_TEXT)
+    goals = models.TextField(_("goals and success measures"), max_length=TEXT, blank=True)
+    needs = models.TextField(_("needs and constraints"), max_length=TEXT, blank=True)
     sponsor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sponsor"),

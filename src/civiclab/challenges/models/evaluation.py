@@ -5,6 +5,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civiclab.core.limits import SHORT_TEXT, TEXT
+
 from .challenge import Challenge
 from .idea import Idea
 
@@ -17,7 +19,7 @@ class Scorecard(models.Model):
     evaluators_per_idea = models.PositiveSmallIntegerField(
         _("evaluators per idea"), default=3, validators=[MinValueValidator(1)]
     )
-    guidance = models.TextField(_("guidance for evaluators"), blank=True)
+    guidance = models.TextField(_("guidance for evaluators"), max_length=TEXT, blank=True)
     pairwise_enabled = models.BooleanField(
         _("pairwise comparison open to participants"), default=False
     )
@@ -37,7 +39,7 @@ class Scorecard(models.Model):
 class Criterion(models.Model):
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(_("criterion"), max_length=120)
-    guidance = models.TextField(_("guidance"), blank=True)
+    guidance = models.TextField(_("guidance"), max_length=SHORT_TEXT, blank=True)
     weight = models.DecimalField(
         _("weight"),
         max_digits=6,
@@ -95,7 +97,7 @@ class Evaluation(models.Model):
     assignment = models.OneToOneField(
         EvaluatorAssignment, on_delete=models.CASCADE, related_name="evaluation"
     )
-    comment = models.TextField(_("overall comment"), blank=True)
+    comment = models.TextField(_("overall comment"), max_length=TEXT, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -111,7 +113,7 @@ class Score(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
     value = models.SmallIntegerField(_("score"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=SHORT_TEXT, blank=True)
 
     class Meta:
         constraints = [

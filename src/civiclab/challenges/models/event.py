@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civiclab.core.limits import TEXT
 from civiclab.core.models import TimeStampedModel
 
 from .challenge import Challenge
@@ -26,7 +27,7 @@ class Event(TimeStampedModel):
     challenge = models.OneToOneField(Challenge, on_delete=models.CASCADE, related_name="event")
     kind = models.CharField(_("kind of event"), max_length=20, choices=EventKind.choices)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=TEXT, blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=300, blank=True)

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from civiclab.core.limits import LONG_TEXT, SHORT_TEXT, TEXT
 from civiclab.discussion.models import Comment, Flag, Follow
 from civiclab.organisations.models import Organisation
 
@@ -31,9 +32,11 @@ class Idea(models.Model):
     )
     title = models.CharField(_("title"), max_length=150)
     summary = models.CharField(_("summary"), max_length=300)
-    description = models.TextField(_("description"), help_text=_("You can use Markdown."))
+    description = models.TextField(
+        _("description"), max_length=LONG_TEXT, help_text=_("You can use Markdown.")
+    )
     description_html = models.TextField(editable=False, blank=True)
-    expected_benefits = models.TextField(_("expected benefits"), blank=True)
+    expected_benefits = models.TextField(_("expected benefits"), max_length=TEXT, blank=True)
     beneficiaries = models.CharField(_("who benefits"), max_length=300, blank=True)
     innovation_types = models.JSONField(_("innovation types"), default=list, blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="ideas")
@@ -44,7 +47,7 @@ class Idea(models.Model):
     status = models.CharField(
         _("status"), max_length=14, choices=IdeaStatus.choices, default=IdeaStatus.SUBMITTED
     )
-    status_reason = models.TextField(_("reason for the status"), blank=True)
+    status_reason = models.TextField(_("reason for the status"), max_length=SHORT_TEXT, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_ideas"
@@ -169,7 +172,7 @@ class StatusChange(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=14, choices=IdeaStatus.choices, blank=True)
     to_status = models.CharField(max_length=14, choices=IdeaStatus.choices)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=SHORT_TEXT)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

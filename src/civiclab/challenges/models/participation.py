@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civiclab.core.limits import SHORT_TEXT
+
 from .idea import Idea
 
 
@@ -36,7 +38,7 @@ class MergeRecord(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=SHORT_TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
     moved_support_user_ids = models.JSONField(default=list)
     moved_comment_ids = models.JSONField(default=list)

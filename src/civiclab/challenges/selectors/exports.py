@@ -4,8 +4,9 @@ The rows are the ones the same person sees in the idea list with the same filter
 the database in chunks so that 100,000 ideas never sit in memory at once.
 
 Spreadsheet programs run a cell that begins with `=`, `+`, `-` or `@` (or a tab or carriage
-return) as a formula, and idea titles are written by anyone: such cells get a leading
-apostrophe (OWASP "CSV injection").
+return) as a formula, also after leading spaces or as a full-width equals sign, and idea titles are
+written by anyone: such cells get a leading apostrophe (`core.spreadsheet`, OWASP "CSV
+injection").
 """
 
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from civiclab.accounts.models import User
 from civiclab.core import clock
+from civiclab.core.spreadsheet import neutralise
 
 from ..models import Challenge, Idea, IdeaStatus, InnovationType
 from .lists import IdeaFilters, IdeaScope, idea_queryset, ordered, search_ids
@@ -27,20 +29,10 @@ from .lists import IdeaFilters, IdeaScope, idea_queryset, ordered, search_ids
 CHUNK_SIZE = 2000
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 STATUS_LABELS = dict(IdeaStatus.choices)
 
 
 TYPE_LABELS = dict(InnovationType.choices)
-
-
-def neutralise(value: object) -> object:
-    """A text cell that cannot start a formula; numbers, dates and None pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def export_filename(challenge: Challenge, extension: str) -> str:

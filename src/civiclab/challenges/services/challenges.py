@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.core import clock
+from civiclab.core.limits import check_lengths
 from civiclab.core.services import audit_record
 from civiclab.organisations.models import Membership, Organisation, Role
 
@@ -131,6 +132,7 @@ def _check_fields(organisation: Organisation, fields: dict[str, Any]) -> dict[st
         errors["audience"] = _("Choose who can take part.")
     if errors:
         raise ValidationError(errors)
+    check_lengths(Challenge, fields)
     if "innovation_types" in fields:
         fields["innovation_types"] = _clean_innovation_types(fields["innovation_types"] or [])
     if "sponsor" in fields:

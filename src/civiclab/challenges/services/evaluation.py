@@ -39,6 +39,7 @@ from civiclab.challenges.selectors.evaluation import (
     scorecard_of,
 )
 from civiclab.core import clock
+from civiclab.core.limits import check_lengths, max_length_of, too_long
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 from civiclab.methods import stats
@@ -82,6 +83,7 @@ def scorecard_replace(
     _require_manage_scorecard(actor, challenge)
     if evaluators_per_idea < 1:
         raise ValidationError({"evaluators_per_idea": _("Each idea needs at least one evaluator.")})
+    check_lengths(Scorecard, {"guidance": guidance})
     if criteria is not None:
         _check_criteria_inputs(criteria)
     with transaction.atomic():
@@ -135,11 +137,15 @@ def _locked_error() -> ValidationError:
 
 
 def _check_criterion(
-    name: str, weight: Decimal | float | int, scale_min: int, scale_max: int
+    name: str, weight: Decimal | float | int, scale_min: int, scale_max: int, guidance: str = ""
 ) -> None:
     errors = {}
     if not name.strip():
         errors["name"] = _("Enter the name of the criterion.")
+    for field, text in (("name", name), ("guidance", guidance)):
+        message = too_long(str(text or "").strip(), max_length_of(Criterion, field) or 0)
+        if message:
+            errors[field] = message
     if Decimal(str(weight)) < 0:
         errors["weight"] = _("The weight cannot be negative.")
     if scale_max <= scale_min:
@@ -170,7 +176,7 @@ def criterion_save(
         challenge,
         _("Only the challenge's innovation leads and administrators can change its scorecard."),
     )
-    _check_criterion(name, weight, scale_min, scale_max)
+    _check_criterion(name, weight, scale_min, scale_max, guidance)
     with transaction.atomic():
         scorecard, _created = Scorecard.objects.get_or_create(challenge=challenge)
         if criteria_locked(challenge):
@@ -249,7 +255,9 @@ def _check_criteria_inputs(criteria: list[CriterionInput]) -> None:
     errors: dict[str, list[str]] = {}
     for index, given in enumerate(criteria):
         try:
-            _check_criterion(given.name, given.weight, given.scale_min, given.scale_max)
+            _check_criterion(
+                given.name, given.weight, given.scale_min, given.scale_max, given.guidance
+            )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 errors[f"criteria.{index}.{name}"] = messages
@@ -535,6 +543,7 @@ def evaluation_save(
     criteria = list(Criterion.objects.filter(scorecard__challenge_id=idea.challenge_id))
     if not criteria:
         raise ValidationError(_("The scorecard has no criteria yet; there is nothing to score."))
+    check_lengths(Evaluation, {"comment": comment})
     _check_scores(criteria, scores)
     with transaction.atomic():
         # Every submission for this idea queues on the idea's row, so each recomputes the
@@ -577,8 +586,12 @@ def evaluation_save(
 def _check_scores(criteria: list[Criterion], scores: dict[int, ScoreInput]) -> None:
     by_id = {criterion.pk: criterion for criterion in criteria}
     errors: dict[str, list[str]] = {}
+    comment_limit = max_length_of(Score, "comment") or 0
     for criterion_id, given in scores.items():
         criterion = by_id.get(criterion_id)
+        too_long_comment = too_long(str(given.comment or "").strip(), comment_limit)
+        if too_long_comment:
+            errors[f"comment_{criterion_id}"] = [too_long_comment]
         if criterion is None:
             errors.setdefault("scores", []).append(
                 _("There is no criterion %(id)s on this scorecard.") % {"id": criterion_id}

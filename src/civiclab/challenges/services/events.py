@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.core import clock
+from civiclab.core.limits import check_lengths
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 
@@ -68,6 +69,7 @@ def event_save(*, actor: User, challenge: Challenge, **fields: Any) -> Event:
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise TypeError(f"event_save() does not take {sorted(unknown)}")
+    check_lengths(Event, fields)
     with transaction.atomic():
         existing = Event.objects.select_for_update().filter(challenge=challenge).first()
         created = existing is None

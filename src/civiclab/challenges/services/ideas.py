@@ -30,6 +30,7 @@ from civiclab.challenges.models import (
 )
 from civiclab.challenges.predicates import forget_author_ids
 from civiclab.core import clock
+from civiclab.core.limits import check_lengths
 from civiclab.core.markup import render_markdown
 from civiclab.core.notifications import notify
 from civiclab.core.ratelimit import count_action, minutes_to_wait
@@ -101,8 +102,22 @@ def _clean_place(data: dict[str, Any]) -> None:
         )
 
 
-def _apply(idea: Idea, data: dict[str, Any]) -> list[Tag] | None:
-    """Copy the given fields onto `idea` (text stripped); return the tags when given."""
+def _rendered_description(fields: dict[str, Any]) -> str | None:
+    """Check the text's lengths, then render the description if it is given.
+
+    Called before the transaction opens: a refused length costs no rendering, and rendering
+    (linear in the text, but still the slowest step of a write) never holds a write lock, which
+    on SQLite would make every other write wait.
+    """
+    check_lengths(Idea, fields, only=TEXT_FIELDS)
+    if "description" not in fields:
+        return None
+    return render_markdown(str(fields["description"] or "").strip())
+
+
+def _apply(idea: Idea, data: dict[str, Any], description_html: str | None) -> list[Tag] | None:
+    """Copy the given fields onto `idea` (text stripped) with the description's HTML rendered
+    from them beforehand; return the tags when given."""
     for field in TEXT_FIELDS:
         if field in data:
             setattr(idea, field, (data[field] or "").strip())
@@ -115,7 +130,8 @@ def _apply(idea: Idea, data: dict[str, Any]) -> list[Tag] | None:
         }
         _clean_place(place)
         idea.latitude, idea.longitude = place["latitude"], place["longitude"]
-    idea.description_html = render_markdown(idea.description)
+    if description_html is not None:
+        idea.description_html = description_html
     tags = _clean_tags(idea.organisation_id, data["tags"]) if "tags" in data else None
     idea.full_clean(exclude=["challenge", "organisation", "author", "tags", "merged_into"])
     return tags
@@ -162,9 +178,10 @@ def idea_create(
         raise TypeError(f"Unknown idea fields: {sorted(unknown)}")
     if not actor.has_perm("challenges.add_idea", challenge):
         raise PermissionDenied(_("This challenge does not take ideas from you now."))
+    description_html = _rendered_description({"description": "", **fields})
     with transaction.atomic():
         idea = Idea(challenge=challenge, organisation_id=challenge.organisation_id, author=actor)
-        tags = _apply(idea, {"tags": [], **fields})
+        tags = _apply(idea, {"tags": [], **fields}, description_html)
         idea.save()
         idea.tags.set(tags or [])
         attachments_add(actor=actor, idea=idea, files=attachments)
@@ -193,6 +210,7 @@ def idea_update(
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown idea fields: {sorted(unknown)}")
+    description_html = _rendered_description(fields)
     with transaction.atomic():
         idea = (
             Idea.objects.select_for_update()
@@ -202,7 +220,7 @@ def idea_update(
         if not actor.has_perm("challenges.change_idea", idea):
             raise PermissionDenied(_("You cannot edit this idea now."))
         before = snapshot(idea)
-        tags = _apply(idea, fields)
+        tags = _apply(idea, fields, description_html)
         idea.save()
         if tags is not None:
             idea.tags.set(tags)

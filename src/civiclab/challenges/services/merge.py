@@ -25,6 +25,7 @@ from civiclab.challenges.models import (
 )
 from civiclab.challenges.predicates import AWAITING_DECISION, author_ids, forget_author_ids
 from civiclab.core import clock
+from civiclab.core.limits import SHORT_TEXT, too_long_message
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 from civiclab.discussion.services.comments import comments_move, comments_recount
@@ -32,7 +33,7 @@ from civiclab.discussion.services.follows import follows_copy
 
 from ._internal import record_status_change, recount_supports
 
-REASON_MAX_LENGTH = 2000
+REASON_MAX_LENGTH = SHORT_TEXT
 
 
 def _clean_reason(reason: str) -> str:
@@ -40,13 +41,8 @@ def _clean_reason(reason: str) -> str:
     if not reason:
         raise ValidationError({"reason": [_("Say why these ideas are one; authors will read it.")]})
     if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "reason": [
-                    _("Keep the reason under %(max)s characters.") % {"max": REASON_MAX_LENGTH}
-                ]
-            }
-        )
+        message = too_long_message(limit=REASON_MAX_LENGTH, length=len(reason))
+        raise ValidationError({"reason": [message]}, code="max_length")
     return reason
 
 

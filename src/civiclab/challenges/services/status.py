@@ -19,12 +19,13 @@ from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import Challenge, Idea, IdeaStatus, StatusChange
 from civiclab.challenges.selectors.ideas import people_to_tell
+from civiclab.core.limits import SHORT_TEXT, too_long_message
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 
 from ._internal import record_status_change
 
-REASON_MAX_LENGTH = 2000
+REASON_MAX_LENGTH = SHORT_TEXT
 
 S = IdeaStatus
 # From each status, the statuses a decision may move an idea to.
@@ -82,7 +83,7 @@ def _clean_reason(reason: str) -> str:
             code="required",
         )
     if len(reason) > REASON_MAX_LENGTH:
-        message = _("Keep the reason under %(max)s characters.") % {"max": REASON_MAX_LENGTH}
+        message = too_long_message(limit=REASON_MAX_LENGTH, length=len(reason))
         raise ValidationError({"reason": [message]}, code="max_length")
     return reason
 

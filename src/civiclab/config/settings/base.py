@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view (and before the CSRF check reads the form): oversized bodies unread.
+    "civiclab.core.request_limits.RequestLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -167,6 +169,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Request bodies (docs/deployment.md, "Request size"). The whole body of a request, refused
+# from its Content-Length before it is read: five attachments of IDEA_ATTACHMENT_MAX_BYTES
+# (10 MB) and the form around them. The proxy in front should refuse the same size.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=51 * 1024 * 1024)
+# Files in one request: an idea takes at most five (challenges.services.attachments).
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
