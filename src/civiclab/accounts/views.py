@@ -260,7 +260,7 @@ def tokens(request):
 @require_http_methods(["GET", "POST"])
 def token_create(request):
     if not request.user.has_perm("accounts.add_apitoken"):
-        # The notice on the page (base.html) says why and sends the link again.
+        # The page says why, and its button sends the confirmation link again.
         return render(request, "accounts/token_create_unconfirmed.html", status=403)
     form = TokenCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
