@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 
 from civiclab.core.models import AuditEvent
+from civiclab.organisations import services
 from civiclab.organisations.models import Invitation, Membership, Role, Sector
 from tests.factories import OrganisationFactory, UserFactory, member
 
@@ -239,3 +240,32 @@ def test_the_endpoints_are_documented(client):
     assert {"get"} <= set(paths["/api/v1/organisations"])
     assert {"get", "post"} <= set(paths["/api/v1/organisations/{slug}/memberships"])
     assert "delete" in paths["/api/v1/organisations/{slug}/memberships/{membership_id}"]
+    assert "get" in paths["/api/v1/organisations/{slug}/invitations"]
+    assert "delete" in paths["/api/v1/organisations/{slug}/invitations/{invitation_id}"]
+
+
+def test_admins_list_and_withdraw_invitations(admin_client, organisation):
+    created = invite(admin_client, organisation, {"email": "ines@example.org", "roles": ["staff"]})
+    invitation_id = created.json()["id"]
+    body = admin_client.get(f"{BASE}/{organisation.slug}/invitations").json()
+    assert [item["email"] for item in body["items"]] == ["ines@example.org"]
+    response = admin_client.delete(f"{BASE}/{organisation.slug}/invitations/{invitation_id}")
+    assert response.status_code == 204
+    assert Invitation.objects.get(pk=invitation_id).revoked_at is not None
+    assert admin_client.get(f"{BASE}/{organisation.slug}/invitations").json()["count"] == 0
+
+
+def test_only_admins_see_and_withdraw_invitations(client, organisation, admin):
+    invitation, _token = services.invitation_send(
+        actor=admin, organisation=organisation, email="ines@example.org", roles=["staff"]
+    )
+    client.force_login(member(organisation, Role.STAFF))
+    assert client.get(f"{BASE}/{organisation.slug}/invitations").status_code == 403
+    response = client.delete(f"{BASE}/{organisation.slug}/invitations/{invitation.pk}")
+    assert response.status_code == 403
+    other = OrganisationFactory()
+    client.force_login(member(other, Role.ADMIN))
+    response = client.delete(f"{BASE}/{other.slug}/invitations/{invitation.pk}")
+    assert response.status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None

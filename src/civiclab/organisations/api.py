@@ -74,3 +74,32 @@ def revoke_membership(request, slug: str, membership_id: int):
     membership = access.membership_for_user(user=actor, organisation=organisation, pk=membership_id)
     services.membership_revoke(actor=actor, membership=membership)
     return 204, None
+
+
+@router.get(
+    "/{slug}/invitations",
+    response=list[InvitationOut],
+    summary="Invitations waiting for an answer (its administrators only)",
+)
+@paginate(CivicPagination)
+def list_invitations(request, slug: str):
+    organisation = access.organisation_for_user(
+        user=api_actor(request),
+        slug=slug,
+        perm="organisations.invite_member",
+        message=_("Only the organisation's administrators can see its invitations."),
+    )
+    return selectors.pending_invitations(organisation=organisation)
+
+
+@router.delete(
+    "/{slug}/invitations/{invitation_id}",
+    response={204: None},
+    summary="Withdraw an invitation",
+)
+def withdraw_invitation(request, slug: str, invitation_id: int):
+    actor = api_actor(request)
+    organisation = access.organisation_for_user(user=actor, slug=slug)
+    invitation = access.invitation_for_user(user=actor, organisation=organisation, pk=invitation_id)
+    services.invitation_revoke(actor=actor, invitation=invitation)
+    return Status(204, None)
