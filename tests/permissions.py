@@ -21,7 +21,9 @@ another organisation (cross-organisation isolation). Example, for a rule on chal
             },
         )
 
-The actors (see `ACTORS`): "anonymous"; "citizen" (signed in, no role anywhere);
+The actors (see `ACTORS`): "anonymous"; "unconfirmed_citizen" (signed in, no role anywhere,
+e-mail address not confirmed: reads like a citizen, takes part in nothing); "citizen" (signed
+in, no role anywhere, address confirmed);
 "platform_admin" (a superuser); one person per organisation role (`Role` values: "admin",
 "innovation_lead", ...) holding only that role in the object's organisation;
 "admin_of_other_org" and "member_of_other_org" (every role, in another organisation).
@@ -51,6 +53,7 @@ from tests.factories import OrganisationFactory, UserFactory, member
 ROLE_ACTORS = tuple(Role.values)
 ACTORS = (
     "anonymous",
+    "unconfirmed_citizen",
     "citizen",
     "platform_admin",
     *ROLE_ACTORS,
@@ -83,6 +86,7 @@ def make_actors(organisation) -> dict[str, Any]:
     other = OrganisationFactory()
     actors: dict[str, Any] = {
         "anonymous": AnonymousUser(),
+        "unconfirmed_citizen": UserFactory(email_confirmed_at=None),
         "citizen": UserFactory(),
         "platform_admin": UserFactory(is_superuser=True, is_staff=True),
     }

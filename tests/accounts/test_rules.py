@@ -4,7 +4,7 @@ import pytest
 
 from civiclab.accounts.services import token_create
 from tests.factories import UserFactory
-from tests.permissions import assert_permission_matrix, only
+from tests.permissions import assert_permission_matrix, everyone_except, only
 
 pytestmark = pytest.mark.django_db
 
@@ -22,3 +22,12 @@ def test_the_owner_revokes_their_own_token():
     owner = UserFactory()
     token, _secret = token_create(actor=owner, name="laptop")
     assert owner.has_perm("accounts.revoke_apitoken", token)
+
+
+def test_only_accounts_with_a_confirmed_address_create_tokens():
+    assert_permission_matrix(
+        "accounts.add_apitoken",
+        lambda organisation: None,
+        expected=everyone_except("anonymous", "unconfirmed_citizen"),
+        check=lambda user, obj: user.has_perm("accounts.add_apitoken"),
+    )

@@ -1,7 +1,10 @@
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from civiclab.core.models import AuditEvent
 from tests.factories import UserFactory
@@ -30,7 +33,7 @@ def test_signup_page_allows_pasting_and_asks_for_a_new_password(client):
     assert 'autocomplete="off"' not in html
 
 
-def test_signup_creates_an_unconfirmed_account_signs_in_and_sends_a_link(client, on_commit):
+def test_signup_creates_an_unconfirmed_account_and_sends_a_link(client, on_commit):
     response = post(client, on_commit)
 
     assert response.status_code == 302
@@ -40,7 +43,6 @@ def test_signup_creates_an_unconfirmed_account_signs_in_and_sends_a_link(client,
     assert user.display_name == "Grace Hopper"
     assert user.email_confirmed_at is None
     assert user.check_password(GOOD["password1"])
-    assert client.session["_auth_user_id"] == str(user.pk)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["grace@example.org"]
     assert "/accounts/confirm/" in mail.outbox[0].body
@@ -139,3 +141,71 @@ def test_a_mail_server_failure_does_not_break_sign_up(client, on_commit, monkeyp
     assert User.objects.filter(email="grace@example.org").exists()
     assert "Could not send the confirm_email e-mail." in caplog.text
     assert "grace@example.org" not in caplog.text
+
+
+def test_signup_does_not_sign_in(client, on_commit):
+    # Signing in is for people who proved the address: until the link is followed, the
+    # account is not used by this browser.
+    post(client, on_commit)
+    assert User.objects.filter(email="grace@example.org").exists()
+    assert "_auth_user_id" not in client.session
+    assert not client.get(reverse("accounts:profile")).wsgi_request.user.is_authenticated
+
+
+def _signup_answer(client, on_commit):
+    response = post(client, on_commit)
+    page = client.get(response["Location"])
+    return {
+        "status": response.status_code,
+        "location": response["Location"],
+        "cookies": sorted(response.cookies),
+        "signed in": "_auth_user_id" in client.session,
+        "page": page.content.decode().replace(page.wsgi_request.META.get("CSRF_COOKIE", ""), ""),
+    }
+
+
+def test_signup_response_is_the_same_for_new_and_taken_address(on_commit):
+    from django.test import Client
+
+    new = _signup_answer(Client(), on_commit)
+    User.objects.filter(email="grace@example.org").update(email_confirmed_at=timezone.now())
+    taken = _signup_answer(Client(), on_commit)
+    assert User.objects.count() == 1
+    assert new == taken
+    assert new["signed in"] is False
+
+
+def test_the_link_opened_in_the_same_browser_confirms_and_signs_in(client, on_commit):
+    with on_commit():
+        client.post(f"{URL}?next=/organisations/", GOOD)
+    link = confirmation_link(mail.outbox[-1].body)
+    response = client.get(link)
+    user = User.objects.get(email="grace@example.org")
+    assert user.email_confirmed
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert response["Location"] == "/organisations/"
+
+
+def test_the_link_opened_elsewhere_confirms_but_asks_to_sign_in(client, on_commit):
+    from django.test import Client
+
+    post(client, on_commit)
+    other_browser = Client()
+    response = other_browser.get(confirmation_link(mail.outbox[-1].body))
+    assert response.status_code == 200
+    assert User.objects.get(email="grace@example.org").email_confirmed
+    assert "_auth_user_id" not in other_browser.session
+    assert reverse("accounts:login") in response.content.decode()
+
+
+def test_signup_ignores_a_next_address_on_another_site(client, on_commit):
+    with on_commit():
+        client.post(f"{URL}?next=https://evil.example/", GOOD)
+    response = client.get(confirmation_link(mail.outbox[-1].body))
+    assert response["Location"] == reverse("accounts:profile")
+
+
+def confirmation_link(body: str) -> str:
+    match = re.search(r"https?://[^/\s]+(/accounts/confirm/[^\s]+/)", body)
+    assert match, body
+    return match.group(1)

@@ -17,6 +17,7 @@ from civiclab.challenges.models import (
     Audience,
     Challenge,
     Idea,
+    InvitedAddress,
     Phase,
     PhaseKind,
     Tag,
@@ -118,8 +119,11 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def invited(obj, create, extracted, **kwargs):
+        """Invite people (their addresses) or addresses to the challenge."""
         if create and extracted:
-            obj.invited.set(extracted)
+            for person in extracted:
+                email = person if isinstance(person, str) else person.email
+                InvitedAddress.objects.create(challenge=obj, email=email.lower())
 
 
 class IdeaFactory(factory.django.DjangoModelFactory):

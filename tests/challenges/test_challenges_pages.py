@@ -223,17 +223,23 @@ def test_publish_without_phases_says_what_is_missing(client, organisation):
 
 
 def test_invited_people_are_managed_by_email(client, organisation):
-    guest = member(OrganisationFactory(), Role.STAFF, email="guest@example.org")
+    member(OrganisationFactory(), Role.STAFF, email="guest@example.org")
     challenge = ChallengeFactory(organisation=organisation, audience=Audience.INVITED)
     sign_in(client, member(organisation, Role.ADMIN))
     url = reverse("challenges:invited", args=[organisation.slug, challenge.slug])
-    response = client.post(url, {"emails": "guest@example.org\nnobody@example.org"})
-    assert response.status_code == 200
-    assert "nobody@example.org" in str(response.context["form"].errors)
-    assert not challenge.invited.exists()
-    response = client.post(url, {"emails": "Guest@example.org"})
+    response = client.post(url, {"emails": "Guest@example.org\nnobody@example.org"})
     assert response.status_code == 302
-    assert list(challenge.invited.all()) == [guest]
+    assert emails_invited(challenge) == ["guest@example.org", "nobody@example.org"]
+    response = client.post(url, {"emails": "not an address"})
+    assert response.status_code == 200
+    assert "not e-mail addresses" in str(response.context["form"].errors)
+    response = client.post(url, {"emails": "nobody@example.org"})
+    assert emails_invited(challenge) == ["nobody@example.org"]
+    assert "nobody@example.org" in client.get(url).content.decode()
+
+
+def emails_invited(challenge):
+    return list(challenge.invited_addresses.values_list("email", flat=True))
 
 
 def test_idea_box_is_created_with_the_organisation_and_always_open(client):

@@ -15,8 +15,16 @@ from tests.permissions import assert_permission_matrix, everyone_except, only
 pytestmark = pytest.mark.django_db
 
 MANAGERS = ("platform_admin", "admin", "innovation_lead")
-OUTSIDERS = ("anonymous", "citizen", "admin_of_other_org", "member_of_other_org")
+OUTSIDERS = (
+    "anonymous",
+    "unconfirmed_citizen",
+    "citizen",
+    "admin_of_other_org",
+    "member_of_other_org",
+)
 MEMBERS_AND_PLATFORM_ADMIN = everyone_except(*OUTSIDERS)
+# Signed in with a confirmed e-mail address: who may take part.
+CONFIRMED = everyone_except("anonymous", "unconfirmed_citizen")
 
 
 def to_draft(challenge):
@@ -140,8 +148,8 @@ def test_who_registers_for_an_event():
         },
         # Platform admins are superusers: Django grants them every permission.
         expected={
-            "public": everyone_except("anonymous"),
-            "public, in review": everyone_except("anonymous"),
+            "public": CONFIRMED,
+            "public, in review": CONFIRMED,
             "staff only": MEMBERS_AND_PLATFORM_ADMIN,
             "draft": only("platform_admin"),
             "registration closed": only("platform_admin"),

@@ -137,7 +137,7 @@ def test_everyone_signed_in_who_sees_the_challenge_compares_ideas_during_review(
         states=PHASES,
         expected={
             PhaseKind.SUBMISSION: NOBODY,
-            PhaseKind.REVIEW: everyone_except("anonymous"),
+            PhaseKind.REVIEW: everyone_except("anonymous", "unconfirmed_citizen"),
             PhaseKind.SELECTION: NOBODY,
             PhaseKind.CLOSED: NOBODY,
         },

@@ -46,7 +46,7 @@ def test_who_may_submit_an_idea_to_a_public_challenge():
         lambda organisation: ChallengeFactory(organisation=organisation),
         states=PHASES,
         expected={
-            "submission": everyone_except("anonymous"),
+            "submission": everyone_except("anonymous", "unconfirmed_citizen"),
             "review": NOBODY,
             "selection": NOBODY,
             "closed": NOBODY,

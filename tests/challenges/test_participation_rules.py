@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 # Django lets an active superuser pass every has_perm: the platform admin is never refused.
 NOBODY = only("platform_admin")
-SIGNED_IN = everyone_except("anonymous")
+# Signed in with a confirmed e-mail address: who may take part.
+CONFIRMED = everyone_except("anonymous", "unconfirmed_citizen")
 ORG_ROLES = tuple(Role.values)
 MODERATORS = only("platform_admin", Role.ADMIN, Role.MODERATOR)
 
@@ -52,8 +53,8 @@ def test_supporting_is_open_to_signed_in_people_in_submission_and_review_only():
             "declined": with_status(IdeaStatus.DECLINED),
         },
         expected={
-            "submission": SIGNED_IN,
-            "review": SIGNED_IN,
+            "submission": CONFIRMED,
+            "review": CONFIRMED,
             "selection": NOBODY,
             "closed": NOBODY,
             "hidden": NOBODY,
@@ -87,9 +88,9 @@ def test_commenting_is_open_until_the_challenge_closes():
         idea_in,
         states={**PHASES, "merged": with_status(IdeaStatus.MERGED), "hidden": hidden},
         expected={
-            "submission": SIGNED_IN,
-            "review": SIGNED_IN,
-            "selection": SIGNED_IN,
+            "submission": CONFIRMED,
+            "review": CONFIRMED,
+            "selection": CONFIRMED,
             "closed": NOBODY,
             "merged": NOBODY,
             "hidden": NOBODY,
@@ -102,7 +103,7 @@ def test_reporting_an_idea_needs_an_account():
         "challenges.flag_idea",
         idea_in,
         states={"visible": lambda idea: None, "hidden": hidden},
-        expected={"visible": SIGNED_IN, "hidden": NOBODY},
+        expected={"visible": CONFIRMED, "hidden": NOBODY},
     )
 
 
@@ -131,13 +132,13 @@ def test_an_ideas_merges_are_shown_to_those_who_merge_in_every_phase_and_state()
 
 def test_reporting_does_not_depend_on_the_phase():
     assert_permission_matrix(
-        "challenges.flag_idea", idea_in, states=PHASES, expected=dict.fromkeys(PHASES, SIGNED_IN)
+        "challenges.flag_idea", idea_in, states=PHASES, expected=dict.fromkeys(PHASES, CONFIRMED)
     )
 
 
 def test_following_does_not_depend_on_the_phase():
     assert_permission_matrix(
-        "challenges.follow_idea", idea_in, states=PHASES, expected=dict.fromkeys(PHASES, SIGNED_IN)
+        "challenges.follow_idea", idea_in, states=PHASES, expected=dict.fromkeys(PHASES, CONFIRMED)
     )
 
 

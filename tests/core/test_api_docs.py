@@ -49,11 +49,11 @@ def test_each_operation_says_whether_credentials_are_needed(page):
 
 
 def test_the_request_body_is_resolved_into_its_fields(page):
-    # POST /organisations/{slug}/memberships takes MembershipIn: role (a Role), email, user_id.
-    assert 'href="#schema-MembershipIn"' in page
+    # POST /organisations/{slug}/memberships takes InvitationIn: email, roles (a list of Role).
+    assert 'href="#schema-InvitationIn"' in page
     assert 'href="#schema-Role"' in page
     assert 'id="schema-Role"' in page
-    assert "<code>user_id</code>" in page
+    assert "<code>roles</code>" in page
 
 
 def test_the_curl_example_uses_a_token_only_where_one_is_needed(page):

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 # Django lets an active superuser pass every has_perm: the platform admin is never refused.
 NOBODY = only("platform_admin")
-SIGNED_IN = everyone_except("anonymous")
+# Signed in with a confirmed e-mail address: who may take part.
+CONFIRMED = everyone_except("anonymous", "unconfirmed_citizen")
 MODERATORS = ("platform_admin", "admin", "moderator")
 
 
@@ -49,7 +50,7 @@ def test_reporting_a_comment_needs_an_account_a_live_comment_and_a_visible_idea(
             "hidden": hidden,
             "idea hidden": idea_hidden,
         },
-        expected={"live": SIGNED_IN, "deleted": NOBODY, "hidden": NOBODY, "idea hidden": NOBODY},
+        expected={"live": CONFIRMED, "deleted": NOBODY, "hidden": NOBODY, "idea hidden": NOBODY},
     )
 
 

@@ -35,11 +35,17 @@ def test_sign_up_and_confirm_the_email_address(any_page, axe, mailoutbox):
     axe(page)
     user = get_user_model().objects.get(email="amina.yusuf@example.org")
     assert not user.email_confirmed
+    # Nobody is signed in until the address is confirmed.
+    account = page.get_by_role("navigation", name="Your account")
+    expect(account.get_by_role("link", name="Sign in")).to_be_visible()
 
-    # Signed up means signed in: the link leads back to the profile, now confirmed.
+    # The link, opened in the browser that signed up, confirms and signs in.
     page.goto(link_in_last_email("/accounts/confirm/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
-    expect(page.get_by_text("Thank you, your e-mail address is confirmed.")).to_be_visible()
+    expect(
+        page.get_by_text("Thank you, your e-mail address is confirmed. You are signed in.")
+    ).to_be_visible()
+    expect(account.get_by_role("link", name="Amina Yusuf")).to_be_visible()
     expect(page.locator(".tag", has_text="Confirmed")).to_be_visible()
     axe(page)
     user.refresh_from_db()
@@ -101,3 +107,20 @@ def test_download_my_data_then_delete_my_account(any_page, axe):
 
     sign_in(page, axe, email="olu.adeyemi@example.org", password=DEFAULT_PASSWORD)
     expect(error_summary(page)).to_be_visible()
+
+
+def test_an_unconfirmed_account_is_told_how_to_take_part(any_page, axe, mailoutbox):
+    page = any_page
+    person = UserFactory(
+        display_name="Noor Haddad", email="noor.haddad@example.org", email_confirmed_at=None
+    )
+    sign_in(page, axe, email=person.email, password=DEFAULT_PASSWORD)
+    page.goto("/accounts/tokens/new/")
+    expect(page.get_by_text("Confirm your e-mail address to take part")).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name="Send the link again").click()
+    expect(page.get_by_text("We have sent a new confirmation link to")).to_be_visible()
+    axe(page)
+    page.goto(link_in_last_email("/accounts/confirm/"))
+    expect(page.get_by_text("Thank you, your e-mail address is confirmed.")).to_be_visible()
+    expect(page.get_by_text("Confirm your e-mail address to take part")).to_have_count(0)

@@ -1,9 +1,12 @@
-"""The organisations API: public reads, memberships for org admins, one error shape."""
+"""The organisations API: public reads, memberships and invitations for org admins, one error
+shape."""
 
 import pytest
+from django.core import mail
 
 from civiclab.core.models import AuditEvent
-from civiclab.organisations.models import Membership, Role, Sector
+from civiclab.organisations import services
+from civiclab.organisations.models import Invitation, Membership, Role, Sector
 from tests.factories import OrganisationFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +85,7 @@ def test_people_without_the_admin_role_get_403(client, organisation, who):
         client.get(memberships_url(organisation)),
         client.post(
             memberships_url(organisation),
-            {"email": user.email, "role": "admin"},
+            {"email": user.email, "roles": ["admin"]},
             content_type="application/json",
         ),
     ):
@@ -101,54 +104,100 @@ def test_admins_list_memberships(admin_client, organisation, admin, django_asser
     assert {"id", "display_name", "email"} == set(body["items"][0]["user"])
 
 
-def test_admins_grant_a_role_by_email_or_id(admin_client, organisation):
+def invite(client, organisation, payload):
+    return client.post(memberships_url(organisation), payload, content_type="application/json")
+
+
+def test_membership_api_creates_invitation_not_membership(
+    admin_client, organisation, django_capture_on_commit_callbacks
+):
     person = UserFactory(email="ines@example.org")
-    response = admin_client.post(
-        memberships_url(organisation),
-        {"email": "INES@example.org", "role": "evaluator"},
-        content_type="application/json",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(
+            admin_client, organisation, {"email": "INES@example.org", "roles": ["evaluator"]}
+        )
     assert response.status_code == 201
-    assert response.json()["role"] == "evaluator"
-    response = admin_client.post(
-        memberships_url(organisation),
-        {"user_id": person.pk, "role": "staff"},
-        content_type="application/json",
-    )
-    assert response.status_code == 201
-    assert set(Membership.objects.filter(user=person).values_list("role", flat=True)) == {
-        "evaluator",
-        "staff",
-    }
+    body = response.json()
+    assert body["email"] == "ines@example.org"
+    assert body["roles"] == ["evaluator"]
+    assert set(body) == {"id", "email", "roles", "created_at", "expires_at"}
+    # Nobody becomes a member without consent: the person gets a link to accept.
+    assert not Membership.objects.filter(user=person).exists()
+    invitation = Invitation.objects.get(pk=body["id"])
+    assert invitation.accepted_at is None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ines@example.org"]
     assert AuditEvent.objects.filter(
-        organisation_id=organisation.pk, action="organisations.member_added"
+        organisation_id=organisation.pk, action="organisations.invitation_sent"
     ).exists()
+    assert not AuditEvent.objects.filter(action="organisations.member_added").exists()
+
+
+def test_membership_api_takes_one_role_as_role(admin_client, organisation):
+    response = invite(admin_client, organisation, {"email": "ines@example.org", "role": "staff"})
+    assert response.status_code == 201
+    assert response.json()["roles"] == ["staff"]
+
+
+def test_membership_api_refuses_bare_user_id(admin_client, organisation):
+    person = UserFactory(email="ines@example.org")
+    for payload in (
+        {"user_id": person.pk, "role": "staff"},
+        {"user_id": person.pk, "email": person.email, "roles": ["staff"]},
+    ):
+        response = invite(admin_client, organisation, payload)
+        assert response.status_code == 422
+        error = error_of(response)
+        assert error["code"] == "validation_error"
+        assert "user_id" in error["message"] + str(error["fields"])
+    assert not Membership.objects.filter(user=person).exists()
+    assert not Invitation.objects.exists()
+
+
+def test_membership_api_is_not_an_account_oracle(admin_client, organisation):
+    UserFactory(email="registered@example.org")
+    answers = []
+    for email in ("registered@example.org", "unknown@example.org"):
+        response = invite(admin_client, organisation, {"email": email, "roles": ["staff"]})
+        body = response.json()
+        answers.append((response.status_code, sorted(body), body["roles"]))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 201
+
+
+def test_outsiders_learn_nothing_about_accounts_from_the_membership_api(client, organisation):
+    outsider = UserFactory()
+    client.force_login(outsider)
+    UserFactory(email="registered@example.org")
+    answers = {
+        email: invite(client, organisation, {"email": email, "roles": ["staff"]})
+        for email in ("registered@example.org", "unknown@example.org")
+    }
+    assert {response.status_code for response in answers.values()} == {403}
+    assert len({response.content for response in answers.values()}) == 1
+    assert not Invitation.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
-        ({"email": "nobody@example.org", "role": "staff"}, "email"),
-        ({"email": "not an address", "role": "staff"}, "email"),
-        ({"email": "x@example.org", "role": "emperor"}, "role"),
+        ({"email": "not an address", "roles": ["staff"]}, "email"),
+        ({"email": "x@example.org", "roles": ["emperor"]}, "roles"),
+        ({"email": "x@example.org", "roles": []}, "roles"),
+        ({"roles": ["staff"]}, "email"),
     ],
 )
-def test_bad_grants_are_422_with_the_field(admin_client, organisation, payload, field):
-    response = admin_client.post(
-        memberships_url(organisation), payload, content_type="application/json"
-    )
+def test_bad_invitations_are_422_with_the_field(admin_client, organisation, payload, field):
+    response = invite(admin_client, organisation, payload)
     assert response.status_code == 422
-    assert field in error_of(response)["fields"]
+    assert any(name.split(".")[0] == field for name in error_of(response)["fields"])
+    assert not Invitation.objects.exists()
 
 
-def test_a_grant_names_the_user_one_way_only(admin_client, organisation, admin):
-    response = admin_client.post(
-        memberships_url(organisation),
-        {"email": admin.email, "user_id": admin.pk, "role": "staff"},
-        content_type="application/json",
-    )
+def test_inviting_a_member_again_is_refused(admin_client, organisation, admin):
+    response = invite(admin_client, organisation, {"email": admin.email, "roles": ["staff"]})
     assert response.status_code == 422
-    assert error_of(response)["code"] == "validation_error"
+    assert "already a member" in str(error_of(response)["fields"]["email"])
 
 
 def test_admins_take_a_role_away(admin_client, organisation):
@@ -191,3 +240,32 @@ def test_the_endpoints_are_documented(client):
     assert {"get"} <= set(paths["/api/v1/organisations"])
     assert {"get", "post"} <= set(paths["/api/v1/organisations/{slug}/memberships"])
     assert "delete" in paths["/api/v1/organisations/{slug}/memberships/{membership_id}"]
+    assert "get" in paths["/api/v1/organisations/{slug}/invitations"]
+    assert "delete" in paths["/api/v1/organisations/{slug}/invitations/{invitation_id}"]
+
+
+def test_admins_list_and_withdraw_invitations(admin_client, organisation):
+    created = invite(admin_client, organisation, {"email": "ines@example.org", "roles": ["staff"]})
+    invitation_id = created.json()["id"]
+    body = admin_client.get(f"{BASE}/{organisation.slug}/invitations").json()
+    assert [item["email"] for item in body["items"]] == ["ines@example.org"]
+    response = admin_client.delete(f"{BASE}/{organisation.slug}/invitations/{invitation_id}")
+    assert response.status_code == 204
+    assert Invitation.objects.get(pk=invitation_id).revoked_at is not None
+    assert admin_client.get(f"{BASE}/{organisation.slug}/invitations").json()["count"] == 0
+
+
+def test_only_admins_see_and_withdraw_invitations(client, organisation, admin):
+    invitation, _token = services.invitation_send(
+        actor=admin, organisation=organisation, email="ines@example.org", roles=["staff"]
+    )
+    client.force_login(member(organisation, Role.STAFF))
+    assert client.get(f"{BASE}/{organisation.slug}/invitations").status_code == 403
+    response = client.delete(f"{BASE}/{organisation.slug}/invitations/{invitation.pk}")
+    assert response.status_code == 403
+    other = OrganisationFactory()
+    client.force_login(member(other, Role.ADMIN))
+    response = client.delete(f"{BASE}/{other.slug}/invitations/{invitation.pk}")
+    assert response.status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None

@@ -2,6 +2,7 @@
 
 import pytest
 
+from civiclab.organisations.models import Invitation
 from tests.permissions import (
     ACTORS,
     assert_permission_matrix,
@@ -91,3 +92,28 @@ def test_a_wrong_expectation_prints_the_whole_matrix():
 def test_an_incomplete_expectation_is_refused():
     with pytest.raises(ValueError, match="missing"):
         assert_permission_matrix("organisations.view_organisation", expected={"citizen": True})
+
+
+def _invitation_to(address_of):
+    def check(user, organisation):
+        invitation = Invitation(organisation=organisation, email=address_of(user), roles=["staff"])
+        return user.has_perm("organisations.accept_invitation", invitation)
+
+    return check
+
+
+def test_only_the_confirmed_owner_of_the_address_accepts_an_invitation():
+    assert_permission_matrix(
+        "organisations.accept_invitation",
+        expected=everyone_except("anonymous", "unconfirmed_citizen"),
+        check=_invitation_to(lambda user: getattr(user, "email", "") or "nobody@example.org"),
+    )
+
+
+def test_nobody_accepts_an_invitation_sent_to_someone_else():
+    # Superusers hold every permission; the service still refuses them another's invitation.
+    assert_permission_matrix(
+        "organisations.accept_invitation",
+        expected=only("platform_admin"),
+        check=_invitation_to(lambda user: "someone-else@example.org"),
+    )

@@ -356,3 +356,19 @@ def test_an_accepted_invitation_cannot_be_withdrawn(organisation, admin):
     services.invitation_accept(user=person, token=token)
     with pytest.raises(ValidationError):
         services.invitation_revoke(actor=admin, invitation=invitation)
+
+
+def test_unconfirmed_account_cannot_accept_leaked_organisation_invitation(organisation, admin):
+    # Someone signs up with the invited address (which is not theirs) and uses a leaked link:
+    # without confirming the address they get no role, moderator and evaluator least of all.
+    _invitation, token = invite(organisation, admin, roles=("moderator", "evaluator"))
+    squatter = UserFactory(email="new.colleague@example.org", email_confirmed_at=None)
+    with pytest.raises(services.InvitationError) as error:
+        services.invitation_accept(user=squatter, token=token)
+    assert error.value.code == "email_not_confirmed"
+    assert "Confirm your e-mail address" in error.value.messages[0]
+    assert roles_of(organisation, squatter) == set()
+    # The link still works for the owner of the address once it is confirmed.
+    squatter.email_confirmed_at = timezone.now()
+    services.invitation_accept(user=squatter, token=token)
+    assert roles_of(organisation, squatter) == {"moderator", "evaluator"}

@@ -437,3 +437,18 @@ def test_the_link_in_the_email_leads_to_membership(
     client.force_login(lea)
     client.post("/" + path)
     assert roles_of(organisation, lea) == {"moderator"}
+
+
+def test_an_unconfirmed_invitee_is_told_to_confirm_first(client, organisation, admin):
+    _invitation, token = invitation_send(
+        actor=admin, organisation=organisation, email="lea@example.org", roles=["moderator"]
+    )
+    client.force_login(UserFactory(email="lea@example.org", email_confirmed_at=None))
+    page = client.get(accept_url(token)).content.decode()
+    assert "Confirm your e-mail address" in page
+    assert reverse("accounts:resend_confirmation") in page
+    assert 'type="submit">Accept invitation' not in page
+    response = client.post(accept_url(token))
+    assert response.status_code == 400
+    assert "Confirm your e-mail address" in response.content.decode()
+    assert not Membership.objects.filter(organisation=organisation, role="moderator").exists()

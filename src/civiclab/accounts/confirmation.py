@@ -11,9 +11,18 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 SALT = "civiclab.accounts.confirm-email"
 DEFAULT_MAX_AGE = 3 * 24 * 60 * 60
+
+
+# What every refusal for an unconfirmed account says; pages add a button to send the link again.
+UNCONFIRMED_MESSAGE = _(
+    "Confirm your e-mail address first: follow the link we sent you. If it has not arrived, "
+    "ask for a new one from your profile."
+)
+UNCONFIRMED_CODE = "email_not_confirmed"
 
 
 class InvalidLink(Exception):

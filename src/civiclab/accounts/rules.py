@@ -4,6 +4,7 @@ import rules
 from django.contrib.auth.models import AnonymousUser
 
 from .models import ApiToken, User
+from .predicates import has_confirmed_email
 
 
 @rules.predicate
@@ -12,3 +13,5 @@ def owns_token(user: User | AnonymousUser, token: ApiToken | None) -> bool:
 
 
 rules.add_perm("accounts.revoke_apitoken", rules.is_authenticated & owns_token)
+# A token acts as its owner, so it is for accounts whose address is proved to be theirs.
+rules.add_perm("accounts.add_apitoken", has_confirmed_email)

@@ -180,6 +180,8 @@ def user_reset_password(*, user: User, new_password: str) -> None:
 
 def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """A new token for `actor` and its secret, which is never stored and never shown again."""
+    if not actor.has_perm("accounts.add_apitoken"):
+        raise PermissionDenied(confirmation.UNCONFIRMED_MESSAGE)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Enter a name for the token.")}, code="required")

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -34,9 +35,28 @@ RESEND_INTERVAL_SECONDS = 60
 # Sign-up and confirmation
 
 
+# The session keys sign-up leaves for the confirmation link opened in the same browser.
+SIGNUP_EMAIL = "signup_email"
+SIGNUP_PENDING = "signup_pending_user"
+SIGNUP_NEXT = "signup_next"
+
+
+def _safe_next(request, url: str | None) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """Create an account; nobody is signed in until the address is confirmed.
+
+    A new address and a taken one get the same answer (a redirect to "check your e-mail", with
+    the same cookies), so the page does not tell anyone which addresses have an account.
+    """
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = SignUpForm(request.POST or None)
@@ -46,21 +66,29 @@ def signup(request):
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
         )
-        if user is not None:
-            login(request, user, backend="civiclab.accounts.backends.EmailBackend")
-        request.session["signup_email"] = form.cleaned_data["email"]
+        # Kept in the session (on the server), never in the response: the link, opened in
+        # this browser, signs the new account in and returns to where sign-up began.
+        request.session[SIGNUP_PENDING] = user.pk if user is not None else None
+        request.session[SIGNUP_NEXT] = _safe_next(request, request.GET.get("next"))
+        request.session[SIGNUP_EMAIL] = form.cleaned_data["email"]
         return redirect("accounts:check_email")
     return render(request, "accounts/signup.html", {"form": form})
 
 
 def check_email(request):
-    email = request.session.get("signup_email", "")
+    email = request.session.get(SIGNUP_EMAIL, "")
     days = max(1, confirmation.max_age() // (24 * 60 * 60))
     return render(request, "accounts/check_email.html", {"email": email, "days": days})
 
 
 @never_cache
 def confirm_email(request, token: str):
+    """Confirm the address in the link and sign its account in.
+
+    The account is signed in when the link is opened in the browser that signed up (or that is
+    already signed in to it); elsewhere the page asks to sign in, so a link to someone else's
+    account cannot silently sign a visitor in as that account.
+    """
     try:
         user = services.user_confirm_email(token=token)
     except confirmation.InvalidLink:
@@ -69,7 +97,17 @@ def confirm_email(request, token: str):
         return render(
             request, "accounts/confirm_invalid.html", {"reason": error.messages[0]}, status=400
         )
-    if request.user.is_authenticated and request.user.pk == user.pk:
+    signed_in = request.user.is_authenticated and request.user.pk == user.pk
+    if not signed_in and request.session.get(SIGNUP_PENDING) == user.pk:
+        next_url = request.session.get(SIGNUP_NEXT, "")
+        login(request, user, backend="civiclab.accounts.backends.EmailBackend")
+        for key in (SIGNUP_PENDING, SIGNUP_NEXT, SIGNUP_EMAIL):
+            request.session.pop(key, None)
+        messages.success(
+            request, _("Thank you, your e-mail address is confirmed. You are signed in.")
+        )
+        return redirect(_safe_next(request, next_url) or "accounts:profile")
+    if signed_in:
         messages.success(request, _("Thank you, your e-mail address is confirmed."))
         return redirect("accounts:profile")
     return render(request, "accounts/confirm_done.html")
@@ -78,9 +116,10 @@ def confirm_email(request, token: str):
 @login_required
 @require_POST
 def resend_confirmation(request):
+    back = _safe_next(request, request.POST.get("next")) or "accounts:profile"
     if request.user.email_confirmed:
         messages.info(request, _("Your e-mail address is already confirmed."))
-        return redirect("accounts:profile")
+        return redirect(back)
     # One e-mail a minute is plenty; more would let the button be used to flood an inbox.
     if cache.add(f"confirm-resend:{request.user.pk}", 1, timeout=RESEND_INTERVAL_SECONDS):
         services.user_resend_confirmation(actor=request.user)
@@ -93,7 +132,7 @@ def resend_confirmation(request):
             request,
             _("We sent a link less than a minute ago. Check your inbox and spam folder."),
         )
-    return redirect("accounts:profile")
+    return redirect(back)
 
 
 # Sign-in and sign-out
@@ -220,6 +259,9 @@ def tokens(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_create(request):
+    if not request.user.has_perm("accounts.add_apitoken"):
+        # The page says why, and its button sends the confirmation link again.
+        return render(request, "accounts/token_create_unconfirmed.html", status=403)
     form = TokenCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -6,7 +6,7 @@ where the services check, validate and audit; the admin is for looking things up
 
 from django.contrib import admin
 
-from .models import Challenge, Event, EventRegistration, Phase, Tag
+from .models import Challenge, Event, EventRegistration, InvitedAddress, Phase, Tag
 
 
 class ReadOnlyAdminMixin:
@@ -26,14 +26,21 @@ class PhaseInline(ReadOnlyAdminMixin, admin.TabularInline):
     fields = ["kind", "starts_at", "ends_at"]
 
 
+class InvitedAddressInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = InvitedAddress
+    extra = 0
+    fields = ["email", "created_at"]
+    readonly_fields = ["created_at"]
+
+
 @admin.register(Challenge)
 class ChallengeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "organisation", "state", "audience", "is_idea_box", "published_at"]
     list_filter = ["state", "audience", "is_idea_box"]
     list_select_related = ["organisation"]
     search_fields = ["title", "slug", "organisation__name"]
-    raw_id_fields = ["sponsor", "created_by", "invited"]
-    inlines = [PhaseInline]
+    raw_id_fields = ["sponsor", "created_by"]
+    inlines = [PhaseInline, InvitedAddressInline]
 
 
 @admin.register(Tag)

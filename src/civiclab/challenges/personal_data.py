@@ -25,16 +25,26 @@ def register_all() -> None:
     _register(
         "challenges.challenge",
         lambda user: _rows(
-            m.Challenge.objects.filter(
-                Q(sponsor=user) | Q(created_by=user) | Q(invited=user)
-            ).distinct(),
+            m.Challenge.objects.filter(Q(sponsor=user) | Q(created_by=user)).distinct(),
             "id",
             "title",
             "organisation__name",
             "created_at",
         ),
-        ["sponsor", "created_by", "invited"],
-        eraser=lambda user: user.challenge_invitations.clear(),
+        ["sponsor", "created_by"],
+    )
+    # Invitations to invitation-only challenges are addressed by e-mail, not linked: the
+    # eraser runs while the account still has its address.
+    _register(
+        "challenges.invitedaddress",
+        lambda user: _rows(
+            m.InvitedAddress.objects.filter(email__iexact=user.email),
+            "challenge__title",
+            "email",
+            "created_at",
+        ),
+        [],
+        eraser=lambda user: m.InvitedAddress.objects.filter(email__iexact=user.email).delete(),
     )
     _register(
         "challenges.eventregistration",

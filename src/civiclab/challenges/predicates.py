@@ -14,6 +14,7 @@ from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.organisations.predicates import (
     can_moderate,
+    has_confirmed_email,
     is_decision_maker,
     is_evaluator,
     is_innovation_lead,
@@ -67,10 +68,11 @@ def is_published(user: User | AnonymousUser, obj: object) -> bool:
 
 @rules.predicate
 def is_invited(user: User | AnonymousUser, obj: object) -> bool:
+    """The challenge invites this account's address, and the account has confirmed it."""
     challenge = challenge_of(obj)
-    if challenge is None or not user.is_authenticated:
+    if challenge is None or not isinstance(user, User) or not has_confirmed_email(user):
         return False
-    return challenge.invited.filter(pk=user.pk).exists()
+    return challenge.invited_addresses.filter(email__iexact=user.email).exists()
 
 
 @rules.predicate
@@ -199,8 +201,9 @@ def merge_target_not_merged(user: User | AnonymousUser, record: MergeRecord | No
 
 can_merge = can_moderate | is_innovation_lead
 
-# Taking part needs an account and a place in the challenge's audience.
-takes_part = rules.is_authenticated & is_published & audience_admits
+# Taking part needs an account with a confirmed address and a place in the challenge's
+# audience.
+takes_part = has_confirmed_email & is_published & audience_admits
 
 
 @rules.predicate
@@ -286,4 +289,10 @@ def event_accepts_registrations(user: User | AnonymousUser, obj: object) -> bool
 
 
 # Role predicates the rules read through this module, next to the state predicates above.
-__all__ = ["is_decision_maker", "is_evaluator", "is_innovation_lead", "is_member"]
+__all__ = [
+    "has_confirmed_email",
+    "is_decision_maker",
+    "is_evaluator",
+    "is_innovation_lead",
+    "is_member",
+]

@@ -29,7 +29,7 @@ from django.db import DataError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.template.defaultfilters import filesizeformat
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
@@ -495,13 +495,29 @@ def _on_authentication_error(
     return response
 
 
+def _unconfirmed(request: HttpRequest) -> bool:
+    """A signed-in caller whose e-mail address is not confirmed yet (accounts' `User` says so
+    with `email_confirmed`; core cannot import it)."""
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    return bool(
+        getattr(user, "is_authenticated", False) and getattr(user, "email_confirmed", True) is False
+    )
+
+
 def _on_authorization_error(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     message = str(exc) if str(exc) not in {"", "Forbidden"} else ""
-    return api.create_response(
-        request,
-        error_body(403, message or _("You do not have permission to do this.")),
-        status=403,
-    )
+    message = message or _("You do not have permission to do this.")
+    code = ""
+    if _unconfirmed(request):
+        # Nothing that takes part is open to an unconfirmed address: say so, and where to go.
+        code = "email_not_confirmed"
+        first = _("Confirm your e-mail address first")
+        hint = _(
+            "Confirm your e-mail address first: follow the link we sent you, or ask for a new "
+            "one on your profile page (%(url)s)."
+        ) % {"url": reverse("accounts:profile")}
+        message = hint if message.startswith(first) else f"{message} {hint}"
+    return api.create_response(request, error_body(403, message, code=code), status=403)
 
 
 # How ninja starts the 400 it raises for a body it could not parse.

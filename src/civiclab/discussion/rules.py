@@ -7,7 +7,7 @@ whatever they are on, and about the organisation's queue (whose object is the Or
 
 import rules
 
-from civiclab.organisations.predicates import can_moderate
+from civiclab.organisations.predicates import can_moderate, has_confirmed_email
 
 from .predicates import (
     comment_is_live,
@@ -20,7 +20,7 @@ from .predicates import (
 
 rules.add_perm(
     "discussion.flag_comment",
-    rules.is_authenticated
+    has_confirmed_email
     & target_readable
     & comment_is_live
     & target_not_hidden

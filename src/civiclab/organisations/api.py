@@ -1,14 +1,13 @@
 """The organisations and memberships API: /api/v1/organisations."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from civiclab.core.api import CivicPagination, api_actor
 
 from . import access, selectors, services
-from .schemas import MembershipIn, MembershipOut, OrganisationOut
+from .schemas import InvitationIn, InvitationOut, MembershipOut, OrganisationOut
 
 # Reading organisations is public; the membership endpoints use the API's authentication
 # (personal token or browser session) and the services' permission checks.
@@ -45,23 +44,21 @@ def list_memberships(request, slug: str):
 
 @router.post(
     "/{slug}/memberships",
-    response={201: MembershipOut},
-    summary="Give an existing account a role",
+    response={201: InvitationOut},
+    summary="Invite a person, by e-mail address, to hold roles",
 )
-def grant_membership(request, slug: str, payload: MembershipIn):
+def invite_member(request, slug: str, payload: InvitationIn):
+    """Send an invitation; the person becomes a member only by accepting it.
+
+    The answer is the same whether or not the address has an account, so the endpoint does
+    not tell anyone which addresses are registered.
+    """
     actor = api_actor(request)
     organisation = access.organisation_for_user(user=actor, slug=slug)
-    user = selectors.user_by_email_or_id(email=payload.email, user_id=payload.user_id)
-    if user is None:
-        if not actor.has_perm("organisations.manage_membership", organisation):
-            # Do not tell outsiders which accounts exist.
-            raise PermissionDenied(_("You do not have permission to do this."))
-        field = "email" if payload.email is not None else "user_id"
-        raise ValidationError({field: _("There is no account with this address or id.")})
-    membership = services.membership_grant(
-        actor=actor, organisation=organisation, user=user, role=payload.role
+    invitation, _token = services.invitation_send(
+        actor=actor, organisation=organisation, email=payload.email, roles=payload.roles
     )
-    return 201, membership
+    return Status(201, invitation)
 
 
 @router.delete(
@@ -77,3 +74,32 @@ def revoke_membership(request, slug: str, membership_id: int):
     membership = access.membership_for_user(user=actor, organisation=organisation, pk=membership_id)
     services.membership_revoke(actor=actor, membership=membership)
     return 204, None
+
+
+@router.get(
+    "/{slug}/invitations",
+    response=list[InvitationOut],
+    summary="Invitations waiting for an answer (its administrators only)",
+)
+@paginate(CivicPagination)
+def list_invitations(request, slug: str):
+    organisation = access.organisation_for_user(
+        user=api_actor(request),
+        slug=slug,
+        perm="organisations.invite_member",
+        message=_("Only the organisation's administrators can see its invitations."),
+    )
+    return selectors.pending_invitations(organisation=organisation)
+
+
+@router.delete(
+    "/{slug}/invitations/{invitation_id}",
+    response={204: None},
+    summary="Withdraw an invitation",
+)
+def withdraw_invitation(request, slug: str, invitation_id: int):
+    actor = api_actor(request)
+    organisation = access.organisation_for_user(user=actor, slug=slug)
+    invitation = access.invitation_for_user(user=actor, organisation=organisation, pk=invitation_id)
+    services.invitation_revoke(actor=actor, invitation=invitation)
+    return Status(204, None)

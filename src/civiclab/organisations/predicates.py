@@ -12,8 +12,9 @@ import rules
 from django.contrib.auth.models import AnonymousUser
 
 from civiclab.accounts.models import User
+from civiclab.accounts.predicates import has_confirmed_email
 
-from .models import Membership, Organisation, Role
+from .models import Invitation, Membership, Organisation, Role
 
 # What a user object remembers for the request: its roles per organisation, and (kept by
 # `selectors.organisations_of_user`) the organisations it belongs to.
@@ -92,3 +93,18 @@ can_moderate = is_moderator | is_org_admin | is_platform_admin
 def organisation_is_active(user: User | AnonymousUser, obj: object = None) -> bool:
     organisation = organisation_of(obj)
     return bool(organisation is not None and organisation.is_active)
+
+
+@rules.predicate
+def is_invitee(user: User | AnonymousUser, invitation: Invitation | None) -> bool:
+    """The invitation was sent to this account's address."""
+    return bool(
+        user.is_authenticated
+        and invitation is not None
+        and invitation.email.lower() == user.email.lower()
+    )
+
+
+# Every app's participation rules compose this one fact about the account (defined in
+# accounts, so its own rules can use it too).
+__all__ = ["has_confirmed_email"]

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from ninja import Field, Schema
-from pydantic import field_validator, model_validator
+from pydantic import BaseModel, field_validator, model_validator
 
 from .models import Role
 
@@ -54,26 +54,45 @@ class MembershipOut(Schema):
     created_at: datetime
 
 
-class MembershipIn(Schema):
-    """Give an existing account a role: name the account by `email` or by `user_id`."""
+class InvitationIn(BaseModel):
+    """Invite a person by e-mail address to hold `roles` (at least one).
 
-    role: Role
-    email: str | None = None
-    user_id: int | None = None
+    The API never makes anyone a member directly: the person receives an invitation link and
+    joins when they accept it, signed in with a confirmed account for this address. `role`
+    (one role) is accepted for `roles`. A user id is refused: people are named by the address
+    the invitation goes to.
+    """
+
+    # A plain pydantic model: its "before" validator sees the request body as sent.
+    email: str = Field(max_length=254, description="The address the invitation is sent to.")
+    roles: list[Role] = Field(min_length=1, max_length=len(Role.values))
+
+    @model_validator(mode="before")
+    @classmethod
+    def named_by_address(cls, data):
+        if isinstance(data, dict):
+            if "user_id" in data:
+                raise ValueError(
+                    "user_id is not accepted: give the person's e-mail address, and they "
+                    "receive an invitation to accept."
+                )
+            if "roles" not in data and "role" in data:
+                data = {**data, "roles": [data["role"]]}
+        return data
 
     @field_validator("email")
     @classmethod
-    def email_is_an_address(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
+    def email_is_an_address(cls, value: str) -> str:
         try:
             validate_email(value.strip())
         except ValidationError as error:
             raise ValueError("Enter a valid e-mail address.") from error
         return value.strip()
 
-    @model_validator(mode="after")
-    def one_way_to_name_the_user(self):
-        if (self.email is None) == (self.user_id is None):
-            raise ValueError("Give either email or user_id.")
-        return self
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    roles: list[str]
+    created_at: datetime
+    expires_at: datetime

@@ -154,13 +154,3 @@ def memberships_for_profile(*, user: User | AnonymousUser) -> list[tuple[Organis
         (organisation, [str(Role(role).label) for role in sort_roles(roles)])
         for organisation, roles in grouped.values()
     ]
-
-
-def user_by_email_or_id(*, email: str | None = None, user_id: int | None = None) -> User | None:
-    """An existing active account, found by id or e-mail (case-insensitive); None otherwise."""
-    users = get_user_model().objects.filter(is_active=True)
-    if user_id is not None:
-        return users.filter(pk=user_id).first()
-    if email:
-        return users.filter(email__iexact=email.strip()).first()
-    return None

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from civiclab.accounts.confirmation import UNCONFIRMED_CODE, UNCONFIRMED_MESSAGE
 from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.core.limits import check_lengths
@@ -434,7 +435,8 @@ def invitation_accept(*, user: User | AnonymousUser | None, token: str) -> Invit
     """Join the organisation with the invited roles.
 
     The link works only for the signed-in account whose e-mail address the invitation was sent
-    to, so a forwarded or leaked link cannot make someone else a member.
+    to, and only once that account has confirmed the address, so a forwarded or leaked link
+    cannot make someone else a member (not even someone who signed up with the address).
     """
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("Sign in to accept the invitation."))
@@ -452,6 +454,8 @@ def invitation_accept(*, user: User | AnonymousUser | None, token: str) -> Invit
                 ),
                 code="wrong_user",
             )
+        if not user.has_perm("organisations.accept_invitation", invitation):
+            raise InvitationError(UNCONFIRMED_MESSAGE, code=UNCONFIRMED_CODE)
         organisation = invitation.organisation
         roles = _current_roles(organisation, user) | set(invitation.roles)
         _apply_roles(actor=user, organisation=organisation, user=user, roles=roles)

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civiclab.accounts.confirmation import UNCONFIRMED_MESSAGE
 from civiclab.core import clock, page_sections
 from civiclab.core.http import apply_validation_error, object_view
 from civiclab.core.selectors import audit_actions, audit_actors, audit_events
@@ -256,6 +257,8 @@ def invitation_accept(request, token):
             "This invitation was sent to a different e-mail address. Sign in with the account "
             "for the address that received the invitation."
         )
+    elif not request.user.has_perm("organisations.accept_invitation", invitation):
+        context["error"] = UNCONFIRMED_MESSAGE
     return render(request, "organisations/invitation_accept.html", context)
 
 

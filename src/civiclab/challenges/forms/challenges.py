@@ -160,8 +160,9 @@ class InvitedForm(forms.Form):
         widget=forms.Textarea,
         required=False,
         help_text=_(
-            "One e-mail address per line. Each person needs an account; members of the "
-            "organisation can always take part."
+            "One e-mail address per line. People take part once they are signed in with a "
+            "confirmed account for their address, which they can create later; members of "
+            "the organisation can always take part."
         ),
     )
 

@@ -1,6 +1,6 @@
 """Challenges, ideas, supports, merges and evaluation: one module per concept."""
 
-from .challenge import Audience, Challenge, InnovationType, Phase, PhaseKind, Tag
+from .challenge import Audience, Challenge, InnovationType, InvitedAddress, Phase, PhaseKind, Tag
 from .evaluation import (
     Criterion,
     Evaluation,
@@ -37,6 +37,7 @@ __all__ = [
     "IdeaRevision",
     "IdeaStatus",
     "InnovationType",
+    "InvitedAddress",
     "MergeRecord",
     "PairwiseComparison",
     "Phase",

@@ -81,12 +81,6 @@ class Challenge(TimeStampedModel):
     audience = models.CharField(
         _("who can take part"), max_length=10, choices=Audience.choices, default=Audience.PUBLIC
     )
-    invited = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("invited people"),
-        blank=True,
-        related_name="challenge_invitations",
-    )
     innovation_types = models.JSONField(_("innovation types sought"), default=list, blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="+")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
@@ -138,6 +132,35 @@ class Challenge(TimeStampedModel):
         """The kind of the running phase, or `closed` between and after phases."""
         phase = self.current_phase(now)
         return phase.kind if phase else PhaseKind.CLOSED
+
+
+class InvitedAddress(models.Model):
+    """An e-mail address invited to an invitation-only challenge.
+
+    The invitation belongs to the address, not to an account: whoever holds an account with
+    this address, confirmed, is admitted. So the list can name people who have no account yet,
+    and an account that merely typed the address in at sign-up is not.
+    """
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="invited_addresses"
+    )
+    email = models.EmailField(_("e-mail address"))
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "email"], name="invited_address_unique_per_challenge"
+            )
+        ]
+        indexes = [models.Index(fields=["email"], name="invited_address_email")]
+        verbose_name = _("invited address")
+        verbose_name_plural = _("invited addresses")
+
+    def __str__(self) -> str:
+        return self.email
 
 
 class Phase(DatedPeriod):

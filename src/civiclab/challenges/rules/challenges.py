@@ -3,7 +3,7 @@
 Who may see a challenge: anyone its audience admits once it is published; its managers
 (organisation admins and innovation leads) and platform admins always, drafts included.
 Managers create, edit and publish. People the audience admits register for its event while
-registration is open and the event has not started.
+registration is open and the event has not started, once their e-mail address is confirmed.
 """
 
 import rules
@@ -19,5 +19,5 @@ rules.add_perm("challenges.change_event", p.runs_challenges)
 rules.add_perm("challenges.view_event_registrations", p.runs_challenges)
 rules.add_perm(
     "challenges.register_event",
-    rules.is_authenticated & p.is_published & p.audience_admits & p.event_accepts_registrations,
+    p.takes_part & p.event_accepts_registrations,
 )

@@ -28,11 +28,12 @@ rules.add_perm(
 )
 rules.add_perm("challenges.view_evaluation_results", p.reads_evaluation_results)
 rules.add_perm("challenges.view_scorecard", p.reads_evaluation_results | p.is_evaluator)
-# Pairwise comparison is open to anyone who can see the challenge, during the review phase,
+# Pairwise comparison is open to anyone who can see the challenge and has confirmed their
+# e-mail address (one address, one voice), during the review phase,
 # once all ideas are in: comparing while ideas still arrive would favour early ones.
 rules.add_perm(
     "challenges.compare_ideas",
-    rules.is_authenticated
+    p.has_confirmed_email
     & p.can_view_challenge
     & p.pairwise_enabled
     & p.phase_allows(phases.COMPARE_IDEAS),

@@ -4,8 +4,8 @@ Objects: `add_idea` takes a Challenge; every other rule takes an Idea.
 
 - Anyone who may see the challenge reads its ideas; a hidden idea only its authors, the
   moderators and the challenge's managers.
-- Submitting needs an account, a published challenge in its submission phase, and a place
-  in its audience.
+- Submitting needs an account with a confirmed e-mail address, a published challenge in its
+  submission phase, and a place in its audience.
 - The author and accepted co-authors edit while the idea is submitted or under review and
   the challenge is not closed; only the author invites and removes co-authors.
 - Status changes are permitted by the target status (see `services/status.py`): challenge
@@ -23,7 +23,7 @@ from civiclab.organisations.predicates import is_platform_admin
 rules.add_perm("challenges.view_idea", p.can_view_idea)
 rules.add_perm(
     "challenges.add_idea",
-    rules.is_authenticated
+    p.has_confirmed_email
     & p.can_view_challenge
     & p.is_published
     & p.phase_allows(phases.ADD_IDEA)

@@ -1,8 +1,10 @@
 """Rules for taking part in an idea: supports, comments, following, flags, moderation, merges.
 
-The object of every rule here is an Idea; unmerging takes a MergeRecord. Rules about comments
-themselves and the moderation queue are the discussion app's (`discussion.rules`); an idea's
-registration there names the idea rules below for commenting, following, reporting and hiding.
+Every way of taking part needs an account whose e-mail address is confirmed
+(`has_confirmed_email`, inside `takes_part`). The object of every rule here is an Idea;
+unmerging takes a MergeRecord. Rules about comments themselves and the moderation queue are the
+discussion app's (`discussion.rules`); an idea's registration there names the idea rules below
+for commenting, following, reporting and hiding.
 """
 
 import rules
@@ -22,10 +24,11 @@ rules.add_perm(
     "challenges.comment_idea",
     p.takes_part & p.phase_allows(COMMENT) & p.idea_is_visible & p.idea_not_merged,
 )
-rules.add_perm("challenges.follow_idea", rules.is_authenticated & p.can_view_idea)
+# Following sends e-mail to the account's address, so it needs a confirmed one.
+rules.add_perm("challenges.follow_idea", p.has_confirmed_email & p.can_view_idea)
 rules.add_perm(
     "challenges.flag_idea",
-    rules.is_authenticated & p.can_view_challenge & p.idea_is_visible & ~p.is_idea_author,
+    p.has_confirmed_email & p.can_view_challenge & p.idea_is_visible & ~p.is_idea_author,
 )
 rules.add_perm("challenges.moderate_idea", p.can_moderate)
 # Those who merge see an idea's merges, to review or undo them, whatever the idea's state.

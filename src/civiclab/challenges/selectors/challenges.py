@@ -22,6 +22,7 @@ from ..models import (
     EventRegistration,
     Idea,
     IdeaStatus,
+    InvitedAddress,
     Phase,
     PhaseKind,
     RegistrationStatus,
@@ -43,7 +44,13 @@ def visibility_filter(user: User | AnonymousUser) -> Q:
     memberships = Membership.objects.filter(user=user)
     member_of = memberships.values("organisation_id")
     manager_of = memberships.filter(role__in=MANAGER_ROLES).values("organisation_id")
-    invited_to = Challenge.invited.through.objects.filter(user=user).values("challenge_id")
+    # An invitation admits the account that has confirmed the invited address (`is_invited`).
+    invitations = (
+        InvitedAddress.objects.filter(email__iexact=user.email)
+        if user.email_confirmed
+        else InvitedAddress.objects.none()
+    )
+    invited_to = invitations.values("challenge_id")
     admitted = (
         Q(audience=Audience.PUBLIC)
         | Q(organisation_id__in=member_of)

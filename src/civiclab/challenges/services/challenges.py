@@ -10,7 +10,6 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,7 +24,7 @@ from civiclab.core.limits import check_lengths
 from civiclab.core.services import audit_record
 from civiclab.organisations.models import Membership, Organisation, Role
 
-from ..models import Audience, Challenge, InnovationType, Phase, PhaseKind
+from ..models import Audience, Challenge, InnovationType, InvitedAddress, Phase, PhaseKind
 from ._internal import tags_get_or_create
 
 # Addresses under /organisations/<org>/challenges/ that are not challenges.
@@ -317,28 +316,22 @@ def _forget_phases(challenge: Challenge) -> None:
         cache.pop("phases", None)
 
 
-def challenge_set_invited(
-    *, actor: User, challenge: Challenge, emails: Iterable[str]
-) -> list[User]:
-    """Invite exactly the people with these e-mail addresses (existing accounts only)."""
+def challenge_set_invited(*, actor: User, challenge: Challenge, emails: Iterable[str]) -> list[str]:
+    """Invite exactly these e-mail addresses; returns them, sorted.
+
+    Addresses are invited whether or not they have an account, and the answer does not say
+    which do: the list is not a way to find out who is registered. A person is admitted once
+    they are signed in with a confirmed account for an invited address (`is_invited`).
+    """
     _require(actor, "challenges.change_challenge", challenge)
-    wanted = {email.strip().lower() for email in emails if email.strip()}
-    User = get_user_model()
-    users = list(User.objects.filter(email__in=wanted, is_active=True))
-    unknown = sorted(wanted - {user.email.lower() for user in users})
-    if unknown:
-        raise ValidationError(
-            {
-                "emails": _(
-                    "No account uses %(emails)s. People need an account before they can be invited."
-                )
-                % {"emails": ", ".join(unknown)}
-            }
-        )
+    wanted = sorted({email.strip().lower() for email in emails if email.strip()})
     with transaction.atomic():
-        before = set(challenge.invited.values_list("pk", flat=True))
-        after = {user.pk for user in users}
-        challenge.invited.set(users)
+        before = set(challenge.invited_addresses.values_list("email", flat=True))
+        after = set(wanted)
+        challenge.invited_addresses.filter(email__in=before - after).delete()
+        InvitedAddress.objects.bulk_create(
+            [InvitedAddress(challenge=challenge, email=email) for email in sorted(after - before)]
+        )
         if before != after:
             audit_record(
                 actor=actor,
@@ -347,7 +340,7 @@ def challenge_set_invited(
                 organisation_id=challenge.organisation_id,
                 details={"added": len(after - before), "removed": len(before - after)},
             )
-    return users
+    return wanted
 
 
 # --- publish --------------------------------------------------------------------------------

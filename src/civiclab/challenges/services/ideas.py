@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from civiclab.accounts.confirmation import UNCONFIRMED_MESSAGE
 from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import (
@@ -28,7 +29,7 @@ from civiclab.challenges.models import (
     InnovationType,
     Tag,
 )
-from civiclab.challenges.predicates import forget_author_ids
+from civiclab.challenges.predicates import forget_author_ids, has_confirmed_email
 from civiclab.core import clock
 from civiclab.core.limits import check_lengths
 from civiclab.core.markup import render_markdown
@@ -249,10 +250,13 @@ def idea_update(
 
 
 def _invitee(email: str) -> User | None:
-    """The active person with this address, or None; the caller must not say which."""
+    """The active person who has confirmed this address, or None; the caller must not say
+    which. An account that only typed the address in at sign-up is not matched."""
     User = get_user_model()
     user = User.objects.filter(email__iexact=(email or "").strip()).first()
     if user is None or not user.is_active or getattr(user, "is_anonymised", False):
+        return None
+    if not has_confirmed_email(user):
         return None
     return user
 
@@ -338,6 +342,8 @@ def coauthor_invite(*, actor: User, idea: Idea, email: str) -> CoAuthor | None:
 
 def coauthor_respond(*, actor: User, idea: Idea, accept: bool) -> CoAuthor:
     """The invited person accepts or declines; accepted co-authors may edit the idea."""
+    if accept and not has_confirmed_email(actor):
+        raise PermissionDenied(UNCONFIRMED_MESSAGE)
     with transaction.atomic():
         coauthor = (
             CoAuthor.objects.select_for_update()

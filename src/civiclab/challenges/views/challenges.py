@@ -236,7 +236,7 @@ def challenge_phases(request, challenge):
 
 @challenge_view("challenges.change_challenge")
 def challenge_invited(request, challenge):
-    current = "\n".join(challenge.invited.order_by("email").values_list("email", flat=True))
+    current = "\n".join(challenge.invited_addresses.values_list("email", flat=True))
     form = InvitedForm(request.POST or None, initial={"emails": current})
     if request.method == "POST" and form.is_valid():
         try:
