@@ -11,8 +11,6 @@ client limit by signing in to an account of their own between guesses.
 Cache keys hold digests, never the e-mail address or the client address.
 """
 
-import hashlib
-import ipaddress
 import math
 from dataclasses import dataclass
 
@@ -21,6 +19,10 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from civiclab.core import clock
+from civiclab.core.ratelimit import client_ip, client_key
+from civiclab.core.ratelimit import digest as _digest
+
+__all__ = ["client_ip", "minutes", "record_failure", "record_success", "retry_after"]
 
 
 @dataclass(frozen=True)
@@ -29,57 +31,12 @@ class Limit:
     allowed: int
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or the address our trusted proxies saw.
-
-    Each of the TRUSTED_PROXY_COUNT proxies appends the address it received the request
-    from to X-Forwarded-For, so the client is that many entries from the right; anything
-    further left was written by the client and cannot be trusted.
-    """
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            candidate = forwarded[-proxies]
-            if _is_ip(candidate):
-                return candidate
-    return remote
-
-
-def _is_ip(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _client_key(ip: str) -> str:
-    """One key per IPv4 address, or per IPv6 /64 (one household or host gets a whole /64)."""
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return _digest(ip or "unknown")
-    if address.version == 6:
-        return _digest(str(ipaddress.ip_network(f"{address}/64", strict=False)))
-    return _digest(str(address))
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
-
-
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
 def _limits(request: HttpRequest, email: str) -> list[Limit]:
-    client = _client_key(client_ip(request))
+    client = client_key(request)
     account = _digest(normalise_email(email))
     return [
         Limit(
