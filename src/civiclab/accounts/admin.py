@@ -2,14 +2,53 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import authenticate
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from civiclab.core import clock
+from civiclab.core.ratelimit import RateLimited
 
+from . import throttle
+from .forms import authenticate_throttled
 from .models import ApiToken, User
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The administration's sign-in, throttled exactly like the site's (`accounts.throttle`).
+
+    A throttled attempt answers with the 429 page; the password is not checked.
+    """
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is None or not password:
+            return super().clean()
+        try:
+            self.user_cache = authenticate_throttled(
+                self.request,
+                email=email,
+                password=password,
+                authenticate_user=lambda: authenticate(
+                    self.request, username=email, password=password
+                ),
+            )
+        except forms.ValidationError as error:
+            if error.code == "throttled":
+                raise RateLimited(error.messages[0], self._wait(email)) from None
+            raise self.get_invalid_login_error() from None
+        self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+    def _wait(self, email: str) -> int:
+        return throttle.retry_after(self.request, email)
+
+
+admin.site.login_form = AdminLoginForm
 
 
 class UserCreationForm(BaseUserCreationForm):

@@ -6,7 +6,6 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from . import throttle
 from .models import User
@@ -105,12 +104,39 @@ class SignUpForm(NewPasswordMixin, forms.Form):
         self._post_clean_password()
 
 
-class LoginForm(forms.Form):
-    """E-mail and password, throttled per (account, client) and per client.
+def authenticate_throttled(request, *, email: str, password: str, authenticate_user=None):
+    """The person with this address and password, or a ValidationError; throttled.
 
-    A throttled attempt is refused before the password is checked, so guessing stops
-    for that client while everyone else signs in as usual.
+    Every page that signs someone in with a password goes through here (`accounts.throttle`),
+    so all of them are throttled the same way. A throttled attempt is refused before the
+    password is checked, so guessing stops for that client while everyone else signs in as
+    usual. `authenticate_user` checks the password (Django's `authenticate` by default) and
+    returns the user or None.
     """
+    wait = throttle.retry_after(request, email)
+    if wait:
+        logger.warning("Login refused: too many failed attempts from this client.")
+        raise throttle.refusal(wait)
+    if authenticate_user is None:
+        user = authenticate(request, email=email, password=password)
+    else:
+        user = authenticate_user()
+    if user is None:
+        throttle.record_failure(request, email)
+        logger.info("Login failed: wrong e-mail address or password.")
+        raise ValidationError(
+            _(
+                "The e-mail address or password is not right. Check them and try again, "
+                "or reset your password."
+            ),
+            code="invalid_login",
+        )
+    throttle.record_success(request, email)
+    return user
+
+
+class LoginForm(forms.Form):
+    """E-mail and password, throttled (see `authenticate_throttled`)."""
 
     email = _email_field(autocomplete="username")
     password = _password_field(_("Password"), autocomplete="current-password")
@@ -127,32 +153,13 @@ class LoginForm(forms.Form):
         password = self.cleaned_data.get("password")
         if not email or not password:
             return self.cleaned_data
-        wait = throttle.retry_after(self.request, email)
-        if wait:
-            self.throttled = True
-            logger.warning("Login refused: too many failed attempts from this client.")
-            count = throttle.minutes(wait)
-            raise ValidationError(
-                ngettext(
-                    "Too many attempts, try again in %(count)d minute.",
-                    "Too many attempts, try again in %(count)d minutes.",
-                    count,
-                )
-                % {"count": count},
-                code="throttled",
+        try:
+            self.user_cache = authenticate_throttled(
+                self.request, email=email, password=password
             )
-        self.user_cache = authenticate(self.request, email=email, password=password)
-        if self.user_cache is None:
-            throttle.record_failure(self.request, email)
-            logger.info("Login failed: wrong e-mail address or password.")
-            raise ValidationError(
-                _(
-                    "The e-mail address or password is not right. Check them and try again, "
-                    "or reset your password."
-                ),
-                code="invalid_login",
-            )
-        throttle.record_success(self.request, email)
+        except ValidationError as error:
+            self.throttled = error.code == "throttled"
+            raise
         return self.cleaned_data
 
     def get_user(self):

@@ -232,10 +232,15 @@ LEDGER_SIGNING_KEY_AUTOCREATE = env.bool(
 )
 LEDGER_CHECKPOINT_ON_COMMIT = env.bool("LEDGER_CHECKPOINT_ON_COMMIT", default=True)
 
-# Login throttling: failures counted per (account, client) and per client; see accounts.throttle.
+# Login throttling (accounts.throttle): failures counted per (account, client) and per client
+# in a window; past LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY failures of an account from anywhere,
+# each client waits a growing delay (up to the maximum) after its own failure on it. Nothing
+# ever refuses the right password from a client that has not just failed.
 LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT = env.int("LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT", 5)
 LOGIN_FAILURES_PER_CLIENT = env.int("LOGIN_FAILURES_PER_CLIENT", 30)
 LOGIN_THROTTLE_WINDOW_SECONDS = env.int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY = env.int("LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY", 10)
+LOGIN_ACCOUNT_MAX_DELAY_SECONDS = env.int("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 15 * 60)
 
 # The number of proxies in front of the app that append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
