@@ -251,7 +251,6 @@ def test_wrong_passwords_from_elsewhere_do_not_lock_out_the_owner(client, user):
 )
 def test_guesses_spread_over_many_clients_meet_a_growing_delay(client, user):
     import time_machine
-
     from django.test import Client
 
     with time_machine.travel("2026-03-02 10:00:00Z", tick=False) as traveller:

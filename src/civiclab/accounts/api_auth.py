@@ -3,16 +3,31 @@
 import hmac
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
+
+from civiclab.core import clock
 
 from . import services, token_codec
 from .models import ApiToken, User
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def token_of_request(request: HttpRequest) -> ApiToken | None:
+    """The API token this request authenticated with, or None (a session, or nobody)."""
+    return getattr(request, "api_token", None)
+
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer clb_<prefix>_<secret>`: a personal token of an active person."""
+    """`Authorization: Bearer clb_<prefix>_<secret>`: a personal token of an active person.
+
+    Revoked and expired tokens are refused like any bad token (401). A `read` token on a
+    request that could change something is a 403 with a body that says why.
+    """
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         token = token.strip()
@@ -23,7 +38,7 @@ class TokenAuth(HttpBearer):
         # Look up by the public prefix and compare digests in constant time, so response
         # times say nothing about how much of a guessed digest matched.
         candidates = ApiToken.objects.select_related("user").filter(
-            prefix=prefix, revoked_at__isnull=True
+            prefix=prefix, revoked_at__isnull=True, expires_at__gt=clock.now()
         )
         found = None
         for candidate in candidates:
@@ -34,8 +49,16 @@ class TokenAuth(HttpBearer):
         user = found.user
         if not user.is_active or user.is_anonymised:
             return None
+        if not found.can_write and request.method not in SAFE_METHODS:
+            raise PermissionDenied(
+                _(
+                    "This token may only read. Create a token that may read and write to "
+                    "make changes."
+                )
+            )
         services.token_mark_used(token=found)
         request.user = user
+        request.api_token = found  # type: ignore[attr-defined]
         return user
 
 

@@ -3,12 +3,14 @@
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from . import throttle
-from .models import User
+from . import reauth, throttle
+from .models import TokenScope, User
 
 logger = logging.getLogger("civiclab.accounts.login")
 
@@ -132,6 +134,7 @@ def authenticate_throttled(request, *, email: str, password: str, authenticate_u
             code="invalid_login",
         )
     throttle.record_success(request, email)
+    reauth.mark(request, user)
     return user
 
 
@@ -154,9 +157,7 @@ class LoginForm(forms.Form):
         if not email or not password:
             return self.cleaned_data
         try:
-            self.user_cache = authenticate_throttled(
-                self.request, email=email, password=password
-            )
+            self.user_cache = authenticate_throttled(self.request, email=email, password=password)
         except ValidationError as error:
             self.throttled = error.code == "throttled"
             raise
@@ -212,6 +213,14 @@ class EmailChangeForm(CurrentPasswordMixin, forms.Form):
         return email
 
 
+def _lifetime_choices() -> list[tuple[int, str]]:
+    days = sorted(
+        {d for d in (7, 30, 90, 365) if d <= settings.API_TOKEN_MAX_DAYS}
+        | {settings.API_TOKEN_DEFAULT_DAYS}
+    )
+    return [(d, ngettext("%(count)d day", "%(count)d days", d) % {"count": d}) for d in days]
+
+
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"),
@@ -219,12 +228,62 @@ class TokenCreateForm(forms.Form):
         max_length=100,
         error_messages={"required": _("Enter a name for the token.")},
     )
+    scope = forms.ChoiceField(
+        label=_("What the token may do"),
+        help_text=_(
+            "A read-only token can read everything you can read, but cannot change anything."
+        ),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what the token may do.")},
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Expires after"),
+        help_text=_("The token stops working then; you can create a new one."),
+        coerce=int,
+        error_messages={"required": _("Choose when the token expires.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expires_in_days"].choices = _lifetime_choices()
+        self.fields["expires_in_days"].initial = settings.API_TOKEN_DEFAULT_DAYS
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if not name:
             raise ValidationError(_("Enter a name for the token."), code="required")
         return name
+
+
+class ConfirmPasswordForm(forms.Form):
+    """The signed-in person's password again, throttled like signing in."""
+
+    password = _password_field(_("Your password"), autocomplete="current-password")
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        try:
+            authenticate_throttled(
+                self.request,
+                email=user.email,
+                password=password,
+                authenticate_user=lambda: user if user.check_password(password) else None,
+            )
+        except ValidationError as error:
+            if error.code == "throttled":
+                raise
+            raise ValidationError(
+                _("Your password is not right."), code="password_incorrect"
+            ) from None
+        return password
 
 
 class DeleteAccountForm(CurrentPasswordMixin, forms.Form):

@@ -242,6 +242,13 @@ LOGIN_THROTTLE_WINDOW_SECONDS = env.int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60
 LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY = env.int("LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY", 10)
 LOGIN_ACCOUNT_MAX_DELAY_SECONDS = env.int("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 15 * 60)
 
+# Personal API tokens (accounts): lifetime in days when none is chosen, and the longest allowed.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+# Creating an API token needs a browser session whose password was entered this many minutes
+# ago at most; an older session is asked for the password again (accounts.reauth).
+REAUTHENTICATION_MINUTES = env.int("REAUTHENTICATION_MINUTES", default=15)
+
 # The number of proxies in front of the app that append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
