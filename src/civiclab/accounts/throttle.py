@@ -18,24 +18,32 @@ clears the (account, client) counter and the account's delay, but not the per-cl
 an attacker cannot reset the client limit by signing in to an account of their own between
 guesses.
 
+Forms that send e-mail are limited here too (`limit_email_form`, `count_email`), with
+`core.ratelimit`: per address and per client, so nobody can use them to flood an inbox.
+
 Cache keys hold digests, never the e-mail address or the client address.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import ngettext
 
 from civiclab.core import clock
-from civiclab.core.ratelimit import client_ip, client_key
+from civiclab.core.ratelimit import client_ip, client_key, count_action
 from civiclab.core.ratelimit import digest as _digest
 
 __all__ = [
     "client_ip",
+    "count_email",
+    "limit_email_form",
     "minutes",
     "record_failure",
     "record_success",
@@ -166,3 +174,86 @@ def refusal(wait: int) -> ValidationError:
             count,
         ) % {"count": count}
     return ValidationError(message, code="throttled")
+
+
+# Forms that send e-mail -------------------------------------------------------------------
+
+
+def _email_refusal(wait: int) -> str:
+    count = minutes(wait)
+    return ngettext(
+        "We have sent several e-mails to this address, or for this connection, in a short "
+        "time. Check your inbox and spam folder, or try again in %(count)d minute.",
+        "We have sent several e-mails to this address, or for this connection, in a short "
+        "time. Check your inbox and spam folder, or try again in %(count)d minutes.",
+        count,
+    ) % {"count": count}
+
+
+def count_email(*, address: str, sender: str, sender_limit: int | None = None) -> None:
+    """Count one e-mail a form or service is about to send to `address` for `sender`.
+
+    Raises `RateLimited` past EMAIL_FORMS_PER_ADDRESS to one address, or past `sender_limit`
+    (EMAIL_FORMS_PER_CLIENT by default) for one sender (a client's digest, or a person), in
+    the window.
+    Every kind of e-mail counts together, so no mix of forms floods an inbox. The count
+    does not depend on whether the address has an account, so a refusal reveals nothing.
+    """
+    seconds = settings.EMAIL_FORMS_WINDOW_SECONDS
+    count_action(
+        key=f"email-sent:sender:{sender}",
+        limit=settings.EMAIL_FORMS_PER_CLIENT if sender_limit is None else sender_limit,
+        seconds=seconds,
+        message=_email_refusal,
+    )
+    address = normalise_email(address)
+    if address:
+        count_action(
+            key=f"email-sent:address:{_digest(address)}",
+            limit=settings.EMAIL_FORMS_PER_ADDRESS,
+            seconds=seconds,
+            message=_email_refusal,
+        )
+
+
+def _signup_refusal(wait: int) -> str:
+    count = minutes(wait)
+    return ngettext(
+        "Too many accounts have been created from this connection in a short time. "
+        "Please try again in %(count)d minute.",
+        "Too many accounts have been created from this connection in a short time. "
+        "Please try again in %(count)d minutes.",
+        count,
+    ) % {"count": count}
+
+
+def limit_email_form(
+    field: str = "", *, creates_account: bool = False
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A page whose POST sends an e-mail: counted per address (the POSTed `field`, or the
+    signed-in person's address) and per client before the view runs (`count_email`); with
+    `creates_account`, also SIGNUPS_PER_CLIENT accounts per client. Past a limit the 429
+    page answers, with `Retry-After`."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                client = client_key(request)
+                if creates_account:
+                    count_action(
+                        key=f"signup:client:{client}",
+                        limit=settings.SIGNUPS_PER_CLIENT,
+                        seconds=settings.EMAIL_FORMS_WINDOW_SECONDS,
+                        message=_signup_refusal,
+                    )
+                address = request.POST.get(field, "") if field else ""
+                if not isinstance(address, str) or "@" not in address:
+                    user = getattr(request, "user", None)
+                    address = user.email if user is not None and user.is_authenticated else ""
+                count_email(address=address[:254], sender=f"client:{client}")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

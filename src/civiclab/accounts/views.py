@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from civiclab.core import page_sections
 
-from . import access, confirmation, reauth, selectors, services
+from . import access, confirmation, reauth, selectors, services, throttle
 from .forms import (
     ConfirmPasswordForm,
     DeleteAccountForm,
@@ -39,6 +40,7 @@ RESEND_INTERVAL_SECONDS = 60
 
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
+@throttle.limit_email_form("email", creates_account=True)
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
@@ -83,6 +85,7 @@ def confirm_email(request, token: str):
 
 @login_required
 @require_POST
+@throttle.limit_email_form("email")
 def resend_confirmation(request):
     if request.user.email_confirmed:
         messages.info(request, _("Your e-mail address is already confirmed."))
@@ -138,6 +141,7 @@ def _tell_tokens_revoked(request, revoked) -> None:
         )
 
 
+@method_decorator(throttle.limit_email_form("email"), name="post")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset_body.txt"
@@ -212,6 +216,7 @@ def profile_edit(request):
 @sensitive_post_parameters("current_password")
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle.limit_email_form("new_email")
 def email_change(request):
     form = EmailChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

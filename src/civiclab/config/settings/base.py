@@ -242,6 +242,15 @@ LOGIN_THROTTLE_WINDOW_SECONDS = env.int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60
 LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY = env.int("LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY", 10)
 LOGIN_ACCOUNT_MAX_DELAY_SECONDS = env.int("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 15 * 60)
 
+# Forms that send e-mail (sign-up, password reset, confirmation resend, address change,
+# invitations): at most this many e-mails to one address and for one client or inviting person
+# in the window, all kinds counted together; and accounts created per client (accounts.throttle).
+EMAIL_FORMS_PER_ADDRESS = env.int("EMAIL_FORMS_PER_ADDRESS", default=5)
+EMAIL_FORMS_PER_CLIENT = env.int("EMAIL_FORMS_PER_CLIENT", default=20)
+EMAIL_FORMS_WINDOW_SECONDS = env.int("EMAIL_FORMS_WINDOW_SECONDS", default=60 * 60)
+SIGNUPS_PER_CLIENT = env.int("SIGNUPS_PER_CLIENT", default=10)
+INVITATIONS_PER_PERSON = env.int("INVITATIONS_PER_PERSON", default=100)
+
 # Personal API tokens (accounts): lifetime in days when none is chosen, and the longest allowed.
 API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)

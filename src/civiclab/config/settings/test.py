@@ -20,4 +20,6 @@ STORAGES = {
 }
 # The suite makes many API calls from one address; rate-limit tests set their own rates.
 API_THROTTLE_RATES = {"anon": "100000/hour", "user": "100000/hour"}
+EMAIL_FORMS_PER_ADDRESS = EMAIL_FORMS_PER_CLIENT = SIGNUPS_PER_CLIENT = 100000
+INVITATIONS_PER_PERSON = 100000
 LEDGER_SIGNING_KEY_FILE = str(Path(DATA_DIR) / "ledger_signing_key")
