@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -45,7 +46,7 @@ def create_token(request: HttpRequest, payload: TokenIn):
             )
             % {
                 "minutes": settings.REAUTHENTICATION_MINUTES,
-                "url": reauth.confirm_url(request.get_full_path()),
+                "url": reauth.confirm_url(reverse("accounts:token_create")),
             }
         )
     token, secret = services.token_create(

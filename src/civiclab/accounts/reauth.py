@@ -40,7 +40,8 @@ def is_recent(request: HttpRequest) -> bool:
     if not isinstance(entered, dict) or entered.get("user") != user.pk:
         return False
     age = clock.now().timestamp() - float(entered.get("at", 0))
-    return 0 <= age <= settings.REAUTHENTICATION_MINUTES * 60
+    # At least a minute, so the confirm-password page can always lead back to the action.
+    return 0 <= age <= max(1, settings.REAUTHENTICATION_MINUTES) * 60
 
 
 def confirm_url(next_url: str) -> str:
