@@ -277,3 +277,25 @@ def test_account_delay_doubles_up_to_the_maximum(settings):
     settings.LOGIN_ACCOUNT_MAX_DELAY_SECONDS = 900
     delays = [throttle.account_delay(n) for n in (0, 10, 11, 12, 13, 20, 21, 1000)]
     assert delays == [0, 0, 1, 2, 4, 512, 900, 900]
+
+
+@override_settings(LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT=3, LOGIN_FAILURES_PER_CLIENT=100)
+@pytest.mark.parametrize(
+    ("name", "field", "extra"),
+    [
+        ("accounts:password_change", "old_password", {"new_password1": "x" * 12}),
+        ("accounts:email_change", "current_password", {"new_email": "new@example.org"}),
+        ("accounts:delete", "current_password", {}),
+    ],
+)
+def test_a_signed_in_session_cannot_guess_the_password_on_other_forms(
+    signed_in_long_ago, user, name, field, extra
+):
+    url = reverse(name)
+    for n in range(3):
+        response = signed_in_long_ago.post(url, {field: f"guess {n}", **extra})
+        assert "not right" in response.content.decode() or "incorrect" in response.content.decode()
+    response = signed_in_long_ago.post(url, {field: DEFAULT_PASSWORD, **extra})
+    assert "Too many attempts" in response.content.decode()
+    user.refresh_from_db()
+    assert user.is_active

@@ -5,6 +5,7 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -183,13 +184,53 @@ class ProfileForm(forms.Form):
         return name
 
 
+def check_current_password(request, user: User, password: str) -> None:
+    """The signed-in person's own password, throttled like signing in (so a borrowed
+    session cannot be used to guess it); raises ValidationError when it is not right."""
+    if request is None:  # not from a page: nothing to count per client
+        if not user.check_password(password):
+            raise ValidationError(_("Your password is not right."), code="password_incorrect")
+        return
+    try:
+        authenticate_throttled(
+            request,
+            email=user.email,
+            password=password,
+            authenticate_user=lambda: user if user.check_password(password) else None,
+        )
+    except ValidationError as error:
+        if error.code == "throttled":
+            raise
+        raise ValidationError(_("Your password is not right."), code="password_incorrect") from None
+
+
 class CurrentPasswordMixin:
     user: User
+    request = None
 
     def clean_current_password(self) -> str:
         password = self.cleaned_data["current_password"]
-        if not self.user.check_password(password):
-            raise ValidationError(_("Your password is not right."), code="password_incorrect")
+        check_current_password(self.request, self.user, password)
+        return password
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password checked like signing in."""
+
+    def __init__(self, user: User, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        password = self.cleaned_data["old_password"]
+        try:
+            check_current_password(self.request, self.user, password)
+        except ValidationError as error:
+            if error.code == "throttled":
+                raise
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            ) from None
         return password
 
 
@@ -201,8 +242,9 @@ class EmailChangeForm(CurrentPasswordMixin, forms.Form):
         help_text=_("To check it is you."),
     )
 
-    def __init__(self, user: User, *args, **kwargs):
+    def __init__(self, user: User, *args, request=None, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
         self.fields["current_password"].error_messages["required"] = _("Enter your password.")
 
@@ -269,20 +311,7 @@ class ConfirmPasswordForm(forms.Form):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        user = self.request.user
-        try:
-            authenticate_throttled(
-                self.request,
-                email=user.email,
-                password=password,
-                authenticate_user=lambda: user if user.check_password(password) else None,
-            )
-        except ValidationError as error:
-            if error.code == "throttled":
-                raise
-            raise ValidationError(
-                _("Your password is not right."), code="password_incorrect"
-            ) from None
+        check_current_password(self.request, self.request.user, password)
         return password
 
 
@@ -293,7 +322,8 @@ class DeleteAccountForm(CurrentPasswordMixin, forms.Form):
         help_text=_("To check it is you."),
     )
 
-    def __init__(self, user: User, *args, **kwargs):
+    def __init__(self, user: User, *args, request=None, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
         self.fields["current_password"].error_messages["required"] = _("Enter your password.")

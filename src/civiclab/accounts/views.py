@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -29,6 +28,7 @@ from .forms import (
     LoginForm,
     ProfileForm,
     SignUpForm,
+    ThrottledPasswordChangeForm,
     TokenCreateForm,
 )
 
@@ -175,7 +175,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = ThrottledPasswordChangeForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         revoked = services.user_change_password(
             actor=request.user, new_password=form.cleaned_data["new_password1"]
@@ -218,7 +218,7 @@ def profile_edit(request):
 @require_http_methods(["GET", "POST"])
 @throttle.limit_email_form("new_email")
 def email_change(request):
-    form = EmailChangeForm(request.user, request.POST or None)
+    form = EmailChangeForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         new_email = form.cleaned_data["new_email"]
         services.user_request_email_change(actor=request.user, new_email=new_email)
@@ -323,7 +323,7 @@ def export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request):
-    form = DeleteAccountForm(request.user, request.POST or None)
+    form = DeleteAccountForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         services.user_delete(actor=request.user)
         logout(request)
