@@ -356,38 +356,3 @@ def test_an_accepted_invitation_cannot_be_withdrawn(organisation, admin):
     services.invitation_accept(user=person, token=token)
     with pytest.raises(ValidationError):
         services.invitation_revoke(actor=admin, invitation=invitation)
-
-
-@pytest.fixture
-def fresh_limits():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.mark.usefixtures("fresh_limits")
-def test_invitations_are_rate_limited_per_address(organisation, admin, settings):
-    from civiclab.core.ratelimit import RateLimited
-
-    settings.EMAIL_FORMS_PER_ADDRESS = 2
-    for _ in range(2):
-        invitation, _token = invite(organisation, admin, email="target@example.org")
-        services.invitation_revoke(actor=admin, invitation=invitation)
-    other = OrganisationFactory()
-    with pytest.raises(RateLimited):
-        invite(other, member(other, Role.ADMIN), email="TARGET@example.org")
-    assert Invitation.objects.filter(email="target@example.org").count() == 2
-
-
-@pytest.mark.usefixtures("fresh_limits")
-def test_invitations_are_rate_limited_per_inviting_person(organisation, admin, settings):
-    from civiclab.core.ratelimit import RateLimited
-
-    settings.INVITATIONS_PER_PERSON = 3
-    for n in range(3):
-        invite(organisation, admin, email=f"colleague{n}@example.org")
-    with pytest.raises(RateLimited):
-        invite(organisation, admin, email="one-more@example.org")
-    assert Invitation.objects.count() == 3

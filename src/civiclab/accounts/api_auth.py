@@ -3,18 +3,14 @@
 import hmac
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from civiclab.core import clock
 
-from . import services, token_codec
+from . import services, token_codec, token_scope
 from .models import ApiToken, User
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def token_of_request(request: HttpRequest) -> ApiToken | None:
@@ -23,11 +19,7 @@ def token_of_request(request: HttpRequest) -> ApiToken | None:
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer clb_<prefix>_<secret>`: a personal token of an active person.
-
-    Revoked and expired tokens are refused like any bad token (401). A `read` token on a
-    request that could change something is a 403 with a body that says why.
-    """
+    """`Authorization: Bearer clb_<prefix>_<secret>`: a personal token of an active person."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         token = token.strip()
@@ -49,13 +41,9 @@ class TokenAuth(HttpBearer):
         user = found.user
         if not user.is_active or user.is_anonymised:
             return None
-        if not found.can_write and request.method not in SAFE_METHODS:
-            raise PermissionDenied(
-                _(
-                    "This token may only read. Create a token that may read and write to "
-                    "make changes."
-                )
-            )
+        # Expired tokens were left out above, so they are refused like unknown ones (401);
+        # a read-only token on a request that could change something is a 403 saying why.
+        token_scope.check(found, request.method)
         services.token_mark_used(token=found)
         request.user = user
         request.api_token = found  # type: ignore[attr-defined]
