@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -19,6 +20,17 @@ def user(db):
 
 @pytest.fixture
 def signed_in(client, user):
+    """Signed in through the sign-in page, so the password counts as just entered."""
+    response = client.post(
+        reverse("accounts:login"), {"email": user.email, "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def signed_in_long_ago(client, user):
+    """A session whose password was entered longer ago than re-authentication allows."""
     client.login(email=user.email, password=DEFAULT_PASSWORD)
     return client
 

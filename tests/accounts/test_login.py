@@ -168,3 +168,134 @@ def test_behind_a_proxy_clients_are_told_apart_by_forwarded_for(client, user):
     assert throttled.status_code == 429
     victim = attempt(Client(), user.email, DEFAULT_PASSWORD, ip="10.0.0.1", forwarded="203.0.113.7")
     assert victim.status_code == 302
+
+
+# Every login path is throttled the same way, and nobody can lock the owner out.
+
+
+def admin_attempt(client, email, password, ip="203.0.113.5"):
+    return client.post(
+        reverse("admin:login"),
+        {"username": email, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=ip,
+    )
+
+
+@override_settings(LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT=5, LOGIN_FAILURES_PER_CLIENT=100)
+def test_admin_login_is_throttled(client):
+    admin = User.objects.create_superuser(
+        email="root@example.org", password="admin pass phrase", display_name="Root"
+    )
+    statuses = [admin_attempt(client, admin.email, f"guess {n}").status_code for n in range(40)]
+    assert statuses[:5] == [200] * 5
+    assert set(statuses[5:]) == {429}
+    throttled = admin_attempt(client, admin.email, "admin pass phrase")
+    assert throttled.status_code == 429
+    assert "Too many attempts" in throttled.content.decode()
+    assert int(throttled["Retry-After"]) > 0
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT=3, LOGIN_FAILURES_PER_CLIENT=100)
+def test_admin_and_site_sign_in_share_one_count(client):
+    admin = User.objects.create_superuser(
+        email="root@example.org", password="admin pass phrase", display_name="Root"
+    )
+    for _ in range(2):
+        attempt(client, admin.email, "guess")
+    admin_attempt(client, admin.email, "guess")
+    assert attempt(client, admin.email, "admin pass phrase").status_code == 429
+    assert admin_attempt(client, admin.email, "admin pass phrase").status_code == 429
+
+
+def test_admin_login_still_signs_a_platform_admin_in(client):
+    admin = User.objects.create_superuser(
+        email="root@example.org", password="admin pass phrase", display_name="Root"
+    )
+    response = admin_attempt(client, admin.email, "admin pass phrase")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(admin.pk)
+
+
+def test_admin_login_refuses_a_person_who_is_not_staff(client, user):
+    response = admin_attempt(client, user.email, DEFAULT_PASSWORD)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(
+    LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT=5,
+    LOGIN_FAILURES_PER_CLIENT=30,
+    LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY=10,
+    LOGIN_ACCOUNT_MAX_DELAY_SECONDS=900,
+)
+def test_wrong_passwords_from_elsewhere_do_not_lock_out_the_owner(client, user):
+    from django.test import Client
+
+    # Hundreds of guesses at the account from many clients, each until it is held back.
+    for n in range(60):
+        attacker = Client()
+        for _ in range(6):
+            attempt(attacker, user.email, "attacker guess", ip=f"198.51.100.{n}")
+    owner = Client()
+    response = attempt(owner, user.email, DEFAULT_PASSWORD, ip="203.0.113.10")
+    assert response.status_code == 302
+    assert owner.session["_auth_user_id"] == str(user.pk)
+
+
+@override_settings(
+    LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT=100,
+    LOGIN_FAILURES_PER_CLIENT=100,
+    LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY=3,
+    LOGIN_ACCOUNT_MAX_DELAY_SECONDS=60,
+)
+def test_guesses_spread_over_many_clients_meet_a_growing_delay(client, user):
+    import time_machine
+    from django.test import Client
+
+    with time_machine.travel("2026-03-02 10:00:00Z", tick=False) as traveller:
+        for n in range(3):
+            assert attempt(Client(), user.email, "guess", ip=f"198.51.100.{n}").status_code == 200
+        # Past the free failures, each client waits after its own failure: 1 s, then 2 s ...
+        second = Client()
+        assert attempt(second, user.email, "guess", ip="198.51.100.50").status_code == 200
+        assert attempt(second, user.email, "guess", ip="198.51.100.50").status_code == 429
+        traveller.shift(3)
+        assert attempt(second, user.email, "guess", ip="198.51.100.50").status_code == 200
+        refused = attempt(second, user.email, "guess", ip="198.51.100.50")
+        assert refused.status_code == 429
+        assert "try again in 2 seconds" in refused.content.decode()
+        # A client that has not just failed goes straight through: the owner signs in.
+        owner = attempt(Client(), user.email, DEFAULT_PASSWORD, ip="203.0.113.10")
+        assert owner.status_code == 302
+
+
+def test_account_delay_doubles_up_to_the_maximum(settings):
+    from civiclab.accounts import throttle
+
+    settings.LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY = 10
+    settings.LOGIN_ACCOUNT_MAX_DELAY_SECONDS = 900
+    delays = [throttle.account_delay(n) for n in (0, 10, 11, 12, 13, 20, 21, 1000)]
+    assert delays == [0, 0, 1, 2, 4, 512, 900, 900]
+
+
+@override_settings(LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT=3, LOGIN_FAILURES_PER_CLIENT=100)
+@pytest.mark.parametrize(
+    ("name", "field", "extra"),
+    [
+        ("accounts:password_change", "old_password", {"new_password1": "x" * 12}),
+        ("accounts:email_change", "current_password", {"new_email": "new@example.org"}),
+        ("accounts:delete", "current_password", {}),
+    ],
+)
+def test_a_signed_in_session_cannot_guess_the_password_on_other_forms(
+    signed_in_long_ago, user, name, field, extra
+):
+    url = reverse(name)
+    for n in range(3):
+        response = signed_in_long_ago.post(url, {field: f"guess {n}", **extra})
+        assert "not right" in response.content.decode() or "incorrect" in response.content.decode()
+    response = signed_in_long_ago.post(url, {field: DEFAULT_PASSWORD, **extra})
+    assert "Too many attempts" in response.content.decode()
+    user.refresh_from_db()
+    assert user.is_active

@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db
 TOKEN_RE = re.compile(r"clb_[0-9a-f]{8}_[A-Za-z0-9_-]{32,64}")
 
 
-def create(client, name="Reporting script"):
-    return client.post(reverse("accounts:token_create"), {"name": name})
+def create(client, name="Reporting script", scope="read", days=90):
+    return client.post(
+        reverse("accounts:token_create"), {"name": name, "scope": scope, "expires_in_days": days}
+    )
 
 
 def test_token_pages_need_sign_in(client, db):

@@ -332,3 +332,34 @@ def test_the_real_api_limits_anonymous_clients_and_each_user():
     from civiclab.core.api import UserThrottle
 
     assert {type(t) for t in real_api.throttle} == {AnonThrottle, UserThrottle}
+
+
+def test_spoofed_x_forwarded_for_does_not_evade_api_throttle(client, settings):
+    """A client that writes a new X-Forwarded-For on every request is still one client."""
+    settings.TRUSTED_PROXY_COUNT = 0
+    cache.clear()
+    statuses = [
+        client.get(
+            "/api/test/limited", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}"
+        ).status_code
+        for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    assert client.get("/api/test/limited", REMOTE_ADDR="203.0.113.9").status_code == 200
+    cache.clear()
+
+
+def test_api_throttle_sees_the_client_our_trusted_proxy_saw(client, settings):
+    """Behind one proxy, only the entry that proxy appended names the client."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    cache.clear()
+
+    def get(forwarded):
+        return client.get(
+            "/api/test/limited", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+        ).status_code
+
+    statuses = [get(f"192.0.2.{n}, 198.51.100.7") for n in range(3)]
+    assert statuses == [200, 200, 429]
+    assert get("198.51.100.8") == 200
+    cache.clear()

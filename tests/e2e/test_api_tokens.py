@@ -46,3 +46,31 @@ def test_create_use_and_revoke_a_token(any_page, axe, base_url):
     refused = httpx.get(f"{base_url}/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
     assert refused.status_code == 401
     assert refused.json()["error"]["code"]
+
+
+def test_an_old_session_confirms_the_password_before_creating_a_token(any_page, axe):
+    from datetime import timedelta
+
+    import time_machine
+
+    from civiclab.core import clock
+
+    page = any_page
+    person = UserFactory(display_name="Tomás Ortega", email="tomas.ortega@example.org")
+    sign_in(page, axe, email=person.email, password=DEFAULT_PASSWORD)
+    with time_machine.travel(clock.now() + timedelta(minutes=30)):
+        page.goto("/accounts/tokens/new/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your password")
+        axe(page)
+        page.get_by_label("Your password").fill("not my password")
+        page.get_by_role("button", name="Continue").click()
+        expect(page.get_by_text("Your password is not right.").first).to_be_visible()
+        axe(page)
+        page.get_by_label("Your password").fill(DEFAULT_PASSWORD)
+        page.get_by_role("button", name="Continue").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Create an API token")
+        page.get_by_label("Token name").fill("Read-only report")
+        page.get_by_label("Read only").check()
+        page.get_by_role("button", name="Create token").click()
+        assert page.get_by_label("Your token").input_value().startswith("clb_")
+        axe(page)

@@ -2,14 +2,53 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import authenticate
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from civiclab.core import clock
+from civiclab.core.ratelimit import RateLimited
 
+from . import throttle
+from .forms import authenticate_throttled
 from .models import ApiToken, User
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The administration's sign-in, throttled exactly like the site's (`accounts.throttle`).
+
+    A throttled attempt answers with the 429 page; the password is not checked.
+    """
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is None or not password:
+            return super().clean()
+        try:
+            self.user_cache = authenticate_throttled(
+                self.request,
+                email=email,
+                password=password,
+                authenticate_user=lambda: authenticate(
+                    self.request, username=email, password=password
+                ),
+            )
+        except forms.ValidationError as error:
+            if error.code == "throttled":
+                raise RateLimited(error.messages[0], self._wait(email)) from None
+            raise self.get_invalid_login_error() from None
+        self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+    def _wait(self, email: str) -> int:
+        return throttle.retry_after(self.request, email)
+
+
+admin.site.login_form = AdminLoginForm
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -41,7 +80,7 @@ class ApiTokenInline(admin.TabularInline):
     model = ApiToken
     extra = 0
     can_delete = False
-    fields = ["name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = ["name", "prefix", "scope", "created_at", "expires_at", "last_used_at", "revoked_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -103,12 +142,30 @@ class UserAdmin(DjangoUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are created by their owners; admins can see and revoke them, never read them."""
 
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["scope", "revoked_at"]
     search_fields = ["name", "prefix", "user__email"]
     list_select_related = ["user"]
-    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = [
+        "user",
+        "name",
+        "prefix",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    readonly_fields = fields
     actions = ["revoke"]
 
     def has_add_permission(self, request) -> bool:

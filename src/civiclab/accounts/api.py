@@ -1,9 +1,13 @@
 """The accounts API: who am I, and my personal tokens."""
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from . import access, selectors, services
+from . import access, api_auth, reauth, selectors, services
 from .schemas import MeOut, TokenCreatedOut, TokenIn, TokenOut
 
 router = Router(tags=["accounts"])
@@ -25,7 +29,32 @@ def my_tokens(request: HttpRequest):
     summary="Create an API token (its secret is returned once)",
 )
 def create_token(request: HttpRequest, payload: TokenIn):
-    token, secret = services.token_create(actor=request.auth, name=payload.name)
+    """Only a signed-in browser session whose password was entered in the last
+    REAUTHENTICATION_MINUTES may create a token; a token never can."""
+    if api_auth.token_of_request(request) is not None:
+        raise PermissionDenied(
+            _(
+                "An API token cannot create tokens. Create tokens on the tokens page, "
+                "signed in with your password."
+            )
+        )
+    if not reauth.is_recent(request):
+        raise PermissionDenied(
+            _(
+                "Creating a token needs your password entered in the last %(minutes)s "
+                "minutes. Confirm it at %(url)s and try again."
+            )
+            % {
+                "minutes": settings.REAUTHENTICATION_MINUTES,
+                "url": reauth.confirm_url(reverse("accounts:token_create")),
+            }
+        )
+    token, secret = services.token_create(
+        actor=request.auth,
+        name=payload.name,
+        scope=payload.scope,
+        days=payload.expires_in_days,
+    )
     return Status(201, {**TokenOut.model_validate(token).model_dump(), "token": secret})
 
 

@@ -9,8 +9,15 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from . import services, token_codec
+from civiclab.core import clock
+
+from . import services, token_codec, token_scope
 from .models import ApiToken, User
+
+
+def token_of_request(request: HttpRequest) -> ApiToken | None:
+    """The API token this request authenticated with, or None (a session, or nobody)."""
+    return getattr(request, "api_token", None)
 
 
 class TokenAuth(HttpBearer):
@@ -41,7 +48,7 @@ class TokenAuth(HttpBearer):
         # Look up by the public prefix and compare digests in constant time, so response
         # times say nothing about how much of a guessed digest matched.
         candidates = ApiToken.objects.select_related("user").filter(
-            prefix=prefix, revoked_at__isnull=True
+            prefix=prefix, revoked_at__isnull=True, expires_at__gt=clock.now()
         )
         found = None
         for candidate in candidates:
@@ -52,8 +59,12 @@ class TokenAuth(HttpBearer):
         user = found.user
         if not user.is_active or user.is_anonymised:
             return None
+        # Expired tokens were left out above, so they are refused like unknown ones (401);
+        # a read-only token on a request that could change something is a 403 saying why.
+        token_scope.check(found, request.method)
         services.token_mark_used(token=found)
         request.user = user
+        request.api_token = found  # type: ignore[attr-defined]
         return user
 
 

@@ -30,7 +30,14 @@ def export_user(user: User) -> dict:
 def export_tokens(user: User) -> list[dict]:
     return list(
         ApiToken.objects.filter(user=user).values(
-            "id", "name", "prefix", "created_at", "last_used_at", "revoked_at"
+            "id",
+            "name",
+            "prefix",
+            "scope",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
         )
     )
 

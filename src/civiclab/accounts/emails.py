@@ -28,3 +28,7 @@ def login_url() -> str:
 
 def password_reset_url() -> str:
     return absolute(reverse("accounts:password_reset"))
+
+
+def tokens_url() -> str:
+    return absolute(reverse("accounts:tokens"))

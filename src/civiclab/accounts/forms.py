@@ -3,13 +3,15 @@
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import throttle
-from .models import User
+from . import reauth, throttle
+from .models import TokenScope, User
 
 logger = logging.getLogger("civiclab.accounts.login")
 
@@ -105,12 +107,40 @@ class SignUpForm(NewPasswordMixin, forms.Form):
         self._post_clean_password()
 
 
-class LoginForm(forms.Form):
-    """E-mail and password, throttled per (account, client) and per client.
+def authenticate_throttled(request, *, email: str, password: str, authenticate_user=None):
+    """The person with this address and password, or a ValidationError; throttled.
 
-    A throttled attempt is refused before the password is checked, so guessing stops
-    for that client while everyone else signs in as usual.
+    Every page that signs someone in with a password goes through here (`accounts.throttle`),
+    so all of them are throttled the same way. A throttled attempt is refused before the
+    password is checked, so guessing stops for that client while everyone else signs in as
+    usual. `authenticate_user` checks the password (Django's `authenticate` by default) and
+    returns the user or None.
     """
+    wait = throttle.retry_after(request, email)
+    if wait:
+        logger.warning("Login refused: too many failed attempts from this client.")
+        raise throttle.refusal(wait)
+    if authenticate_user is None:
+        user = authenticate(request, email=email, password=password)
+    else:
+        user = authenticate_user()
+    if user is None:
+        throttle.record_failure(request, email)
+        logger.info("Login failed: wrong e-mail address or password.")
+        raise ValidationError(
+            _(
+                "The e-mail address or password is not right. Check them and try again, "
+                "or reset your password."
+            ),
+            code="invalid_login",
+        )
+    throttle.record_success(request, email)
+    reauth.mark(request, user)
+    return user
+
+
+class LoginForm(forms.Form):
+    """E-mail and password, throttled (see `authenticate_throttled`)."""
 
     email = _email_field(autocomplete="username")
     password = _password_field(_("Password"), autocomplete="current-password")
@@ -127,32 +157,11 @@ class LoginForm(forms.Form):
         password = self.cleaned_data.get("password")
         if not email or not password:
             return self.cleaned_data
-        wait = throttle.retry_after(self.request, email)
-        if wait:
-            self.throttled = True
-            logger.warning("Login refused: too many failed attempts from this client.")
-            count = throttle.minutes(wait)
-            raise ValidationError(
-                ngettext(
-                    "Too many attempts, try again in %(count)d minute.",
-                    "Too many attempts, try again in %(count)d minutes.",
-                    count,
-                )
-                % {"count": count},
-                code="throttled",
-            )
-        self.user_cache = authenticate(self.request, email=email, password=password)
-        if self.user_cache is None:
-            throttle.record_failure(self.request, email)
-            logger.info("Login failed: wrong e-mail address or password.")
-            raise ValidationError(
-                _(
-                    "The e-mail address or password is not right. Check them and try again, "
-                    "or reset your password."
-                ),
-                code="invalid_login",
-            )
-        throttle.record_success(self.request, email)
+        try:
+            self.user_cache = authenticate_throttled(self.request, email=email, password=password)
+        except ValidationError as error:
+            self.throttled = error.code == "throttled"
+            raise
         return self.cleaned_data
 
     def get_user(self):
@@ -175,13 +184,53 @@ class ProfileForm(forms.Form):
         return name
 
 
+def check_current_password(request, user: User, password: str) -> None:
+    """The signed-in person's own password, throttled like signing in (so a borrowed
+    session cannot be used to guess it); raises ValidationError when it is not right."""
+    if request is None:  # not from a page: nothing to count per client
+        if not user.check_password(password):
+            raise ValidationError(_("Your password is not right."), code="password_incorrect")
+        return
+    try:
+        authenticate_throttled(
+            request,
+            email=user.email,
+            password=password,
+            authenticate_user=lambda: user if user.check_password(password) else None,
+        )
+    except ValidationError as error:
+        if error.code == "throttled":
+            raise
+        raise ValidationError(_("Your password is not right."), code="password_incorrect") from None
+
+
 class CurrentPasswordMixin:
     user: User
+    request = None
 
     def clean_current_password(self) -> str:
         password = self.cleaned_data["current_password"]
-        if not self.user.check_password(password):
-            raise ValidationError(_("Your password is not right."), code="password_incorrect")
+        check_current_password(self.request, self.user, password)
+        return password
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password checked like signing in."""
+
+    def __init__(self, user: User, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        password = self.cleaned_data["old_password"]
+        try:
+            check_current_password(self.request, self.user, password)
+        except ValidationError as error:
+            if error.code == "throttled":
+                raise
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            ) from None
         return password
 
 
@@ -193,8 +242,9 @@ class EmailChangeForm(CurrentPasswordMixin, forms.Form):
         help_text=_("To check it is you."),
     )
 
-    def __init__(self, user: User, *args, **kwargs):
+    def __init__(self, user: User, *args, request=None, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
         self.fields["current_password"].error_messages["required"] = _("Enter your password.")
 
@@ -205,6 +255,14 @@ class EmailChangeForm(CurrentPasswordMixin, forms.Form):
         return email
 
 
+def _lifetime_choices() -> list[tuple[int, str]]:
+    days = sorted(
+        {d for d in (7, 30, 90, 365) if d <= settings.API_TOKEN_MAX_DAYS}
+        | {settings.API_TOKEN_DEFAULT_DAYS}
+    )
+    return [(d, ngettext("%(count)d day", "%(count)d days", d) % {"count": d}) for d in days]
+
+
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"),
@@ -212,12 +270,49 @@ class TokenCreateForm(forms.Form):
         max_length=100,
         error_messages={"required": _("Enter a name for the token.")},
     )
+    scope = forms.ChoiceField(
+        label=_("What the token may do"),
+        help_text=_(
+            "A read-only token can read everything you can read, but cannot change anything."
+        ),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what the token may do.")},
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Expires after"),
+        help_text=_("The token stops working then; you can create a new one."),
+        coerce=int,
+        error_messages={"required": _("Choose when the token expires.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expires_in_days"].choices = _lifetime_choices()
+        self.fields["expires_in_days"].initial = settings.API_TOKEN_DEFAULT_DAYS
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if not name:
             raise ValidationError(_("Enter a name for the token."), code="required")
         return name
+
+
+class ConfirmPasswordForm(forms.Form):
+    """The signed-in person's password again, throttled like signing in."""
+
+    password = _password_field(_("Your password"), autocomplete="current-password")
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        check_current_password(self.request, self.request.user, password)
+        return password
 
 
 class DeleteAccountForm(CurrentPasswordMixin, forms.Form):
@@ -227,7 +322,8 @@ class DeleteAccountForm(CurrentPasswordMixin, forms.Form):
         help_text=_("To check it is you."),
     )
 
-    def __init__(self, user: User, *args, **kwargs):
+    def __init__(self, user: User, *args, request=None, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
         self.fields["current_password"].error_messages["required"] = _("Enter your password.")

@@ -1,8 +1,12 @@
 """People who sign in, and their personal API tokens."""
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -72,9 +76,36 @@ class User(AbstractBaseUser, PermissionsMixin):
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
 
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session check, which also ends the sessions of an unconfirmed account
+        when its address is first confirmed: a session started before anyone proved they
+        own the address (a squatter's) does not outlive that proof."""
+        if self.email_confirmed:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "civiclab.accounts.User.session_before_confirmation",
+            self.password,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+
+def token_expiry_default() -> datetime:
+    """When a token made without a chosen lifetime expires (API_TOKEN_DEFAULT_DAYS)."""
+    return clock.now() + timedelta(days=settings.API_TOKEN_DEFAULT_DAYS)
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
+
 
 class ApiToken(models.Model):
-    """A personal API token. Only a SHA-256 digest is stored; the secret is shown once."""
+    """A personal API token. Only a SHA-256 digest is stored; the secret is shown once.
+
+    A token works until it expires or is revoked; a `read` token is refused on every request
+    that could change something (any method but GET, HEAD and OPTIONS).
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -83,6 +114,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    scope = models.CharField(
+        _("scope"), max_length=12, choices=TokenScope.choices, default=TokenScope.READ
+    )
+    expires_at = models.DateTimeField(_("expires"), db_index=True, default=token_expiry_default)
 
     class Meta:
         ordering = ["-created_at"]
@@ -93,5 +128,13 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def expired(self) -> bool:
+        return self.expires_at <= clock.now()
+
+    @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.expired
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.READ_WRITE

@@ -1,7 +1,9 @@
 """Shapes of the accounts API."""
 
 from datetime import datetime
+from typing import Literal
 
+from django.conf import settings
 from ninja import Schema
 from pydantic import Field
 
@@ -21,7 +23,11 @@ class TokenOut(Schema):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
-    active: bool
+    scope: Literal["read", "read_write"] = Field(
+        description="`read`: GET, HEAD and OPTIONS only; `read_write`: everything its owner may do."
+    )
+    expires_at: datetime = Field(description="The token stops working at this moment.")
+    active: bool = Field(description="Neither revoked nor expired.")
 
 
 class TokenCreatedOut(TokenOut):
@@ -30,3 +36,13 @@ class TokenCreatedOut(TokenOut):
 
 class TokenIn(Schema):
     name: str = Field(min_length=1, max_length=100, description="What the token is for.")
+    scope: Literal["read", "read_write"] = Field(
+        "read", description="`read` (the default) or `read_write`."
+    )
+    expires_in_days: int = Field(
+        default_factory=lambda: settings.API_TOKEN_DEFAULT_DAYS,
+        ge=1,
+        le=365,
+        description="Days until the token expires: 1 to API_TOKEN_MAX_DAYS (365 by default; "
+        "the server may allow fewer); 90 when not given.",
+    )

@@ -11,6 +11,7 @@ import secrets
 import zipfile
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -22,7 +23,7 @@ from civiclab.core import clock, personal_data
 from civiclab.core.services import audit_record
 
 from . import confirmation, emails, selectors, token_codec
-from .models import ApiToken, User, anonymous_name
+from .models import ApiToken, TokenScope, User, anonymous_name
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ def user_confirm_email(*, token: str) -> User:
         user = User.objects.select_for_update().filter(pk=user_id).first()
         if user is None or not user.is_active or not confirmation.matches(user, fingerprint):
             raise confirmation.InvalidLink
+        first_confirmation = not user.email_confirmed
         old_email = user.email
         changed = email.lower() != old_email.lower()
         if changed and selectors.email_in_use(email, exclude=user):
@@ -120,6 +122,9 @@ def user_confirm_email(*, token: str) -> User:
         )
         if changed:
             _email_on_commit("email_changed", to=old_email, context={"user": user})
+        if first_confirmation:
+            # Sessions started before this end by themselves (User._get_session_auth_hash).
+            _revoke_all_tokens(user, reason="address_confirmed")
     return user
 
 
@@ -156,15 +161,38 @@ def user_request_email_change(*, actor: User, new_email: str) -> None:
         _send_confirmation(actor, new_email)
 
 
-def user_change_password(*, actor: User, new_password: str) -> None:
+def _tell_password_changed(user: User, revoked: list[ApiToken]) -> None:
+    _email_on_commit(
+        "password_changed",
+        to=user.email,
+        context={
+            "user": user,
+            "revoked": [token.name for token in revoked],
+            "reset_url": emails.password_reset_url(),
+            "tokens_url": emails.tokens_url(),
+        },
+    )
+
+
+def user_change_password(*, actor: User, new_password: str) -> list[ApiToken]:
+    """Set a new password; every API token stops working and the owner is told by e-mail.
+
+    Returns the tokens revoked. The new password hash ends every other session.
+    """
     with transaction.atomic():
         actor.set_password(new_password)
         actor.save(update_fields=["password"])
         audit_record(actor=actor, action=AuditAction.PASSWORD_CHANGED, subject=actor)
+        revoked = _revoke_all_tokens(actor, reason="password_changed")
+        _tell_password_changed(actor, revoked)
+    return revoked
 
 
-def user_reset_password(*, user: User, new_password: str) -> None:
-    """Set a new password after a reset link; using the link also proves the address."""
+def user_reset_password(*, user: User, new_password: str) -> list[ApiToken]:
+    """Set a new password after a reset link; using the link also proves the address.
+
+    As for a change, every API token stops working and the owner is told; returns them.
+    """
     with transaction.atomic():
         user.set_password(new_password)
         fields = ["password"]
@@ -173,20 +201,47 @@ def user_reset_password(*, user: User, new_password: str) -> None:
             fields.append("email_confirmed_at")
         user.save(update_fields=fields)
         audit_record(actor=user, action=AuditAction.PASSWORD_RESET, subject=user)
+        revoked = _revoke_all_tokens(user, reason="password_reset")
+        _tell_password_changed(user, revoked)
+    return revoked
 
 
 # API tokens
 
 
-def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for `actor` and its secret, which is never stored and never shown again."""
+def token_create(
+    *,
+    actor: User,
+    name: str,
+    scope: str = TokenScope.READ_WRITE,
+    days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for `actor` and its secret, which is never stored and never shown again.
+
+    `scope` is `read` or `read_write`; the token expires after `days` (API_TOKEN_DEFAULT_DAYS
+    when None, at most API_TOKEN_MAX_DAYS). Pages and the API let only a signed-in browser
+    session whose password was entered recently call this (`accounts.reauth`), never a token.
+    """
     if not actor.has_perm("accounts.add_apitoken"):
         raise PermissionDenied(confirmation.UNCONFIRMED_MESSAGE)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Enter a name for the token.")}, code="required")
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose what the token may do.")}, code="invalid")
+    days = settings.API_TOKEN_DEFAULT_DAYS if days is None else days
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {
+                "expires_in_days": _("A token lasts from 1 to %(max)s days.")
+                % {"max": settings.API_TOKEN_MAX_DAYS}
+            },
+            code="invalid",
+        )
     with transaction.atomic():
-        active = ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count()
+        active = ApiToken.objects.filter(
+            user=actor, revoked_at__isnull=True, expires_at__gt=clock.now()
+        ).count()
         if active >= MAX_ACTIVE_TOKENS:
             raise ValidationError(
                 _("You have %(count)s active tokens. Revoke one before creating another.")
@@ -195,15 +250,40 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
             )
         secret, prefix = token_codec.generate()
         token = ApiToken.objects.create(
-            user=actor, name=name, prefix=prefix, digest=token_codec.digest(secret)
+            user=actor,
+            name=name,
+            prefix=prefix,
+            digest=token_codec.digest(secret),
+            scope=scope,
+            expires_at=clock.now() + timedelta(days=days),
         )
         audit_record(
             actor=actor,
             action=AuditAction.TOKEN_CREATED,
             subject=token,
-            details={"prefix": prefix},
+            details={"prefix": prefix, "scope": scope, "days": days},
         )
     return token, secret
+
+
+def _revoke_all_tokens(user: User, *, reason: str) -> list[ApiToken]:
+    """Revoke every token of `user` still working, in the caller's transaction; audited."""
+    now = clock.now()
+    tokens = list(
+        ApiToken.objects.select_for_update().filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=now
+        )
+    )
+    for token in tokens:
+        token.revoked_at = now
+        audit_record(
+            actor=user,
+            action=AuditAction.TOKEN_REVOKED,
+            subject=token,
+            details={"prefix": token.prefix, "reason": reason},
+        )
+    ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(revoked_at=now)
+    return tokens
 
 
 def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:

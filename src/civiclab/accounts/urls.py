@@ -32,6 +32,7 @@ urlpatterns = [
     path("profile/password/", views.password_change, name="password_change"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/new/", views.token_create, name="token_create"),
+    path("confirm-password/", views.confirm_password, name="confirm_password"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("my-data/", views.export, name="export"),
     path("delete/", views.delete, name="delete"),

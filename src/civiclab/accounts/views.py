@@ -5,27 +5,30 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from civiclab.core import page_sections
 
-from . import access, confirmation, selectors, services
+from . import access, confirmation, reauth, selectors, services, throttle
 from .forms import (
+    ConfirmPasswordForm,
     DeleteAccountForm,
     EmailChangeForm,
     LoginForm,
     ProfileForm,
     SignUpForm,
+    ThrottledPasswordChangeForm,
     TokenCreateForm,
 )
 
@@ -51,6 +54,7 @@ def _safe_next(request, url: str | None) -> str:
 
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
+@throttle.limit_email_form("email", creates_account=True)
 def signup(request):
     """Create an account; nobody is signed in until the address is confirmed.
 
@@ -108,6 +112,9 @@ def confirm_email(request, token: str):
         )
         return redirect(_safe_next(request, next_url) or "accounts:profile")
     if signed_in:
+        # A first confirmation ends the account's earlier sessions; this one followed the
+        # link, so it stays.
+        update_session_auth_hash(request, user)
         messages.success(request, _("Thank you, your e-mail address is confirmed."))
         return redirect("accounts:profile")
     return render(request, "accounts/confirm_done.html")
@@ -115,6 +122,7 @@ def confirm_email(request, token: str):
 
 @login_required
 @require_POST
+@throttle.limit_email_form("email")
 def resend_confirmation(request):
     back = _safe_next(request, request.POST.get("next")) or "accounts:profile"
     if request.user.email_confirmed:
@@ -157,6 +165,21 @@ class LogoutView(auth_views.LogoutView):
 # Password reset and change
 
 
+def _tell_tokens_revoked(request, revoked) -> None:
+    if revoked:
+        messages.info(
+            request,
+            ngettext(
+                "Your API token has stopped working. Create a new one if you still need it.",
+                "Your %(count)d API tokens have stopped working. Create new ones if you "
+                "still need them.",
+                len(revoked),
+            )
+            % {"count": len(revoked)},
+        )
+
+
+@method_decorator(throttle.limit_email_form("email"), name="post")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset_body.txt"
@@ -174,10 +197,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form):
-        services.user_reset_password(
+        revoked = services.user_reset_password(
             user=form.user, new_password=form.cleaned_data["new_password1"]
         )
         self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        _tell_tokens_revoked(self.request, revoked)
         return redirect(self.get_success_url())
 
 
@@ -189,13 +213,15 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = ThrottledPasswordChangeForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        services.user_change_password(
+        revoked = services.user_change_password(
             actor=request.user, new_password=form.cleaned_data["new_password1"]
         )
         update_session_auth_hash(request, request.user)
+        reauth.mark(request, request.user)
         messages.success(request, _("Your password has been changed."))
+        _tell_tokens_revoked(request, revoked)
         return redirect("accounts:profile")
     return render(request, "accounts/password_change.html", {"form": form})
 
@@ -228,8 +254,9 @@ def profile_edit(request):
 @sensitive_post_parameters("current_password")
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle.limit_email_form("new_email")
 def email_change(request):
-    form = EmailChangeForm(request.user, request.POST or None)
+    form = EmailChangeForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         new_email = form.cleaned_data["new_email"]
         services.user_request_email_change(actor=request.user, new_email=new_email)
@@ -255,8 +282,32 @@ def tokens(request):
     )
 
 
+@sensitive_post_parameters("password")
 @never_cache
 @login_required
+@require_http_methods(["GET", "POST"])
+def confirm_password(request):
+    """Enter the password again, then go back to where it was asked for."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    form = ConfirmPasswordForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect(next_url or "accounts:profile")
+    status = 429 if form.has_error("password", "throttled") else 200
+    return render(
+        request,
+        "accounts/confirm_password.html",
+        {"form": form, "next": next_url, "minutes": settings.REAUTHENTICATION_MINUTES},
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@reauth.recent_password_required
 @require_http_methods(["GET", "POST"])
 def token_create(request):
     if not request.user.has_perm("accounts.add_apitoken"):
@@ -266,7 +317,10 @@ def token_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             token, secret = services.token_create(
-                actor=request.user, name=form.cleaned_data["name"]
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                days=form.cleaned_data["expires_in_days"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -310,7 +364,7 @@ def export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request):
-    form = DeleteAccountForm(request.user, request.POST or None)
+    form = DeleteAccountForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_delete(actor=request.user)

@@ -43,7 +43,7 @@ from pydantic import BaseModel
 
 from .access import NotVisible
 from .people import Person
-from .ratelimit import RateLimited
+from .ratelimit import RateLimited, client_key
 
 logger = logging.getLogger(__name__)
 
@@ -809,9 +809,17 @@ class _SettingsRateThrottle(SimpleRateThrottle):
 
 
 class AnonThrottle(_SettingsRateThrottle):
-    """Limits requests without a signed-in user, per client address."""
+    """Limits requests without a signed-in user, per client address.
+
+    The client is the one login throttling sees (`ratelimit.client_key`: the address our
+    trusted proxies saw), never ninja's default, which trusts a client-supplied
+    X-Forwarded-For and so lets every forged header start a fresh count.
+    """
 
     scope = "anon"
+
+    def get_ident(self, request: HttpRequest) -> str:
+        return client_key(request)
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
         if _request_user_id(request) is not None:

@@ -7,14 +7,23 @@ with the 429 page and a `Retry-After` header (`core.http.CoreExceptionMiddleware
 with its 429 body (`core.api`). Login throttling, which must never lock a person out, has its
 own counters in `accounts.throttle`.
 
+`client_ip(request)` is the client's address as our trusted proxies saw it, and
+`client_key(request)` a digest of it (one per IPv4 address or IPv6 /64) for keys of limits per
+client. Login throttling, the API's anonymous throttle and the limits on forms that send
+e-mail all use them, so a client-supplied `X-Forwarded-For` moves none of them.
+
 The cache is shared by all processes in production, so the count holds across workers; with a
 per-process cache each process counts on its own, which only makes the limit looser.
 """
 
+import hashlib
+import ipaddress
 import math
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from . import clock
@@ -62,3 +71,58 @@ def count_action(
 def minutes_to_wait(seconds: int) -> int:
     """Seconds to wait, in whole minutes rounded up (at least one)."""
     return max(1, -(-seconds // 60))
+
+
+# --- who the client is ----------------------------------------------------------------------
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the address our trusted proxies saw.
+
+    Each of the TRUSTED_PROXY_COUNT proxies appends the address it received the request
+    from to X-Forwarded-For, so the client is that many entries from the right; anything
+    further left was written by the client and cannot be trusted.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+            if _is_ip(candidate):
+                return candidate
+    return remote
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def client_key(request: HttpRequest) -> str:
+    """A digest naming the client: its IPv4 address, or its IPv6 /64 (one household or host
+    gets a whole /64). Keys hold digests, never the address itself."""
+    return address_key(client_ip(request))
+
+
+def address_key(ip: str) -> str:
+    """`client_key` for an address already known."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return digest(ip or "unknown")
+    if address.version == 6:
+        return digest(str(ipaddress.ip_network(f"{address}/64", strict=False)))
+    return digest(str(address))
+
+
+def digest(value: str) -> str:
+    """A keyed digest for cache keys, so they name no address, e-mail or client."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]

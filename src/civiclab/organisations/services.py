@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from civiclab.accounts.confirmation import UNCONFIRMED_CODE, UNCONFIRMED_MESSAGE
 from civiclab.accounts.models import User
+from civiclab.accounts.throttle import count_email
 from civiclab.core import clock
 from civiclab.core.limits import check_lengths
 from civiclab.core.services import audit_record
@@ -348,6 +349,10 @@ def invitation_send(
             {"email": _("This person is already a member. Change their roles instead.")},
             code="already_member",
         )
+    # At most so many e-mails to one address (every kind counted) and invitations per person.
+    count_email(
+        address=email, sender=f"person:{actor.pk}", sender_limit=settings.INVITATIONS_PER_PERSON
+    )
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         pending = Invitation.objects.select_for_update().filter(

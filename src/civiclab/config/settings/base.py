@@ -241,10 +241,31 @@ LEDGER_SIGNING_KEY_AUTOCREATE = env.bool(
 )
 LEDGER_CHECKPOINT_ON_COMMIT = env.bool("LEDGER_CHECKPOINT_ON_COMMIT", default=True)
 
-# Login throttling: failures counted per (account, client) and per client; see accounts.throttle.
+# Login throttling (accounts.throttle): failures counted per (account, client) and per client
+# in a window; past LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY failures of an account from anywhere,
+# each client waits a growing delay (up to the maximum) after its own failure on it. Nothing
+# ever refuses the right password from a client that has not just failed.
 LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT = env.int("LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT", 5)
 LOGIN_FAILURES_PER_CLIENT = env.int("LOGIN_FAILURES_PER_CLIENT", 30)
 LOGIN_THROTTLE_WINDOW_SECONDS = env.int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY = env.int("LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY", 10)
+LOGIN_ACCOUNT_MAX_DELAY_SECONDS = env.int("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 15 * 60)
+
+# Forms that send e-mail (sign-up, password reset, confirmation resend, address change,
+# invitations): at most this many e-mails to one address and for one client or inviting person
+# in the window, all kinds counted together; and accounts created per client (accounts.throttle).
+EMAIL_FORMS_PER_ADDRESS = env.int("EMAIL_FORMS_PER_ADDRESS", default=5)
+EMAIL_FORMS_PER_CLIENT = env.int("EMAIL_FORMS_PER_CLIENT", default=20)
+EMAIL_FORMS_WINDOW_SECONDS = env.int("EMAIL_FORMS_WINDOW_SECONDS", default=60 * 60)
+SIGNUPS_PER_CLIENT = env.int("SIGNUPS_PER_CLIENT", default=10)
+INVITATIONS_PER_PERSON = env.int("INVITATIONS_PER_PERSON", default=100)
+
+# Personal API tokens (accounts): lifetime in days when none is chosen, and the longest allowed.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+# Creating an API token needs a browser session whose password was entered this many minutes
+# ago at most; an older session is asked for the password again (accounts.reauth).
+REAUTHENTICATION_MINUTES = env.int("REAUTHENTICATION_MINUTES", default=15)
 
 # The number of proxies in front of the app that append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
