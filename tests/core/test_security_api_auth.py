@@ -8,11 +8,12 @@ import re
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
 from civiclab.accounts import services
 from civiclab.accounts.models import ApiToken
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
-from tests.factories import UserFactory
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,13 +131,14 @@ def test_public_reads_still_work_without_credentials(client, values):
 
 
 def test_token_secret_response_is_not_cached(client):
+    # Tokens are created by a session that has just entered its password (never by a token).
     owner = UserFactory()
-    _token, secret = services.token_create(actor=owner, name="script")
+    signing_in = client.post(
+        reverse("accounts:login"), {"email": owner.email, "password": DEFAULT_PASSWORD}
+    )
+    assert signing_in.status_code == 302
     response = client.post(
-        f"{API}/me/tokens",
-        json.dumps({"name": "CI"}),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {secret}",
+        f"{API}/me/tokens", json.dumps({"name": "CI"}), content_type="application/json"
     )
     assert response.status_code == 201
     assert "token" in response.json()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from . import access, api_auth, reauth, selectors, services
+from . import access, api_auth, confirmation, reauth, selectors, services
 from .schemas import MeOut, TokenCreatedOut, TokenIn, TokenOut
 
 router = Router(tags=["accounts"])
@@ -38,6 +38,9 @@ def create_token(request: HttpRequest, payload: TokenIn):
                 "signed in with your password."
             )
         )
+    if not request.auth.has_perm("accounts.add_apitoken"):
+        # Say the first thing to do first: confirming, before entering the password again.
+        raise PermissionDenied(confirmation.UNCONFIRMED_MESSAGE)
     if not reauth.is_recent(request):
         raise PermissionDenied(
             _(

@@ -1,5 +1,7 @@
 """Pages of accounts: sign-up, sign-in, confirmation, profile, tokens, export and deletion."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -305,14 +307,25 @@ def confirm_password(request):
     )
 
 
+def _confirmed_address_required(view):
+    """An unconfirmed account is told to confirm first (before any re-authentication), on a
+    page whose button sends the confirmation link again."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not request.user.has_perm("accounts.add_apitoken"):
+            return render(request, "accounts/token_create_unconfirmed.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 @never_cache
 @login_required
+@_confirmed_address_required
 @reauth.recent_password_required
 @require_http_methods(["GET", "POST"])
 def token_create(request):
-    if not request.user.has_perm("accounts.add_apitoken"):
-        # The page says why, and its button sends the confirmation link again.
-        return render(request, "accounts/token_create_unconfirmed.html", status=403)
     form = TokenCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

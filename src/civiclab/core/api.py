@@ -8,6 +8,7 @@ import base64
 import binascii
 import copy
 import functools
+import inspect
 import json
 import logging
 import math
@@ -173,10 +174,17 @@ def refuse_numbers_out_of_range(view: Callable[..., Any]) -> Callable[..., Any]:
     cannot hold (ids of 2^63 or more, say), checked after validation and before the view runs,
     so SQLite and PostgreSQL answer alike instead of a 500 on one of them."""
 
+    # Errors name a parameter as clients send it: its alias (`idea_id`) when it has one.
+    aliases = {
+        name: getattr(parameter.default, "alias", None) or name
+        for name, parameter in inspect.signature(view).parameters.items()
+    }
+
     @functools.wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401 - whatever the view returns
         errors = []
-        for name, value in kwargs.items():
+        for python_name, value in kwargs.items():
+            name = aliases.get(python_name, python_name)
             # Schemas (bodies, grouped query parameters) arrive under the view's parameter
             # name, which the error leaves out, as for ninja's own validation errors.
             source = "body" if isinstance(value, BaseModel) else "query"
