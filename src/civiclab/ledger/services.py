@@ -19,12 +19,21 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from civiclab.core import clock
-from civiclab.methods.merkle import TreeFrontier, leaf_hash, node_key
+from civiclab.methods.merkle import (
+    ProofError,
+    TreeFrontier,
+    leaf_hash,
+    node_key,
+    verify_consistency,
+)
 
+from . import signer_state
 from .canonical import CanonicalJSONError, canonical_json
 from .keys import signer
 from .models import Checkpoint, Entry, Head, Node
-from .notes import checkpoint_text
+from .notes import Checkpoint as SignedHead
+from .notes import NoteError, VerifierKey, checkpoint_text, open_checkpoint
+from .selectors import ProofUnavailable, consistency_proof_for
 
 logger = logging.getLogger(__name__)
 
@@ -249,30 +258,52 @@ def _checkpoint_after_commit(connection: BaseDatabaseWrapper) -> None:
 
 
 def _issue_after_commit() -> None:
-    checkpoint_issue()
+    try:
+        checkpoint_issue()
+    except CheckpointRefused as error:
+        # The appends committed; the ledger stays unsigned until someone looks.
+        logger.critical("Ledger checkpoint refused: %s", error)
+
+
+class CheckpointRefused(RuntimeError):
+    """The signer will not sign the database's tree head: it does not extend what it signed."""
 
 
 def checkpoint_issue(*, now: datetime | None = None) -> tuple[Checkpoint, bool]:
     """Sign the current tree head, unless the latest checkpoint already covers it.
 
     Returns (checkpoint, created). Safe to call at any time and from several processes:
-    the head lock makes concurrent callers take turns.
+    the head lock and the signer's file lock make concurrent callers take turns.
+
+    The signer remembers the last checkpoint it signed outside the database
+    (`signer_state`) and signs a head only if it is a consistent extension of that one
+    (RFC 9162 consistency proof). Otherwise it raises `CheckpointRefused`: someone with
+    access to the database rewrote or truncated the ledger.
     """
     key = signer()
-    with transaction.atomic():
+    with signer_state.locked(), transaction.atomic():
         connection = transaction.get_connection()
         with connection.cursor() as cursor:
             frontier = _lock_head_for_append(connection, cursor)
-            table = connection.ops.quote_name(Checkpoint._meta.db_table)
-            cursor.execute(f"SELECT MAX(size) FROM {table}")  # noqa: S608
-            latest_size = cursor.fetchone()[0]
-        if latest_size is not None and latest_size >= frontier.size:
-            return Checkpoint.objects.get(size=latest_size), False
+        size, root = frontier.size, frontier.root()
+        last = _last_signed(key.verifier_key)
+        if last is not None:
+            last_note, last_head = last
+            _check_extends(last_head, size, root)
+            if last_head.size == size:
+                stored = _stored_checkpoint(connection, last_note, last_head, key.verifier_key)
+                return stored, False
+        existing = Checkpoint.objects.filter(size=size).first()
+        if existing is not None:
+            # Signed by another machine sharing the database, or planted; `verify` judges it.
+            return existing, False
         moment = now or clock.now()
-        root = frontier.root()
-        note = key.sign_note(checkpoint_text(key.name, frontier.size, root, moment))
+        note = key.sign_note(checkpoint_text(key.name, size, root, moment))
+        # Remember it before it reaches the database: the signer must never sign an
+        # inconsistent head later, even if this transaction does not commit.
+        signer_state.save(note)
         checkpoint = Checkpoint(
-            size=frontier.size,
+            size=size,
             root_hash=root.hex(),
             note=note,
             key_id=key.verifier_key.key_id.hex(),
@@ -281,3 +312,78 @@ def checkpoint_issue(*, now: datetime | None = None) -> tuple[Checkpoint, bool]:
         _insert_checkpoint(connection, checkpoint)
     logger.info("Ledger checkpoint issued at size %s", checkpoint.size)
     return checkpoint, True
+
+
+def _last_signed(verifier: VerifierKey) -> tuple[str, SignedHead] | None:
+    """The last checkpoint signed, from the signer's state; on first use, from the database.
+
+    An installation that signed checkpoints before the signer kept its state starts from the
+    largest stored checkpoint that carries a valid signature by this key: the database cannot
+    forge one.
+    """
+    state = signer_state.load(verifier)
+    if state is not None:
+        return state
+    for note in Checkpoint.objects.order_by("-size").values_list("note", flat=True)[:100]:
+        try:
+            head = open_checkpoint(note, verifier, origin=verifier.name)
+        except NoteError:
+            continue
+        signer_state.save(note)
+        return note, head
+    return None
+
+
+def _check_extends(last: SignedHead, size: int, root: bytes) -> None:
+    """Raise `CheckpointRefused` unless the tree (size, root) extends the last signed one."""
+    if size < last.size:
+        raise CheckpointRefused(
+            f"The ledger head is at size {size}, but this key already signed size {last.size}: "
+            "entries were removed from the database. Refusing to sign. "
+            + _REFUSAL_ADVICE.format(path=signer_state.state_path())
+        )
+    if size == last.size:
+        if root != last.root_hash:
+            raise CheckpointRefused(
+                f"The ledger's root hash at size {size} differs from the one this key signed: "
+                "entries were changed in the database. Refusing to sign. "
+                + _REFUSAL_ADVICE.format(path=signer_state.state_path())
+            )
+        return
+    if last.size == 0:
+        return  # every tree extends the empty tree
+    try:
+        proof = consistency_proof_for(last.size, size)
+        verify_consistency(last.size, size, proof, last.root_hash, root)
+    except (ProofUnavailable, ProofError) as error:
+        raise CheckpointRefused(
+            f"The ledger at size {size} is not a consistent extension of the checkpoint of "
+            f"size {last.size} this key signed ({error}): history was rewritten in the "
+            "database. Refusing to sign. " + _REFUSAL_ADVICE.format(path=signer_state.state_path())
+        ) from error
+
+
+_REFUSAL_ADVICE = (
+    "Run `civiclab ledger verify` to find the first bad entry and restore the database from a "
+    "backup. Only if this ledger was deliberately started over (a development database was "
+    "deleted) move {path} away."
+)
+
+
+def _stored_checkpoint(
+    connection: BaseDatabaseWrapper, note: str, head: SignedHead, verifier: VerifierKey
+) -> Checkpoint:
+    """The checkpoint of the last signed size; put back from the signer's copy if deleted."""
+    existing = Checkpoint.objects.filter(size=head.size).first()
+    if existing is not None:
+        return existing
+    logger.warning("Ledger: the checkpoint of size %s was missing; restored it", head.size)
+    checkpoint = Checkpoint(
+        size=head.size,
+        root_hash=head.root_hash.hex(),
+        note=note,
+        key_id=verifier.key_id.hex(),
+        created_at=head.time or clock.now(),
+    )
+    _insert_checkpoint(connection, checkpoint)
+    return checkpoint

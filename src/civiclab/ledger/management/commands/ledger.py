@@ -11,7 +11,7 @@ from django.db import transaction
 from civiclab.ledger.audit import AuditResult
 from civiclab.ledger.keys import generate_key_file, key_path, verifier_key
 from civiclab.ledger.notes import NoteError, VerifierKey
-from civiclab.ledger.services import checkpoint_issue, ledger_append
+from civiclab.ledger.services import CheckpointRefused, checkpoint_issue, ledger_append
 
 EXIT_FAILED = 1  # the ledger does not verify
 EXIT_UNUSABLE = 2  # the check could not run: bad address, bad key, no connection
@@ -116,7 +116,10 @@ class Command(BaseCommand):
     # --- operations ---------------------------------------------------------------------
 
     def _checkpoint(self, **_: Any) -> None:
-        checkpoint, created = checkpoint_issue()
+        try:
+            checkpoint, created = checkpoint_issue()
+        except CheckpointRefused as error:
+            raise CommandError(str(error), returncode=EXIT_FAILED) from error
         verb = "Issued" if created else "Up to date:"
         self.stdout.write(f"{verb} checkpoint of size {checkpoint.size}.")
         self.stdout.write(checkpoint.note, ending="")
