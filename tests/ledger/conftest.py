@@ -31,6 +31,13 @@ def ledger_key_dir(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def verify_state_dir(tmp_path, settings):
+    """Where `verify --url` keeps trusted keys and checkpoints: per test, never the home."""
+    settings.LEDGER_VERIFY_STATE_DIR = str(tmp_path / "verify-state")
+    return tmp_path / "verify-state"
+
+
+@pytest.fixture(autouse=True)
 def _own_key(ledger_key_dir):
     """Every ledger test signs with a fresh key in its own folder."""
     return ledger_key_dir

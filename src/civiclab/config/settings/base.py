@@ -231,6 +231,16 @@ LEDGER_SIGNING_KEY_AUTOCREATE = env.bool(
     default=not env.str("DJANGO_SETTINGS_MODULE", default="").endswith(".production"),
 )
 LEDGER_CHECKPOINT_ON_COMMIT = env.bool("LEDGER_CHECKPOINT_ON_COMMIT", default=True)
+# Where `civiclab ledger verify --url` keeps, per audited address, the key it trusts and the
+# last checkpoint it verified (ledger.trust).
+LEDGER_VERIFY_STATE_DIR = env.str(
+    "LEDGER_VERIFY_STATE_DIR",
+    default=str(
+        Path(env.str("XDG_STATE_HOME", default=str(Path.home() / ".local" / "state")))
+        / "civiclab"
+        / "ledger-verify"
+    ),
+)
 
 # Login throttling: failures counted per (account, client) and per client; see accounts.throttle.
 LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT = env.int("LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT", 5)

@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -40,6 +41,16 @@ class Command(BaseCommand):
             help="The verifier key you trust (<name>+<id>+<key>); the check fails if the "
             "ledger is signed with another. Default: the installation's published key.",
         )
+        verify.add_argument(
+            "--insecure",
+            action="store_true",
+            help="Allow a plain http address (only for a test installation you run yourself).",
+        )
+        verify.add_argument(
+            "--state-dir",
+            help="Where the trusted key and the last verified checkpoint of each address are "
+            "kept (default: LEDGER_VERIFY_STATE_DIR, ~/.local/state/civiclab/ledger-verify).",
+        )
         verify.add_argument("--timeout", type=float, default=30.0, help=argparse.SUPPRESS)
         actions.add_parser("checkpoint", help="Sign the current tree head if it has grown.")
         key = actions.add_parser("key", help="Print the verifier key (public).")
@@ -58,7 +69,14 @@ class Command(BaseCommand):
     # --- verify -------------------------------------------------------------------------
 
     def _verify(
-        self, *, url: str | None = None, key: str | None = None, timeout: float = 30.0, **_: Any
+        self,
+        *,
+        url: str | None = None,
+        key: str | None = None,
+        insecure: bool = False,
+        state_dir: str | None = None,
+        timeout: float = 30.0,
+        **_: Any,
     ) -> None:
         pinned = None
         if key:
@@ -67,21 +85,83 @@ class Command(BaseCommand):
             except NoteError as error:
                 raise CommandError(f"--key: {error}.", returncode=EXIT_UNUSABLE) from error
         if url:
-            from civiclab.ledger.remote import RemoteError, verify_remote
+            self._verify_remote(url, pinned, insecure, state_dir, timeout)
+            return
+        from civiclab.ledger.verify import verify_local
 
-            # One line per request would bury the report; problems are reported below.
-            logging.getLogger("httpx").setLevel(logging.WARNING)
-            self.stdout.write(f"Auditing the ledger at {url} through its public API…")
-            try:
-                result = verify_remote(url, key=pinned, timeout=timeout, progress=self._progress)
-            except RemoteError as error:
-                raise CommandError(str(error), returncode=EXIT_UNUSABLE) from error
-        else:
-            from civiclab.ledger.verify import verify_local
+        self.stdout.write("Auditing the local ledger…")
+        self._report(verify_local(key=pinned, progress=self._progress))
 
-            self.stdout.write("Auditing the local ledger…")
-            result = verify_local(key=pinned, progress=self._progress)
+    def _verify_remote(
+        self,
+        url: str,
+        pinned: VerifierKey | None,
+        insecure: bool,
+        state_dir: str | None,
+        timeout: float,
+    ) -> None:
+        from civiclab.ledger import trust
+        from civiclab.ledger.remote import RemoteError, check_address, verify_remote
+
+        try:
+            check_address(url, insecure=insecure)
+            path = trust.state_file(url, Path(state_dir).expanduser() if state_dir else None)
+            saved = trust.load(path)
+        except (RemoteError, trust.TrustError) as error:
+            raise CommandError(str(error), returncode=EXIT_UNUSABLE) from error
+        if saved is not None and pinned is not None and pinned != saved.key:
+            raise CommandError(
+                f"--key differs from the key trusted for {url} since {saved.since} ({saved.key}, "
+                f"kept in {path}). If the installation really changed its key, check the new "
+                "one with it out of band, then delete that file.",
+                returncode=EXIT_UNUSABLE,
+            )
+        trusted = pinned or (saved.key if saved else None)
+        previous = saved.checkpoint if saved and saved.key == trusted else ""
+        # One line per request would bury the report; problems are reported below.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        self.stdout.write(f"Auditing the ledger at {url} through its public API…")
+        try:
+            result = verify_remote(
+                url,
+                key=trusted,
+                previous=previous,
+                insecure=insecure,
+                timeout=timeout,
+                progress=self._progress,
+            )
+        except RemoteError as error:
+            raise CommandError(str(error), returncode=EXIT_UNUSABLE) from error
+        if trusted is None and result.verifier is not None:
+            self._warn_first_use(url, result.verifier, path)
+        if result.ok and result.verifier is not None:
+            trust.save(
+                path,
+                url,
+                trusted or result.verifier,
+                result.latest_note or previous,
+                since=saved.since if saved else "",
+            )
+        if result.ok and result.previous is not None:
+            self.stdout.write(
+                f"Consistent with the checkpoint of size {result.previous.size} verified before "
+                f"(kept in {path})."
+            )
         self._report(result)
+
+    def _warn_first_use(self, url: str, served: VerifierKey, path: Path) -> None:
+        rule = "!" * 78
+        for line in (
+            rule,
+            f"FIRST USE: no key is pinned for {url}. Trusting the key it serves now:",
+            f"    {served}",
+            "Anyone who controls that server or the connection could have served another.",
+            "Compare it with the key the installation publishes elsewhere (its website, an",
+            "official document) or pass the key you trust with --key.",
+            f"It is saved in {path}; later runs fail if the installation changes it.",
+            rule,
+        ):
+            self.stderr.write(self.style.WARNING(line))
 
     def _progress(self, count: int) -> None:
         self.stdout.write(f"  {count:,} entries checked")
