@@ -20,5 +20,6 @@ STORAGES = {
 }
 # The suite makes many API calls from one address; rate-limit tests set their own rates.
 API_THROTTLE_RATES = {"anon": "100000/hour", "user": "100000/hour"}
-LEDGER_SIGNING_KEY_FILE = str(Path(DATA_DIR) / "ledger_signing_key")
+LEDGER_SIGNING_KEY_FILE = str(Path(f"{DATA_DIR}-ledger-signer") / "ledger_signing_key")
+LEDGER_SIGNING_KEY_AUTOCREATE = True  # a throwaway key per test run
 LEDGER_VERIFY_STATE_DIR = str(Path(DATA_DIR) / "ledger-verify")
