@@ -11,7 +11,7 @@ followed only within the same host (and never from https down to http).
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -20,7 +20,7 @@ import httpx
 from civiclab.methods.merkle import ProofError, verify_consistency
 
 from .audit import Auditor, AuditResult, EntryRecord
-from .notes import NoteError, VerifierKey, open_checkpoint
+from .notes import CosignerKey, NoteError, VerifierKey, open_checkpoint
 
 PAGE_SIZE = 100
 
@@ -153,18 +153,20 @@ def verify_remote(
     *,
     key: VerifierKey | None = None,
     previous: str = "",
+    witnesses: Sequence[CosignerKey] = (),
     insecure: bool = False,
     timeout: float = 30.0,
     progress: Callable[[int], None] | None = None,
     client: httpx.Client | None = None,
 ) -> AuditResult:
     """Audit the ledger at `url`. `key` pins the verifier key; `previous` is the signed note of
-    a checkpoint verified on an earlier run, which the ledger must still extend."""
+    a checkpoint verified on an earlier run, which the ledger must still extend; the latest
+    checkpoint must carry a valid cosignature by each of `witnesses`."""
     check_address(url, insecure=insecure)
     owned = client is None
     client = client or httpx.Client(timeout=timeout, follow_redirects=False)
     try:
-        return _audit(_Api(url, client), key, previous, progress)
+        return _audit(_Api(url, client), key, previous, witnesses, progress)
     except (KeyError, TypeError) as error:
         raise RemoteError(
             f"The server's answers are not in the expected shape ({error})."
@@ -178,6 +180,7 @@ def _audit(
     api: _Api,
     key: VerifierKey | None,
     previous: str,
+    witnesses: Sequence[CosignerKey],
     progress: Callable[[int], None] | None,
 ) -> AuditResult:
     published = api.get("/key")
@@ -208,11 +211,13 @@ def _audit(
 
     auditor.add_entries(records())
     auditor.finish()
-    _check_served_proofs(api, auditor, result)
+    _check_served_proofs(api, auditor, result, witnesses)
     return result
 
 
-def _check_served_proofs(api: _Api, auditor: Auditor, result: AuditResult) -> None:
+def _check_served_proofs(
+    api: _Api, auditor: Auditor, result: AuditResult, witnesses: Sequence[CosignerKey]
+) -> None:
     """The proofs the server hands out must verify against its signed checkpoints."""
     if not result.ok:
         return
@@ -233,3 +238,15 @@ def _check_served_proofs(api: _Api, auditor: Auditor, result: AuditResult) -> No
         open_checkpoint(latest["note"], auditor.verifier, origin=auditor.origin)
     except NoteError as error:
         result.add(f"The latest checkpoint served does not verify: {error}.")
+        return
+    cosigned = latest.get("cosigned_note") or latest["note"]
+    for witness in witnesses:
+        try:
+            when = witness.cosigned_at(cosigned)
+        except NoteError:
+            when = None
+        if when is None:
+            result.add(
+                f"The latest checkpoint (size {latest['size']}) carries no valid cosignature "
+                f"by the witness {witness.name}."
+            )

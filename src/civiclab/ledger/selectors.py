@@ -170,11 +170,11 @@ def consistency_proof_for(first: int, second: int) -> list[bytes]:
 
 
 def latest_checkpoint() -> Checkpoint | None:
-    return Checkpoint.objects.order_by("-size").first()
+    return Checkpoint.objects.prefetch_related("cosignatures").order_by("-size").first()
 
 
 def checkpoint_list() -> QuerySet[Checkpoint]:
-    return Checkpoint.objects.order_by("-size")
+    return Checkpoint.objects.prefetch_related("cosignatures").order_by("-size")
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,16 @@ row first: `SELECT ... FOR UPDATE` on PostgreSQL; on SQLite our transactions beg
 so writers are serialised by the database lock before they read the head.
 """
 
+import base64
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import httpx
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
@@ -30,9 +33,9 @@ from civiclab.methods.merkle import (
 from . import signer_state
 from .canonical import CanonicalJSONError, canonical_json
 from .keys import signer
-from .models import Checkpoint, Entry, Head, Node
+from .models import Checkpoint, Cosignature, Entry, Head, Node
 from .notes import Checkpoint as SignedHead
-from .notes import NoteError, VerifierKey, checkpoint_text, open_checkpoint
+from .notes import CosignerKey, NoteError, VerifierKey, checkpoint_text, open_checkpoint
 from .selectors import ProofUnavailable, consistency_proof_for
 
 logger = logging.getLogger(__name__)
@@ -387,3 +390,107 @@ def _stored_checkpoint(
     )
     _insert_checkpoint(connection, checkpoint)
     return checkpoint
+
+
+# --- witnesses -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WitnessConfig:
+    key: CosignerKey
+    url: str  # the submission prefix; `/add-checkpoint` is appended
+
+
+def configured_witnesses() -> list[WitnessConfig]:
+    """LEDGER_WITNESSES: items `<witness vkey> <submission URL>`."""
+    witnesses = []
+    for item in getattr(settings, "LEDGER_WITNESSES", []):
+        key_text, _, url = item.strip().partition(" ")
+        try:
+            key = CosignerKey.parse(key_text)
+        except NoteError as error:
+            raise ImproperlyConfigured(f"LEDGER_WITNESSES: {item!r}: {error}.") from error
+        if not url.strip().startswith(("https://", "http://")):
+            raise ImproperlyConfigured(
+                f"LEDGER_WITNESSES: {item!r} needs the witness's address after its key."
+            )
+        witnesses.append(WitnessConfig(key, url.strip().rstrip("/")))
+    return witnesses
+
+
+def _add_checkpoint_body(old_size: int, checkpoint: Checkpoint) -> str:
+    proof: list[bytes] = []
+    if 0 < old_size < checkpoint.size:
+        proof = consistency_proof_for(old_size, checkpoint.size)
+    lines = [f"old {old_size}", *(base64.b64encode(node).decode("ascii") for node in proof)]
+    return "\n".join(lines) + "\n\n" + checkpoint.note
+
+
+def checkpoint_cosign(
+    *, checkpoint: Checkpoint | None = None, client: httpx.Client | None = None
+) -> dict[str, str]:
+    """Ask every configured witness to cosign `checkpoint` (default: the latest); store the
+    cosignatures. Returns what each witness did, by name; a witness that is down or refuses
+    is logged and skipped (the ledger does not depend on witnesses being up)."""
+    witnesses = configured_witnesses()
+    checkpoint = checkpoint or Checkpoint.objects.order_by("-size").first()
+    if not witnesses or checkpoint is None:
+        return {}
+    outcome: dict[str, str] = {}
+    owned = client is None
+    client = client or httpx.Client(timeout=10.0, follow_redirects=False)
+    try:
+        for witness in witnesses:
+            outcome[witness.key.name] = _cosign_with(client, witness, checkpoint)
+    finally:
+        if owned:
+            client.close()
+    return outcome
+
+
+def _cosign_with(client: httpx.Client, witness: WitnessConfig, checkpoint: Checkpoint) -> str:
+    name = witness.key.name
+    if checkpoint.cosignatures.filter(witness=name).exists():
+        return "already cosigned"
+    last = (
+        Cosignature.objects.filter(witness=name, checkpoint__size__lte=checkpoint.size)
+        .order_by("-checkpoint__size")
+        .values_list("checkpoint__size", flat=True)
+        .first()
+    )
+    old_size = last or 0
+    url = witness.url + "/add-checkpoint"
+    try:
+        for _attempt in range(2):
+            response = client.post(url, content=_add_checkpoint_body(old_size, checkpoint))
+            if response.status_code != 409 or "x.tlog.size" not in response.headers.get(
+                "content-type", ""
+            ):
+                break
+            # The witness has seen another size; start from it if this ledger contains it.
+            text = response.text.strip()
+            if not text.isdigit() or int(text) > checkpoint.size or int(text) == old_size:
+                break
+            old_size = int(text)
+    except (httpx.HTTPError, ProofUnavailable) as error:
+        logger.warning("Ledger witness %s could not be asked: %s", name, error)
+        return f"not reached ({error})"
+    if response.status_code != 200:
+        logger.error(
+            "Ledger witness %s refused the checkpoint of size %s: %s %s",
+            name,
+            checkpoint.size,
+            response.status_code,
+            response.text.strip()[:200],
+        )
+        return f"refused ({response.status_code} {response.text.strip()[:200]})"
+    for line in response.text.splitlines(keepends=True):
+        when = witness.key.cosigned_at(checkpoint.note + line)
+        if when is not None and line.startswith(f"\u2014 {name} "):
+            with transaction.atomic():
+                Cosignature.objects.create(
+                    checkpoint=checkpoint, witness=name, line=line, created_at=when
+                )
+            return "cosigned"
+    logger.error("Ledger witness %s answered without a valid cosignature", name)
+    return "answered without a valid cosignature"

@@ -233,6 +233,9 @@ LEDGER_SIGNING_KEY_AUTOCREATE = False
 # Empty: `<LEDGER_SIGNING_KEY_FILE>.last-checkpoint`, beside the key (ledger.signer_state).
 LEDGER_SIGNER_STATE_FILE = env.str("LEDGER_SIGNER_STATE_FILE", default="")
 LEDGER_CHECKPOINT_ON_COMMIT = env.bool("LEDGER_CHECKPOINT_ON_COMMIT", default=True)
+# Witnesses asked to cosign each checkpoint (https://c2sp.org/tlog-witness): comma-separated
+# items `<witness vkey> <submission URL>`; see docs/ledger.md.
+LEDGER_WITNESSES = env.list("LEDGER_WITNESSES", default=[])
 # Where `civiclab ledger verify --url` keeps, per audited address, the key it trusts and the
 # last checkpoint it verified (ledger.trust).
 LEDGER_VERIFY_STATE_DIR = env.str(
