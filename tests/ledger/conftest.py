@@ -26,6 +26,7 @@ def append(n: int = 1, *, kind: str = "ledger.test", organisation=None, **payloa
 @pytest.fixture
 def ledger_key_dir(tmp_path, settings):
     settings.LEDGER_SIGNING_KEY_FILE = str(tmp_path / "ledger_signing_key")
+    settings.LEDGER_SIGNER_STATE_FILE = ""  # the default: beside the key
     settings.LEDGER_ORIGIN = "civiclab.example/ledger"
     return tmp_path
 
