@@ -296,15 +296,14 @@ def checkpoint_issue(*, now: datetime | None = None) -> tuple[Checkpoint, bool]:
             if last_head.size == size:
                 stored = _stored_checkpoint(connection, last_note, last_head, key.verifier_key)
                 return stored, False
-        existing = Checkpoint.objects.filter(size=size).first()
-        if existing is not None:
+        if _checkpoint_stored(connection, size):
             # Signed by another machine sharing the database, or planted; `verify` judges it.
-            return existing, False
+            return Checkpoint.objects.get(size=size), False
         moment = now or clock.now()
         note = key.sign_note(checkpoint_text(key.name, size, root, moment))
         # Remember it before it reaches the database: the signer must never sign an
         # inconsistent head later, even if this transaction does not commit.
-        signer_state.save(note)
+        signer_state.save(note, verifier=key.verifier_key)
         checkpoint = Checkpoint(
             size=size,
             root_hash=root.hex(),
@@ -356,7 +355,7 @@ def _check_extends(last: SignedHead, size: int, root: bytes) -> None:
     if last.size == 0:
         return  # every tree extends the empty tree
     try:
-        proof = consistency_proof_for(last.size, size)
+        proof = consistency_proof_for(last.size, size, size=size)
         verify_consistency(last.size, size, proof, last.root_hash, root)
     except (ProofUnavailable, ProofError) as error:
         raise CheckpointRefused(
@@ -373,13 +372,20 @@ _REFUSAL_ADVICE = (
 )
 
 
+def _checkpoint_stored(connection: BaseDatabaseWrapper, size: int) -> bool:
+    """Is a checkpoint of `size` stored? (Plain SQL: asked after every commit that appended.)"""
+    table = connection.ops.quote_name(Checkpoint._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE size = %s", [size])  # noqa: S608
+        return cursor.fetchone() is not None
+
+
 def _stored_checkpoint(
     connection: BaseDatabaseWrapper, note: str, head: SignedHead, verifier: VerifierKey
 ) -> Checkpoint:
     """The checkpoint of the last signed size; put back from the signer's copy if deleted."""
-    existing = Checkpoint.objects.filter(size=head.size).first()
-    if existing is not None:
-        return existing
+    if _checkpoint_stored(connection, head.size):
+        return Checkpoint.objects.get(size=head.size)
     logger.warning("Ledger: the checkpoint of size %s was missing; restored it", head.size)
     checkpoint = Checkpoint(
         size=head.size,
