@@ -21,7 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .keys import key_path
 from .notes import Checkpoint as SignedHead
-from .notes import NoteError, VerifierKey, open_checkpoint
+from .notes import NoteError, VerifierKey, open_checkpoint, parse_checkpoint_text, split_note
 
 
 def state_path() -> Path:
@@ -109,7 +109,8 @@ def save(note: str, *, verifier: VerifierKey | None = None) -> None:
     global _cached
     _cached = None
     if verifier is not None:  # the signer's own note: remember it without reading it back
-        _cached = (_version(path, verifier), (note, open_checkpoint(note, verifier)))
+        head = parse_checkpoint_text(split_note(note)[0])
+        _cached = (_version(path, verifier), (note, head))
 
 
 def forget() -> bool:
