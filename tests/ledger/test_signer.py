@@ -11,7 +11,6 @@ from django.db import connection, transaction
 from civiclab.ledger import signer_state
 from civiclab.ledger.keys import verifier_key
 from civiclab.ledger.models import Checkpoint, Entry
-from civiclab.ledger.notes import open_checkpoint
 from civiclab.ledger.services import CheckpointRefused, checkpoint_issue, ledger_append
 from civiclab.ledger.verify import verify_local
 from civiclab.methods.merkle import TreeFrontier, leaf_hash, node_key
@@ -114,10 +113,11 @@ def test_honest_growth_is_signed_and_remembered_beside_the_key(signed_ledger, le
     append(4)
     checkpoint, created = checkpoint_issue()
     assert created and checkpoint.size == 9
-    state = signer_state.state_path()
-    assert state.parent == ledger_key_dir
-    assert state.read_text() == checkpoint.note
-    assert state.stat().st_mode & 0o777 == 0o600
+    assert signer_state.load(verifier_key())[0] == checkpoint.note
+    written = [path for path in signer_state.slots() if path.exists()]
+    assert {path.parent for path in written} == {ledger_key_dir}
+    assert checkpoint.note in {path.read_text() for path in written}
+    assert all(path.stat().st_mode & 0o777 == 0o600 for path in written)
     assert checkpoint_issue() == (checkpoint, False)
 
 
@@ -147,14 +147,27 @@ def test_a_signer_without_state_resumes_from_a_stored_checkpoint(signed_ledger):
     append(2)
     checkpoint, created = checkpoint_issue()
     assert created and checkpoint.size == 7
-    head = open_checkpoint(signer_state.state_path().read_text(), verifier_key())
-    assert head.size == 7
+    assert signer_state.load(verifier_key())[1].size == 7
 
 
 def test_a_tampered_state_file_stops_the_signer(signed_ledger):
     from django.core.exceptions import ImproperlyConfigured
 
-    path = signer_state.state_path()
-    path.write_text(path.read_text().replace("\n5\n", "\n4\n"))
+    for path in signer_state.slots():
+        path.write_text(path.read_text().replace("\n5\n", "\n4\n").replace("\n3\n", "\n2\n"))
     with pytest.raises(ImproperlyConfigured, match="does not verify"):
+        checkpoint_issue()
+
+
+def test_a_write_torn_by_a_crash_falls_back_to_the_previous_checkpoint(signed_ledger):
+    """The slot being written when the machine stopped is spoiled; the other one holds the
+    checkpoint signed before, which the next head must extend as well."""
+    latest = max(signer_state.slots(), key=lambda path: "\n5\n" in path.read_text())
+    latest.write_text(latest.read_text()[:40])
+    assert signer_state.load(verifier_key())[1].size == 3
+    append(1)
+    checkpoint, created = checkpoint_issue()
+    assert created and checkpoint.size == 6
+    _rewrite_history(7)
+    with pytest.raises(CheckpointRefused):
         checkpoint_issue()

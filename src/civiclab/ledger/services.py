@@ -331,7 +331,7 @@ def _last_signed(verifier: VerifierKey) -> tuple[str, SignedHead] | None:
             head = open_checkpoint(note, verifier, origin=verifier.name)
         except NoteError:
             continue
-        signer_state.save(note)
+        signer_state.save(note, verifier=verifier)
         return note, head
     return None
 

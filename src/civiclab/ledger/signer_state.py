@@ -54,68 +54,110 @@ def locked() -> Iterator[None]:
         os.close(descriptor)  # closing releases the lock
 
 
-# The state last read or written by this process, keyed by what identifies the file's
-# version: (path, verifier, modification time, size). Saves a read and a signature check.
-_cached: tuple[tuple[str, str, int, int], tuple[str, SignedHead]] | None = None
+# Two slots, `<state file>` and `<state file>.2`, written in turn, in place: overwriting a
+# file and syncing its data costs a fraction of writing a new file and renaming it over,
+# and a write torn by a crash only spoils the slot being written. Each slot holds a signed
+# note, so a spoiled one is recognised (its signature fails) and the other one is used: a
+# checkpoint this key signed before, which every later head must extend too.
 
 
-def _version(path: Path, verifier: VerifierKey) -> tuple[str, str, int, int]:
-    stat = path.stat()
-    return (str(path), str(verifier), stat.st_mtime_ns, stat.st_size)
-
-
-def load(verifier: VerifierKey) -> tuple[str, SignedHead] | None:
-    """The last signed checkpoint (note, parsed), or None if this key never signed one here."""
-    global _cached
+def slots() -> tuple[Path, Path]:
     path = state_path()
+    return path, path.with_name(path.name + ".2")
+
+
+def _read_slot(path: Path, verifier: VerifierKey) -> tuple[str, SignedHead] | None:
+    """The slot's note and checkpoint; None if the slot is missing, empty or spoiled."""
     try:
-        version = _version(path, verifier)
-        if _cached is not None and _cached[0] == version:
-            return _cached[1]
         note = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except (OSError, UnicodeError) as error:
+        if isinstance(error, UnicodeError):
+            return None  # torn in the middle of a character
         raise ImproperlyConfigured(
             f"Cannot read the ledger signer's last checkpoint {path}: {error}"
         ) from error
     try:
-        state = note, open_checkpoint(note, verifier, origin=verifier.name)
-    except NoteError as error:
-        raise ImproperlyConfigured(
-            f"The ledger signer's last checkpoint {path} does not verify with the signing key "
-            f"({error}). It is only ever written by the signer; find out what changed it "
-            "before signing anything."
-        ) from error
-    _cached = (version, state)
-    return state
+        return note, open_checkpoint(note, verifier, origin=verifier.name)
+    except NoteError:
+        return None
 
 
-def save(note: str, *, verifier: VerifierKey | None = None) -> None:
-    """Replace the state with `note` atomically: write and fsync a new file, rename it over.
+def _version(verifier: VerifierKey) -> tuple[object, ...]:
+    """What identifies the slots' contents: their modification times and sizes."""
+    stamps: list[object] = [str(verifier)]
+    for path in slots():
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            stamps.append(None)
+        else:
+            stamps.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
 
-    The folder is not synced after the rename (it would double the cost of every checkpoint):
-    a crash may bring back the previous state, an earlier checkpoint this key signed, which
-    every later head must extend too. Never a torn or empty file.
-    """
-    path = state_path()
-    temporary = path.with_name(path.name + ".new")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(note)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+
+# What this process last read or wrote: (version, (slot index, note, checkpoint)).
+_cached: tuple[tuple[object, ...], tuple[int, str, SignedHead]] | None = None
+
+
+def _latest(verifier: VerifierKey) -> tuple[int, str, SignedHead] | None:
+    """The slot holding the larger valid checkpoint, with its note and checkpoint."""
     global _cached
-    _cached = None
-    if verifier is not None:  # the signer's own note: remember it without reading it back
-        head = parse_checkpoint_text(split_note(note)[0])
-        _cached = (_version(path, verifier), (note, head))
+    version = _version(verifier)
+    if _cached is not None and _cached[0] == version:
+        return _cached[1]
+    found = [(index, _read_slot(path, verifier)) for index, path in enumerate(slots())]
+    valid = [(index, state) for index, state in found if state is not None]
+    present = [
+        path
+        for path, stamp in zip(slots(), version[1:], strict=True)
+        if isinstance(stamp, tuple) and stamp[1] > 0  # an empty slot was never written
+    ]
+    if present and not valid:
+        raise ImproperlyConfigured(
+            f"The ledger signer's last checkpoint ({', '.join(map(str, present))}) does not "
+            "verify with the signing key. It is only ever written by the signer; find out what "
+            "changed it before signing anything."
+        )
+    if not valid:
+        return None
+    index, (note, head) = max(valid, key=lambda item: item[1][1].size)
+    _cached = (version, (index, note, head))
+    return index, note, head
+
+
+def load(verifier: VerifierKey) -> tuple[str, SignedHead] | None:
+    """The last signed checkpoint (note, parsed), or None if this key never signed one here."""
+    latest = _latest(verifier)
+    return None if latest is None else (latest[1], latest[2])
+
+
+def save(note: str, *, verifier: VerifierKey) -> None:
+    """Record `note` as the last signed checkpoint, durably, in the slot not holding the
+    latest one (overwrite in place, then fdatasync)."""
+    global _cached
+    latest = _latest(verifier)
+    index = 0 if latest is None else 1 - latest[0]
+    path = slots()[index]
+    data = note.encode("utf-8")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.pwrite(descriptor, data, 0)
+        os.ftruncate(descriptor, len(data))
+        os.fdatasync(descriptor)
+    finally:
+        os.close(descriptor)
+    head = parse_checkpoint_text(split_note(note)[0])  # the signer's own note, just signed
+    _cached = (_version(verifier), (index, note, head))
 
 
 def forget() -> bool:
     """Delete the state (a development ledger started over); True if there was one."""
-    path = state_path()
-    existed = path.exists()
-    path.unlink(missing_ok=True)
+    global _cached
+    _cached = None
+    existed = False
+    for path in slots():
+        existed = path.exists() or existed
+        path.unlink(missing_ok=True)
     return existed
