@@ -368,7 +368,7 @@ def _check_extends(last: SignedHead, size: int, root: bytes) -> None:
 _REFUSAL_ADVICE = (
     "Run `civiclab ledger verify` to find the first bad entry and restore the database from a "
     "backup. Only if this ledger was deliberately started over (a development database was "
-    "deleted) move {path} away."
+    "deleted) move {path} and {path}.2 away."
 )
 
 
