@@ -24,3 +24,12 @@ def organisation(db):
     from tests.factories import OrganisationFactory
 
     return OrganisationFactory()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ledger_signer_state():
+    """Each test starts with an empty ledger, so the signer must not remember an earlier one."""
+    yield
+    from civiclab.ledger.signer_state import forget
+
+    forget()

@@ -16,24 +16,43 @@ SHARED_CACHE = "dbcache://civiclab_cache"
 
 
 def deploy_check(tmp_path, **environment: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"DATABASE_URL", "EMAIL_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE"}
+    # Only what an operator would set: nothing of the test run (its database, the browser
+    # tests' DJANGO_ALLOW_ASYNC_UNSAFE) leaks into the checked process.
+    ignored = {
+        "DATABASE_URL",
+        "EMAIL_URL",
+        "CACHE_URL",
+        "DJANGO_SETTINGS_MODULE",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
+    env = {name: value for name, value in os.environ.items() if name not in ignored}
     env.update(
         DJANGO_SETTINGS_MODULE="civiclab.config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="innovation.city.example",
-        CIVICLAB_DATA_DIR=str(tmp_path),
+        CIVICLAB_DATA_DIR=str(tmp_path / "data"),
+        LEDGER_SIGNING_KEY_FILE=str(tmp_path / "signer" / "ledger_signing_key"),
         **environment,
     )
+    with_key = 'python -m civiclab.cli ledger key --create >/dev/null 2>&1; exec "$@"'
     return subprocess.run(
-        [sys.executable, "-m", "civiclab.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        [
+            "sh",
+            "-c",
+            with_key.replace("python", sys.executable),
+            "sh",
+            sys.executable,
+            "-m",
+            "civiclab.cli",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
         check=False,
     )
 

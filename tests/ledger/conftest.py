@@ -26,8 +26,16 @@ def append(n: int = 1, *, kind: str = "ledger.test", organisation=None, **payloa
 @pytest.fixture
 def ledger_key_dir(tmp_path, settings):
     settings.LEDGER_SIGNING_KEY_FILE = str(tmp_path / "ledger_signing_key")
+    settings.LEDGER_SIGNER_STATE_FILE = ""  # the default: beside the key
     settings.LEDGER_ORIGIN = "civiclab.example/ledger"
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def verify_state_dir(tmp_path, settings):
+    """Where `verify --url` keeps trusted keys and checkpoints: per test, never the home."""
+    settings.LEDGER_VERIFY_STATE_DIR = str(tmp_path / "verify-state")
+    return tmp_path / "verify-state"
 
 
 @pytest.fixture(autouse=True)

@@ -141,6 +141,18 @@ class CheckpointOut(Schema):
     origin: str
     key_id: str
     note: str = Field(description="The signed note in the C2SP tlog-checkpoint format.")
+    cosignatures: list[str] = Field(
+        description="Witness cosignatures (C2SP tlog-cosignature), one note signature line each."
+    )
+    cosigned_note: str = Field(description="The note with the witnesses' cosignature lines added.")
+
+    @staticmethod
+    def resolve_cosignatures(checkpoint: Checkpoint) -> list[str]:
+        return [c.line.rstrip("\n") for c in checkpoint.cosignatures.all()]
+
+    @staticmethod
+    def resolve_cosigned_note(checkpoint: Checkpoint) -> str:
+        return checkpoint.note + "".join(c.line for c in checkpoint.cosignatures.all())
 
     @staticmethod
     def resolve_time(checkpoint: Checkpoint) -> str:

@@ -6,3 +6,6 @@ class LedgerConfig(AppConfig):
     name = "civiclab.ledger"
     label = "ledger"
     verbose_name = _("Public ledger")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the deployment checks

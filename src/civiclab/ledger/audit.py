@@ -42,6 +42,9 @@ class AuditResult:
     checkpoints: int = 0
     consistency_proofs: int = 0
     latest: SignedHead | None = None
+    latest_note: str = ""  # the signed note of `latest`, as served
+    previous: SignedHead | None = None  # the checkpoint the auditor verified on an earlier run
+    verifier: VerifierKey | None = None  # the key the log publishes (remote audits)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -117,9 +120,23 @@ class Auditor:
 
     # --- checkpoints ------------------------------------------------------------------
 
-    def add_checkpoints(self, notes: Iterable[tuple[str, str]]) -> None:
-        """Open each (label, signed note); keep those whose signature and origin hold."""
+    def add_checkpoints(self, notes: Iterable[tuple[str, str]], previous: str = "") -> None:
+        """Open each (label, signed note); keep those whose signature and origin hold.
+
+        `previous` is a checkpoint the auditor verified on an earlier run and kept: the
+        entries must still match it and the served checkpoints must be consistent with it,
+        so a log that was rewritten and re-signed since, or cut back, is caught.
+        """
         heads: dict[int, SignedHead] = {}
+        texts: dict[int, str] = {}
+        if previous:
+            try:
+                remembered = open_checkpoint(previous, self.verifier, origin=self.origin)
+            except NoteError as error:
+                self.result.add(f"The checkpoint you verified before does not open: {error}.")
+            else:
+                heads[remembered.size] = self.result.previous = remembered
+                texts[remembered.size] = previous
         for label, note in notes:
             self.result.checkpoints += 1
             try:
@@ -128,15 +145,21 @@ class Auditor:
                 self.result.add(f"Checkpoint {label}: {error}.")
                 continue
             if head.size in heads and heads[head.size].root_hash != head.root_hash:
+                earlier = heads[head.size] is self.result.previous
                 self.result.add(
-                    f"Two signed checkpoints of size {head.size} have different root hashes: "
-                    "the log was forked.",
+                    f"The checkpoint of size {head.size} you verified before has another root "
+                    "hash than the one served now: the log was rewritten and signed again."
+                    if earlier
+                    else f"Two signed checkpoints of size {head.size} have different root "
+                    "hashes: the log was forked.",
                     seq=None,
                 )
             heads[head.size] = head
+            texts[head.size] = note
         self._heads = [heads[size] for size in sorted(heads)]
         if self._heads:
             self.result.latest = self._heads[-1]
+            self.result.latest_note = texts[self._heads[-1].size]
         for first, second in self._pairs():
             self._wanted.update(_proof_pieces(first.size, second.size))
 

@@ -44,6 +44,14 @@ def generate_key_file(path: Path) -> None:
         handle.write(pem)
 
 
+def load_key_file(path: Path) -> Ed25519PrivateKey:
+    """An Ed25519 private key from a PEM file, or ImproperlyConfigured saying why not."""
+    try:
+        return _load_private_key(str(path), path.stat().st_mtime_ns)
+    except (OSError, ValueError) as error:
+        raise ImproperlyConfigured(f"Cannot read the key {path}: {error}") from error
+
+
 @lru_cache(maxsize=4)
 def _load_private_key(path: str, mtime_ns: int) -> Ed25519PrivateKey:
     key = load_pem_private_key(Path(path).read_bytes(), password=None)

@@ -138,3 +138,28 @@ class Checkpoint(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"checkpoint {self.size}"
+
+
+class Cosignature(AppendOnlyModel):
+    """A witness's cosignature on a checkpoint (https://c2sp.org/tlog-cosignature): one note
+    signature line, which belongs under the checkpoint's own signature."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, on_delete=models.CASCADE, related_name="cosignatures"
+    )
+    witness = models.CharField(_("witness"), max_length=200)
+    line = models.TextField(_("signature line"))
+    created_at = models.DateTimeField(_("cosigned"))
+
+    class Meta:
+        ordering = ["checkpoint", "witness"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkpoint", "witness"], name="ledger_cosignature_once_per_witness"
+            )
+        ]
+        verbose_name = _("cosignature")
+        verbose_name_plural = _("cosignatures")
+
+    def __str__(self) -> str:
+        return f"{self.witness} on {self.checkpoint}"

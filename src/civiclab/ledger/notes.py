@@ -199,3 +199,86 @@ def open_checkpoint(note: str, verifier: VerifierKey, origin: str | None = None)
         checkpoint.extensions,
         tuple(signatures),
     )
+
+
+# --- witness cosignatures (https://c2sp.org/tlog-cosignature, Ed25519 type) ----------------
+
+COSIGNATURE_TYPE = b"\x04"
+COSIGNATURE_HEADER = "cosignature/v1\n"
+
+
+def cosigner_key_id(name: str, public_key: bytes) -> bytes:
+    """The 4-byte key id of an Ed25519 cosigner key (signature type 0x04)."""
+    return hashlib.sha256(name.encode("utf-8") + b"\n" + COSIGNATURE_TYPE + public_key).digest()[:4]
+
+
+def _cosigned_message(text: str, timestamp: int) -> bytes:
+    return f"{COSIGNATURE_HEADER}time {timestamp}\n{text}".encode()
+
+
+@dataclass(frozen=True)
+class CosignerKey:
+    """A witness's public key, written as a vkey `<name>+<hex key id>+<base64(0x04 || key)>`."""
+
+    name: str
+    key_id: bytes
+    public_key: bytes
+
+    def __str__(self) -> str:
+        return f"{self.name}+{self.key_id.hex()}+{_b64(COSIGNATURE_TYPE + self.public_key)}"
+
+    @classmethod
+    def parse(cls, text: str) -> "CosignerKey":
+        parts = text.strip().split("+", 2)
+        if len(parts) != 3:
+            raise NoteError("a witness key looks like <name>+<key id>+<base64 key>")
+        name, hex_id, encoded = parts
+        check_key_name(name)
+        raw = _unb64(encoded, "the witness key")
+        if len(raw) != 33 or raw[:1] != COSIGNATURE_TYPE:
+            raise NoteError("the witness key is not an Ed25519 cosignature (type 0x04) key")
+        public_key = raw[1:]
+        try:
+            claimed_id = bytes.fromhex(hex_id)
+        except ValueError as error:
+            raise NoteError("the witness key id is not hexadecimal") from error
+        if claimed_id != cosigner_key_id(name, public_key):
+            raise NoteError("the witness key id does not match its name and key")
+        return cls(name=name, key_id=claimed_id, public_key=public_key)
+
+    def cosigned_at(self, note: str) -> datetime | None:
+        """When this witness cosigned the checkpoint `note`, or None if no valid cosignature."""
+        text, signatures = split_note(note)
+        for name, claimed_id, raw in signatures:
+            if name != self.name or claimed_id != self.key_id or len(raw) != 8 + 64:
+                continue
+            timestamp = int.from_bytes(raw[:8], "big")
+            if timestamp >= 2**63:
+                continue
+            try:
+                Ed25519PublicKey.from_public_bytes(self.public_key).verify(
+                    raw[8:], _cosigned_message(text, timestamp)
+                )
+            except InvalidSignature:
+                continue
+            return datetime.fromtimestamp(timestamp, tz=UTC)
+        return None
+
+
+@dataclass(frozen=True)
+class Cosigner:
+    """A witness's signing side: cosigns checkpoints it verified."""
+
+    name: str
+    private_key: Ed25519PrivateKey
+
+    @cached_property
+    def key(self) -> CosignerKey:
+        public = self.private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return CosignerKey(self.name, cosigner_key_id(self.name, public), public)
+
+    def cosign(self, text: str, timestamp: int) -> str:
+        """The signature line cosigning the checkpoint `text` at `timestamp` (POSIX seconds)."""
+        signature = self.private_key.sign(_cosigned_message(text, timestamp))
+        raw = self.key.key_id + timestamp.to_bytes(8, "big") + signature
+        return f"{SIGNATURE_PREFIX}{self.name} {_b64(raw)}\n"

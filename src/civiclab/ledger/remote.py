@@ -4,25 +4,45 @@ Everything is fetched from `<url>/api/v1/ledger/...`: the verifier key (unless t
 pins one), every signed checkpoint, every entry page by page, and a consistency proof
 between each checkpoint and the next. The entries are re-hashed locally; nothing the server
 says about hashes is trusted without recomputation.
+
+Only https is spoken unless the caller allows plain http (`insecure`), and a redirect is
+followed only within the same host (and never from https down to http).
 """
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from civiclab.methods.merkle import ProofError, verify_consistency
 
 from .audit import Auditor, AuditResult, EntryRecord
-from .notes import NoteError, VerifierKey, open_checkpoint
+from .notes import CosignerKey, NoteError, VerifierKey, open_checkpoint
 
 PAGE_SIZE = 100
 
 
 class RemoteError(RuntimeError):
     """The remote ledger could not be read (address, network, or unexpected answers)."""
+
+
+MAX_REDIRECTS = 5
+
+
+def _same_host(origin: str, target: str) -> bool:
+    """May a request to `origin` be redirected to `target`? Same host and port, and https
+    stays https (http may only be upgraded to https on the same host)."""
+    before, after = urlsplit(origin), urlsplit(target)
+    if after.scheme not in ("http", "https") or before.hostname != after.hostname:
+        return False
+    if before.scheme == "https" and after.scheme != "https":
+        return False
+    if before.scheme == after.scheme:
+        return before.port == after.port
+    return after.port in (None, 443)
 
 
 class _Api:
@@ -32,12 +52,19 @@ class _Api:
 
     def get(self, path: str, **params: Any) -> Any:  # noqa: ANN401 - a decoded JSON body
         url = self.base + path
-        try:
-            response = self.client.get(url, params=params)
-        except httpx.InvalidURL as error:
-            raise RemoteError(f"Not a usable address: {url} ({error}).") from error
-        except httpx.HTTPError as error:
-            raise RemoteError(f"Could not reach {url}: {error or type(error).__name__}.") from error
+        response = self._fetch(url, params)
+        redirects = 0
+        while response.is_redirect:
+            redirects += 1
+            if redirects > MAX_REDIRECTS:
+                raise RemoteError(f"{url} redirects more than {MAX_REDIRECTS} times.")
+            target = urljoin(str(response.url), response.headers.get("location", ""))
+            if not _same_host(url, target):
+                raise RemoteError(
+                    f"{url} redirects to {target}, off the host; a ledger is only audited at "
+                    "the address you gave. Run the check against that address if you trust it."
+                )
+            response = self._fetch(target, None)
         if response.status_code != 200:
             raise RemoteError(
                 f"{url} answered {response.status_code}; is this a civiclab installation?"
@@ -46,6 +73,14 @@ class _Api:
             return response.json()
         except ValueError as error:
             raise RemoteError(f"{url} did not answer with JSON.") from error
+
+    def _fetch(self, url: str, params: dict[str, Any] | None) -> httpx.Response:
+        try:
+            return self.client.get(url, params=params, follow_redirects=False)
+        except httpx.InvalidURL as error:
+            raise RemoteError(f"Not a usable address: {url} ({error}).") from error
+        except httpx.HTTPError as error:
+            raise RemoteError(f"Could not reach {url}: {error or type(error).__name__}.") from error
 
 
 def _pages(api: _Api, path: str, **params: Any) -> Iterator[dict]:
@@ -95,20 +130,43 @@ def _record(item: dict, result: AuditResult) -> EntryRecord:
     )
 
 
+def check_address(url: str, *, insecure: bool = False) -> None:
+    """Refuse anything but an https address (plain http only when `insecure`)."""
+    if not url.startswith(("http://", "https://")):
+        raise RemoteError(f"Not a usable address: {url!r} (start it with https://).")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError as error:
+        raise RemoteError(f"Not a usable address: {url!r} ({error}).") from error
+    if not parts.hostname:
+        raise RemoteError(f"Not a usable address: {url!r} (it names no host).")
+    if url.startswith("http://") and not insecure:
+        raise RemoteError(
+            f"{url} is plain http: anyone on the way could change what it answers. Use its "
+            "https address, or add --insecure for a test installation you run yourself."
+        )
+
+
 def verify_remote(
     url: str,
     *,
     key: VerifierKey | None = None,
+    previous: str = "",
+    witnesses: Sequence[CosignerKey] = (),
+    insecure: bool = False,
     timeout: float = 30.0,
     progress: Callable[[int], None] | None = None,
     client: httpx.Client | None = None,
 ) -> AuditResult:
-    if not url.startswith(("http://", "https://")):
-        raise RemoteError(f"Not a usable address: {url!r} (start it with https://).")
+    """Audit the ledger at `url`. `key` pins the verifier key; `previous` is the signed note of
+    a checkpoint verified on an earlier run, which the ledger must still extend; the latest
+    checkpoint must carry a valid cosignature by each of `witnesses`."""
+    check_address(url, insecure=insecure)
     owned = client is None
-    client = client or httpx.Client(timeout=timeout, follow_redirects=True)
+    client = client or httpx.Client(timeout=timeout, follow_redirects=False)
     try:
-        return _audit(_Api(url, client), key, progress)
+        return _audit(_Api(url, client), key, previous, witnesses, progress)
     except (KeyError, TypeError) as error:
         raise RemoteError(
             f"The server's answers are not in the expected shape ({error})."
@@ -119,7 +177,11 @@ def verify_remote(
 
 
 def _audit(
-    api: _Api, key: VerifierKey | None, progress: Callable[[int], None] | None
+    api: _Api,
+    key: VerifierKey | None,
+    previous: str,
+    witnesses: Sequence[CosignerKey],
+    progress: Callable[[int], None] | None,
 ) -> AuditResult:
     published = api.get("/key")
     try:
@@ -131,9 +193,13 @@ def _audit(
         result.add(f"The server publishes the key {served}, not the key you trust ({key}).")
         return result
     auditor = Auditor(key or served, origin=published.get("origin") or None)
+    auditor.result.verifier = served
     auditor.add_checkpoints(
-        (f"of size {item['size']}", item["note"])
-        for item in _pages(api, "/checkpoints", order="asc")
+        (
+            (f"of size {item['size']}", item["note"])
+            for item in _pages(api, "/checkpoints", order="asc")
+        ),
+        previous=previous,
     )
     result = auditor.result
 
@@ -145,11 +211,13 @@ def _audit(
 
     auditor.add_entries(records())
     auditor.finish()
-    _check_served_proofs(api, auditor, result)
+    _check_served_proofs(api, auditor, result, witnesses)
     return result
 
 
-def _check_served_proofs(api: _Api, auditor: Auditor, result: AuditResult) -> None:
+def _check_served_proofs(
+    api: _Api, auditor: Auditor, result: AuditResult, witnesses: Sequence[CosignerKey]
+) -> None:
     """The proofs the server hands out must verify against its signed checkpoints."""
     if not result.ok:
         return
@@ -170,3 +238,15 @@ def _check_served_proofs(api: _Api, auditor: Auditor, result: AuditResult) -> No
         open_checkpoint(latest["note"], auditor.verifier, origin=auditor.origin)
     except NoteError as error:
         result.add(f"The latest checkpoint served does not verify: {error}.")
+        return
+    cosigned = latest.get("cosigned_note") or latest["note"]
+    for witness in witnesses:
+        try:
+            when = witness.cosigned_at(cosigned)
+        except NoteError:
+            when = None
+        if when is None:
+            result.add(
+                f"The latest checkpoint (size {latest['size']}) carries no valid cosignature "
+                f"by the witness {witness.name}."
+            )

@@ -5,13 +5,16 @@ row first: `SELECT ... FOR UPDATE` on PostgreSQL; on SQLite our transactions beg
 so writers are serialised by the database lock before they read the head.
 """
 
+import base64
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import httpx
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
@@ -19,12 +22,21 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from civiclab.core import clock
-from civiclab.methods.merkle import TreeFrontier, leaf_hash, node_key
+from civiclab.methods.merkle import (
+    ProofError,
+    TreeFrontier,
+    leaf_hash,
+    node_key,
+    verify_consistency,
+)
 
+from . import signer_state
 from .canonical import CanonicalJSONError, canonical_json
 from .keys import signer
-from .models import Checkpoint, Entry, Head, Node
-from .notes import checkpoint_text
+from .models import Checkpoint, Cosignature, Entry, Head, Node
+from .notes import Checkpoint as SignedHead
+from .notes import CosignerKey, NoteError, VerifierKey, checkpoint_text, open_checkpoint
+from .selectors import ProofUnavailable, consistency_proof_for
 
 logger = logging.getLogger(__name__)
 
@@ -249,30 +261,51 @@ def _checkpoint_after_commit(connection: BaseDatabaseWrapper) -> None:
 
 
 def _issue_after_commit() -> None:
-    checkpoint_issue()
+    try:
+        checkpoint_issue()
+    except CheckpointRefused as error:
+        # The appends committed; the ledger stays unsigned until someone looks.
+        logger.critical("Ledger checkpoint refused: %s", error)
+
+
+class CheckpointRefused(RuntimeError):
+    """The signer will not sign the database's tree head: it does not extend what it signed."""
 
 
 def checkpoint_issue(*, now: datetime | None = None) -> tuple[Checkpoint, bool]:
     """Sign the current tree head, unless the latest checkpoint already covers it.
 
     Returns (checkpoint, created). Safe to call at any time and from several processes:
-    the head lock makes concurrent callers take turns.
+    the head lock and the signer's file lock make concurrent callers take turns.
+
+    The signer remembers the last checkpoint it signed outside the database
+    (`signer_state`) and signs a head only if it is a consistent extension of that one
+    (RFC 9162 consistency proof). Otherwise it raises `CheckpointRefused`: someone with
+    access to the database rewrote or truncated the ledger.
     """
     key = signer()
-    with transaction.atomic():
+    with signer_state.locked(), transaction.atomic():
         connection = transaction.get_connection()
         with connection.cursor() as cursor:
             frontier = _lock_head_for_append(connection, cursor)
-            table = connection.ops.quote_name(Checkpoint._meta.db_table)
-            cursor.execute(f"SELECT MAX(size) FROM {table}")  # noqa: S608
-            latest_size = cursor.fetchone()[0]
-        if latest_size is not None and latest_size >= frontier.size:
-            return Checkpoint.objects.get(size=latest_size), False
+        size, root = frontier.size, frontier.root()
+        last = _last_signed(key.verifier_key)
+        if last is not None:
+            last_note, last_head = last
+            _check_extends(last_head, size, root)
+            if last_head.size == size:
+                stored = _stored_checkpoint(connection, last_note, last_head, key.verifier_key)
+                return stored, False
+        if _checkpoint_stored(connection, size):
+            # Signed by another machine sharing the database, or planted; `verify` judges it.
+            return Checkpoint.objects.get(size=size), False
         moment = now or clock.now()
-        root = frontier.root()
-        note = key.sign_note(checkpoint_text(key.name, frontier.size, root, moment))
+        note = key.sign_note(checkpoint_text(key.name, size, root, moment))
+        # Remember it before it reaches the database: the signer must never sign an
+        # inconsistent head later, even if this transaction does not commit.
+        signer_state.save(note, verifier=key.verifier_key)
         checkpoint = Checkpoint(
-            size=frontier.size,
+            size=size,
             root_hash=root.hex(),
             note=note,
             key_id=key.verifier_key.key_id.hex(),
@@ -281,3 +314,189 @@ def checkpoint_issue(*, now: datetime | None = None) -> tuple[Checkpoint, bool]:
         _insert_checkpoint(connection, checkpoint)
     logger.info("Ledger checkpoint issued at size %s", checkpoint.size)
     return checkpoint, True
+
+
+def _last_signed(verifier: VerifierKey) -> tuple[str, SignedHead] | None:
+    """The last checkpoint signed, from the signer's state; on first use, from the database.
+
+    An installation that signed checkpoints before the signer kept its state starts from the
+    largest stored checkpoint that carries a valid signature by this key: the database cannot
+    forge one.
+    """
+    state = signer_state.load(verifier)
+    if state is not None:
+        return state
+    for note in Checkpoint.objects.order_by("-size").values_list("note", flat=True)[:100]:
+        try:
+            head = open_checkpoint(note, verifier, origin=verifier.name)
+        except NoteError:
+            continue
+        signer_state.save(note, verifier=verifier)
+        return note, head
+    return None
+
+
+def _check_extends(last: SignedHead, size: int, root: bytes) -> None:
+    """Raise `CheckpointRefused` unless the tree (size, root) extends the last signed one."""
+    if size < last.size:
+        raise CheckpointRefused(
+            f"The ledger head is at size {size}, but this key already signed size {last.size}: "
+            "entries were removed from the database. Refusing to sign. "
+            + _REFUSAL_ADVICE.format(path=signer_state.state_path())
+        )
+    if size == last.size:
+        if root != last.root_hash:
+            raise CheckpointRefused(
+                f"The ledger's root hash at size {size} differs from the one this key signed: "
+                "entries were changed in the database. Refusing to sign. "
+                + _REFUSAL_ADVICE.format(path=signer_state.state_path())
+            )
+        return
+    if last.size == 0:
+        return  # every tree extends the empty tree
+    try:
+        proof = consistency_proof_for(last.size, size, size=size)
+        verify_consistency(last.size, size, proof, last.root_hash, root)
+    except (ProofUnavailable, ProofError) as error:
+        raise CheckpointRefused(
+            f"The ledger at size {size} is not a consistent extension of the checkpoint of "
+            f"size {last.size} this key signed ({error}): history was rewritten in the "
+            "database. Refusing to sign. " + _REFUSAL_ADVICE.format(path=signer_state.state_path())
+        ) from error
+
+
+_REFUSAL_ADVICE = (
+    "Run `civiclab ledger verify` to find the first bad entry and restore the database from a "
+    "backup. Only if this ledger was deliberately started over (a development database was "
+    "deleted) move {path} and {path}.2 away."
+)
+
+
+def _checkpoint_stored(connection: BaseDatabaseWrapper, size: int) -> bool:
+    """Is a checkpoint of `size` stored? (Plain SQL: asked after every commit that appended.)"""
+    table = connection.ops.quote_name(Checkpoint._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE size = %s", [size])  # noqa: S608
+        return cursor.fetchone() is not None
+
+
+def _stored_checkpoint(
+    connection: BaseDatabaseWrapper, note: str, head: SignedHead, verifier: VerifierKey
+) -> Checkpoint:
+    """The checkpoint of the last signed size; put back from the signer's copy if deleted."""
+    if _checkpoint_stored(connection, head.size):
+        return Checkpoint.objects.get(size=head.size)
+    logger.warning("Ledger: the checkpoint of size %s was missing; restored it", head.size)
+    checkpoint = Checkpoint(
+        size=head.size,
+        root_hash=head.root_hash.hex(),
+        note=note,
+        key_id=verifier.key_id.hex(),
+        created_at=head.time or clock.now(),
+    )
+    _insert_checkpoint(connection, checkpoint)
+    return checkpoint
+
+
+# --- witnesses -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WitnessConfig:
+    key: CosignerKey
+    url: str  # the submission prefix; `/add-checkpoint` is appended
+
+
+def configured_witnesses() -> list[WitnessConfig]:
+    """LEDGER_WITNESSES: items `<witness vkey> <submission URL>`."""
+    witnesses = []
+    for item in getattr(settings, "LEDGER_WITNESSES", []):
+        key_text, _, url = item.strip().partition(" ")
+        try:
+            key = CosignerKey.parse(key_text)
+        except NoteError as error:
+            raise ImproperlyConfigured(f"LEDGER_WITNESSES: {item!r}: {error}.") from error
+        if not url.strip().startswith(("https://", "http://")):
+            raise ImproperlyConfigured(
+                f"LEDGER_WITNESSES: {item!r} needs the witness's address after its key."
+            )
+        witnesses.append(WitnessConfig(key, url.strip().rstrip("/")))
+    return witnesses
+
+
+def _add_checkpoint_body(old_size: int, checkpoint: Checkpoint) -> str:
+    proof: list[bytes] = []
+    if 0 < old_size < checkpoint.size:
+        proof = consistency_proof_for(old_size, checkpoint.size)
+    lines = [f"old {old_size}", *(base64.b64encode(node).decode("ascii") for node in proof)]
+    return "\n".join(lines) + "\n\n" + checkpoint.note
+
+
+def checkpoint_cosign(
+    *, checkpoint: Checkpoint | None = None, client: httpx.Client | None = None
+) -> dict[str, str]:
+    """Ask every configured witness to cosign `checkpoint` (default: the latest); store the
+    cosignatures. Returns what each witness did, by name; a witness that is down or refuses
+    is logged and skipped (the ledger does not depend on witnesses being up)."""
+    witnesses = configured_witnesses()
+    checkpoint = checkpoint or Checkpoint.objects.order_by("-size").first()
+    if not witnesses or checkpoint is None:
+        return {}
+    outcome: dict[str, str] = {}
+    owned = client is None
+    client = client or httpx.Client(timeout=10.0, follow_redirects=False)
+    try:
+        for witness in witnesses:
+            outcome[witness.key.name] = _cosign_with(client, witness, checkpoint)
+    finally:
+        if owned:
+            client.close()
+    return outcome
+
+
+def _cosign_with(client: httpx.Client, witness: WitnessConfig, checkpoint: Checkpoint) -> str:
+    name = witness.key.name
+    if checkpoint.cosignatures.filter(witness=name).exists():
+        return "already cosigned"
+    last = (
+        Cosignature.objects.filter(witness=name, checkpoint__size__lte=checkpoint.size)
+        .order_by("-checkpoint__size")
+        .values_list("checkpoint__size", flat=True)
+        .first()
+    )
+    old_size = last or 0
+    url = witness.url + "/add-checkpoint"
+    try:
+        for _attempt in range(2):
+            response = client.post(url, content=_add_checkpoint_body(old_size, checkpoint))
+            if response.status_code != 409 or "x.tlog.size" not in response.headers.get(
+                "content-type", ""
+            ):
+                break
+            # The witness has seen another size; start from it if this ledger contains it.
+            text = response.text.strip()
+            if not text.isdigit() or int(text) > checkpoint.size or int(text) == old_size:
+                break
+            old_size = int(text)
+    except (httpx.HTTPError, ProofUnavailable) as error:
+        logger.warning("Ledger witness %s could not be asked: %s", name, error)
+        return f"not reached ({error})"
+    if response.status_code != 200:
+        logger.error(
+            "Ledger witness %s refused the checkpoint of size %s: %s %s",
+            name,
+            checkpoint.size,
+            response.status_code,
+            response.text.strip()[:200],
+        )
+        return f"refused ({response.status_code} {response.text.strip()[:200]})"
+    for line in response.text.splitlines(keepends=True):
+        when = witness.key.cosigned_at(checkpoint.note + line)
+        if when is not None and line.startswith(f"\u2014 {name} "):
+            with transaction.atomic():
+                Cosignature.objects.create(
+                    checkpoint=checkpoint, witness=name, line=line, created_at=when
+                )
+            return "cosigned"
+    logger.error("Ledger witness %s answered without a valid cosignature", name)
+    return "answered without a valid cosignature"

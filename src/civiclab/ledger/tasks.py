@@ -6,11 +6,13 @@
 
 from django_tasks import task
 
-from .services import checkpoint_issue
+from .services import checkpoint_cosign, checkpoint_issue
 
 
 @task()
 def issue_checkpoint() -> int:
-    """Sign the current tree head if it grew since the last checkpoint; returns its size."""
+    """Sign the current tree head if it grew since the last checkpoint, and have the
+    witnesses (LEDGER_WITNESSES) cosign it; returns its size."""
     checkpoint, _ = checkpoint_issue()
+    checkpoint_cosign(checkpoint=checkpoint)
     return checkpoint.size

@@ -229,17 +229,32 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SITE_NAME = "civiclab"
 
 # Public ledger (docs/ledger.md). The origin names the log in its signed checkpoints; empty
-# means "<SITE_URL host>/ledger". The Ed25519 signing key is generated on first use unless
-# this is the production settings module, where it must be provisioned (`civiclab ledger key`).
+# means "<SITE_URL host>/ledger". The Ed25519 signing key (and, beside it, the last checkpoint
+# it signed) lives outside the data folder: a copy of the data folder or of the database
+# must not carry the means to sign. Only the development settings create it on first use;
+# production requires LEDGER_SIGNING_KEY_FILE and a key made with `civiclab ledger key --create`.
 LEDGER_ORIGIN = env.str("LEDGER_ORIGIN", default="")
 LEDGER_SIGNING_KEY_FILE = env.str(
-    "LEDGER_SIGNING_KEY_FILE", default=str(DATA_DIR / "ledger_signing_key")
+    "LEDGER_SIGNING_KEY_FILE",
+    default=str(DATA_DIR.parent / f"{DATA_DIR.name}-ledger-signer" / "ledger_signing_key"),
 )
-LEDGER_SIGNING_KEY_AUTOCREATE = env.bool(
-    "LEDGER_SIGNING_KEY_AUTOCREATE",
-    default=not env.str("DJANGO_SETTINGS_MODULE", default="").endswith(".production"),
-)
+LEDGER_SIGNING_KEY_AUTOCREATE = False
+# Empty: `<LEDGER_SIGNING_KEY_FILE>.last-checkpoint`, beside the key (ledger.signer_state).
+LEDGER_SIGNER_STATE_FILE = env.str("LEDGER_SIGNER_STATE_FILE", default="")
 LEDGER_CHECKPOINT_ON_COMMIT = env.bool("LEDGER_CHECKPOINT_ON_COMMIT", default=True)
+# Witnesses asked to cosign each checkpoint (https://c2sp.org/tlog-witness): comma-separated
+# items `<witness vkey> <submission URL>`; see docs/ledger.md.
+LEDGER_WITNESSES = env.list("LEDGER_WITNESSES", default=[])
+# Where `civiclab ledger verify --url` keeps, per audited address, the key it trusts and the
+# last checkpoint it verified (ledger.trust).
+LEDGER_VERIFY_STATE_DIR = env.str(
+    "LEDGER_VERIFY_STATE_DIR",
+    default=str(
+        Path(env.str("XDG_STATE_HOME", default=str(Path.home() / ".local" / "state")))
+        / "civiclab"
+        / "ledger-verify"
+    ),
+)
 
 # Login throttling (accounts.throttle): failures counted per (account, client) and per client
 # in a window; past LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY failures of an account from anywhere,

@@ -18,6 +18,9 @@ def _local_secret_key() -> str:
 
 
 SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
+# The ledger signing key is made on first use, in `<data folder>-ledger-signer/` beside the
+# data folder (base.LEDGER_SIGNING_KEY_FILE); production never makes one by itself.
+LEDGER_SIGNING_KEY_AUTOCREATE = env.bool("LEDGER_SIGNING_KEY_AUTOCREATE", default=True)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

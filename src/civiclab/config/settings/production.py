@@ -6,6 +6,16 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import CACHES, EMAIL_CONFIG, env
 
+# Anything in the environment is ignored: production never makes a signing key by itself.
+LEDGER_SIGNING_KEY_AUTOCREATE = False
+LEDGER_SIGNING_KEY_FILE = env.str("LEDGER_SIGNING_KEY_FILE", default="")
+if not LEDGER_SIGNING_KEY_FILE:
+    raise ImproperlyConfigured(
+        "LEDGER_SIGNING_KEY_FILE must name the ledger's signing key file in production, outside "
+        "the data folder (e.g. /etc/civiclab/ledger_signing_key). Create the key once with "
+        "`civiclab ledger key --create` and back it up; see docs/ledger.md."
+    )
+
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:

@@ -23,4 +23,11 @@ EMAIL_FORMS_PER_ADDRESS = EMAIL_FORMS_PER_CLIENT = SIGNUPS_PER_CLIENT = 100000
 INVITATIONS_PER_PERSON = 100000
 # The suite makes many API calls from one address; rate-limit tests set their own rates.
 API_THROTTLE_RATES = {"anon": "100000/hour", "user": "100000/hour"}
-LEDGER_SIGNING_KEY_FILE = str(Path(DATA_DIR) / "ledger_signing_key")
+LEDGER_SIGNING_KEY_FILE = str(Path(f"{DATA_DIR}-ledger-signer") / "ledger_signing_key")
+LEDGER_SIGNING_KEY_AUTOCREATE = True  # a throwaway key per test run
+# Each test process (pytest-xdist worker) has its own database, so its own signer memory too;
+# tests/conftest.py clears it after every test, whose database starts empty.
+LEDGER_SIGNER_STATE_FILE = str(
+    Path(tempfile.mkdtemp(prefix="civiclab-signer-")) / "last-checkpoint"
+)
+LEDGER_VERIFY_STATE_DIR = str(Path(DATA_DIR) / "ledger-verify")

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, connections
 
 from civiclab.demo.seed import DEMO_PASSWORD, demo_logins, is_seeded, seed_demo
+from civiclab.ledger import signer_state
 
 
 def sqlite_path() -> Path | None:
@@ -44,16 +45,21 @@ def ensure_folders() -> None:
 
 
 def reset_database() -> None:
-    """Start over: delete the SQLite file, or drop every table of another database."""
+    """Start over: delete the SQLite file, or drop every table of another database.
+
+    The ledger starts over too, so the signer forgets the last checkpoint it signed (else
+    it would rightly refuse to sign the new, shorter ledger).
+    """
     db_file = sqlite_path()
     connections.close_all()
     if db_file is not None:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{db_file}{suffix}").unlink(missing_ok=True)
-        return
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
+    else:
+        with connection.cursor() as cursor:
+            for table in connection.introspection.table_names(cursor):
+                cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
+    signer_state.forget()
 
 
 class Command(BaseCommand):
