@@ -139,3 +139,11 @@ def test_the_hidden_list_loads_each_kind_of_object_once(client, django_assert_ma
     with django_assert_max_num_queries(12):
         html = client.get(queue_url).content.decode()
     assert all(f"Idea {number}" in html for number in range(10))
+
+
+def test_the_hide_form_says_where_the_reason_is_shown(client):
+    idea = IdeaFactory()
+    client.force_login(member(idea.organisation, Role.MODERATOR))
+    page = client.get(discussion_url("moderate", idea, action="hide")).content.decode()
+    # The hint is plain text: nothing in it may read as an HTML tag and vanish.
+    assert "Shown publicly in its place, after “Hidden by moderators:”." in page

@@ -330,7 +330,7 @@ MODERATION_ACTIONS = {
     "dismiss": (moderation_services.moderation_dismiss, False),
 }
 ACTION_HINTS = {
-    "hide": _("Shown publicly in its place: “Hidden by moderators: <your reason>”."),
+    "hide": _("Shown publicly in its place, after “Hidden by moderators:”."),
     "restore": _("Sent to the author and kept in the audit trail."),
     "dismiss": _("Optional. Kept in the audit trail."),
 }
