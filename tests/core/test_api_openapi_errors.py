@@ -117,3 +117,27 @@ def test_every_error_the_api_answers_with_is_documented(schema):
             if code not in operation["responses"] and code != "200":
                 undocumented.add((method, path, code))
     assert not undocumented
+
+
+def test_every_whole_number_in_the_document_states_the_range_the_server_enforces():
+    from civiclab.config.api import api
+    from civiclab.core.api import INT64_MAX, INT64_MIN
+
+    unbounded = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            if node.get("type") == "integer" and ("minimum" not in node or "maximum" not in node):
+                unbounded.append(where)
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}/{index}")
+
+    document = api.get_openapi_schema()
+    walk(document, "#")
+    assert not unbounded
+    path_id = document["paths"]["/api/v1/ideas/{idea_id}/comments"]["get"]["parameters"][0]
+    assert path_id["schema"]["maximum"] == INT64_MAX
+    assert path_id["schema"]["minimum"] == INT64_MIN

@@ -264,6 +264,7 @@ class CivicAPI(NinjaAPI):
             }
         self._mark_optional_auth(schema)
         _document_errors(schema)
+        _document_integer_range(schema)
         return schema
 
     def operations_open_to_anyone(self) -> set[str]:
@@ -372,6 +373,20 @@ def error_statuses(method: str, operation: dict) -> list[int]:
     if has_body:
         statuses |= {413, 415}
     return sorted(statuses)
+
+
+def _document_integer_range(node: object) -> None:
+    """State on every whole number of the document (parameters, bodies, answers) the 64-bit
+    range the server enforces (`refuse_numbers_out_of_range`), unless it states its own."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            node.setdefault("minimum", INT64_MIN)
+            node.setdefault("maximum", INT64_MAX)
+        for value in node.values():
+            _document_integer_range(value)
+    elif isinstance(node, list):
+        for value in node:
+            _document_integer_range(value)
 
 
 def _document_errors(schema: dict) -> None:
