@@ -45,6 +45,9 @@ def test_only_the_development_settings_create_the_key(tmp_path):
         SECRET_KEY="x" * 30 + "abcdefghijklmnopqrstuvwxyz",
         LEDGER_SIGNING_KEY_FILE=str(tmp_path / "signer" / "key"),
         LEDGER_SIGNING_KEY_AUTOCREATE="true",
+        # What production requires besides (core/test_production_settings.py).
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example:587",
+        CACHE_URL="dbcache://civiclab_cache",
     )
     assert production == "False"
 

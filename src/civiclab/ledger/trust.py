@@ -11,11 +11,13 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
+
+from civiclab.core import clock
 
 from .notes import NoteError, VerifierKey
 
@@ -63,7 +65,7 @@ def load(path: Path) -> Trusted | None:
 def save(path: Path, url: str, key: VerifierKey, checkpoint: str, since: str = "") -> None:
     """Write the state atomically (a half-written file would lose the pinned key)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     data = {
         "url": url,
         "verifier_key": str(key),

@@ -16,11 +16,11 @@ import hashlib
 import json
 import os
 import threading
-import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from civiclab.core import clock
 from civiclab.methods.merkle import ProofError, verify_consistency
 
 from .notes import Cosigner, NoteError, VerifierKey, open_checkpoint, split_note
@@ -113,7 +113,7 @@ class Witness:
                 except ProofError:
                     return Answer(422, "The consistency proof does not verify.\n")
             self._record(origin, checkpoint.size, checkpoint.root_hash)
-            return Answer(200, self.cosigner.cosign(text, int(time.time())))
+            return Answer(200, self.cosigner.cosign(text, int(clock.now().timestamp())))
 
 
 class _Handler(BaseHTTPRequestHandler):
