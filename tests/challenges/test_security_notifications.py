@@ -13,7 +13,7 @@ from django.urls import reverse
 from civiclab.challenges.models import Audience, IdeaStatus, PhaseKind
 from civiclab.challenges.services.status import idea_set_status
 from civiclab.core.models import Notification
-from civiclab.core.notifications import inbox, send_notification_emails, unread_count
+from civiclab.core.notifications import inbox, notify, send_notification_emails, unread_count
 from civiclab.discussion.services import comments
 from civiclab.discussion.services.follows import follow_ensure
 from civiclab.organisations.services import member_remove
@@ -148,3 +148,14 @@ def test_in_app_notification_for_an_unreadable_idea_is_not_shown(
         "withheld": 1,
     }
     assert mail.outbox == []
+
+
+def test_rechecking_the_page_does_not_grow_with_the_ideas(client, django_assert_max_num_queries):
+    citizen = UserFactory()
+    ideas = [IdeaFactory() for _ in range(20)]
+    for n in range(40):
+        notify(recipients=[citizen], verb="t.a", title=f"n{n}", about=ideas[n % 20], email=False)
+    client.force_login(citizen)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("notifications")).content.decode()
+    assert "n39" in page
