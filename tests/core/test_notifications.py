@@ -1,4 +1,5 @@
 import pytest
+import rules
 from django.core import mail
 from django.db import DatabaseError, transaction
 from django.test import override_settings
@@ -12,10 +13,13 @@ from civiclab.core.notifications import (
     notification_mark_read,
     notifications_mark_all_read,
     notify,
+    register_read_check,
     send_notification_emails,
     unread_count,
+    unregister_read_check,
 )
-from tests.factories import UserFactory
+from civiclab.organisations.models import Organisation
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 DUMMY_BACKEND = "django_tasks.backends.dummy.DummyBackend"
@@ -36,7 +40,8 @@ def test_notify_creates_one_row_per_distinct_recipient(django_capture_on_commit_
     assert sorted(m.to[0] for m in mail.outbox) == sorted([alice.email, bob.email])
     message = mail.outbox[0]
     assert "Your idea moved on" in message.subject
-    assert "It is under review." in message.body
+    # The body stays on the notifications page: e-mails carry the title and a link only.
+    assert "It is under review." not in message.body
     assert "http://" in message.body and "/somewhere/" in message.body
 
 
@@ -200,7 +205,7 @@ def test_the_committed_change_only_enqueues_the_emails(queue, django_capture_on_
     assert queued.task.module_path == "civiclab.core.notifications.send_notification_emails"
     assert queued.args == [[created[0].pk, created[1].pk]]
 
-    assert send_notification_emails.call(*queued.args) == {"sent": 2, "failed": 0}
+    assert send_notification_emails.call(*queued.args) == {"sent": 2, "failed": 0, "withheld": 0}
     assert sorted(m.to[0] for m in mail.outbox) == sorted([alice.email, bob.email])
 
 
@@ -226,7 +231,7 @@ def test_the_task_mails_nobody_who_left_since(django_capture_on_commit_callbacks
     leaves.is_active = False
     leaves.save()
     [queued] = queue.results
-    assert send_notification_emails.call(*queued.args) == {"sent": 1, "failed": 0}
+    assert send_notification_emails.call(*queued.args) == {"sent": 1, "failed": 0, "withheld": 0}
     assert [m.to for m in mail.outbox] == [[stays.email]]
 
 
@@ -240,7 +245,7 @@ def test_a_mail_server_that_is_down_is_logged_without_the_address(monkeypatch, c
         raise ConnectionRefusedError(f"cannot deliver to {args[3][0]}")
 
     monkeypatch.setattr("civiclab.core.notifications.send_mail", refuse)
-    assert send_notification_emails.call(ids) == {"sent": 0, "failed": 2}
+    assert send_notification_emails.call(ids) == {"sent": 0, "failed": 2, "withheld": 0}
     assert "Could not send a tests.hello notification e-mail." in caplog.text
     assert alice.email not in caplog.text and bob.email not in caplog.text
 
@@ -265,3 +270,55 @@ def test_emails_can_be_withheld_for_a_block(queue, django_capture_on_commit_call
     notify_later = notify(recipients=[alice], verb="tests.hello", title="Again", email=False)
     assert queue.results == []
     assert Notification.objects.filter(recipient=alice).count() == 1 + len(notify_later)
+
+
+# Who may still read what a notification is about
+
+
+@pytest.fixture
+def readable_by_staff():
+    """Organisations as notification subjects, readable by Django staff accounts only."""
+    register_read_check(Organisation, "tests.read_organisation")
+    rules.add_perm("tests.read_organisation", rules.is_staff)
+    yield Organisation
+    rules.remove_perm("tests.read_organisation")
+    unregister_read_check(Organisation)
+
+
+def test_only_readers_of_the_subject_are_notified(readable_by_staff):
+    organisation = OrganisationFactory()
+    reader, outsider = UserFactory(is_staff=True), UserFactory()
+    created = notify(
+        recipients=[reader, outsider], verb="t.a", title="x", about=organisation, email=False
+    )
+    assert [n.recipient for n in created] == [reader]
+    assert created[0].subject == organisation
+
+
+def test_a_reader_who_loses_access_no_longer_sees_it(readable_by_staff):
+    organisation = OrganisationFactory()
+    reader = UserFactory(is_staff=True)
+    notify(recipients=[reader], verb="t.a", title="x", about=organisation, email=False)
+    assert unread_count(reader) == 1
+    reader.is_staff = False
+    reader.save()
+    assert unread_count(reader) == 0 and list(inbox(reader)) == []
+    reader.is_staff = True
+    reader.save()
+    assert unread_count(reader) == 1  # the row was kept
+
+
+def test_a_deleted_subject_takes_its_notifications_off_the_page(readable_by_staff):
+    organisation = OrganisationFactory()
+    reader = UserFactory(is_staff=True)
+    [notification] = notify(
+        recipients=[reader], verb="t.a", title="x", about=organisation, email=False
+    )
+    Notification.objects.filter(pk=notification.pk).update(subject_id=organisation.pk + 1000)
+    assert list(inbox(reader)) == []
+    assert send_notification_emails.call([notification.pk])["withheld"] == 1
+
+
+def test_a_subject_without_a_read_check_is_refused():
+    with pytest.raises(LookupError):
+        notify(recipients=[UserFactory()], verb="t.a", title="x", about=OrganisationFactory())

@@ -21,7 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 
 from .models import JobProgress, Notification
-from .people import Person, PersonWithPermissions
+from .notifications import visible_notifications
+from .people import PersonWithPermissions
 
 T = TypeVar("T", bound=Model)
 
@@ -63,9 +64,9 @@ def job_for_user(*, user: PersonWithPermissions, pk: uuid.UUID | str) -> JobProg
     return job
 
 
-def notification_for_user(*, user: Person, pk: int) -> Notification:
-    """One of the person's own notifications."""
-    notification = Notification.objects.filter(pk=pk, recipient_id=user.pk).first()
+def notification_for_user(*, user: PersonWithPermissions, pk: int) -> Notification:
+    """One of the person's own notifications, about nothing they may no longer read."""
+    notification = visible_notifications(user).filter(pk=pk).first()
     if notification is None:
         raise NotVisible
     return notification

@@ -4,6 +4,7 @@ import uuid
 from typing import Any, NoReturn
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -142,6 +143,20 @@ class Notification(models.Model):
         ),
     )
     verb = models.CharField(max_length=80, help_text="What happened: <app>.<event>")
+    # What it is about (an idea, say): at every delivery, on the notifications page and when
+    # the e-mail leaves, the recipient must still be allowed to read it (`core.notifications`).
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The kind of object the notification is about.",
+    )
+    subject_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The object the notification is about."
+    )
+    subject = GenericForeignKey("subject_type", "subject_id")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(max_length=300, blank=True)

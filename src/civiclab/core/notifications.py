@@ -4,28 +4,117 @@ Apps call `notify()` inside their service's transaction: the rows land with the 
 describe. Once it has committed, a task (`send_notification_emails`) is enqueued for the
 worker to send the e-mails, so no request waits on the mail server and a rolled-back change
 tells nobody. The task carries notification ids, never addresses.
+
+A notification says what it is about (`notify(about=idea)`), and whether its recipient may
+still read that object is asked again at every delivery: when the e-mail leaves and whenever
+the notifications page lists it. Someone who lost access since (removed from the
+organisation, the challenge closed to staff, the idea hidden) is neither e-mailed nor shown
+it; the row is kept, so it comes back if access does. The rule asked for each model comes
+from `register_read_check`, which the apps above core fill from their `AppConfig.ready()`
+(every discussable model is registered with its `read_perm`). A notification about an
+object whose model has no registered rule, or that no longer exists, is not delivered.
+
+E-mails carry no confidential content: the title (written so its recipient may read it) and
+a link. What the notification says beyond that (a comment's excerpt, a decision's reason) is
+on the notifications page and on the object's page, behind the same check.
 """
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
 from django.template.loader import render_to_string
 from django_tasks import task
 
 from . import clock
 from .models import Notification
-from .people import Person
+from .people import Person, PersonWithPermissions
 
 logger = logging.getLogger(__name__)
 
 _emails_withheld: ContextVar[bool] = ContextVar("civiclab_emails_withheld", default=False)
+
+
+# Who may still read what a notification is about
+
+
+@dataclass(frozen=True)
+class ReadCheck:
+    """The rule a recipient must pass on an object of `model`, and how to load it for it."""
+
+    perm: str
+    objects: Callable[[], QuerySet[Any]]
+
+
+_read_checks: dict[type[Model], ReadCheck] = {}
+
+
+def register_read_check(
+    model: type[Model], perm: str, *, objects: Callable[[], QuerySet[Any]] | None = None
+) -> None:
+    """Notifications about a `model` object reach only people with `perm` on it, when made and
+    at every delivery. `objects` loads the rows with what the rule reads joined."""
+    _read_checks[model] = ReadCheck(
+        perm=perm, objects=objects or (lambda: model._default_manager.all())
+    )
+
+
+def unregister_read_check(model: type[Model]) -> None:
+    """Take a model off (for tests that register one of their own)."""
+    _read_checks.pop(model, None)
+
+
+def _check_for(model: type[Model] | None) -> ReadCheck | None:
+    return _read_checks.get(model) if model is not None else None
+
+
+def _subjects(notifications: Iterable[Notification]) -> dict[tuple[int, int], Model | None]:
+    """The objects these notifications are about, read afresh: one query per kind of object.
+    An object that is gone, or of a model without a read check, maps to None."""
+    wanted: dict[int, set[int]] = {}
+    for n in notifications:
+        if n.subject_type_id is not None and n.subject_id is not None:
+            wanted.setdefault(n.subject_type_id, set()).add(n.subject_id)
+    found: dict[tuple[int, int], Model | None] = {}
+    for type_id, ids in wanted.items():
+        check = _check_for(ContentType.objects.get_for_id(type_id).model_class())
+        rows = {obj.pk: obj for obj in check.objects().filter(pk__in=ids)} if check else {}
+        for pk in ids:
+            found[type_id, pk] = rows.get(pk)
+    return found
+
+
+def _may_read(user: PersonWithPermissions, obj: Model | None) -> bool:
+    check = _check_for(type(obj)) if obj is not None else None
+    return check is not None and bool(user.has_perm(check.perm, obj))
+
+
+def _deliverable(
+    user: PersonWithPermissions, notifications: Iterable[Notification]
+) -> list[Notification]:
+    """Those of `user`'s notifications whose object, if any, `user` may still read now."""
+    notifications = list(notifications)
+    subjects = _subjects(notifications)
+    verdicts: dict[tuple[int, int], bool] = {}
+    kept = []
+    for n in notifications:
+        if n.subject_type_id is None or n.subject_id is None:
+            kept.append(n)
+            continue
+        key = (n.subject_type_id, n.subject_id)
+        if key not in verdicts:
+            verdicts[key] = _may_read(user, subjects[key])
+        if verdicts[key]:
+            kept.append(n)
+    return kept
 
 
 def _reachable(recipients: Iterable[Any]) -> list[Any]:
@@ -69,22 +158,30 @@ def _send_email(notification: Notification, address: str) -> bool:
 
 @task()
 def send_notification_emails(notification_ids: list[int]) -> dict[str, int]:
-    """E-mail each notification to its recipient, as the account stands now.
+    """E-mail each notification to its recipient, as the account and its access stand now.
 
     Someone who deleted or deactivated their account, or has no address, since the
-    notification was made gets no e-mail. Returns how many were sent and how many failed.
+    notification was made gets no e-mail; nor does someone who may no longer read what it is
+    about. Returns how many were sent, how many failed and how many were withheld for that.
     """
     notifications = {
         n.pk: n
         for n in Notification.objects.filter(pk__in=notification_ids).select_related("recipient")
     }
-    counts = {"sent": 0, "failed": 0}
+    subjects = _subjects(notifications.values())
+    counts = {"sent": 0, "failed": 0, "withheld": 0}
     for pk in notification_ids:
         notification = notifications.get(pk)
         if notification is None or not _reachable([notification.recipient]):
             continue
         address = notification.recipient.email
         if not address:
+            continue
+        if notification.subject_type_id is not None and not _may_read(
+            notification.recipient,
+            subjects.get((notification.subject_type_id, notification.subject_id or 0)),
+        ):
+            counts["withheld"] += 1
             continue
         counts["sent" if _send_email(notification, address) else "failed"] += 1
     return counts
@@ -109,14 +206,26 @@ def notify(
     url: str = "",
     email: bool = True,
     actor: Person | None = None,
+    about: Model | None = None,
 ) -> list[Notification]:
     """Create one notification per distinct reachable recipient; e-mail them after commit.
 
     `verb` is `<app>.<event>` (e.g. `challenges.idea_status_changed`), `url` a path on this site.
     Deleted (anonymised) and deactivated accounts are skipped. Pass `actor` whenever the
     title or body names the person who acted: deleting their account renames them there.
+    Pass `about`, the object the notification is about, whenever the title or body says
+    something about it that not everyone may read: only recipients who may read it get the
+    notification, and each delivery asks again (its model must have a registered read check).
+    The e-mail carries the title and a link only; the body is shown on the notifications page.
     """
     users = _reachable(recipients)
+    subject_type = None
+    if about is not None:
+        check = _check_for(type(about))
+        if check is None:
+            raise LookupError(f"{type(about).__name__} has no notification read check.")
+        subject_type = ContentType.objects.get_for_model(about)
+        users = [user for user in users if user.has_perm(check.perm, about)]
     if not users:
         return []
     notifications = Notification.objects.bulk_create(
@@ -125,6 +234,8 @@ def notify(
                 recipient=user,
                 actor_id=actor.pk if actor is not None else None,
                 verb=verb,
+                subject_type=subject_type,
+                subject_id=about.pk if about is not None else None,
                 title=str(title)[:200],
                 body=str(body),
                 url=url,
@@ -144,19 +255,34 @@ def notify(
 # Reads and writes of one person's inbox
 
 
-def unread_count(user: Person) -> int:
+def _withheld_ids(user: PersonWithPermissions) -> list[int]:
+    """The person's notifications about something they may no longer read."""
+    about_something = Notification.objects.filter(
+        recipient_id=user.pk, subject_type__isnull=False
+    ).only("id", "subject_type_id", "subject_id")
+    shown = {n.pk for n in _deliverable(user, about_something)}
+    return [n.pk for n in about_something if n.pk not in shown]
+
+
+def visible_notifications(user: PersonWithPermissions) -> QuerySet[Notification]:
+    """The person's notifications they may still read: those about nothing in particular,
+    and those about an object they may read now (asked afresh on every call)."""
+    mine = Notification.objects.filter(recipient_id=user.pk)
+    withheld = _withheld_ids(user)
+    return mine.exclude(pk__in=withheld) if withheld else mine
+
+
+def unread_count(user: PersonWithPermissions) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+    return visible_notifications(user).filter(read_at__isnull=True).count()
 
 
-def inbox(user: Person) -> QuerySet[Notification]:
-    """The person's notifications, unread first, newest first within each group."""
+def inbox(user: PersonWithPermissions) -> QuerySet[Notification]:
+    """The person's notifications they may still read, unread first, newest first."""
     unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
     return (
-        Notification.objects.filter(recipient_id=user.pk)
-        .alias(unread=unread)
-        .order_by("-unread", "-created_at", "-id")
+        visible_notifications(user).alias(unread=unread).order_by("-unread", "-created_at", "-id")
     )
 
 

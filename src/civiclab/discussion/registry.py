@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.functional import Promise
 
+from civiclab.core import notifications
 from civiclab.organisations.models import Organisation
 
 from . import audit
@@ -123,6 +124,10 @@ def register(discussable: Discussable) -> None:
         raise ValueError(f"The discussable kind {discussable.kind!r} is registered twice.")
     _by_model[discussable.model] = discussable
     _by_kind[discussable.kind] = discussable
+    # Notifications about the object reach only its readers, asked again at each delivery.
+    notifications.register_read_check(
+        discussable.model, discussable.read_perm, objects=discussable.objects
+    )
     if discussable.moderation is not None:
         for verb in MODERATION_VERBS:
             audit.MODERATION_ACTIONS[discussable.kind, verb] = discussable.moderation.actions[verb]
@@ -133,6 +138,7 @@ def unregister(model: type[models.Model]) -> None:
     discussable = _by_model.pop(model, None)
     if discussable is not None:
         _by_kind.pop(discussable.kind, None)
+        notifications.unregister_read_check(model)
         for verb in MODERATION_VERBS:
             audit.MODERATION_ACTIONS.pop((discussable.kind, verb), None)
 

@@ -137,7 +137,7 @@ def idea_merge(*, actor: User, source: Idea, target: Idea, reason: str) -> Merge
             title=_("“%(source)s” was merged into “%(target)s”")
             % {"source": source.title, "target": target.title},
             body=reason,
-            url=target.get_absolute_url(),
+            about=target,
         )
     return record
 
@@ -193,14 +193,15 @@ def _recount(*ideas: Idea) -> None:
         idea.refresh_from_db(fields=["support_count", "comment_count"])
 
 
-def _notify_both(source: Idea, target: Idea, *, title: str, body: str, url: str) -> None:
+def _notify_both(source: Idea, target: Idea, *, title: str, body: str, about: Idea) -> None:
     people = author_ids(source) | author_ids(target)
     notify(
         recipients=list(get_user_model().objects.filter(pk__in=people)),
         verb="challenges.idea_merged",
         title=title,
         body=body,
-        url=url,
+        url=about.get_absolute_url(),
+        about=about,
     )
 
 
@@ -255,7 +256,7 @@ def merge_undo(*, actor: User, record: MergeRecord, reason: str = "") -> MergeRe
             target,
             title=_("“%(source)s” is a separate idea again") % {"source": source.title},
             body=reason,
-            url=source.get_absolute_url(),
+            about=source,
         )
     return record
 

@@ -145,6 +145,7 @@ def idea_set_status(*, actor: User, idea: Idea, status: str, reason: str) -> Sta
             title=str(STATUS_MESSAGES[status]) % {"title": idea.title},
             body=reason,
             url=idea.get_absolute_url(),
+            about=idea,
         )
     return change
 

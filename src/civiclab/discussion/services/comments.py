@@ -137,6 +137,7 @@ def _notify_comment(*, target: Model, comment: Comment, actor: User, recipients:
                 body=_("%(name)s wrote: %(excerpt)s")
                 % {"name": name, "excerpt": comment.body[:300]},
                 url=f"{discussable.url(target)}#comment-{comment.pk}",
+                about=target,
                 # Only where the text names them: a masked notification keeps no link either.
                 actor=actor if readers is named else None,
             )

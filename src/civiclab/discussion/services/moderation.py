@@ -235,6 +235,7 @@ def _notify_authors(item: Model, *, title: str, body: str) -> None:
         title=title,
         body=body,
         url=_item_url(item),
+        about=target_of_item(item),
     )
 
 
