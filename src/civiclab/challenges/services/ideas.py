@@ -304,6 +304,11 @@ def coauthor_invite(*, actor: User, idea: Idea, email: str) -> CoAuthor | None:
         raise ValidationError({"email": [_("You are already the author of this idea.")]})
     if invitee is None or not invitee.has_perm("challenges.view_challenge", idea.challenge):
         return None
+    if idea.assignments.filter(evaluator=invitee).exists():
+        # An evaluator assigned to the idea is never made a co-author of it (that would lift
+        # blind review for them and take the idea out of their hands). Refused with the same
+        # answer as an unknown address, so that the author does not learn who evaluates it.
+        return None
     with transaction.atomic():
         coauthor, created = CoAuthor.objects.select_for_update().get_or_create(
             idea=idea,
@@ -352,6 +357,10 @@ def coauthor_respond(*, actor: User, idea: Idea, accept: bool) -> CoAuthor:
         )
         if coauthor is None:
             raise PermissionDenied(_("There is no open invitation for you on this idea."))
+        if accept and idea.assignments.filter(evaluator_id=actor.pk).exists():
+            raise PermissionDenied(
+                _("You evaluate this idea, so you cannot become one of its co-authors.")
+            )
         coauthor.status = CoAuthorStatus.ACCEPTED if accept else CoAuthorStatus.DECLINED
         coauthor.responded_at = clock.now()
         coauthor.save(update_fields=["status", "responded_at"])

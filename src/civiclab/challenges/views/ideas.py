@@ -271,6 +271,9 @@ def idea_coauthors(request, idea):
                     % {"email": email},
                 )
                 return redirect(_coauthors_url(idea))
+    # Blind review: co-authors are authors, so the page names them only to those who may know
+    # who wrote the idea (the invited person still sees their own invitation on the idea page).
+    shows_authors = blind.shows_authors(viewer=request.user, target=idea)
     response = render(
         request,
         "challenges/ideas/idea_coauthors.html",
@@ -278,7 +281,10 @@ def idea_coauthors(request, idea):
             "idea": idea,
             "form": form,
             "can_manage": can_manage,
-            "coauthors": selectors.coauthors(idea=idea, include_invited=can_manage),
+            "shows_authors": shows_authors,
+            "coauthors": (
+                selectors.coauthors(idea=idea, include_invited=can_manage) if shows_authors else []
+            ),
         },
         status=429 if retry_after is not None else 200,
     )
