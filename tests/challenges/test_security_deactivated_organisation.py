@@ -74,17 +74,18 @@ def test_deactivated_organisations_ideas_are_not_found(client, signed_in):
         f"/api/v1/ideas/{idea.pk}",
         f"/api/v1/ideas/{idea.pk}/revisions",
         f"/api/v1/ideas/{idea.pk}/supporters",
-        f"/api/v1/comments?on=ideas&id={idea.pk}",
+        f"/api/v1/ideas/{idea.pk}/comments",
         f"/api/v1/challenges/{challenge.pk}/ideas",
     ):
         response = client.get(url)
-        assert response.status_code in (403, 404), url
+        # Signing in first (a redirect to the login page) is no answer either.
+        assert response.status_code in ((403, 404) if signed_in else (302, 403, 404)), url
         assert "Shared vans for home care" not in response.content.decode(), url
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
 def test_deactivated_organisation_vanishes_from_lists_and_api(client, signed_in):
-    organisation, challenge, _idea, _merged = _closed_down_with_everything()
+    organisation, _challenge, _idea, _merged = _closed_down_with_everything()
     if signed_in:
         client.force_login(UserFactory())
     org = organisation.slug

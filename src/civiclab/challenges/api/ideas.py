@@ -136,8 +136,7 @@ class RevisionOut(Schema):
     id: int
     created_at: datetime
     editor: PersonOut | None = Field(
-        description="Who made the edit; None while blind review hides the idea's authors from "
-        "you."
+        description="Who made the edit; None while blind review hides the idea's authors from you."
     )
     content: dict = Field(description="The idea's written fields as they were after this edit.")
 
