@@ -318,3 +318,17 @@ def test_an_assigned_evaluator_cannot_accept_an_earlier_coauthor_invitation(blin
     with pytest.raises(PermissionDenied):
         coauthor_respond(actor=evaluator, idea=idea, accept=True)
     assert idea.coauthors.get(user=evaluator).status == "invited"
+
+
+def test_coauthor_invitation_does_not_name_the_author_to_an_evaluator_under_blind_review(client):
+    from civiclab.challenges.services.ideas import coauthor_invite
+    from civiclab.core.models import Notification
+
+    idea, _evaluator, _comment = blind_public_idea_in(PhaseKind.SUBMISSION)
+    (unassigned,) = evaluators(idea.organisation, 1)
+    assert coauthor_invite(actor=idea.author, idea=idea, email=unassigned.email) is not None
+    notification = Notification.objects.get(recipient=unassigned)
+    assert "Priya Ramaswamy" not in notification.title + notification.body
+    client.force_login(unassigned)
+    text = page(client, "idea_detail", idea)
+    assert "invites you to write this idea" in text and "Priya Ramaswamy" not in text

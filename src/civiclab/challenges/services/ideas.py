@@ -36,6 +36,7 @@ from civiclab.core.markup import render_markdown
 from civiclab.core.notifications import notify
 from civiclab.core.ratelimit import count_action, minutes_to_wait
 from civiclab.core.services import audit_record
+from civiclab.discussion import blind
 from civiclab.discussion.services.follows import follow_ensure
 
 from ._internal import attachments_add, attachments_remove, delete_stored_files
@@ -333,11 +334,18 @@ def coauthor_invite(*, actor: User, idea: Idea, email: str) -> CoAuthor | None:
             organisation_id=idea.organisation_id,
             details={"user": invitee.pk},
         )
+        # An evaluator under blind review is not told who invites them (the author could
+        # otherwise name themselves to an evaluator this way).
+        inviter = (
+            actor.display_name
+            if blind.shows_authors(viewer=invitee, target=idea)
+            else blind.masked_label(idea)
+        )
         notify(
             recipients=[invitee],
             verb="challenges.coauthor_invited",
             title=_("%(name)s invites you to co-author “%(title)s”")
-            % {"name": actor.display_name, "title": idea.title},
+            % {"name": inviter, "title": idea.title},
             body=_("Open the idea to accept or decline the invitation."),
             url=idea.get_absolute_url(),
             actor=actor,
