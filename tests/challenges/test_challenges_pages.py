@@ -258,12 +258,14 @@ def test_idea_box_is_created_with_the_organisation_and_always_open(client):
     assert "Always open" in client.get(box.get_absolute_url()).content.decode()
 
 
-def test_an_organisation_row_made_without_the_service_gets_its_idea_box_on_first_visit(client):
+def test_idea_box_page_get_creates_nothing(client):
+    # A row made without the service has no idea box: the page says so and writes nothing.
     organisation = OrganisationFactory(set_up=False)
-    assert not Challenge.objects.filter(organisation=organisation).exists()
+    client.force_login(UserFactory())
     response = client.get(reverse("challenges:idea_box", args=[organisation.slug]))
-    box = Challenge.objects.get(organisation=organisation, is_idea_box=True)
-    assert response.status_code == 302 and response.url == box.get_absolute_url()
+    assert response.status_code == 404
+    assert not Challenge.objects.filter(organisation=organisation).exists()
+    assert not AuditEvent.objects.filter(organisation_id=organisation.pk).exists()
 
 
 def test_organisation_page_lists_open_challenges(client, organisation):

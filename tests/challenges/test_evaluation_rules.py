@@ -4,6 +4,7 @@ every phase: the permission matrix of the evaluation rules."""
 import pytest
 
 from civiclab.challenges.models import CoAuthor, CoAuthorStatus, EvaluatorAssignment, PhaseKind
+from civiclab.challenges.selectors.evaluation import conflicted_evaluators
 from civiclab.organisations.models import Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory, during
 from tests.challenges.test_evaluation_support import scorecard_with_criteria
@@ -86,14 +87,24 @@ def test_an_evaluator_who_is_not_assigned_cannot_score():
     assert not evaluator.has_perm("challenges.evaluate_idea", idea)
 
 
-@pytest.mark.parametrize("status", [CoAuthorStatus.INVITED, CoAuthorStatus.ACCEPTED])
-def test_co_authors_never_score_the_idea_even_when_assigned(status):
+def test_accepted_co_authors_never_score_the_idea_even_when_assigned():
     challenge = ChallengeFactory(phase=PhaseKind.REVIEW)
     evaluator = member(challenge.organisation, Role.EVALUATOR)
     idea = IdeaFactory(challenge=challenge)
-    CoAuthor.objects.create(idea=idea, user=evaluator, status=status)
+    CoAuthor.objects.create(idea=idea, user=evaluator, status=CoAuthorStatus.ACCEPTED)
     EvaluatorAssignment.objects.create(idea=idea, evaluator=evaluator)
     assert not evaluator.has_perm("challenges.evaluate_idea", idea)
+
+
+def test_pending_coauthor_invitation_does_not_conflict_an_evaluator():
+    # Otherwise an author could bar any evaluator from their idea by inviting them.
+    challenge = ChallengeFactory(phase=PhaseKind.REVIEW)
+    evaluator = member(challenge.organisation, Role.EVALUATOR)
+    idea = IdeaFactory(challenge=challenge)
+    CoAuthor.objects.create(idea=idea, user=evaluator, status=CoAuthorStatus.INVITED)
+    assert (idea.pk, evaluator.pk) not in conflicted_evaluators([idea.pk])
+    EvaluatorAssignment.objects.create(idea=idea, evaluator=evaluator)
+    assert evaluator.has_perm("challenges.evaluate_idea", idea)
 
 
 def test_a_declined_co_author_is_no_longer_in_conflict():

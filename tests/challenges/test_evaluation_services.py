@@ -123,12 +123,12 @@ def test_criteria_replace_adds_changes_and_removes_in_order(challenge, lead):
 
 def test_manual_assignment_refuses_authors_co_authors_and_non_evaluators(challenge, lead):
     organisation = challenge.organisation
-    author, invited, good = evaluators(organisation, 3)
+    author, coauthor, good = evaluators(organisation, 3)
     staff = member(organisation, Role.STAFF)
     outsider = member(OrganisationFactory(), Role.EVALUATOR)
     idea = IdeaFactory(challenge=challenge, author=author)
-    CoAuthor.objects.create(idea=idea, user=invited, status=CoAuthorStatus.INVITED)
-    for person in (author, invited, staff, outsider):
+    CoAuthor.objects.create(idea=idea, user=coauthor, status=CoAuthorStatus.ACCEPTED)
+    for person in (author, coauthor, staff, outsider):
         with pytest.raises(ValidationError):
             services.assignments_add(actor=lead, idea=idea, evaluators=[person])
     created = services.assignments_add(actor=lead, idea=idea, evaluators=[good])

@@ -633,3 +633,32 @@ def test_an_accepted_co_author_edit_is_in_the_history(client):
     idea_update(actor=coauthor, idea=idea, summary="A sharper summary.")
     text = client.get(url("idea_history", idea)).content.decode()
     assert "Bea Helper" in text and "sharper" in text
+
+
+def test_merged_into_link_does_not_show_hidden_idea_title(client):
+    from civiclab.challenges.models import IdeaStatus, MergeRecord
+
+    challenge = ChallengeFactory()
+    target = IdeaFactory(challenge=challenge, title="Secret takeover plan", is_hidden=True)
+    source = IdeaFactory(
+        challenge=challenge, title="Vans shared", status=IdeaStatus.MERGED, merged_into=target
+    )
+    hidden_source = IdeaFactory(
+        challenge=challenge, title="Rude idea", status=IdeaStatus.MERGED, is_hidden=True
+    )
+    shown = IdeaFactory(challenge=challenge, title="Shared vans")
+    hidden_source.merged_into = shown
+    hidden_source.save(update_fields=["merged_into"])
+    record = MergeRecord.objects.create(source=hidden_source, target=shown, reason="Same.")
+
+    client.force_login(UserFactory())
+    text = client.get(source.get_absolute_url()).content.decode()
+    assert "Secret takeover plan" not in text and target.get_absolute_url() not in text
+    assert "Merged into an idea that is hidden" in text
+    assert "Rude idea" not in client.get(shown.get_absolute_url()).content.decode()
+    merge_url = reverse(
+        "challenges:merge_detail", kwargs={"org_slug": challenge.organisation.slug, "pk": record.pk}
+    )
+    response = client.get(merge_url)
+    assert response.status_code == 200
+    assert "Rude idea" not in response.content.decode()

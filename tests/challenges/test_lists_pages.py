@@ -310,3 +310,30 @@ def test_organisation_list_query_count_is_constant(
     with django_assert_max_num_queries(9):
         response = client.get(org_url(organisation, phase="submission", sort="trending"))
     assert len(titles(response)) == min(8 * challenges, 20)
+
+
+def test_tag_filter_offers_only_visible_tags(client):
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory()
+    public = ChallengeFactory(organisation=organisation, title="Open to all")
+    internal = ChallengeFactory(organisation=organisation, audience=Audience.STAFF)
+    shown = TagFactory(organisation=organisation, name="Street lighting", slug="lighting")
+    staff_only = TagFactory(organisation=organisation, name="Redundancy plan", slug="redundancy")
+    on_hidden = TagFactory(organisation=organisation, name="Mayor's expenses", slug="expenses")
+    IdeaFactory(challenge=public, tags=[shown])
+    IdeaFactory(challenge=public, tags=[on_hidden], is_hidden=True)
+    IdeaFactory(challenge=internal, tags=[staff_only])
+    internal.tags.set([staff_only])
+    org_ideas = reverse("challenges:org_ideas", kwargs={"org_slug": organisation.slug})
+    challenges = reverse("challenges:list", kwargs={"org_slug": organisation.slug})
+
+    for url in (list_url(public), org_ideas, challenges):
+        text = client.get(url).content.decode()
+        assert "Redundancy plan" not in text, url
+        assert "Mayor&#x27;s expenses" not in text and "Mayor's expenses" not in text, url
+    assert "Street lighting" in client.get(org_ideas).content.decode()
+
+    sign_in(client, member(organisation, "staff"))
+    assert "Redundancy plan" in client.get(org_ideas).content.decode()
+    assert "Redundancy plan" in client.get(challenges).content.decode()

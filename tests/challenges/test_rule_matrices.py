@@ -30,16 +30,20 @@ def _blind_idea(organisation, *, blind: bool):
     return IdeaFactory(challenge=challenge)
 
 
-def test_no_role_alone_hides_an_ideas_authors():
-    # Blind review hides the authors from people evaluating in the challenge, that is, holding
-    # an assignment in it (tests/challenges/test_security_blind_review.py); a role without an
-    # assignment hides nothing, blind or not.
-    for blind in (True, False):
-        assert_permission_matrix(
-            "challenges.view_idea_authors",
-            lambda organisation, blind=blind: _blind_idea(organisation, blind=blind),
-            expected=everyone_except(),
-        )
+def test_blind_review_hides_an_ideas_authors_from_every_evaluator_of_the_organisation():
+    # While a blind scorecard is in review, the organisation's evaluators (assigned or not
+    # yet: any of them may be assigned) do not read who wrote its ideas; an open scorecard
+    # hides nothing (tests/challenges/test_security_blind_review.py for the pages).
+    assert_permission_matrix(
+        "challenges.view_idea_authors",
+        lambda organisation: _blind_idea(organisation, blind=True),
+        expected=everyone_except("evaluator"),
+    )
+    assert_permission_matrix(
+        "challenges.view_idea_authors",
+        lambda organisation: _blind_idea(organisation, blind=False),
+        expected=everyone_except(),
+    )
 
 
 def _merge(organisation):

@@ -240,3 +240,95 @@ def test_comment_notifications_do_not_name_the_author_to_a_following_evaluator(b
     assert "Priya Ramaswamy" not in to_evaluator.body
     assert "One of the idea's authors" in to_evaluator.body
     assert "Priya Ramaswamy" in to_follower.body
+
+
+# Everywhere else the authors' names could appear, and everyone who may be assigned.
+
+
+def test_revisions_api_does_not_name_editors_under_blind_review(client, blind_idea):
+    idea, evaluator = blind_idea
+    client.force_login(evaluator)
+    response = client.get(f"/api/v1/ideas/{idea.pk}/revisions")
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert items and [item["editor"] for item in items] == [None] * len(items)
+    assert "Tomasz Wielki" not in response.content.decode()
+    client.force_login(member(idea.organisation, Role.STAFF))
+    body = client.get(f"/api/v1/ideas/{idea.pk}/revisions").json()
+    assert body["items"][0]["editor"]["display_name"] == "Tomasz Wielki"
+
+
+def test_coauthors_page_hides_coauthors_under_blind_review(client, blind_idea):
+    idea, evaluator = blind_idea
+    client.force_login(evaluator)
+    text = page(client, "idea_coauthors", idea)
+    assert "Tomasz Wielki" not in text and "Priya Ramaswamy" not in text
+    client.force_login(member(idea.organisation, Role.STAFF))
+    assert "Tomasz Wielki" in page(client, "idea_coauthors", idea)
+
+
+def test_unassigned_evaluator_cannot_read_author_names_during_submission(client):
+    # Any evaluator of the organisation may be assigned later: blind review covers them all,
+    # from the moment ideas come in.
+    idea, _evaluator, _comment = blind_public_idea_in(PhaseKind.SUBMISSION)
+    (unassigned,) = evaluators(idea.organisation, 1)
+    client.force_login(unassigned)
+    text = page(client, "idea_detail", idea)
+    assert "Shared vans for home care" in text
+    assert "Priya Ramaswamy" not in text and "Tomasz Wielki" not in text
+    body = client.get(f"/api/v1/ideas/{idea.pk}").json()
+    assert body["author"] is None and body["coauthors"] == []
+    assert "Priya Ramaswamy" not in str(comments_api(client, idea))
+
+
+def test_moderation_queue_masks_comment_authors_for_a_moderator_who_evaluates(client):
+    from civiclab.discussion.services.moderation import flag_add
+
+    idea, _evaluator, by_author = blind_public_idea_in(PhaseKind.SUBMISSION)
+    # A moderator who is also an evaluator of the organisation, not (yet) assigned.
+    moderator = member(idea.organisation, Role.MODERATOR, Role.EVALUATOR)
+    flag_add(actor=UserFactory(), item=by_author, reason="spam")
+    url = reverse("discussion:moderation_queue", kwargs={"org_slug": idea.organisation.slug})
+    client.force_login(moderator)
+    text = client.get(url).content.decode()
+    assert "We tried this in 2019." in text
+    assert "Comment by One of the idea" in text and "Priya Ramaswamy" not in text
+    client.force_login(member(idea.organisation, Role.MODERATOR))
+    assert "Comment by Priya Ramaswamy" in client.get(url).content.decode()
+
+
+def test_inviting_an_assigned_evaluator_as_coauthor_is_refused(client, blind_idea):
+    from civiclab.challenges.services.ideas import coauthor_invite
+
+    idea, evaluator = blind_idea
+    # Refused with the same answer as an unknown address: the author learns nothing.
+    assert coauthor_invite(actor=idea.author, idea=idea, email=evaluator.email) is None
+    assert not idea.coauthors.filter(user=evaluator).exists()
+    client.force_login(evaluator)
+    assert "Priya Ramaswamy" not in page(client, "idea_detail", idea)
+
+
+def test_an_assigned_evaluator_cannot_accept_an_earlier_coauthor_invitation(blind_idea):
+    from django.core.exceptions import PermissionDenied
+
+    from civiclab.challenges.services.ideas import coauthor_respond
+
+    idea, evaluator = blind_idea
+    idea.coauthors.create(user=evaluator, status="invited")
+    with pytest.raises(PermissionDenied):
+        coauthor_respond(actor=evaluator, idea=idea, accept=True)
+    assert idea.coauthors.get(user=evaluator).status == "invited"
+
+
+def test_coauthor_invitation_does_not_name_the_author_to_an_evaluator_under_blind_review(client):
+    from civiclab.challenges.services.ideas import coauthor_invite
+    from civiclab.core.models import Notification
+
+    idea, _evaluator, _comment = blind_public_idea_in(PhaseKind.SUBMISSION)
+    (unassigned,) = evaluators(idea.organisation, 1)
+    assert coauthor_invite(actor=idea.author, idea=idea, email=unassigned.email) is not None
+    notification = Notification.objects.get(recipient=unassigned)
+    assert "Priya Ramaswamy" not in notification.title + notification.body
+    client.force_login(unassigned)
+    text = page(client, "idea_detail", idea)
+    assert "invites you to write this idea" in text and "Priya Ramaswamy" not in text

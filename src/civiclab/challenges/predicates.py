@@ -214,17 +214,9 @@ def may_merge_into_target(user: User | AnonymousUser, record: MergeRecord | None
 # Evaluation ------------------------------------------------------------------------------
 
 
-@rules.predicate
-def wrote_or_cowrote(user: User | AnonymousUser, obj: object) -> bool:
-    """The author, or an invited or accepted co-author: a conflict of interest."""
-    idea = idea_of(obj)
-    if idea is None or not user.is_authenticated:
-        return False
-    if idea.author_id == user.pk:
-        return True
-    return idea.coauthors.filter(
-        user=user, status__in=[CoAuthorStatus.INVITED, CoAuthorStatus.ACCEPTED]
-    ).exists()
+# A conflict of interest: the author or an accepted co-author. A pending invitation is not one,
+# or an author could bar any evaluator (and lift blind review for them) by inviting them.
+wrote_or_cowrote = is_idea_author
 
 
 @rules.predicate
@@ -263,6 +255,11 @@ def evaluates_in_challenge(user: User | AnonymousUser, obj: object) -> bool:
     if challenge is None or not user.is_authenticated:
         return False
     return EvaluatorAssignment.objects.filter(evaluator=user, idea__challenge=challenge).exists()
+
+
+# Everyone who may evaluate in the challenge: an evaluator of its organisation (who may be
+# assigned at any time, so is kept blind before being assigned too), or someone assigned.
+may_evaluate_in_challenge = is_evaluator | evaluates_in_challenge
 
 
 reads_evaluation_results = is_challenge_manager | is_decision_maker

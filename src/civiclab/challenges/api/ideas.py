@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -134,12 +135,16 @@ class StatusIn(Schema):
 class RevisionOut(Schema):
     id: int
     created_at: datetime
-    editor: PersonOut | None
+    editor: PersonOut | None = Field(
+        description="Who made the edit; None while blind review hides the idea's authors from you."
+    )
     content: dict = Field(description="The idea's written fields as they were after this edit.")
 
     @staticmethod
     def resolve_editor(revision: IdeaRevision):
-        return person_out(revision.editor) if revision.editor else None
+        if not getattr(revision, "editor_shown", True) or revision.editor is None:
+            return None
+        return person_out(revision.editor)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -277,5 +282,9 @@ def change_status(request, idea_id: int, payload: StatusIn):
 )
 @paginate(CivicPagination)
 def list_revisions(request, idea_id: int):
-    idea = access.idea_for_user(user=request_user(request), pk=idea_id)
-    return revisions_newest_first(idea=idea)
+    user = request_user(request)
+    idea = access.idea_for_user(user=user, pk=idea_id)
+    # Blind review: editors are the idea's authors, so they go unnamed as the authors do.
+    return revisions_newest_first(idea=idea).annotate(
+        editor_shown=Value(blind.shows_authors(viewer=user, target=idea))
+    )

@@ -2,8 +2,9 @@
 comparison (see ../predicates.py).
 
 Conflict of interest is part of the rule, not only of the assignment service: a person who
-wrote the idea, or was invited to co-write it (whether or not they accepted yet), never
-scores it, even if an assignment slipped through.
+wrote the idea, or accepted to co-write it, never scores it, even if an assignment slipped
+through. A pending invitation is no conflict (an author could otherwise bar any evaluator by
+inviting them), and inviting an assigned evaluator is refused by `coauthor_invite`.
 """
 
 import rules
@@ -38,12 +39,13 @@ rules.add_perm(
     & p.pairwise_enabled
     & p.phase_allows(phases.COMPARE_IDEAS),
 )
-# Blind review beyond the scoring page: while it runs, a person evaluating in the challenge
-# does not read who wrote its ideas on the idea page, its history or the API either (for a
-# staff-only challenge those are the only places the names appear).
+# Blind review beyond the scoring page: while it runs, anyone who may evaluate in the
+# challenge (every evaluator of the organisation, assigned or not yet) does not read who wrote
+# its ideas on the idea page, its history, its co-authors, the moderation queue or the API
+# either (for a staff-only challenge those are the only places the names appear).
 rules.add_perm(
     "challenges.view_idea_authors",
-    ~(p.blind_review_running & p.evaluates_in_challenge)
+    ~(p.blind_review_running & p.may_evaluate_in_challenge)
     | p.is_challenge_manager
     | p.wrote_or_cowrote,
 )

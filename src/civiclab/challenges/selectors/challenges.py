@@ -111,8 +111,12 @@ def challenge_list(
     )
 
 
-def organisation_tags(*, organisation: Organisation) -> QuerySet[Tag]:
-    return Tag.objects.filter(organisation=organisation).order_by("name")
+def visible_tags(*, user: User | AnonymousUser, organisation: Organisation) -> QuerySet[Tag]:
+    """The tags the challenge filter offers: those on a challenge `user` may see, so that a
+    tag used only by a staff-only or unpublished challenge is not given away."""
+    challenges = Challenge.objects.filter(visibility_filter(user), organisation=organisation)
+    used = Challenge.tags.through.objects.filter(challenge__in=challenges).values("tag_id")
+    return Tag.objects.filter(organisation=organisation, pk__in=used).order_by("name")
 
 
 def challenge_figures(*, challenge: Challenge) -> dict[str, int]:
@@ -212,11 +216,11 @@ __all__ = [
     "event_places",
     "event_registrations",
     "open_challenges_for_page",
-    "organisation_tags",
     "phase_filter",
     "registration_of",
     "sponsor_choices",
     "visibility_filter",
     "visible_challenges",
+    "visible_tags",
     "waiting_position",
 ]

@@ -68,12 +68,15 @@ def evaluators_of(organisation: Organisation) -> list[User]:
 
 
 def conflicted_evaluators(idea_ids: Collection[int]) -> set[tuple[int, int]]:
-    """(idea id, user id) pairs that may never be assigned: authors and co-authors."""
+    """(idea id, user id) pairs that may never be assigned: authors and accepted co-authors.
+
+    A pending invitation is no conflict: otherwise an author could bar any evaluator by
+    inviting them (inviting an assigned evaluator is refused instead)."""
     pairs = set(Idea.objects.filter(pk__in=idea_ids).values_list("pk", "author_id"))
     pairs.update(
         CoAuthor.objects.filter(
             idea_id__in=idea_ids,
-            status__in=[CoAuthorStatus.INVITED, CoAuthorStatus.ACCEPTED],
+            status=CoAuthorStatus.ACCEPTED,
         ).values_list("idea_id", "user_id")
     )
     return pairs

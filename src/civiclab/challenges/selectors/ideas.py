@@ -73,10 +73,19 @@ def innovation_type_labels(values: Iterable[str] | None) -> list[str]:
     return [str(labels.get(value, value)) for value in (values or [])]
 
 
-def merged_ideas(*, idea: Idea) -> list[Idea]:
-    return list(
-        idea.merged_ideas.select_related("organisation").only("pk", "title", "organisation")
-    )
+def merged_ideas(*, idea: Idea, user: User | AnonymousUser) -> list[Idea]:
+    """The ideas merged into `idea` that `user` may read (a hidden one's title stays hidden)."""
+    ideas = idea.merged_ideas.select_related("organisation", "challenge__organisation")
+    return [other for other in ideas if user.has_perm("challenges.view_idea", other)]
+
+
+def merged_into(*, idea: Idea, user: User | AnonymousUser) -> Idea | None:
+    """The idea `idea` was merged into, when `user` may read it; None for a hidden one, whose
+    title the link would otherwise give away."""
+    target = idea.merged_into
+    if target is None or not user.has_perm("challenges.view_idea", target):
+        return None
+    return target
 
 
 # The edit history ------------------------------------------------------------------------------

@@ -297,8 +297,14 @@ def idea_page(
     return paginator.get_page(page_number)
 
 
-def organisation_tags(*, organisation: Organisation) -> list[Tag]:
-    return list(Tag.objects.filter(organisation=organisation).order_by("name"))
+def visible_tags(*, scope: IdeaScope) -> list[Tag]:
+    """The tags the filter offers: those on an idea of `scope` its viewer may see, so that a
+    tag used only in a staff-only challenge or on a hidden idea is not given away."""
+    ideas = Idea.objects.filter(
+        _visibility(scope), challenge_id__in=[c.pk for c in scope.challenges]
+    )
+    used = Idea.tags.through.objects.filter(idea__in=ideas).values("tag_id")
+    return list(Tag.objects.filter(organisation=scope.organisation, pk__in=used).order_by("name"))
 
 
 # -- keeping counts honest (called by ../receivers.py) ----------------------------------------

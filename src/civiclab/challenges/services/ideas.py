@@ -36,6 +36,7 @@ from civiclab.core.markup import render_markdown
 from civiclab.core.notifications import notify
 from civiclab.core.ratelimit import count_action, minutes_to_wait
 from civiclab.core.services import audit_record
+from civiclab.discussion import blind
 from civiclab.discussion.services.follows import follow_ensure
 
 from ._internal import attachments_add, attachments_remove, delete_stored_files
@@ -304,6 +305,11 @@ def coauthor_invite(*, actor: User, idea: Idea, email: str) -> CoAuthor | None:
         raise ValidationError({"email": [_("You are already the author of this idea.")]})
     if invitee is None or not invitee.has_perm("challenges.view_challenge", idea.challenge):
         return None
+    if idea.assignments.filter(evaluator=invitee).exists():
+        # An evaluator assigned to the idea is never made a co-author of it (that would lift
+        # blind review for them and take the idea out of their hands). Refused with the same
+        # answer as an unknown address, so that the author does not learn who evaluates it.
+        return None
     with transaction.atomic():
         coauthor, created = CoAuthor.objects.select_for_update().get_or_create(
             idea=idea,
@@ -328,11 +334,18 @@ def coauthor_invite(*, actor: User, idea: Idea, email: str) -> CoAuthor | None:
             organisation_id=idea.organisation_id,
             details={"user": invitee.pk},
         )
+        # An evaluator under blind review is not told who invites them (the author could
+        # otherwise name themselves to an evaluator this way).
+        inviter = (
+            actor.display_name
+            if blind.shows_authors(viewer=invitee, target=idea)
+            else blind.masked_label(idea)
+        )
         notify(
             recipients=[invitee],
             verb="challenges.coauthor_invited",
             title=_("%(name)s invites you to co-author “%(title)s”")
-            % {"name": actor.display_name, "title": idea.title},
+            % {"name": inviter, "title": idea.title},
             body=_("Open the idea to accept or decline the invitation."),
             url=idea.get_absolute_url(),
             actor=actor,
@@ -352,6 +365,10 @@ def coauthor_respond(*, actor: User, idea: Idea, accept: bool) -> CoAuthor:
         )
         if coauthor is None:
             raise PermissionDenied(_("There is no open invitation for you on this idea."))
+        if accept and idea.assignments.filter(evaluator_id=actor.pk).exists():
+            raise PermissionDenied(
+                _("You evaluate this idea, so you cannot become one of its co-authors.")
+            )
         coauthor.status = CoAuthorStatus.ACCEPTED if accept else CoAuthorStatus.DECLINED
         coauthor.responded_at = clock.now()
         coauthor.save(update_fields=["status", "responded_at"])

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -53,7 +53,7 @@ def challenge_view(perm: str = ""):
 
 @organisation_view
 def challenge_list(request, organisation):
-    tags = list(selectors.organisation_tags(organisation=organisation))
+    tags = list(selectors.visible_tags(user=request.user, organisation=organisation))
     form = ChallengeFilterForm(request.GET or None, tags=tags)
     filters = form.cleaned_data if form.is_valid() else {}
     challenges = selectors.challenge_list(
@@ -145,8 +145,15 @@ def _event_context(request, challenge, event) -> dict:
 
 @organisation_view
 def idea_box(request, organisation):
-    """The organisation's always-open idea box, created the first time someone asks for it."""
-    box = services.challenge_get_or_create_idea_box(organisation=organisation)
+    """The organisation's always-open idea box. It is opened with the organisation (a setup
+    step); this page only reads, so no request to it writes anything."""
+    box = (
+        selectors.visible_challenges(user=request.user, organisation=organisation)
+        .filter(is_idea_box=True)
+        .first()
+    )
+    if box is None:
+        raise Http404(_("This organisation has no idea box."))
     return redirect(box)
 
 

@@ -118,7 +118,8 @@ def idea_detail(request, idea):
         "attachments": selectors.attachments(idea=idea),
         "innovation_types": selectors.innovation_type_labels(idea.innovation_types),
         "tags": list(idea.tags.all()),
-        "merged_ideas": selectors.merged_ideas(idea=idea),
+        "merged_ideas": selectors.merged_ideas(idea=idea, user=user),
+        "merged_into": selectors.merged_into(idea=idea, user=user),
         "can_change": user.has_perm("challenges.change_idea", idea),
         "can_manage_coauthors": user.has_perm("challenges.manage_coauthors", idea),
         "status_targets": status_service.allowed_targets(user=user, idea=idea),
@@ -271,6 +272,9 @@ def idea_coauthors(request, idea):
                     % {"email": email},
                 )
                 return redirect(_coauthors_url(idea))
+    # Blind review: co-authors are authors, so the page names them only to those who may know
+    # who wrote the idea (the invited person still sees their own invitation on the idea page).
+    shows_authors = blind.shows_authors(viewer=request.user, target=idea)
     response = render(
         request,
         "challenges/ideas/idea_coauthors.html",
@@ -278,7 +282,10 @@ def idea_coauthors(request, idea):
             "idea": idea,
             "form": form,
             "can_manage": can_manage,
-            "coauthors": selectors.coauthors(idea=idea, include_invited=can_manage),
+            "shows_authors": shows_authors,
+            "coauthors": (
+                selectors.coauthors(idea=idea, include_invited=can_manage) if shows_authors else []
+            ),
         },
         status=429 if retry_after is not None else 200,
     )

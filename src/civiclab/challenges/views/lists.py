@@ -82,7 +82,7 @@ def idea_rows(ideas, scope) -> list[IdeaRow]:
 def _filter_form(request: HttpRequest, scope, *, with_phase: bool = False) -> IdeaFilterForm:
     form = IdeaFilterForm(
         request.GET or None,
-        tags=selectors.organisation_tags(organisation=scope.organisation),
+        tags=selectors.visible_tags(scope=scope),
         sees_scores=scope.sees_scores,
         with_phase=with_phase,
     )

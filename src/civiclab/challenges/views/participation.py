@@ -170,7 +170,13 @@ def merge_detail(request, org_slug: str, pk: int):
     return render(
         request,
         "challenges/moderation/merge_detail.html",
-        {"record": record, "may_undo": may_undo, "form": UnmergeForm() if may_undo else None},
+        {
+            "record": record,
+            # A hidden idea's title is not given away by the merge that took it in.
+            "source_visible": request.user.has_perm("challenges.view_idea", record.source),
+            "may_undo": may_undo,
+            "form": UnmergeForm() if may_undo else None,
+        },
     )
 
 
