@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from civiclab.core.access import NotVisible
 from civiclab.core.http import apply_validation_error, signed_in
+from civiclab.core.ratelimit import client_network_key
 from civiclab.organisations import access as organisation_access
 
 from . import access, selectors
@@ -250,6 +251,7 @@ def _flag_page(request: HttpRequest, item: Model, target: Model) -> HttpResponse
                 item=item,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
+                network=client_network_key(request),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
