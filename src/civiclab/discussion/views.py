@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civiclab.core import idempotency
 from civiclab.core.access import NotVisible
 from civiclab.core.http import apply_validation_error, signed_in
 from civiclab.core.ratelimit import client_network_key
@@ -131,7 +132,11 @@ def _publish(
     """Publish the form's comment; None when the service refused it (the form holds why)."""
     try:
         comment = comment_services.comment_add(
-            actor=request.user, target=target, body=form.cleaned_data["body"], parent=parent
+            actor=request.user,
+            target=target,
+            body=form.cleaned_data["body"],
+            parent=parent,
+            idempotency_key=request.POST.get(idempotency.FORM_FIELD, ""),
         )
     except ValidationError as error:
         apply_validation_error(form, error)
