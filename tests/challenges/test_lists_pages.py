@@ -160,7 +160,13 @@ def test_hidden_ideas_are_for_moderators_and_their_author(client):
     challenge = ChallengeFactory()
     author = UserFactory()
     IdeaFactory(challenge=challenge, title="Visible")
-    IdeaFactory(challenge=challenge, title="Hidden one", is_hidden=True, author=author)
+    IdeaFactory(
+        challenge=challenge,
+        title="Hidden one",
+        is_hidden=True,
+        hidden_reason="Rude",
+        author=author,
+    )
 
     assert titles(client.get(list_url(challenge))) == ["Visible"]
     sign_in(client, UserFactory())

@@ -23,8 +23,15 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def every_account_trends(settings):
+    """These tests are about the decay; accounts of any age count here (see the last test)."""
+    settings.TRUSTED_ACCOUNT_AGE_DAYS = 0
+
+
 def support(idea, *, age=timedelta(0), now=None):
-    row = Support.objects.create(idea=idea, user=UserFactory())
+    joined = (now or timezone.now()) - age - timedelta(days=365)
+    row = Support.objects.create(idea=idea, user=UserFactory(date_joined=joined))
     # created_at is set automatically; move it back in time without signals.
     Support.objects.filter(pk=row.pk).update(created_at=(now or timezone.now()) - age)
     return row
@@ -146,3 +153,21 @@ def test_command_rejects_an_unknown_challenge():
 
     with pytest.raises(CommandError, match="no challenge with id 999999"):
         call_command("refresh_trending", "--challenge", "999999")
+
+
+def test_supports_from_new_accounts_do_not_push_an_idea_up_trending(settings):
+    settings.TRUSTED_ACCOUNT_AGE_DAYS = 7
+    challenge = ChallengeFactory()
+    pushed = IdeaFactory(challenge=challenge, title="Pushed")
+    liked = IdeaFactory(challenge=challenge, title="Liked")
+    for _ in range(3):
+        support_add(actor=UserFactory(), idea=pushed)
+    established = UserFactory(date_joined=timezone.now() - timedelta(days=30))
+    support_add(actor=established, idea=liked)
+    scores = dict(Idea.objects.values_list("title", "trending_score"))
+    assert scores["Pushed"] == 0.0 and scores["Liked"] > 0
+    # The supports still count; they only do not trend, after a refresh either.
+    assert Idea.objects.get(pk=pushed.pk).support_count == 3
+    trending.trending_refresh()
+    scores = dict(Idea.objects.values_list("title", "trending_score"))
+    assert scores["Pushed"] == 0.0 and scores["Liked"] > 0

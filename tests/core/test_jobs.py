@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from civiclab.core.access import NotVisible, job_for_user
 from civiclab.core.jobs import job_advance, job_fail, job_finish, job_start
-from civiclab.core.models import JobProgress
+from civiclab.core.models import JobProgress, SubmissionKey
 from civiclab.core.tasks import purge_expired
 from tests.factories import UserFactory
 
@@ -103,10 +103,23 @@ def test_housekeeping_removes_expired_things_and_reports_progress():
         updated_at=timezone.now() - timedelta(days=90)
     )
 
-    job = job_start(owner=UserFactory(), label="Housekeeping", total=3)
+    person = UserFactory()
+    old_key = SubmissionKey.objects.create(user=person, key="old-form", scope="idea:1")
+    SubmissionKey.objects.filter(pk=old_key.pk).update(
+        created_at=timezone.now() - timedelta(days=90)
+    )
+    SubmissionKey.objects.create(user=person, key="recent-form", scope="idea:1")
+
+    job = job_start(owner=UserFactory(), label="Housekeeping", total=4)
     result = purge_expired.enqueue(job_id=str(job.pk))
 
-    assert result.return_value == {"sessions": 1, "jobs": 1, "task_results": 0}
+    assert result.return_value == {
+        "sessions": 1,
+        "jobs": 1,
+        "task_results": 0,
+        "submission_keys": 1,
+    }
+    assert list(SubmissionKey.objects.values_list("key", flat=True)) == ["recent-form"]
     assert list(Session.objects.values_list("pk", flat=True)) == [current]
     assert not Session.objects.filter(pk=expired).exists()
     remaining = set(JobProgress.objects.values_list("label", flat=True))

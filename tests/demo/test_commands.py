@@ -110,7 +110,7 @@ def test_worker_is_a_civiclab_command():
 def test_worker_runs_queued_tasks_from_the_database():
     database_backend = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with override_settings(TASKS=database_backend):
-        job = job_start(owner=None, label="Housekeeping", total=3)
+        job = job_start(owner=None, label="Housekeeping", total=4)
         result = purge_expired.enqueue(job_id=str(job.pk))
         assert JobProgress.objects.get(pk=job.pk).state == JobProgress.State.QUEUED
         call_command("worker", batch=True, startup_delay=False, reload=False, verbosity=0)

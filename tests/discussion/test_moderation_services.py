@@ -1,7 +1,11 @@
 """Reports, automatic hiding at the challenge's threshold, and moderators' decisions."""
 
+import itertools
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from civiclab.challenges.models import Idea
 from civiclab.core.models import AuditEvent, Notification
@@ -15,8 +19,15 @@ from tests.factories import UserFactory, member
 pytestmark = pytest.mark.django_db
 
 
+_networks = itertools.count()
+
+
 def report(item, *, reason=FlagReason.SPAM, who=None):
-    return moderation.flag_add(actor=who or UserFactory(), item=item, reason=reason)
+    """A report that counts towards hiding: an account a month old, each from its own network."""
+    reporter = who or UserFactory(date_joined=timezone.now() - timedelta(days=30))
+    return moderation.flag_add(
+        actor=reporter, item=item, reason=reason, network=f"network-{next(_networks)}"
+    )
 
 
 def test_one_open_report_per_person_per_item():
@@ -48,7 +59,8 @@ def test_enough_reports_hide_an_idea_for_review_audited_and_moderators_told():
     assert not Idea.objects.get(pk=idea.pk).is_hidden
     report(idea, reason=FlagReason.OFFENSIVE)
     idea.refresh_from_db()
-    assert idea.is_hidden and idea.hidden_reason
+    # No moderator's reason: its page says it is hidden until a moderator reviews the reports.
+    assert idea.is_hidden and idea.hidden_reason == ""
     event = AuditEvent.objects.get(action="challenges.idea_auto_hidden")
     assert event.actor is None and event.organisation_id == challenge.organisation_id
     told = Notification.objects.filter(verb="challenges.moderation_needed")

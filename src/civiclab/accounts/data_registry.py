@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from civiclab.core import personal_data
-from civiclab.core.models import AuditEvent, JobProgress, Notification
+from civiclab.core.models import AuditEvent, JobProgress, Notification, SubmissionKey
 
 from .models import ApiToken, User, anonymous_name
 
@@ -100,6 +100,15 @@ def erase_jobs(user: User) -> None:
     JobProgress.objects.filter(owner=user).delete()
 
 
+def export_submission_keys(user: User) -> list[dict]:
+    """The forms and API requests that created something, so a retry creates nothing twice."""
+    return list(SubmissionKey.objects.filter(user=user).values("scope", "object_id", "created_at"))
+
+
+def erase_submission_keys(user: User) -> None:
+    SubmissionKey.objects.filter(user=user).delete()
+
+
 def export_notifications(user: User) -> list[dict]:
     return list(
         Notification.objects.filter(recipient=user).values(
@@ -172,6 +181,12 @@ def register_all() -> None:
         exporter=export_notifications,
         eraser=erase_notifications,
         user_fields=["recipient", "actor"],
+    )
+    personal_data.register(
+        "core.submissionkey",
+        exporter=export_submission_keys,
+        eraser=erase_submission_keys,
+        user_fields=["user"],
     )
     personal_data.register(
         "admin.logentry",

@@ -192,3 +192,33 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SubmissionKey(models.Model):
+    """One form sent, or one API request with an `Idempotency-Key`, and what it created.
+
+    `core.idempotency` writes it in the same transaction as the object, so a retried POST
+    (a double click, a browser or client resending after a timeout) finds the row and answers
+    with what the first one created instead of creating it twice.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    # What the submission creates ("comment:<content type>:<object>:<parent>", "idea:<challenge>"):
+    # the same key sent for something else is refused.
+    scope = models.CharField(max_length=100)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submission_key_once_per_person")
+        ]
+        verbose_name = _("submission key")
+        verbose_name_plural = _("submission keys")
+
+    def __str__(self) -> str:
+        return f"{self.scope} ({self.key})"

@@ -123,6 +123,24 @@ def address_key(ip: str) -> str:
     return digest(str(address))
 
 
+def client_network_key(request: HttpRequest) -> str:
+    """A keyed digest of the client's network: its IPv4 /24 or IPv6 /48, so the people of one
+    household, office or provider count once where numbers decide (reports that hide)."""
+    return network_key(client_ip(request))
+
+
+def network_key(ip: str) -> str:
+    """`client_network_key` for an address already known; "" when it is not an address."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ""
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    prefix = 48 if address.version == 6 else 24
+    return digest(f"network:{ipaddress.ip_network(f'{address}/{prefix}', strict=False)}")
+
+
 def digest(value: str) -> str:
     """A keyed digest for cache keys, so they name no address, e-mail or client."""
     return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]

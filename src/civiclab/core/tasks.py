@@ -12,7 +12,7 @@ from django_tasks.base import TaskResultStatus
 
 from . import clock
 from .jobs import job_advance, job_fail, job_finish
-from .models import JobProgress
+from .models import JobProgress, SubmissionKey
 
 BATCH_SIZE = 500
 
@@ -55,17 +55,25 @@ def purge_old_task_results() -> int:
     )
 
 
+def purge_old_submission_keys() -> int:
+    """Forget which form or idempotency key created what once retries are long over."""
+    cutoff = clock.now() - _retention()
+    return _delete_in_batches(SubmissionKey.objects.filter(created_at__lt=cutoff))
+
+
 @task()
 def purge_expired(job_id: str | None = None) -> dict[str, int]:
-    """Housekeeping: remove expired sessions and old finished job and task records.
+    """Housekeeping: remove expired sessions, old finished job and task records and old
+    submission keys.
 
     Reports each step to the job's progress record when `job_id` is given (start it with
-    `job_start(owner=..., label=..., total=3)`).
+    `job_start(owner=..., label=..., total=4)`).
     """
     steps = [
         ("sessions", _("Removing expired sign-in sessions"), purge_expired_sessions),
         ("jobs", _("Removing old background job records"), lambda: purge_old_jobs(keep=job_id)),
         ("task_results", _("Removing old task results"), purge_old_task_results),
+        ("submission_keys", _("Removing old submission keys"), purge_old_submission_keys),
     ]
     removed: dict[str, int] = {}
     try:

@@ -95,6 +95,9 @@ class Flag(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=20, choices=FlagReason.choices)
     note = models.CharField(_("more detail"), max_length=500, blank=True)
+    # A keyed digest of the reporter's network (IPv4 /24, IPv6 /48), never the address: reports
+    # from one network count once towards hiding. Empty when it was not known.
+    network = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     resolution = models.CharField(
         max_length=10, choices=Resolution.choices, default=Resolution.OPEN

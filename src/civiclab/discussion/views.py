@@ -18,8 +18,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civiclab.core import idempotency
 from civiclab.core.access import NotVisible
 from civiclab.core.http import apply_validation_error, signed_in
+from civiclab.core.ratelimit import client_network_key
 from civiclab.organisations import access as organisation_access
 
 from . import access, selectors
@@ -130,7 +132,11 @@ def _publish(
     """Publish the form's comment; None when the service refused it (the form holds why)."""
     try:
         comment = comment_services.comment_add(
-            actor=request.user, target=target, body=form.cleaned_data["body"], parent=parent
+            actor=request.user,
+            target=target,
+            body=form.cleaned_data["body"],
+            parent=parent,
+            idempotency_key=request.POST.get(idempotency.FORM_FIELD, ""),
         )
     except ValidationError as error:
         apply_validation_error(form, error)
@@ -250,6 +256,7 @@ def _flag_page(request: HttpRequest, item: Model, target: Model) -> HttpResponse
                 item=item,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
+                network=client_network_key(request),
             )
         except ValidationError as error:
             apply_validation_error(form, error)

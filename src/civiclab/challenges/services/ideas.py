@@ -30,7 +30,7 @@ from civiclab.challenges.models import (
     Tag,
 )
 from civiclab.challenges.predicates import forget_author_ids, has_confirmed_email
-from civiclab.core import clock
+from civiclab.core import clock, idempotency
 from civiclab.core.limits import check_lengths
 from civiclab.core.markup import render_markdown
 from civiclab.core.notifications import notify
@@ -167,6 +167,7 @@ def idea_create(
     actor: User,
     challenge: Challenge,
     attachments: Iterable[UploadedFile] = (),
+    idempotency_key: str = "",
     **fields: Any,
 ) -> Idea:
     """Submit an idea to `challenge`.
@@ -174,6 +175,8 @@ def idea_create(
     `fields`: title, summary, description (Markdown), expected_benefits, beneficiaries,
     innovation_types, tags (Tag objects or ids of the organisation's tags), location_name,
     latitude, longitude. `attachments`: uploaded files (see services/attachments.py).
+    `idempotency_key`: the form's one-time token (or an API `Idempotency-Key`); sent again, it
+    returns the idea the first submission created instead of creating a second.
     """
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -181,7 +184,11 @@ def idea_create(
     if not actor.has_perm("challenges.add_idea", challenge):
         raise PermissionDenied(_("This challenge does not take ideas from you now."))
     description_html = _rendered_description({"description": "", **fields})
+    idempotency_key = idempotency.clean_key(idempotency_key)
     with transaction.atomic():
+        earlier = idempotency.claim(user=actor, key=idempotency_key, scope=f"idea:{challenge.pk}")
+        if isinstance(earlier, Idea):
+            return earlier
         idea = Idea(challenge=challenge, organisation_id=challenge.organisation_id, author=actor)
         tags = _apply(idea, {"tags": [], **fields}, description_html)
         idea.save()
@@ -190,6 +197,7 @@ def idea_create(
         _revision(idea, actor, tags)
         # The author follows the idea from the moment it exists: they hear of its comments.
         follow_ensure(user=actor, target=idea)
+        idempotency.record(user=actor, key=idempotency_key, obj=idea)
         audit_record(
             actor=actor,
             action=AuditAction.IDEA_CREATED,

@@ -19,6 +19,7 @@ from civiclab.challenges.models import Idea, Support
 from civiclab.core.ratelimit import count_action
 
 from ._internal import trending_record_support
+from .trending import trends
 
 # Support clicks per person per window; more is a script, not a citizen.
 DEFAULT_SUPPORT_RATE = (60, 60)
@@ -76,7 +77,8 @@ def support_add(*, actor: User, idea: Idea) -> SupportState:
             pass  # already supported: the unique constraint keeps one per person
         else:
             Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
-            trending_record_support(idea_id=idea.pk, supported_at=support.created_at)
+            if trends(joined_at=actor.date_joined, supported_at=support.created_at):
+                trending_record_support(idea_id=idea.pk, supported_at=support.created_at)
         return _support_state(idea=idea, supported=True)
 
 
@@ -92,5 +94,6 @@ def support_remove(*, actor: User, idea: Idea) -> SupportState:
                 support_count=F("support_count") - deleted
             )
             for supported_at in given.values():
-                trending_record_support(idea_id=idea.pk, supported_at=supported_at, delta=-1)
+                if trends(joined_at=actor.date_joined, supported_at=supported_at):
+                    trending_record_support(idea_id=idea.pk, supported_at=supported_at, delta=-1)
         return _support_state(idea=idea, supported=False)

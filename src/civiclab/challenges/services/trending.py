@@ -20,6 +20,9 @@ Two ways keep the stored `Idea.trending_score` right:
   without touching any other idea. (The seven-day cut-off and the drift of the scale are
   corrected by the next refresh.)
 
+Supports given by an account younger than `TRUSTED_ACCOUNT_AGE_DAYS` (seven days by default)
+weigh nothing, then and later, so a batch of new accounts cannot push an idea up the list.
+
 The services that give and withdraw a support (`support_add`, `support_remove`) move the
 score in their own transaction, with `_internal.trending_record_support`; nothing listens
 for `Support` rows being saved, so rows written any other way (merges, erasure, fixtures)
@@ -30,8 +33,10 @@ import math
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import F
 from django_tasks import task
 
 from civiclab.core import clock
@@ -44,6 +49,18 @@ REFERENCE_KEY = "challenges:trending-reference"
 # Scores closer than this are "unchanged": no write.
 TOLERANCE = 1e-9
 WRITE_BATCH = 2000
+
+
+def trusted_account_age() -> timedelta:
+    """How old an account must be for its supports to move an idea up the trending list (its
+    reports to count towards hiding, see discussion): new throwaway accounts cannot push an
+    idea up. The support still counts in the idea's number of supports."""
+    return timedelta(days=settings.TRUSTED_ACCOUNT_AGE_DAYS)
+
+
+def trends(*, joined_at: datetime, supported_at: datetime) -> bool:
+    """Whether a support given at `supported_at` by an account joined at `joined_at` trends."""
+    return supported_at >= joined_at + trusted_account_age()
 
 
 def support_weight(*, supported_at: datetime, at: datetime) -> float:
@@ -81,7 +98,11 @@ def trending_refresh(*, now: datetime | None = None, challenge_id: int | None = 
     stored scores of ideas that have one, and writes only the differences, in batches.
     """
     now = now or clock.now()
-    recent = Support.objects.filter(created_at__gt=now - WINDOW)
+    recent = Support.objects.filter(
+        created_at__gt=now - WINDOW,
+        # Supports given by accounts younger than TRUSTED_ACCOUNT_AGE_DAYS do not trend.
+        created_at__gte=F("user__date_joined") + trusted_account_age(),
+    )
     current = Idea.objects.filter(trending_score__gt=0)
     if challenge_id is not None:
         recent = recent.filter(idea__challenge_id=challenge_id)

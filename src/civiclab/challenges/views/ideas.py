@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from civiclab.core import page_sections
+from civiclab.core import idempotency, page_sections
 from civiclab.core.access import NotVisible
 from civiclab.core.http import apply_validation_error, in_time_zone_of, object_view
 from civiclab.core.ratelimit import RateLimited
@@ -71,8 +71,12 @@ def idea_create(request, org_slug, slug):
         similar_url=_similar_url(challenge),
     )
     similar = []
+    token = request.POST.get(idempotency.FORM_FIELD, "")
     if request.method == "POST" and form.is_valid():
-        if not request.POST.get("confirmed"):
+        # A form sent again (a retried POST) leads to the idea it created, not to its twin.
+        if not request.POST.get("confirmed") and not idempotency.is_used(
+            user=request.user, key=token
+        ):
             similar = _similar_ideas(challenge, form.similarity_text())
         if not similar:
             try:
@@ -80,6 +84,7 @@ def idea_create(request, org_slug, slug):
                     actor=request.user,
                     challenge=challenge,
                     attachments=form.cleaned_data["attachments"],
+                    idempotency_key=token,
                     **form.service_fields(),
                 )
             except ValidationError as error:

@@ -38,6 +38,8 @@ class IdeaRow:
     status_tag: str
     is_hidden: bool
     challenge_title: str
+    # Empty for an idea hidden by reports until a moderator reviews them.
+    hidden_reason: str
     labels: list[str]
     tags: list[str]
     figures: str
@@ -71,6 +73,7 @@ def idea_rows(ideas, scope) -> list[IdeaRow]:
             status_tag=status_tag(idea.status, str(STATUS_LABELS.get(idea.status, idea.status))),
             is_hidden=idea.is_hidden,
             challenge_title=idea.challenge.title,
+            hidden_reason=idea.hidden_reason,
             labels=[str(TYPE_LABELS.get(kind, kind)) for kind in idea.innovation_types or []],
             tags=[tag.name for tag in idea.tags.all()],
             figures=_figures(idea, scope.sees_scores),

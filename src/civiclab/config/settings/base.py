@@ -282,6 +282,10 @@ API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 # ago at most; an older session is asked for the password again (accounts.reauth).
 REAUTHENTICATION_MINUTES = env.int("REAUTHENTICATION_MINUTES", default=15)
 
+# Reports hide an item automatically only when they come from confirmed accounts at least this
+# many days old, one per network; younger accounts' reports wait for a moderator.
+TRUSTED_ACCOUNT_AGE_DAYS = env.int("TRUSTED_ACCOUNT_AGE_DAYS", default=7)
+
 # The number of proxies in front of the app that append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

@@ -6,6 +6,8 @@ from django.forms import BaseForm
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from civiclab.core.idempotency import FORM_FIELD, new_token
+
 register = template.Library()
 
 TAG_COLOURS = ("grey", "blue", "green", "yellow", "orange", "red", "purple")
@@ -146,3 +148,10 @@ def breadcrumbs(*parts: object) -> str:
         _("Breadcrumb"),
         format_html_join("", "{}", ((item,) for item in items)),
     )
+
+
+@register.simple_tag
+def form_token() -> str:
+    """A hidden one-time token for a form that creates something: sent twice (a double click,
+    a retried POST), it creates one object (see `core.idempotency`)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FORM_FIELD, new_token())

@@ -1,6 +1,7 @@
 """Demo accounts: the platform administrator and the residents, confirmed, with the demo
 password (the organisations' members are made by the organisations step)."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -9,6 +10,11 @@ from civiclab.core import clock
 from civiclab.demo.content import DemoPerson
 
 from . import SeedContext
+
+# The demo's people joined long before the challenges they take part in (whose past phases
+# the seed replays), so their supports trend and their reports count like any long-standing
+# account's (TRUSTED_ACCOUNT_AGE_DAYS).
+JOINED_BEFORE_SEEDING = timedelta(days=365)
 
 
 def demo_user(ctx: SeedContext, person: DemoPerson, **extra: Any):
@@ -20,6 +26,7 @@ def demo_user(ctx: SeedContext, person: DemoPerson, **extra: Any):
             email=person.email,
             display_name=person.display_name,
             email_confirmed_at=clock.now(),
+            date_joined=clock.now() - JOINED_BEFORE_SEEDING,
             password=ctx.password_hash,
             **extra,
         )

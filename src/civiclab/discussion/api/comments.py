@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Header, Router, Schema, Status
 from ninja.pagination import paginate
 
 from civiclab.accounts.api_auth import PUBLIC_READ
+from civiclab.core import idempotency
 from civiclab.core.access import NotVisible
 from civiclab.core.api import CivicPagination, PersonOut, api_actor, person_out, request_user
 
@@ -139,7 +140,21 @@ def _add_object_routes(router: Router, on: Discussable) -> None:
         summary="Add a comment",
         operation_id=f"{on.kind}_comments_add",
     )
-    def add_comment(request, payload: CommentIn, pk: int = object_id(on)):
+    def add_comment(
+        request,
+        payload: CommentIn,
+        pk: int = object_id(on),
+        idempotency_key: str = Header(
+            "",
+            alias=idempotency.HEADER,
+            max_length=idempotency.KEY_MAX_LENGTH,
+            description=(
+                "Optional. A value of your choice, unique per comment you mean to add: sending "
+                "the same key again answers with the comment the first request added instead "
+                "of adding a second."
+            ),
+        ),
+    ):
         actor = api_actor(request)
         target = access.target_for_user(user=request_user(request), on=on, pk=pk)
         parent = None
@@ -149,7 +164,13 @@ def _add_object_routes(router: Router, on: Discussable) -> None:
             except NotVisible:
                 message = _("There is no such comment on this %(kind)s.") % {"kind": on.label}
                 raise ValidationError({"parent_id": [message]}) from None
-        comment = comment_add(actor=actor, target=target, body=payload.body, parent=parent)
+        comment = comment_add(
+            actor=actor,
+            target=target,
+            body=payload.body,
+            parent=parent,
+            idempotency_key=idempotency_key,
+        )
         _remember_reader(request, target)
         return Status(201, comment)
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Field, Router, Schema, Status
 
 from civiclab.core.api import api_actor, request_user
+from civiclab.core.ratelimit import client_network_key
 
 from .. import access
 from ..models import FlagReason
@@ -39,7 +40,14 @@ def _add_object_routes(router: Router, on: Discussable) -> None:
         actor = api_actor(request)
         item = access.target_for_user(user=request_user(request), on=on, pk=pk)
         return Status(
-            201, flag_add(actor=actor, item=item, reason=payload.reason, note=payload.note)
+            201,
+            flag_add(
+                actor=actor,
+                item=item,
+                reason=payload.reason,
+                note=payload.note,
+                network=client_network_key(request),
+            ),
         )
 
 
@@ -51,7 +59,14 @@ def _add_comment_routes(router: Router) -> None:
         actor = api_actor(request)
         item = access.comment_for_user(user=request_user(request), pk=comment_id)
         return Status(
-            201, flag_add(actor=actor, item=item, reason=payload.reason, note=payload.note)
+            201,
+            flag_add(
+                actor=actor,
+                item=item,
+                reason=payload.reason,
+                note=payload.note,
+                network=client_network_key(request),
+            ),
         )
 
 

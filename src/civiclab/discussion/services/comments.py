@@ -13,7 +13,7 @@ from django.db.models import F, Model
 from django.utils.translation import gettext as _
 
 from civiclab.accounts.models import User
-from civiclab.core import clock
+from civiclab.core import clock, idempotency
 from civiclab.core.notifications import notify
 from civiclab.discussion import blind
 from civiclab.discussion.models import Comment, Follow
@@ -100,7 +100,19 @@ def comment_recipients(*, target: Model, actor: User, parent: Comment | None = N
     return recipients
 
 
-def comment_add(*, actor: User, target: Model, body: str, parent: Comment | None = None) -> Comment:
+def comment_add(
+    *,
+    actor: User,
+    target: Model,
+    body: str,
+    parent: Comment | None = None,
+    idempotency_key: str = "",
+) -> Comment:
+    """Publish a comment (or a reply to `parent`).
+
+    `idempotency_key`: the form's one-time token or the API's `Idempotency-Key`; sent again,
+    it returns the comment the first request published instead of publishing a second.
+    """
     discussable = discussable_of(target)
     _require(
         actor,
@@ -109,12 +121,20 @@ def comment_add(*, actor: User, target: Model, body: str, parent: Comment | None
         _("You cannot comment on this %(kind)s now.") % {"kind": discussable.label},
     )
     body = _clean_body(body)
+    idempotency_key = idempotency.clean_key(idempotency_key)
+    scope = "comment:{}:{}:{}".format(
+        target_filter(target)["content_type"].pk, target.pk, parent.pk if parent else ""
+    )
     with transaction.atomic():
+        earlier = idempotency.claim(user=actor, key=idempotency_key, scope=scope)
+        if isinstance(earlier, Comment):
+            return earlier
         parent = _reply_parent(target=target, parent=parent)
         comment = Comment.objects.create(
             **target_filter(target), parent=parent, author=actor, body=body
         )
         _count_comments(target, +1)
+        idempotency.record(user=actor, key=idempotency_key, obj=comment)
         recipients = comment_recipients(target=target, actor=actor, parent=parent)
         if recipients:
             _notify_comment(target=target, comment=comment, actor=actor, recipients=recipients)

@@ -2,14 +2,20 @@
 
 An item is a registered discussable object or a Comment. Every moderation action is audited
 with the organisation's id; an automatic hide (enough open flags) is audited with no actor.
+Only reports from confirmed accounts at least `TRUSTED_ACCOUNT_AGE_DAYS` old count towards an
+automatic hide, and at most one per network (`Flag.network`); every report still waits in the
+queue. An automatically hidden item keeps an empty `hidden_reason`: its page says it is hidden
+until a moderator reviews the reports, where a moderator's hide shows the moderator's reason.
 Hidden items stay visible to their authors and the moderators, with the reason. What hiding an
 object means is its registration's `moderation`; an object without one takes reports that
 moderators can only read.
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import cast
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -139,8 +145,12 @@ def _require_flag(actor: User, item: Model) -> None:
         raise PermissionDenied(_("You cannot report this %(kind)s.") % {"kind": item_label(item)})
 
 
-def flag_add(*, actor: User, item: Model, reason: str, note: str = "") -> Flag:
-    """Report an item to the moderators; at the object's threshold it is hidden for review."""
+def flag_add(*, actor: User, item: Model, reason: str, note: str = "", network: str = "") -> Flag:
+    """Report an item to the moderators; at the object's threshold it is hidden for review.
+
+    `network` is the reporter's network digest (`core.ratelimit.client_network_key`); reports
+    without one never count towards hiding.
+    """
     _require_flag(actor, item)
     if reason not in FlagReason.values:
         raise ValidationError({"reason": [_("Choose why you are reporting this.")]})
@@ -151,7 +161,11 @@ def flag_add(*, actor: User, item: Model, reason: str, note: str = "") -> Flag:
         try:
             with transaction.atomic():
                 flag = Flag.objects.create(
-                    reporter=actor, reason=reason, note=note, **target_filter(item)
+                    reporter=actor,
+                    reason=reason,
+                    note=note,
+                    network=network[:32],
+                    **target_filter(item),
                 )
         except IntegrityError:
             raise ValidationError(
@@ -169,17 +183,38 @@ def _flags_to_hide(item: Model) -> int:
     return moderation.flags_to_hide(target) if moderation is not None else 0
 
 
+def counted_reports(item: Model) -> int:
+    """The open reports on `item` that count towards hiding it: from confirmed, active accounts
+    at least `TRUSTED_ACCOUNT_AGE_DAYS` old, one per network (a throwaway account, or many
+    accounts behind one address, cannot hide anything on its own)."""
+    joined_before = clock.now() - timedelta(days=settings.TRUSTED_ACCOUNT_AGE_DAYS)
+    return (
+        Flag.objects.filter(
+            resolution=Flag.Resolution.OPEN,
+            reporter__is_active=True,
+            reporter__email_confirmed_at__isnull=False,
+            reporter__date_joined__lte=joined_before,
+            **target_filter(item),
+        )
+        .exclude(network="")
+        .values("network")
+        .distinct()
+        .count()
+    )
+
+
 def _hide_when_threshold_reached(item: Model) -> None:
     target = target_of_item(item)
     discussable = discussable_of(target)
     threshold = _flags_to_hide(item)
     if _hideable(item).is_hidden or not threshold:
         return
-    open_flags = Flag.objects.filter(resolution=Flag.Resolution.OPEN, **target_filter(item)).count()
-    if open_flags < threshold:
+    counted = counted_reports(item)
+    if counted < threshold:
         return
-    reason = _("Reported by several people; waiting for a moderator's review.")
-    _set_hidden(item, hidden=True, reason=reason)
+    open_flags = Flag.objects.filter(resolution=Flag.Resolution.OPEN, **target_filter(item)).count()
+    # No reason: the item's page says it is hidden until a moderator reviews the reports.
+    _set_hidden(item, hidden=True, reason="")
     audit_record(
         actor=None,
         action=MODERATION_ACTIONS[item_kind(item), "auto_hidden"],
@@ -187,6 +222,7 @@ def _hide_when_threshold_reached(item: Model) -> None:
         organisation_id=discussable.organisation_id_of(target),
         details={
             "open_flags": open_flags,
+            "counted_flags": counted,
             "threshold": threshold,
             f"{discussable.kind}_id": target.pk,
         },
