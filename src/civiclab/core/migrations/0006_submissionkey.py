@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0004_notification_actor'),
+        ('core', '0005_notification_subject'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
