@@ -141,3 +141,12 @@ def test_every_whole_number_in_the_document_states_the_range_the_server_enforces
     path_id = document["paths"]["/api/v1/ideas/{idea_id}/comments"]["get"]["parameters"][0]
     assert path_id["schema"]["maximum"] == INT64_MAX
     assert path_id["schema"]["minimum"] == INT64_MIN
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/challenges", "/api/v1/ideas"])
+def test_an_organisation_filter_naming_nothing_answers_a_documented_404(client, path):
+    from civiclab.config.api import api
+
+    assert client.get(path, {"organisation": "no-such-organisation"}).status_code == 404
+    assert 404 in api.get_openapi_schema()["paths"][path]["get"]["responses"]

@@ -32,6 +32,9 @@ from ..services.challenges import (
     challenge_update,
 )
 
+# An `organisation` filter naming no organisation the caller may see (ADR 7: as if missing).
+ORGANISATION_NOT_FOUND = "No organisation you may see has this slug."
+
 router = Router(tags=["challenges"])
 
 
@@ -180,6 +183,7 @@ def _reloaded(request, challenge: Challenge) -> Challenge:
     response=list[ChallengeOut],
     auth=PUBLIC_READ,
     summary="List the challenges you can see",
+    openapi_extra={"responses": {404: {"description": ORGANISATION_NOT_FOUND}}},
 )
 @paginate(CivicPagination)
 def list_challenges(request, filters: Query[ChallengeFilters]):

@@ -41,6 +41,7 @@ from ..selectors.lists import (
     organisation_scope,
 )
 from ..services.ideas import idea_create
+from .challenges import ORGANISATION_NOT_FOUND
 from .ideas import IdeaIn, IdeaOut, full_idea, idea_out, tags_from_slugs
 
 router = Router(tags=["ideas"])
@@ -252,7 +253,13 @@ def create_idea(request, challenge_id: int, payload: IdeaIn):
     return Status(201, idea_out(request, full_idea(request, idea.pk)))
 
 
-@router.get("/ideas", response=IdeaListPage, auth=PUBLIC_READ, summary="Ideas of an organisation")
+@router.get(
+    "/ideas",
+    response=IdeaListPage,
+    auth=PUBLIC_READ,
+    summary="Ideas of an organisation",
+    openapi_extra={"responses": {404: {"description": ORGANISATION_NOT_FOUND}}},
+)
 def organisation_ideas(request, params: Query[OrganisationIdeaFilters]):
     """Ideas across the organisation's challenges you can see; `phase` keeps challenges in it."""
     viewer = request_user(request)
