@@ -294,6 +294,8 @@ WRITTEN_BY_THE_PLATFORM = {
     ("ledger", "entry", "payload"),
     ("ledger", "head", "frontier"),
     ("ledger", "checkpoint", "note"),
+    # A witness's signature line, stored only once it verifies against the witness's key.
+    ("ledger", "cosignature", "line"),
 }
 
 
