@@ -36,7 +36,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"City of Example {n}")
     slug = factory.Sequence(lambda n: f"example-{n}")
-    country = "NL"
+    country = "GB"  # the factories write English; search reads it in English
     level = Level.LOCAL
     time_zone = "Europe/Amsterdam"
 

@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 
 from civiclab.challenges.models import Scorecard
 from civiclab.challenges.selectors.exports import neutralise
-from civiclab.challenges.selectors.similar import forget_indexes
 from civiclab.core.models import AuditEvent
 from tests.challenges.factories import ChallengeFactory, IdeaFactory, TagFactory
 from tests.factories import UserFactory, member
@@ -22,7 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_caches():
     cache.clear()
-    forget_indexes()
     yield
     cache.clear()
 

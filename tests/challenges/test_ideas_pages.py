@@ -28,17 +28,6 @@ from tests.factories import UserFactory, member
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_similarity_indexes():
-    try:
-        from civiclab.challenges.selectors.similar import forget_indexes
-    except ImportError:
-        yield
-        return
-    forget_indexes()
-    yield
-    forget_indexes()
-
 
 def url(name, idea, **extra):
     return reverse(

@@ -4,7 +4,6 @@ import pytest
 from django.core.cache import cache
 
 from civiclab.challenges.models import Audience, IdeaStatus, PhaseKind
-from civiclab.challenges.selectors.similar import forget_indexes
 from tests.challenges.factories import ChallengeFactory, IdeaFactory, TagFactory
 from tests.factories import UserFactory, member
 
@@ -14,10 +13,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_caches():
     cache.clear()
-    forget_indexes()
     yield
     cache.clear()
-    forget_indexes()
 
 
 def ideas_of(client, challenge, **params):

@@ -5,7 +5,6 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from civiclab.challenges.models import Audience, IdeaStatus, InnovationType, PhaseKind
-from civiclab.challenges.selectors.similar import forget_indexes
 from tests.challenges.factories import ChallengeFactory, IdeaFactory, TagFactory
 from tests.factories import UserFactory, member
 
@@ -15,10 +14,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_caches():
     cache.clear()
-    forget_indexes()
     yield
     cache.clear()
-    forget_indexes()
 
 
 def list_url(challenge, **params):

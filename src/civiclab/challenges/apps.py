@@ -17,7 +17,10 @@ class ChallengesConfig(AppConfig):
         audit.register_actions(AuditAction)
         self._connect_challenges()
         self._connect_discussion()
-        # Cache invalidation only: list counts and similar-idea indexes follow every idea.
+        from .searchable import register_searchables
+
+        register_searchables()
+        # Derived data only: list counts and search documents follow every idea.
         from . import receivers
 
         receivers.connect()

@@ -222,3 +222,37 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} ({self.key})"
+
+
+class SearchDocument(models.Model):
+    """One searchable object's text as the database's full-text search indexes it (ADR 14).
+
+    Written by `core.search.index` in the transaction that saves the object. The full-text
+    structure over it is kept by the database itself: on SQLite the FTS5 table
+    `core_searchdocument_fts` (external content, three triggers), on PostgreSQL the generated
+    `search_vector` column with its GIN index. Both are created by migration
+    `0007_searchdocument`, for the database it runs on, so neither appears on the model.
+    """
+
+    kind = models.CharField(max_length=60)
+    object_id = models.PositiveBigIntegerField()
+    # Plain ids, not foreign keys: core sits below the apps whose objects it indexes.
+    organisation_id = models.BigIntegerField(null=True)
+    scope_id = models.BigIntegerField(null=True)  # the container searched within, e.g. a challenge
+    language = models.CharField(max_length=8)
+    config = models.CharField(max_length=20)  # PostgreSQL text search configuration
+    title = models.TextField()
+    body = models.TextField()
+    # Filter tokens (kind, scope, organisation, language) for SQLite's FTS5 MATCH.
+    filters = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_once")
+        ]
+        indexes = [models.Index(fields=["kind", "scope_id"], name="search_document_scope")]
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}"

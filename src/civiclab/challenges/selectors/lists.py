@@ -26,8 +26,10 @@ from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.organisations.models import Organisation
 
+from civiclab.core.search.languages import language_for_country
+from civiclab.core.search.query import ranked_hits
+
 from ..models import Challenge, Idea, IdeaStatus, Tag
-from . import similar
 from .challenges import visibility_filter
 
 SORT_RELEVANCE = "relevance"
@@ -44,6 +46,8 @@ ORDERINGS: dict[str, tuple[Any, ...]] = {
     SORT_SCORE: (F("score").desc(nulls_last=True), "-id"),
 }
 SORTS = (SORT_RELEVANCE, *ORDERINGS)
+# A search reads at most this many ranked matches: enough for a person reading a list.
+SEARCH_LIMIT = 500
 COUNT_TTL = 60
 # Counters the services update on every support or comment: they never change a list's size.
 COUNTER_FIELDS = frozenset({"support_count", "comment_count", "trending_score", "score"})
@@ -177,8 +181,21 @@ def ordered(ideas: QuerySet[Idea], sort: str) -> QuerySet[Idea]:
 
 
 def search_ids(*, scope: IdeaScope, filters: IdeaFilters) -> list[int]:
-    """Ids matching the search text among what the viewer may see, most relevant first."""
-    ranked = similar.ranked_idea_ids(challenges=scope.challenges, text=filters.q)
+    """Ids matching the search text among what the viewer may see, most relevant first.
+
+    The database's full-text search ranks (`core.search`, ADR 14), in the organisation's
+    language; one more query keeps what the viewer may see with the filters applied.
+    """
+    if not scope.challenges or not filters.q.strip():
+        return []
+    hits = ranked_hits(
+        text=filters.q,
+        kinds=["challenges.idea"],
+        languages_=[language_for_country(scope.organisation.country)],
+        scope_ids=[c.pk for c in scope.challenges],
+        limit=SEARCH_LIMIT,
+    )
+    ranked = [hit.object_id for hit in hits]
     if not ranked:
         return []
     allowed = set(
