@@ -28,7 +28,6 @@ from tests.factories import UserFactory, member
 pytestmark = pytest.mark.django_db
 
 
-
 def url(name, idea, **extra):
     return reverse(
         f"challenges:{name}", kwargs={"org_slug": idea.organisation.slug, "pk": idea.pk, **extra}

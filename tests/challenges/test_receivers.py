@@ -1,5 +1,5 @@
-"""Receivers keep caches and search documents fresh, live in `receivers.py` and are connected when the app is
-ready; no receiver writes trending scores."""
+"""Receivers keep caches and search documents fresh, live in `receivers.py` and are
+connected when the app is ready; no receiver writes trending scores."""
 
 from pathlib import Path
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from civiclab.challenges.views.challenges import all_challenges
 from civiclab.config.api import api
 from civiclab.core import urls as core_urls
 from civiclab.core.api_docs import api_reference
@@ -10,6 +11,7 @@ from civiclab.ledger.views import verifier_key_text as ledger_verifier_key
 urlpatterns = [
     path("", include(core_urls)),
     path("accounts/", include("civiclab.accounts.urls")),
+    path("challenges/", all_challenges, name="all_challenges"),
     path("organisations/<slug:org_slug>/", include("civiclab.challenges.urls")),
     path("organisations/<slug:org_slug>/", include("civiclab.discussion.urls")),
     path("organisations/", include("civiclab.organisations.urls")),

@@ -6,6 +6,7 @@ the design system, `aria-invalid` and `aria-describedby` (hint and error ids) wh
 Radios and multiple checkboxes are grouped in a fieldset with a legend.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -148,3 +149,16 @@ class ShowcaseForm(forms.Form):
         help_text=_("Select all that apply."),
     )
     agree = forms.BooleanField(label=_("I agree to the terms of participation"))
+
+
+class SiteSearchForm(forms.Form):
+    """The site search: words, and optionally which kinds of thing to look among."""
+
+    q = forms.CharField(label=_("Search for"), max_length=200, required=False)
+    kind = forms.MultipleChoiceField(
+        label=_("Look among"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, kinds: Sequence[tuple[str, Any]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(kinds)  # type: ignore[attr-defined]

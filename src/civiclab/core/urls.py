@@ -12,6 +12,7 @@ job_patterns = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("search/", views.search, name="search"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("jobs/", include(job_patterns)),
     path("notifications/", notification_views.notification_list, name="notifications"),

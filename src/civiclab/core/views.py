@@ -1,4 +1,5 @@
-"""Core pages: home, accessibility statement, health check, job progress, error pages."""
+"""Core pages: home, site search, accessibility statement, health check, job progress,
+error pages."""
 
 import uuid
 from urllib.parse import quote
@@ -14,11 +15,30 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from . import clock
 from .access import job_for_user
+from .forms import SiteSearchForm
 from .models import JobProgress
+from .search import registry as search_registry
+from .selectors import site_search
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """One search over every registered kind (challenges, ideas, ...) the visitor may see."""
+    kinds = [(s.kind, s.label) for s in search_registry.registered()]
+    form = SiteSearchForm(request.GET or None, kinds=kinds)
+    found = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        found = site_search(
+            user=request.user,
+            text=form.cleaned_data["q"],
+            kinds=form.cleaned_data["kind"],
+            page_number=request.GET.get("page"),
+        )
+    return render(request, "core/search.html", {"form": form, "found": found})
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

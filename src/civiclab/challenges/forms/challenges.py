@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from civiclab.core.limits import LONG_TEXT, TEXT
+from civiclab.organisations.models import Cofog
 
 from ..models import Audience, EventKind, InnovationType, PhaseKind
 from ..services.challenges import PhaseDates, parse_tag_names
@@ -232,3 +233,24 @@ class EventForm(forms.Form):
         if event is None:
             return {"registration_open": True}
         return {name: getattr(event, name) for name in EventForm.base_fields}
+
+
+class PlatformChallengeFilterForm(forms.Form):
+    """Filters of the list of challenges across organisations."""
+
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    phase = forms.ChoiceField(label=_("Phase"), choices=PHASE_FILTER_CHOICES, required=False)
+    sector = forms.ChoiceField(label=_("Topic (sector of government)"), required=False)
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = list(organisations)
+        self.fields["organisation"].choices = [("", _("Any organisation"))] + [
+            (o.slug, o.name) for o in organisations
+        ]
+        countries = sorted(
+            {(o.country.code, o.country.name) for o in organisations}, key=lambda c: c[1]
+        )
+        self.fields["country"].choices = [("", _("Any country")), *countries]
+        self.fields["sector"].choices = [("", _("Any topic")), *Cofog.choices]

@@ -224,3 +224,44 @@ __all__ = [
     "visible_tags",
     "waiting_position",
 ]
+
+
+# -- across organisations ------------------------------------------------------------------
+
+
+def platform_challenges(
+    *,
+    user: User | AnonymousUser,
+    organisation: str = "",
+    country: str = "",
+    phase: str = "",
+    sector: str = "",
+) -> QuerySet[Challenge]:
+    """Challenges of every organisation that `user` may see, for the platform-wide list.
+
+    Filters: an organisation's slug, its country, the current phase and one of its COFOG
+    sectors (challenges have no sector of their own; their organisation's describe them).
+    Idea boxes are left out: every organisation has one, and it is never a challenge to find.
+    """
+    challenges = visible_challenges(user=user, phase=phase).filter(is_idea_box=False)
+    if organisation:
+        challenges = challenges.filter(organisation__slug=organisation)
+    if country:
+        challenges = challenges.filter(organisation__country=country)
+    if sector:
+        challenges = challenges.filter(
+            Exists(
+                Organisation.sectors.through.objects.filter(
+                    organisation_id=OuterRef("organisation_id"), sector_id=sector
+                )
+            )
+        )
+    return challenges
+
+
+def platform_challenge_organisations(*, user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """The organisations with a challenge `user` may see (the filter's choices), by name."""
+    seen = Challenge.objects.filter(visibility_filter(user), is_idea_box=False).values(
+        "organisation_id"
+    )
+    return Organisation.objects.filter(pk__in=seen).order_by("name")

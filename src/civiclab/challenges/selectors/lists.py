@@ -24,10 +24,9 @@ from django.utils.functional import cached_property
 
 from civiclab.accounts.models import User
 from civiclab.core import clock
-from civiclab.organisations.models import Organisation
-
 from civiclab.core.search.languages import language_for_country
 from civiclab.core.search.query import ranked_hits
+from civiclab.organisations.models import Organisation
 
 from ..models import Challenge, Idea, IdeaStatus, Tag
 from .challenges import visibility_filter

@@ -65,7 +65,9 @@ def similar_ideas(
     suggested = [
         idea
         for idea in ideas
-        if len(draft & set(languages.stems(f"{idea.title} {idea.summary} {idea.description}", code)))
+        if len(
+            draft & set(languages.stems(f"{idea.title} {idea.summary} {idea.description}", code))
+        )
         >= needed
     ]
     return sorted(suggested, key=lambda idea: rank[idea.pk])[:limit]

@@ -27,6 +27,7 @@ from ..forms.challenges import (
     EventForm,
     InvitedForm,
     PhasesForm,
+    PlatformChallengeFilterForm,
 )
 from ..models import Audience, InnovationType, PhaseKind, RegistrationStatus
 from ..selectors import challenges as selectors
@@ -77,6 +78,24 @@ def challenge_list(request, organisation):
         "can_add": request.user.has_perm("challenges.add_challenge", organisation),
     }
     return render(request, "challenges/challenges/challenge_list.html", context)
+
+
+def all_challenges(request):
+    """Challenges of every organisation the visitor may see, filtered (no organisation in the
+    address: the platform-wide list)."""
+    organisations = list(selectors.platform_challenge_organisations(user=request.user))
+    form = PlatformChallengeFilterForm(request.GET or None, organisations=organisations)
+    filters = form.cleaned_data if form.is_valid() else {}
+    challenges = selectors.platform_challenges(
+        user=request.user,
+        organisation=filters.get("organisation", ""),
+        country=filters.get("country", ""),
+        phase=filters.get("phase", ""),
+        sector=filters.get("sector", ""),
+    )
+    page_obj = Paginator(challenges, CHALLENGES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "page_obj": page_obj, "challenges": page_obj.object_list}
+    return render(request, "challenges/challenges/all_challenges.html", context)
 
 
 @challenge_view()

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import Model
 
 from ..models import SearchDocument
 from . import languages, registry
@@ -62,7 +63,7 @@ def _row(kind: str, object_id: int, document: registry.Document) -> SearchDocume
     )
 
 
-def document_put(obj) -> None:
+def document_put(obj: Model) -> None:
     """Index `obj` (or take it out of the index, when its registration gives no document)."""
     searchable = registry.for_model(type(obj))
     if searchable is None:

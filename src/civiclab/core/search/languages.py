@@ -73,7 +73,7 @@ def language_for_country(country: object) -> str:
 
 
 @cache
-def _stemmer(name: str) -> "snowballstemmer.BaseStemmer":  # type: ignore[name-defined]
+def _stemmer(name: str) -> "snowballstemmer.BaseStemmer":
     # One stemmer per language and process: they keep no state between words but a
     # small word cache of their own, and building one reads no data (pure code).
     return snowballstemmer.stemmer(name)

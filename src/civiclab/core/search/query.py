@@ -18,8 +18,10 @@ Nothing is built or cached in the process: each call is one SQL statement.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from civiclab.methods.text.stopwords import STOP_WORDS
 
@@ -28,6 +30,13 @@ from .index import kind_token
 
 MAX_TERMS = 24
 FTS = "core_searchdocument_fts"
+SQLITE_SEARCH = """
+    SELECT d.kind, d.object_id, hit.score
+    FROM (SELECT rowid, bm25(core_searchdocument_fts, 4.0, 1.0, 0.0) AS score
+          FROM core_searchdocument_fts WHERE core_searchdocument_fts MATCH %s
+          ORDER BY score LIMIT %s) AS hit
+    JOIN core_searchdocument AS d ON d.id = hit.rowid
+    ORDER BY hit.score, d.id DESC"""
 
 
 @dataclass(frozen=True)
@@ -80,19 +89,13 @@ def _sqlite(
             scopes = " OR ".join(_quote(f"s{scope}") for scope in scope_ids)
             expression += f" AND filters : ({scopes})"
         expression += " AND (" + " OR ".join(groups) + ")"
-        cursor.execute(
-            f"""SELECT d.kind, d.object_id, hit.score
-                FROM (SELECT rowid, bm25({FTS}, 4.0, 1.0, 0.0) AS score FROM {FTS}
-                      WHERE {FTS} MATCH %s ORDER BY score LIMIT %s) AS hit
-                JOIN core_searchdocument AS d ON d.id = hit.rowid
-                ORDER BY hit.score, d.id DESC""",
-            [expression, limit],
-        )
+        # The user's words travel inside the MATCH expression, itself a parameter.
+        cursor.execute(SQLITE_SEARCH, [expression, limit])
         # bm25() is lower for better matches.
         return [Hit(kind, object_id, -score) for kind, object_id, score in cursor.fetchall()]
 
 
-def _without_common(cursor, terms: list[str], share: float) -> list[str]:
+def _without_common(cursor: CursorWrapper, terms: list[str], share: float) -> list[str]:
     """Leave out terms in more than `share` of all documents: they match nearly everything
     and say little (the stop words of every language, learnt from the texts themselves)."""
     cursor.execute("SELECT COALESCE(MAX(id), 0) FROM core_searchdocument")
@@ -100,7 +103,8 @@ def _without_common(cursor, terms: list[str], share: float) -> list[str]:
     if total < 50:
         return terms
     placeholders = ", ".join(["%s"] * len(terms))
-    cursor.execute(f"SELECT term, doc FROM {FTS}_vocab WHERE term IN ({placeholders})", terms)
+    vocabulary = f"SELECT term, doc FROM {FTS}_vocab WHERE term IN ({placeholders})"  # noqa: S608
+    cursor.execute(vocabulary, terms)
     counts = dict(cursor.fetchall())
     return [term for term in terms if counts.get(term, 0) <= share * total]
 
@@ -123,7 +127,9 @@ def _postgres(
             query, value = f"plainto_tsquery('{config}', %s)", text
         else:
             terms = (
-                languages.words(text) if language.postgres else query_terms(text, code, significant=any_term)
+                languages.words(text)
+                if language.postgres
+                else query_terms(text, code, significant=any_term)
             )
             if any_term and language.postgres:
                 terms = [w for w in terms if len(w) >= 3 and w not in STOP_WORDS][:MAX_TERMS]
@@ -141,8 +147,8 @@ def _postgres(
               FROM core_searchdocument
               WHERE kind = ANY(%s) {"AND scope_id = ANY(%s)" if scope_ids else ""}
                 AND ({" OR ".join(matches)})
-              ORDER BY score DESC, id DESC LIMIT %s"""
-    params = [*params_rank, list(kinds)]
+              ORDER BY score DESC, id DESC LIMIT %s"""  # noqa: S608 (configurations are ours)
+    params: list[Any] = [*params_rank, list(kinds)]
     if scope_ids:
         params.append(list(scope_ids))
     params += [*params_match, limit]
