@@ -15,7 +15,7 @@ and an unknown country is searched in English. When organisations get a language
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 
@@ -84,9 +84,17 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text or "").casefold())
 
 
+@lru_cache(maxsize=50_000)
+def stem(word: str, snowball: str) -> str:
+    """One word's stem. Bounded memo: texts repeat their words, and the pure-Python stemmer
+    costs microseconds a word; at most 50,000 entries (a few MiB), whatever the corpus."""
+    return _stemmer(snowball).stemWord(word)
+
+
 def stems(text: str, code: str) -> list[str]:
     """The Snowball stems of a text's words in `code`'s language, in order."""
-    return _stemmer(language(code).snowball).stemWords(words(text))
+    snowball = language(code).snowball
+    return [stem(word, snowball) for word in words(text)]
 
 
 def stemmed_text(text: str, code: str) -> str:

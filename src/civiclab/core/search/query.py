@@ -52,10 +52,9 @@ def query_terms(text: str, code: str, *, significant: bool = False) -> list[str]
     words = languages.words(text)
     if significant:
         words = [word for word in words if len(word) >= 3 and word not in STOP_WORDS]
-    seen: dict[str, None] = {}
-    for stem in languages._stemmer(languages.language(code).snowball).stemWords(words):
-        seen.setdefault(stem, None)
-    return list(seen)[:MAX_TERMS]
+    snowball = languages.language(code).snowball
+    stems = dict.fromkeys(languages.stem(word, snowball) for word in words)
+    return list(stems)[:MAX_TERMS]
 
 
 def _quote(term: str) -> str:
