@@ -19,6 +19,11 @@ PUBLIC_PAGES = [
     "/accounts/login/",
     "/accounts/signup/",
     "/accounts/password-reset/",
+    "/search/",
+    "/search/?q=benches",
+    "/search/?q=submarine",
+    "/challenges/",
+    "/challenges/?phase=submission",
 ]
 
 ADMIN_PAGES = [
@@ -74,3 +79,21 @@ def test_error_pages(page, axe, demo):
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     axe(page)
+
+
+def test_site_search_and_the_challenge_list_work_with_and_without_javascript(any_page, axe, demo):
+    any_page.goto("/")
+    any_page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
+    any_page.get_by_label("Search for").fill("bench")
+    any_page.get_by_role("button", name="Search").click()
+    axe(any_page)
+    any_page.get_by_role("link", name="Benches on the walk up Castle Hill").click()
+    expect(any_page.get_by_role("heading", level=1)).to_have_text(
+        "Benches on the walk up Castle Hill"
+    )
+    any_page.get_by_role("navigation", name="Main").get_by_role("link", name="Challenges").click()
+    expect(any_page.get_by_role("heading", level=1)).to_have_text("All challenges")
+    any_page.get_by_label("Phase").select_option("submission")
+    any_page.get_by_role("button", name="Apply filters").click()
+    axe(any_page)
+    assert "phase=submission" in any_page.url

@@ -6,10 +6,13 @@ out) are searched as "any of these words" among the challenge's ideas, ranked by
 SQLite and `ts_rank` on PostgreSQL. Nothing is built or held in the process: the first
 suggestion of a fresh process costs what the hundredth does.
 
-A suggestion must share enough with the draft to help: at least two of its significant stems
-when the draft has three or more, otherwise one. Hidden, merged and declined ideas are never
+A suggestion must share enough with the draft to help: at least a third of the draft's
+significant stems and at least two (one, for a draft of one or two such words); "along" and
+"path" alone do not make a ten-word draft a duplicate. Hidden, merged and declined ideas are never
 suggested, nor the idea being edited.
 """
+
+import math
 
 from civiclab.core.search import languages
 from civiclab.core.search.query import query_terms, ranked_hits
@@ -46,7 +49,7 @@ def similar_ideas(
     if not rank:
         return []
     draft = set(query_terms(text, code, significant=True))
-    needed = 2 if len(draft) >= 3 else 1
+    needed = max(2, math.ceil(len(draft) / 3)) if len(draft) >= 3 else 1
     ideas = (
         Idea.objects.filter(pk__in=list(rank), challenge=challenge, is_hidden=False)
         .exclude(status__in=NOT_SUGGESTED)
