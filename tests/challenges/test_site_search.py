@@ -48,6 +48,8 @@ def test_an_empty_search_shows_the_form_and_nothing_found_says_so(client):
     assert response.status_code == 200 and response.context["found"] is None
     page = client.get(SEARCH, {"q": "submarine"}).content.decode()
     assert "Nothing found for" in page
+    empty = client.get(SEARCH, {"q": "  "}).content.decode()
+    assert "Enter the words to search for." in empty and "Error:" in empty
 
 
 def test_an_unknown_kind_is_a_form_error_not_a_server_error(client):

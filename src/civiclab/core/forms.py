@@ -154,7 +154,11 @@ class ShowcaseForm(forms.Form):
 class SiteSearchForm(forms.Form):
     """The site search: words, and optionally which kinds of thing to look among."""
 
-    q = forms.CharField(label=_("Search for"), max_length=200, required=False)
+    q = forms.CharField(
+        label=_("Search for"),
+        max_length=200,
+        error_messages={"required": _("Enter the words to search for.")},
+    )
     kind = forms.MultipleChoiceField(
         label=_("Look among"), required=False, widget=forms.CheckboxSelectMultiple
     )

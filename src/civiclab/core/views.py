@@ -31,7 +31,7 @@ def search(request: HttpRequest) -> HttpResponse:
     kinds = [(s.kind, s.label) for s in search_registry.registered()]
     form = SiteSearchForm(request.GET or None, kinds=kinds)
     found = None
-    if form.is_valid() and form.cleaned_data["q"].strip():
+    if form.is_valid():
         found = site_search(
             user=request.user,
             text=form.cleaned_data["q"],
