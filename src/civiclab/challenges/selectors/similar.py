@@ -1,7 +1,7 @@
 """Similar-idea suggestions, from the database's full-text search (ADR 14).
 
 While someone types a new idea, the draft's significant words (stemmed in the organisation's
-language; stop words and, on SQLite, words found in more than one document in twenty left
+language; stop words and, on SQLite, words found in more than one document in a hundred left
 out) are searched as "any of these words" among the challenge's ideas, ranked by `bm25()` on
 SQLite and `ts_rank` on PostgreSQL. Nothing is built or held in the process: the first
 suggestion of a fresh process costs what the hundredth does.
