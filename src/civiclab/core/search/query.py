@@ -101,9 +101,10 @@ def _without_common(cursor: CursorWrapper, terms: list[str], share: float) -> li
     total = cursor.fetchone()[0]
     if total < 50:
         return terms
-    placeholders = ", ".join(["%s"] * len(terms))
-    vocabulary = f"SELECT term, doc FROM {FTS}_vocab WHERE term IN ({placeholders})"  # noqa: S608
-    cursor.execute(vocabulary, terms)
+    # One equality per term: fts5vocab seeks to a term it is given with `=`, but walks the
+    # whole vocabulary for `IN` (24 ms against 1.5 ms for five terms at 100,000 documents).
+    one = f"SELECT term, doc FROM {FTS}_vocab WHERE term = %s"  # noqa: S608 (a fixed name)
+    cursor.execute(" UNION ALL ".join([one] * len(terms)), terms)
     counts = dict(cursor.fetchall())
     return [term for term in terms if counts.get(term, 0) <= share * total]
 
