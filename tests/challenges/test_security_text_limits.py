@@ -296,6 +296,10 @@ WRITTEN_BY_THE_PLATFORM = {
     ("ledger", "checkpoint", "note"),
     # A witness's signature line, stored only once it verifies against the witness's key.
     ("ledger", "cosignature", "line"),
+    # Search documents: copies of texts their own services limit (ADR 14), and filter tokens.
+    ("core", "searchdocument", "title"),
+    ("core", "searchdocument", "body"),
+    ("core", "searchdocument", "filters"),
 }
 
 
