@@ -12,6 +12,7 @@ from typing import cast
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from civiclab.accounts.models import User
 from civiclab.challenges.models import (
@@ -220,6 +221,8 @@ class ResultRow:
     submitted: int
     cells: list[CriterionCell]
     ledger_sequence: int | None = None
+    # Why the idea has no rank although it was scored (hidden or merged), else "".
+    unranked_reason: str = ""
 
 
 @dataclass
@@ -235,6 +238,23 @@ class Results:
     @property
     def submitted(self) -> int:
         return sum(row.submitted for row in self.rows)
+
+    @property
+    def ranked(self) -> list[ResultRow]:
+        return [row for row in self.rows if not row.unranked_reason]
+
+    @property
+    def unranked(self) -> list[ResultRow]:
+        return [row for row in self.rows if row.unranked_reason]
+
+
+def unranked_reason(idea: Idea) -> str:
+    """Why a scored idea stays out of the ranking: it is no longer a candidate."""
+    if idea.status == IdeaStatus.MERGED:
+        return str(_("Merged into another idea"))
+    if idea.is_hidden:
+        return str(_("Hidden by moderation"))
+    return ""
 
 
 def interpret_alpha(values: list[list[Hashable | None]]) -> Agreement:
@@ -296,19 +316,32 @@ def evaluation_results(*, challenge: Challenge) -> Results:
     )
     scores = submitted_scores(challenge)
     method_criteria = stats_criteria(criteria)
-    results = stats.weighted_scores(scores, method_criteria, list(ideas))
+    reasons = {pk: unranked_reason(idea) for pk, idea in ideas.items()}
+    # Hidden and merged ideas are scored apart, so they neither take a rank nor push others
+    # down; they are listed after the ranking with the reason.
+    ranked = stats.weighted_scores(
+        [s for s in scores if not reasons.get(s.idea)],
+        method_criteria,
+        [pk for pk in ideas if not reasons[pk]],
+    )
+    unranked = stats.weighted_scores(
+        [s for s in scores if reasons.get(s.idea)],
+        method_criteria,
+        [pk for pk in ideas if reasons[pk]],
+    )
     rows = []
-    for result in results:
+    for result in [*ranked, *unranked]:
         idea = ideas[result.idea]
         rows.append(
             ResultRow(
                 idea=idea,
                 score=result.score,
-                rank=result.rank,
+                rank=None if reasons[idea.pk] else result.rank,
                 assigned=counts[idea.pk]["assigned"],
                 submitted=counts[idea.pk]["submitted"],
                 cells=[CriterionCell(c, result.criteria.get(c.pk)) for c in criteria],
                 ledger_sequence=ledger.get(idea.pk),
+                unranked_reason=reasons[idea.pk],
             )
         )
     per_criterion = []

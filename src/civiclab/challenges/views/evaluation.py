@@ -475,6 +475,7 @@ def compare(request, org_slug, slug):
                     challenge=challenge,
                     winner=winner,
                     loser=loser,
+                    pair_token=form.cleaned_data["pair_token"],
                     tie=choice == "tie",
                 )
             except ValidationError as exc:
@@ -487,9 +488,11 @@ def compare(request, org_slug, slug):
         else:
             error = " ".join(e for errors in form.errors.values() for e in errors)
     pair = pairwise.next_pair(user=request.user, challenge=challenge)
+    token = pairwise.pair_token(user=request.user, challenge=challenge, pair=pair) if pair else ""
     context = _context(
         challenge,
         pair=pair,
+        pair_token=token,
         error=error,
         first_html=render_markdown(pair[0].description) if pair else "",
         second_html=render_markdown(pair[1].description) if pair else "",
