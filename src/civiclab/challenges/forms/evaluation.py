@@ -11,11 +11,21 @@ from civiclab.core.limits import SHORT_TEXT, TEXT
 class ScorecardForm(forms.ModelForm):
     class Meta:
         model = Scorecard
-        fields = ["guidance", "evaluators_per_idea", "blind", "pairwise_enabled"]
+        fields = [
+            "guidance",
+            "evaluators_per_idea",
+            "blind",
+            "evaluators_anonymous",
+            "pairwise_enabled",
+        ]
         labels = {
             "guidance": _("Guidance for evaluators"),
             "evaluators_per_idea": _("Evaluators per idea"),
             "blind": _("Blind review: hide who wrote each idea from the evaluators"),
+            "evaluators_anonymous": _(
+                "Anonymous evaluators: show their scores and comments to innovation leads and "
+                "decision makers without their names"
+            ),
             "pairwise_enabled": _(
                 "Invite participants to compare ideas two at a time during the review phase"
             ),

@@ -386,6 +386,96 @@ def evaluator_score_data(
     return stats.reliability_data(triples)
 
 
+@dataclass
+class EvaluatorRecord:
+    """One evaluator's work on one idea, as those who decide see it."""
+
+    label: str
+    submitted: bool
+    comment: str
+    scores: dict[int, Score]  # by criterion id; empty until submitted
+
+
+@dataclass
+class IdeaEvaluations:
+    idea: Idea
+    criteria: list[Criterion]
+    evaluators: list[EvaluatorRecord]
+    anonymous: bool
+
+    def by_criterion(self) -> list[tuple[Criterion, list[tuple[str, Score]]]]:
+        """Each criterion with the submitted scores given on it, evaluator by evaluator."""
+        return [
+            (
+                criterion,
+                [
+                    (e.label, e.scores[criterion.pk])
+                    for e in self.evaluators
+                    if criterion.pk in e.scores
+                ],
+            )
+            for criterion in self.criteria
+        ]
+
+
+def evaluator_label(*, anonymous: bool, position: int, user: User) -> str:
+    if anonymous:
+        return str(_("Evaluator %(number)s") % {"number": position})
+    return user.display_name or str(_("An evaluator"))
+
+
+def evaluator_records(
+    *, assignments: QuerySet[EvaluatorAssignment], anonymous: bool
+) -> dict[int, list[EvaluatorRecord]]:
+    """Each idea's evaluators with their submitted scores and comments, in three queries.
+
+    Drafts are not shown (an evaluator may still change their mind): a draft counts as not
+    submitted. When the scorecard makes evaluators anonymous they are numbered per idea in the
+    order they were assigned, so the numbers stay put as evaluations come in.
+    """
+    rows = (
+        assignments.select_related("evaluator", "evaluation")
+        .prefetch_related(
+            Prefetch("evaluation__scores", queryset=Score.objects.order_by("criterion_id"))
+        )
+        .order_by("idea_id", "created_at", "pk")
+    )
+    records: dict[int, list[EvaluatorRecord]] = {}
+    for assignment in rows:
+        evaluation = getattr(assignment, "evaluation", None)
+        submitted = evaluation is not None and evaluation.submitted_at is not None
+        given = records.setdefault(assignment.idea_id, [])
+        given.append(
+            EvaluatorRecord(
+                label=evaluator_label(
+                    anonymous=anonymous, position=len(given) + 1, user=assignment.evaluator
+                ),
+                submitted=submitted,
+                comment=evaluation.comment if evaluation is not None and submitted else "",
+                scores=(
+                    {score.criterion_id: score for score in evaluation.scores.all()}
+                    if evaluation is not None and submitted
+                    else {}
+                ),
+            )
+        )
+    return records
+
+
+def idea_evaluations(*, idea: Idea) -> IdeaEvaluations:
+    """Every evaluator's scores and comments on `idea`, for its evaluations page."""
+    anonymous = scorecard_of(idea.challenge).evaluators_anonymous
+    records = evaluator_records(
+        assignments=EvaluatorAssignment.objects.filter(idea=idea), anonymous=anonymous
+    )
+    return IdeaEvaluations(
+        idea=idea,
+        criteria=criteria_of(idea.challenge),
+        evaluators=records.get(idea.pk, []),
+        anonymous=anonymous,
+    )
+
+
 def idea_result_summary(*, idea: Idea) -> dict[str, int | float | None]:
     """The numbers the idea page shows managers: evaluators assigned and done, the score."""
     counts = EvaluatorAssignment.objects.filter(idea=idea).aggregate(

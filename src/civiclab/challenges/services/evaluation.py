@@ -76,6 +76,7 @@ def scorecard_replace(
     evaluators_per_idea: int,
     guidance: str,
     pairwise_enabled: bool,
+    evaluators_anonymous: bool = False,
     criteria: list[CriterionInput] | None = None,
 ) -> Scorecard:
     """Set the scorecard's settings and, when given, make its criteria exactly `criteria`
@@ -94,6 +95,7 @@ def scorecard_replace(
         scorecard.evaluators_per_idea = evaluators_per_idea
         scorecard.guidance = guidance
         scorecard.pairwise_enabled = pairwise_enabled
+        scorecard.evaluators_anonymous = evaluators_anonymous
         scorecard.save()
         audit_record(
             actor=actor,
@@ -104,6 +106,7 @@ def scorecard_replace(
                 "blind": blind,
                 "evaluators_per_idea": evaluators_per_idea,
                 "pairwise_enabled": pairwise_enabled,
+                "evaluators_anonymous": evaluators_anonymous,
             },
         )
         if criteria is not None:
