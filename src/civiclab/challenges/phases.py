@@ -112,23 +112,23 @@ def phase_refusal(*, challenge: Challenge, feature: str, now: datetime | None = 
             "phase": opening[0].get_kind_display().lower(),
         }
     ended = [
-        p
+        (p, p.ends_at)
         for p in phases
         if feature in PHASE_FEATURES[p.kind] and p.ends_at is not None and p.ends_at <= now
     ]
     if not ended:
         return _("%(action)s is not part of this challenge's timetable.") % {"action": name}
-    last = ended[-1]
-    following = next((p for p in phases if p.starts_at >= last.ends_at), None)
-    if following is not None and following.starts_at == last.ends_at:
+    last, ended_at = ended[-1]
+    following = next((p for p in phases if p.starts_at == ended_at), None)
+    if following is not None:
         return _("%(action)s closed when the %(phase)s phase began on %(when)s.") % {
             "action": name,
             "phase": following.get_kind_display().lower(),
-            "when": _when(last.ends_at, zone),
+            "when": _when(ended_at, zone),
         }
     return _("%(action)s closed on %(when)s, when the %(phase)s phase ended.") % {
         "action": name,
-        "when": _when(last.ends_at, zone),
+        "when": _when(ended_at, zone),
         "phase": last.get_kind_display().lower(),
     }
 
