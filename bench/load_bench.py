@@ -95,6 +95,17 @@ SERVER_ENV = {
     "LOGIN_FAILURES_PER_CLIENT": "1000000",
 }
 
+# Each step's share of a person's steps in the measured run (Person's method names).
+MIX = {
+    "browse_list": 0.30,
+    "idea_page": 0.35,
+    "support": 0.17,
+    "comment": 0.16,
+    "sign_out_and_in": 0.02,
+}
+# Mostly writes: for a short check that every kind of write is made and accounted for.
+BUSY_MIX = {"browse_list": 0.1, "support": 0.4, "comment": 0.4, "sign_out_and_in": 0.1}
+
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 IDEA_LINK = re.compile(rf'href="/organisations/{ORG}/ideas/(\d+)/"')
@@ -336,31 +347,24 @@ class Person:
                 self.arriving = False
         self.deadline = float("-inf")  # requests before the measured run count no throughput
 
-    async def run(self, deadline: float, think: float, signed_in: bool) -> None:
+    async def run(
+        self, deadline: float, think: float, signed_in: bool, mix: dict[str, float]
+    ) -> None:
         self.deadline = deadline
         try:
             while time.monotonic() < deadline:
                 if not signed_in:
                     signed_in = await self.sign_in()
                 else:
-                    step = self.rng.random()
-                    if step < 0.30:
-                        await self.browse_list()
-                    elif step < 0.65:
-                        await self.idea_page()
-                    elif step < 0.82:
-                        await self.support()
-                    elif step < 0.98:
-                        await self.comment()
-                    else:
-                        await self.sign_out_and_in()
+                    step = self.rng.choices(list(mix), weights=list(mix.values()))[0]
+                    await getattr(self, step)()
                 if think:
                     await asyncio.sleep(self.rng.uniform(0, think))
         finally:
             await self.client.aclose()
 
 
-async def run_clients(people, *, base_url: str, seconds: float, think: float, seed: int):
+async def run_clients(people, *, base_url: str, seconds: float, think: float, seed: int, mix=MIX):
     tally = Tally()
     rng = random.Random(seed)
     clients = [
@@ -385,7 +389,10 @@ async def run_clients(people, *, base_url: str, seconds: float, think: float, se
     deadline = time.monotonic() + seconds
     started = time.perf_counter()
     await asyncio.gather(
-        *(client.run(deadline, think, ok) for client, ok in zip(clients, signed_in, strict=True))
+        *(
+            client.run(deadline, think, ok, mix)
+            for client, ok in zip(clients, signed_in, strict=True)
+        )
     )
     return tally, time.perf_counter() - started
 
