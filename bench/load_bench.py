@@ -27,8 +27,9 @@ What it does, all on 127.0.0.1:
 4. stops the server and checks the database against what the clients saw: every support and
    withdrawal the server confirmed is in the Support table, nothing else changed, each idea's
    `support_count` equals its Support rows; every comment the server confirmed exists exactly
-   once (a double click confirmed with the same comment), no refused or unanswered comment was
-   written, each idea's `comment_count` equals its comments;
+   once (a double click confirmed with the same comment), no refused comment was written (an
+   unanswered one may have been; they are counted), each idea's `comment_count` equals its
+   comments;
 5. prints a table per kind of request: count, 5xx, other failures, p50 / p95 / max, and the
    throughput; the load average before and after.
 
