@@ -1,6 +1,6 @@
 """Load test: 200 concurrent people against gunicorn, browsing, supporting, commenting, signing in.
 
-Issue 8's measure: under 200 concurrent clients doing a realistic mix for 60 s, no 5xx, no
+The measure: under 200 concurrent clients doing a realistic mix for 60 s, no 5xx, no
 lost or doubled supports and comments, and the latency (p50 / p95 per kind of request) and
 throughput recorded.
 
