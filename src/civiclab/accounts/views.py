@@ -469,14 +469,13 @@ def _qr_code(uri: str) -> str:
 
 
 def _recovery_codes_page(request, codes, *, new_setup: bool):
-    # Shown in this response only: the codes are never stored in the clear, so no redirect.
-    response = render(
+    # Shown in this response only (never_cache: not stored by the browser either): the codes
+    # are never stored in the clear, so no redirect.
+    return render(
         request,
         "accounts/mfa_recovery_codes.html",
         {"codes": codes, "new_setup": new_setup},
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @never_cache

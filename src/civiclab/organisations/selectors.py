@@ -158,6 +158,4 @@ def memberships_for_profile(*, user: User | AnonymousUser) -> list[tuple[Organis
 
 def roles_held_anywhere(user: User, roles: frozenset[str]) -> set[str]:
     """Which of `roles` `user` holds in any organisation (for `accounts.mfa`)."""
-    return set(
-        Membership.objects.filter(user=user, role__in=roles).values_list("role", flat=True)
-    )
+    return set(Membership.objects.filter(user=user, role__in=roles).values_list("role", flat=True))
