@@ -68,7 +68,8 @@ def _recovery_digest(code: str) -> str:
 
 
 def _recovery_code() -> str:
-    raw = base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()[:10]
+    # Base32 in capitals: no 0, 1, 8 or 9, so O, I and B cannot be misread as digits.
+    raw = base64.b32encode(secrets.token_bytes(10)).decode("ascii")[:10]
     return f"{raw[:5]}-{raw[5:]}"
 
 
