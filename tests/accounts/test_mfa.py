@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.oath import totp
@@ -19,7 +20,7 @@ from civiclab.core import clock
 from civiclab.core.models import AuditEvent
 from civiclab.organisations.models import Role
 from tests.factories import DEFAULT_PASSWORD, UserFactory, member, sign_in_recently
-from tests.permissions import assert_permission_matrix, everyone_except
+from tests.permissions import assert_permission_matrix, everyone_except, only
 
 pytestmark = pytest.mark.django_db
 
@@ -459,3 +460,45 @@ def test_a_recovery_code_of_another_account_does_not_work(user):
     other = UserFactory()
     enrol(other)
     assert services.mfa_verify(user=other, code=codes[0]) is None
+
+
+# A platform admin helps someone who lost both their app and their codes -------------------
+
+
+def test_a_superuser_turns_off_someones_two_step_sign_in_in_the_administration(client, user):
+    enrol(user)
+    root = User.objects.create_superuser(
+        email="root@example.org", password=DEFAULT_PASSWORD, display_name="Root"
+    )
+    client.force_login(root)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "turn_off_two_step_sign_in", "_selected_action": [user.pk]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticDevice.objects.filter(user=user).exists()
+    event = AuditEvent.objects.get(action=AuditAction.MFA_DISABLED)
+    assert event.actor == root and event.subject_id == str(user.pk)
+
+
+def test_the_administration_does_not_show_the_apps_secrets(client, user):
+    device, _codes = enrol(user)
+    root = User.objects.create_superuser(
+        email="root@example.org", password=DEFAULT_PASSWORD, display_name="Root"
+    )
+    client.force_login(root)
+    index = client.get("/admin/").content.decode()
+    assert "otp_totp" not in index
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").status_code == 404
+
+
+def test_only_superusers_reset_someones_two_step_sign_in():
+    assert_permission_matrix(
+        "accounts.reset_mfa",
+        lambda organisation: UserFactory(),
+        expected=only("platform_admin"),
+    )
+    staff = UserFactory(is_staff=True)
+    with pytest.raises(PermissionDenied):
+        services.mfa_reset(actor=staff, user=UserFactory())

@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
@@ -13,9 +13,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civiclab.core import clock
 
+from . import services
 from .models import ApiToken, User
 
 
@@ -40,6 +43,12 @@ def admin_login(request: HttpRequest, extra_context: dict | None = None) -> Http
 
 
 admin.site.login = admin_login  # type: ignore[method-assign]
+
+# django-otp's own pages would show each app's secret and change devices without an audit
+# event; a platform admin turns two-step sign-in off with the action on people instead.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -123,6 +132,20 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     inlines = [ApiTokenInline]
+    actions = ["turn_off_two_step_sign_in"]
+
+    @admin.action(description=_("Turn off two-step sign-in of selected people"))
+    def turn_off_two_step_sign_in(self, request, queryset):
+        try:
+            count = sum(services.mfa_reset(actor=request.user, user=user) for user in queryset)
+        except PermissionDenied:
+            self.message_user(
+                request, _("Only a superuser may turn off two-step sign-in."), messages.ERROR
+            )
+            return
+        self.message_user(
+            request, _("Two-step sign-in turned off for %(count)d people.") % {"count": count}
+        )
 
     def get_inlines(self, request, obj=None):
         # A new person has no tokens; showing the inline would only demand its form data.

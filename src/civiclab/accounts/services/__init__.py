@@ -28,6 +28,7 @@ from ..models import ApiToken, TokenScope, User, anonymous_name
 from .mfa import mfa_disable as mfa_disable
 from .mfa import mfa_enrol as mfa_enrol
 from .mfa import mfa_recovery_codes_regenerate as mfa_recovery_codes_regenerate
+from .mfa import mfa_reset as mfa_reset
 from .mfa import mfa_verify as mfa_verify
 
 logger = logging.getLogger(__name__)

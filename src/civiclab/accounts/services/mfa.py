@@ -157,6 +157,27 @@ def mfa_disable(*, actor: User) -> None:
             audit_record(actor=actor, action=AuditAction.MFA_DISABLED, subject=actor)
 
 
+def mfa_reset(*, actor: User, user: User) -> bool:
+    """A platform admin turns off `user`'s two-step sign-in (a lost phone and lost codes).
+
+    Audited as turned off by `actor`. Returns whether it was on. The person then signs in
+    with the password alone until they turn it on again (their roles may require that).
+    """
+    if not actor.has_perm("accounts.reset_mfa", user):
+        raise PermissionDenied
+    with transaction.atomic():
+        deleted, _rows = TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        if deleted:
+            audit_record(
+                actor=actor,
+                action=AuditAction.MFA_DISABLED,
+                subject=user,
+                details={"by": "platform_admin"},
+            )
+    return bool(deleted)
+
+
 def mfa_verify(*, user: User, code: str) -> str | None:
     """Check a second-step code of `user`: "totp", "recovery" (now used up) or None.
 
