@@ -367,12 +367,12 @@ def confirm_password(request):
     form = ConfirmPasswordForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         return redirect(next_url or "accounts:profile")
-    status = 429 if form.has_error("password", "throttled") else 200
+    throttled = form.has_error("password", "throttled") or form.has_error("code", "throttled")
     return render(
         request,
         "accounts/confirm_password.html",
         {"form": form, "next": next_url, "minutes": settings.REAUTHENTICATION_MINUTES},
-        status=status,
+        status=429 if throttled else 200,
     )
 
 

@@ -188,7 +188,7 @@ def mfa_verify(*, user: User, code: str) -> str | None:
     code = normalise_code(code)
     if not code or len(code) > 32:
         return None
-    if code.isdigit():
+    if code.isdigit() and len(code) == 6:
         with transaction.atomic():
             device = (
                 TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
@@ -196,6 +196,7 @@ def mfa_verify(*, user: User, code: str) -> str | None:
             if device is not None and device.verify_token(code):
                 return "totp"
         return None
+    # Anything else may be a recovery code (ten characters, never six digits).
     with transaction.atomic():
         device_ids = list(
             StaticDevice.objects.filter(user=user, confirmed=True).values_list("pk", flat=True)
