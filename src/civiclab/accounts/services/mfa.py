@@ -17,7 +17,6 @@ account's attempts, as it does for passwords.
 
 import base64
 import secrets
-import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -106,7 +105,7 @@ def mfa_enrol(*, actor: User, key: str, code: str) -> list[str]:
         raise ValidationError(_("Start again: the setup has expired."), code="invalid_key")
     code = normalise_code(code)
     totp = TOTP(bin_key, step=30, t0=0, digits=6)
-    totp.time = time.time()
+    totp.time = clock.now().timestamp()
     if not (code.isdigit() and len(code) == 6 and totp.verify(int(code), TOTP_TOLERANCE)):
         raise ValidationError(
             {
