@@ -154,3 +154,8 @@ def memberships_for_profile(*, user: User | AnonymousUser) -> list[tuple[Organis
         (organisation, [str(Role(role).label) for role in sort_roles(roles)])
         for organisation, roles in grouped.values()
     ]
+
+
+def roles_held_anywhere(user: User, roles: frozenset[str]) -> set[str]:
+    """Which of `roles` `user` holds in any organisation (for `accounts.mfa`)."""
+    return set(Membership.objects.filter(user=user, role__in=roles).values_list("role", flat=True))
