@@ -265,6 +265,7 @@ class CivicAPI(NinjaAPI):
         self._mark_optional_auth(schema)
         _document_errors(schema)
         _document_integer_range(schema)
+        _document_text_inputs(schema)
         return schema
 
     def operations_open_to_anyone(self) -> set[str]:
@@ -387,6 +388,47 @@ def _document_integer_range(node: object) -> None:
     elif isinstance(node, list):
         for value in node:
             _document_integer_range(value)
+
+
+# Text without a NUL character (`CivicParser` refuses it), in the regular-expression dialect
+# of JSON Schema.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+def _input_schemas(schema: dict) -> Iterable[dict]:
+    """Every schema a client sends: parameters and request bodies, with the components they
+    refer to (each once)."""
+    components = (schema.get("components") or {}).get("schemas") or {}
+    roots: list[object] = []
+    for item in (schema.get("paths") or {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            roots.extend(p.get("schema") for p in operation.get("parameters") or [])
+            body = (operation.get("requestBody") or {}).get("content") or {}
+            roots.extend(media.get("schema") for media in body.values())
+    seen: set[str] = set()
+    while roots:
+        node = roots.pop()
+        if isinstance(node, list):
+            roots.extend(node)
+        elif isinstance(node, dict):
+            reference = node.get("$ref")
+            if isinstance(reference, str) and reference.startswith("#/components/schemas/"):
+                name = reference.rsplit("/", 1)[1]
+                if name not in seen and name in components:
+                    seen.add(name)
+                    roots.append(components[name])
+                continue
+            yield node
+            roots.extend(value for value in node.values() if isinstance(value, dict | list))
+
+
+def _document_text_inputs(schema: dict) -> None:
+    """State that no text a client sends may hold a NUL character (`CivicParser` refuses it)."""
+    for node in list(_input_schemas(schema)):
+        if node.get("type") == "string" and not {"enum", "const", "format", "pattern"} & set(node):
+            node["pattern"] = NO_NUL_PATTERN
 
 
 def _document_errors(schema: dict) -> None:
@@ -742,7 +784,9 @@ def cursor_decode(cursor: str | None) -> dict[str, Any]:
 
 
 def bad_cursor() -> HttpError:
-    return HttpError(422, _("The cursor is not one this API gave out; start from page one."))
+    """A 404: a cursor names a page, and one this API did not give out names none. (The
+    document cannot tell a cursor we gave out from any other text, so this is not a 422.)"""
+    return HttpError(404, _("The cursor is not one this API gave out; start from page one."))
 
 
 def url_with(request: HttpRequest, **params: Any) -> str:
