@@ -393,6 +393,9 @@ def _document_integer_range(node: object) -> None:
 # Text without a NUL character (`CivicParser` refuses it), in the regular-expression dialect
 # of JSON Schema.
 NO_NUL_PATTERN = r"^[^\x00]*$"
+# A decimal number sent as text: digits with an optional sign and decimal point.
+DECIMAL_TEXT_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+DECIMAL_TEXT_MAX = 40
 
 
 def _input_schemas(schema: dict) -> Iterable[dict]:
@@ -425,8 +428,19 @@ def _input_schemas(schema: dict) -> Iterable[dict]:
 
 
 def _document_text_inputs(schema: dict) -> None:
-    """State that no text a client sends may hold a NUL character (`CivicParser` refuses it)."""
-    for node in list(_input_schemas(schema)):
+    """State that no text a client sends may hold a NUL character (`CivicParser` refuses it),
+    and what text a decimal number may be sent as."""
+    nodes = list(_input_schemas(schema))
+    for node in nodes:
+        # A decimal (pydantic's `Decimal`) may be sent as a number or as its digits in text.
+        branches = node.get("anyOf")
+        if isinstance(branches, list) and any(
+            isinstance(b, dict) and b.get("type") == "number" for b in branches
+        ):
+            for branch in branches:
+                if branch == {"type": "string"}:
+                    branch.update(pattern=DECIMAL_TEXT_PATTERN, maxLength=DECIMAL_TEXT_MAX)
+    for node in nodes:
         if node.get("type") == "string" and not {"enum", "const", "format", "pattern"} & set(node):
             node["pattern"] = NO_NUL_PATTERN
 
