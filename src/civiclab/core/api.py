@@ -31,7 +31,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import URLPattern, URLResolver, reverse
-from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
@@ -92,20 +91,6 @@ def error_response(
 NUL = "\x00"
 
 
-def _contains_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return NUL in value
-    if isinstance(value, dict):
-        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_contains_nul(item) for item in value)
-    return False
-
-
-def _refuse_nul() -> HttpError:
-    return HttpError(422, _("The request contains a NUL character, which no text may contain."))
-
-
 def _is_json(content_type: str) -> bool:
     """`application/json`, or a JSON-based type such as `application/problem+json`."""
     content_type = content_type.lower()
@@ -115,10 +100,10 @@ def _is_json(content_type: str) -> bool:
 
 
 class CivicParser(Parser):
-    """JSON and query parsing that refuses what the API cannot take: a body that is not sent
-    as JSON (415), is not valid JSON (400, without the parser's own words) or is not a JSON
-    object (422), and NUL characters: PostgreSQL cannot store or compare them (a 500 there),
-    and SQLite would store them silently."""
+    """JSON parsing that refuses what the API cannot take: a body that is not sent as JSON
+    (415), is not valid JSON (400, without the parser's own words) or is not a JSON object
+    (422). NUL characters are refused in the values a view receives
+    (`refuse_unstorable_values`); a field the API does not read may hold anything."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         # ninja parses the parts of a multipart body through a bare request without a
@@ -134,45 +119,48 @@ class CivicParser(Parser):
             raise HttpError(400, _("The request body is not valid JSON.")) from None
         if content_type is not None and not isinstance(data, dict):
             raise HttpError(422, _("The request body must be a JSON object."))
-        if _contains_nul(data):
-            raise _refuse_nul()
         return data
 
-    def parse_querydict(
-        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
-    ) -> dict[str, Any]:
-        result = super().parse_querydict(data, list_fields, request)
-        if _contains_nul(result):
-            raise _refuse_nul()
-        return result
 
-
-def _out_of_range(value: object, loc: tuple) -> Iterable[tuple]:
-    """Where `value` (a view's validated argument) holds a whole number beyond 64 bits or a
-    number that is not finite: the databases cannot store or compare those."""
+def _unstorable(value: object, loc: tuple) -> Iterable[tuple[tuple, str]]:
+    """Where `value` (a view's validated argument) holds what the databases cannot store or
+    compare, with the message for it: a whole number beyond 64 bits, a number that is not
+    finite, text with a NUL character (a 500 on PostgreSQL; SQLite would store it)."""
     if isinstance(value, bool):
         return
     if isinstance(value, int):
         if not INT64_MIN <= value <= INT64_MAX:
-            yield loc
+            yield (
+                loc,
+                _("Enter a whole number from %(min)s to %(max)s.")
+                % {
+                    "min": INT64_MIN,
+                    "max": INT64_MAX,
+                },
+            )
     elif isinstance(value, float):
         if not math.isfinite(value):
-            yield loc
+            yield loc, _("Enter a finite number.")
+    elif isinstance(value, str):
+        if NUL in value:
+            yield loc, _("Text may not contain a NUL character.")
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            yield from _out_of_range(getattr(value, name, None), (*loc, name))
+            yield from _unstorable(getattr(value, name, None), (*loc, name))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _out_of_range(item, (*loc, str(key)))
+            yield from _unstorable(key, (*loc, str(key)))
+            yield from _unstorable(item, (*loc, str(key)))
     elif isinstance(value, list | tuple | set | frozenset):
         for index, item in enumerate(value):
-            yield from _out_of_range(item, (*loc, index))
+            yield from _unstorable(item, (*loc, index))
 
 
-def refuse_numbers_out_of_range(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A 422 naming the field for any number in the path, query or body that the databases
-    cannot hold (ids of 2^63 or more, say), checked after validation and before the view runs,
-    so SQLite and PostgreSQL answer alike instead of a 500 on one of them."""
+def refuse_unstorable_values(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A 422 naming the field for any value in the path, query or body that the databases
+    cannot hold (ids of 2^63 or more, text with a NUL character), checked after validation and
+    before the view runs, so SQLite and PostgreSQL answer alike instead of a 500 on one of
+    them."""
 
     # Errors name a parameter as clients send it: its alias (`idea_id`) when it has one.
     aliases = {
@@ -188,14 +176,8 @@ def refuse_numbers_out_of_range(view: Callable[..., Any]) -> Callable[..., Any]:
             # Schemas (bodies, grouped query parameters) arrive under the view's parameter
             # name, which the error leaves out, as for ninja's own validation errors.
             source = "body" if isinstance(value, BaseModel) else "query"
-            for loc in _out_of_range(value, (source, name)):
-                errors.append(
-                    {
-                        "loc": loc,
-                        "msg": _("Enter a whole number from %(min)s to %(max)s.")
-                        % {"min": INT64_MIN, "max": INT64_MAX},
-                    }
-                )
+            for loc, message in _unstorable(value, (source, name)):
+                errors.append({"loc": loc, "msg": message})
         if errors:
             raise NinjaValidationError(errors)
         return view(request, *args, **kwargs)
@@ -215,7 +197,7 @@ class CivicAPI(NinjaAPI):
         # that credentials sent to it are checked like everywhere else: a refused token is
         # refused on every endpoint, not ignored on some.
         self.public_auth = public_auth
-        self.add_decorator(refuse_numbers_out_of_range, mode="operation")
+        self.add_decorator(refuse_unstorable_values, mode="operation")
 
     def _get_bound_routers(self) -> list[Any]:
         routers = super()._get_bound_routers()
@@ -378,7 +360,7 @@ def error_statuses(method: str, operation: dict) -> list[int]:
 
 def _document_integer_range(node: object) -> None:
     """State on every whole number of the document (parameters, bodies, answers) the 64-bit
-    range the server enforces (`refuse_numbers_out_of_range`), unless it states its own."""
+    range the server enforces (`refuse_unstorable_values`), unless it states its own."""
     if isinstance(node, dict):
         if node.get("type") == "integer":
             node.setdefault("minimum", INT64_MIN)
