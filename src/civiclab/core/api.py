@@ -42,6 +42,7 @@ from ninja.throttling import SimpleRateThrottle
 from pydantic import BaseModel
 
 from .access import NotVisible
+from .errors import CONFLICT
 from .people import Person
 from .ratelimit import RateLimited, client_key
 
@@ -524,6 +525,11 @@ def _on_validation_error(
 def _on_django_validation_error(
     request: HttpRequest, exc: DjangoValidationError, api: NinjaAPI
 ) -> HttpResponse:
+    if not hasattr(exc, "error_dict") and all(e.code == CONFLICT for e in exc.error_list):
+        # A well-formed request that the current state refuses: a 409, which a client can
+        # tell from a request with errors.
+        message = " ".join(exc.messages)
+        return api.create_response(request, error_body(409, message), status=409)
     if hasattr(exc, "error_dict"):
         fields = {name: list(messages) for name, messages in exc.message_dict.items()}
         general = fields.pop(NON_FIELD_ERRORS, [])
