@@ -104,3 +104,40 @@ def test_an_invitation_states_an_address_and_roles_or_one_role_never_a_user_id(d
     assert invitation["anyOf"] == [{"required": ["roles"]}, {"required": ["role"]}]
     assert invitation["not"] == {"required": ["user_id"]}
     assert invitation["properties"]["role"]["$ref"] == "#/components/schemas/Role"
+
+
+def test_text_a_request_must_carry_is_stated_as_more_than_white_space(document):
+    import re
+
+    components = document["components"]["schemas"]
+    body = components["CommentIn"]["properties"]["body"]
+    assert body["minLength"] == 1
+    assert re.fullmatch(body["pattern"], "Lamps, please.")
+    assert not re.fullmatch(body["pattern"], " \n\t ")
+    assert not re.fullmatch(body["pattern"], "a\x00b")
+    for component, name in [("IdeaIn", "title"), ("ChallengeIn", "title"), ("StatusIn", "reason")]:
+        assert components[component]["properties"][name]["pattern"] == body["pattern"]
+
+
+def test_fields_that_cannot_be_emptied_take_no_null_in_a_change(document):
+    components = document["components"]["schemas"]
+    for component, names in [
+        ("IdeaPatch", ["title", "summary", "description"]),
+        ("ChallengePatch", ["title", "summary", "problem_statement", "audience"]),
+    ]:
+        for name in names:
+            assert "null" not in str(components[component]["properties"][name]), (component, name)
+
+
+def test_a_status_change_states_that_merging_is_done_elsewhere(document):
+    statuses = document["components"]["schemas"]["StatusIn"]["properties"]["status"]["enum"]
+    assert "merged" not in statuses
+    assert "selected" in statuses
+
+
+def test_assignments_state_an_idea_or_automatic(document):
+    assignments = document["components"]["schemas"]["AssignmentsIn"]
+    assert {"required": ["automatic"], "properties": {"automatic": {"const": True}}} in (
+        assignments["anyOf"]
+    )
+    assert any(branch["required"] == ["idea_id"] for branch in assignments["anyOf"])

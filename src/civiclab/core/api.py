@@ -376,6 +376,8 @@ def _document_integer_range(node: object) -> None:
 # Text without a NUL character (`CivicParser` refuses it), in the regular-expression dialect
 # of JSON Schema.
 NO_NUL_PATTERN = r"^[^\x00]*$"
+# Text that is more than white space, without a NUL character.
+NON_BLANK_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
 # A decimal number sent as text: digits with an optional sign and decimal point.
 DECIMAL_TEXT_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
 DECIMAL_TEXT_MAX = 40
@@ -411,8 +413,9 @@ def _input_schemas(schema: dict) -> Iterable[dict]:
 
 
 def _document_text_inputs(schema: dict) -> None:
-    """State that no text a client sends may hold a NUL character (`CivicParser` refuses it),
-    and what text a decimal number may be sent as."""
+    """State that no text a client sends may hold a NUL character (`refuse_unstorable_values`
+    refuses it), that text a request must carry is more than white space, and what text a
+    decimal number may be sent as."""
     nodes = list(_input_schemas(schema))
     for node in nodes:
         # A decimal (pydantic's `Decimal`) may be sent as a number or as its digits in text.
@@ -424,8 +427,20 @@ def _document_text_inputs(schema: dict) -> None:
                 if branch == {"type": "string"}:
                     branch.update(pattern=DECIMAL_TEXT_PATTERN, maxLength=DECIMAL_TEXT_MAX)
     for node in nodes:
-        if node.get("type") == "string" and not {"enum", "const", "format", "pattern"} & set(node):
+        # Services strip text, and refuse a field a request must carry when nothing is left.
+        properties = node.get("properties") or {}
+        for name in node.get("required") or []:
+            field = properties.get(name)
+            if isinstance(field, dict) and _is_free_text(field):
+                field["pattern"] = NON_BLANK_PATTERN
+                field["minLength"] = max(1, field.get("minLength", 0))
+    for node in nodes:
+        if _is_free_text(node):
             node["pattern"] = NO_NUL_PATTERN
+
+
+def _is_free_text(node: dict) -> bool:
+    return node.get("type") == "string" and not {"enum", "const", "format", "pattern"} & set(node)
 
 
 def _document_errors(schema: dict) -> None:

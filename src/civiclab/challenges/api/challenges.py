@@ -120,13 +120,14 @@ class ChallengeIn(Schema):
 
 
 class ChallengePatch(Schema):
-    title: str | None = Field(None, max_length=200)
-    summary: str | None = Field(None, max_length=300)
-    problem_statement: str | None = Field(None, max_length=LONG_TEXT)
+    # Leave out what does not change; the fields a challenge cannot lack take no `null`.
+    title: str = Field(None, max_length=200)
+    summary: str = Field(None, max_length=300)
+    problem_statement: str = Field(None, max_length=LONG_TEXT)
     goals: str | None = Field(None, max_length=TEXT)
     needs: str | None = Field(None, max_length=TEXT)
     sponsor_id: int | None = None
-    audience: Audience | None = None
+    audience: Audience = Field(None)
     innovation_types: list[InnovationType] | None = None
     tags: list[TagText] | None = None
     phases: list[PhaseSchema] | None = None

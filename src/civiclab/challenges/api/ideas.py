@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import StringConstraints
+from pydantic import ConfigDict, StringConstraints
 
 from civiclab.accounts.api_auth import PUBLIC_READ
 from civiclab.core.api import CivicPagination, PersonOut, person_out, request_user
@@ -116,9 +116,10 @@ class IdeaIn(Schema):
 
 
 class IdeaPatch(Schema):
-    title: str | None = Field(None, max_length=150)
-    summary: str | None = Field(None, max_length=300)
-    description: str | None = Field(
+    # Leave out what does not change; the fields an idea cannot lack take no `null`.
+    title: str = Field(None, max_length=150)
+    summary: str = Field(None, max_length=300)
+    description: str = Field(
         None, max_length=LONG_TEXT, description="Markdown; it is sanitised when shown."
     )
     expected_benefits: str | None = Field(None, max_length=TEXT)
@@ -130,7 +131,18 @@ class IdeaPatch(Schema):
     longitude: Decimal | None = Field(None, ge=-180, le=180)
 
 
+def _state_settable_statuses(schema: dict) -> None:
+    """Ideas are merged on the merge endpoint, which moves their supports, never here."""
+    schema["properties"]["status"] = {
+        "title": "Status",
+        "type": "string",
+        "enum": [status.value for status in IdeaStatus if status != IdeaStatus.MERGED],
+    }
+
+
 class StatusIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_state_settable_statuses)
+
     status: IdeaStatus
     reason: str = Field(
         max_length=SHORT_TEXT,
