@@ -193,7 +193,7 @@ def test_unpublish_only_while_there_are_no_ideas(organisation):
     IdeaFactory(challenge=challenge)
     with pytest.raises(ValidationError) as error:
         services.challenge_unpublish(actor=lead, challenge=challenge)
-    assert error.value.code == "has_ideas"
+    assert error.value.code == "conflict"
     empty = ChallengeFactory(organisation=organisation)
     services.challenge_unpublish(actor=lead, challenge=empty)
     empty.refresh_from_db()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.core import clock
+from civiclab.core.errors import CONFLICT
 from civiclab.core.limits import check_lengths
 from civiclab.core.services import audit_record
 from civiclab.organisations.models import Membership, Organisation, Role
@@ -354,7 +355,7 @@ def challenge_publish(*, actor: User, challenge: Challenge) -> Challenge:
     """Make the challenge visible to its audience; it needs a submission phase first."""
     _require(actor, "challenges.publish_challenge", challenge)
     if challenge.is_published:
-        raise ValidationError(_("This challenge is already published."), code="published")
+        raise ValidationError(_("This challenge is already published."), code=CONFLICT)
     if not challenge.phases.filter(kind=PhaseKind.SUBMISSION).exists():
         raise ValidationError(
             _("Set the dates of the submission phase before publishing."), code="no_phases"
@@ -376,15 +377,15 @@ def challenge_unpublish(*, actor: User, challenge: Challenge) -> Challenge:
     """Back to draft, only while nobody has submitted an idea (ideas must stay reachable)."""
     _require(actor, "challenges.publish_challenge", challenge)
     if not challenge.is_published:
-        raise ValidationError(_("This challenge is not published."), code="not_published")
+        raise ValidationError(_("This challenge is not published."), code=CONFLICT)
     if challenge.is_idea_box:
-        raise ValidationError(_("The idea box stays published."), code="idea_box")
+        raise ValidationError(_("The idea box stays published."), code=CONFLICT)
     with transaction.atomic():
         locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
         if locked.ideas.exists():
             raise ValidationError(
                 _("Ideas have been submitted to this challenge, so it stays published."),
-                code="has_ideas",
+                code=CONFLICT,
             )
         challenge.state = Challenge.State.DRAFT
         challenge.published_at = None
