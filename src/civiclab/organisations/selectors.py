@@ -154,3 +154,24 @@ def memberships_for_profile(*, user: User | AnonymousUser) -> list[tuple[Organis
         (organisation, [str(Role(role).label) for role in sort_roles(roles)])
         for organisation, roles in grouped.values()
     ]
+
+
+def invitations_waiting_for(*, user: User | AnonymousUser) -> list[Invitation]:
+    """Open invitations to join an organisation sent to `user`'s address.
+
+    Only once the account has confirmed that address: otherwise anyone could sign up with
+    someone else's address and read who invited them where. The page cannot link to the
+    invitation itself (only its digest is stored; the link is in the e-mail)."""
+    if not user.is_authenticated or not user.email_confirmed:
+        return []
+    return list(
+        Invitation.objects.filter(
+            email__iexact=user.email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=clock.now(),
+            organisation__is_active=True,
+        )
+        .select_related("organisation")
+        .order_by("-created_at")
+    )
