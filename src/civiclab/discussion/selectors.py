@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.organisations.models import Membership, Organisation, Role
+from civiclab.organisations.selectors import organisations_where
 
 from . import blind
 from .models import Comment, Flag, Follow
@@ -417,17 +418,10 @@ def open_flag_counts(*, user: User) -> list[tuple[Organisation, int]]:
     open flags on their objects and comments, the reported comments' objects, and one per
     kind of object to learn its organisation.
     """
-    organisations = list(
-        Organisation.objects.filter(
-            is_active=True,
-            memberships__user=user,
-            memberships__role__in=(Role.MODERATOR, Role.ADMIN),
-        )
-        .distinct()
-        .order_by("name")
-    )
-    if not organisations:
+    organisation_ids = organisations_where(user=user, roles=(Role.MODERATOR, Role.ADMIN))
+    if not organisation_ids:
         return []
+    organisations = list(Organisation.objects.filter(pk__in=organisation_ids).order_by("name"))
     condition = Q(pk__in=[])
     for organisation in organisations:
         condition |= _organisation_targets(organisation)

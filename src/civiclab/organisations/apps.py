@@ -50,13 +50,15 @@ class OrganisationsConfig(AppConfig):
         """On the home page: invitations waiting for the person, and their roles."""
         from civiclab.core import page_sections
 
-        from .selectors import invitations_waiting_for, memberships_for_profile
+        from .selectors import invitations_waiting_for, memberships_for_profile, roles_everywhere
 
         def invitations(request, person):
             waiting = invitations_waiting_for(user=person)
             return {"invitations": waiting} if waiting else None
 
         def roles(request, person):
+            if not roles_everywhere(user=person):
+                return None
             memberships = memberships_for_profile(user=person)
             return {"memberships": memberships} if memberships else None
 

@@ -12,7 +12,6 @@ the people who wrote or supported those ideas.
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -21,7 +20,8 @@ from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.ledger.models import Entry
 from civiclab.ledger.selectors import entry_list
-from civiclab.organisations.models import Membership, Role
+from civiclab.organisations.models import Role
+from civiclab.organisations.selectors import organisations_where
 
 from ..models import (
     Challenge,
@@ -41,13 +41,6 @@ from .evaluation import AssignedIdea
 BLOCK_LIMIT = 8
 
 
-def _organisations_where(user: User, roles: tuple[str, ...]) -> QuerySet[Membership, Any]:
-    """The active organisations in which `user` holds one of `roles` now, as a subquery."""
-    return Membership.objects.filter(
-        user=user, role__in=roles, organisation__is_active=True
-    ).values("organisation_id")
-
-
 # --- evaluators ----------------------------------------------------------------------------
 
 
@@ -64,12 +57,15 @@ class ScoringWork:
 
 def challenges_to_score(*, user: User) -> list[ScoringWork]:
     """Challenges in which ideas are assigned to `user` to score, with `assigned` and
-    `submitted` counts, the most open work first. Only where `user` is an evaluator now; ideas merged
-    away or written by `user` are left out, as the scoring rule refuses them."""
+    `submitted` counts, the most open work first. Only where `user` is an evaluator now;
+    ideas merged away or written by `user` are left out, as the scoring rule refuses them."""
+    organisation_ids = organisations_where(user=user, roles=(Role.EVALUATOR,))
+    if not organisation_ids:
+        return []
     mine = Q(ideas__assignments__evaluator=user) & ~Q(ideas__status=IdeaStatus.MERGED)
     mine &= ~Q(ideas__author=user)
     challenges = (
-        Challenge.objects.filter(organisation_id__in=_organisations_where(user, (Role.EVALUATOR,)))
+        Challenge.objects.filter(organisation_id__in=organisation_ids)
         .annotate(
             assigned=Count("ideas__assignments", filter=mine),
             submitted=Count(
@@ -136,9 +132,12 @@ class DecisionWork:
 def challenges_awaiting_decision(*, user: User) -> list[DecisionWork]:
     """Challenges with shortlisted ideas in organisations where `user` decides, with
     `shortlisted` counted; those whose selection phase runs now first."""
+    organisation_ids = organisations_where(user=user, roles=(Role.DECISION_MAKER,))
+    if not organisation_ids:
+        return []
     challenges = list(
         Challenge.objects.filter(
-            organisation_id__in=_organisations_where(user, (Role.DECISION_MAKER,)),
+            organisation_id__in=organisation_ids,
             state=Challenge.State.PUBLISHED,
         )
         .annotate(
@@ -165,7 +164,7 @@ def challenges_awaiting_decision(*, user: User) -> list[DecisionWork]:
 
 def decides_anywhere(*, user: User) -> bool:
     """`user` is a decision maker in an active organisation now."""
-    return _organisations_where(user, (Role.DECISION_MAKER,)).exists()
+    return bool(organisations_where(user=user, roles=(Role.DECISION_MAKER,)))
 
 
 @dataclass
@@ -177,9 +176,10 @@ class RunChallenges:
 def challenges_run_by(*, user: User) -> RunChallenges:
     """The challenges of the organisations where `user` runs challenges (administrator or
     innovation lead), drafts and running ones first, without the idea boxes."""
-    challenges = Challenge.objects.filter(
-        organisation_id__in=_organisations_where(user, MANAGER_ROLES), is_idea_box=False
-    )
+    organisation_ids = organisations_where(user=user, roles=MANAGER_ROLES)
+    if not organisation_ids:
+        return RunChallenges(challenges=[], total=0)
+    challenges = Challenge.objects.filter(organisation_id__in=organisation_ids, is_idea_box=False)
     total = challenges.count()
     if not total:
         return RunChallenges(challenges=[], total=0)
