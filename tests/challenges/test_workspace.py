@@ -191,11 +191,10 @@ def test_a_decision_maker_sees_shortlisted_ideas_per_challenge_and_when_they_may
     assert "2 shortlisted ideas" in html and "1 shortlisted idea<" in html
     assert '<span class="tag tag--blue">3</span>' in html
     assert html.count("You can decide now") == 1
-    results = reverse(
-        "challenges:evaluation_results",
-        kwargs={"org_slug": organisation.slug, "slug": selecting.slug},
-    )
-    assert f'href="{results}"' in html
+    kwargs = {"org_slug": organisation.slug, "slug": selecting.slug}
+    shortlist = reverse("challenges:idea_list", kwargs=kwargs) + "?status=shortlisted"
+    assert f'href="{shortlist}"' in html
+    assert f'href="{reverse("challenges:evaluation_results", kwargs=kwargs)}"' in html
     # The challenge whose selection runs now comes first.
     assert html.index(selecting.title) < html.index(reviewing.title)
 

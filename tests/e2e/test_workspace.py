@@ -88,6 +88,6 @@ def test_each_role_finds_its_work_on_the_workspace_and_follows_it(any_page, axe,
 
     open_workspace(page, axe, people["decision_maker"])
     expect(page.get_by_text("You can decide now")).to_be_visible()
-    page.get_by_role("link", name="How might we speed up repairs?").click()
+    page.get_by_role("link", name="How might we speed up repairs?", exact=True).click()
     expect(page.get_by_text("Repair huddles").first).to_be_visible()
     axe(page)
