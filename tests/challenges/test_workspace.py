@@ -294,6 +294,30 @@ def test_co_author_invitations_wait_on_the_workspace_with_a_link_to_answer(clien
     assert f'href="{idea.get_absolute_url()}"' in html
 
 
+def test_a_co_author_invitation_to_a_hidden_idea_does_not_show(client):
+    person = UserFactory()
+    idea = IdeaFactory(title="Reported and hidden", is_hidden=True)
+    CoAuthor.objects.create(idea=idea, user=person, status=CoAuthorStatus.INVITED)
+
+    html = home(client, person)
+
+    assert "Invitations to co-write an idea" not in html and "Reported and hidden" not in html
+
+
+def test_a_deactivated_organisation_puts_no_work_on_the_workspace(client, organisation):
+    challenge = ChallengeFactory(organisation=organisation, phase=PhaseKind.SELECTION)
+    IdeaFactory(challenge=challenge, status=IdeaStatus.SHORTLISTED)
+    flag_idea(IdeaFactory(challenge=challenge))
+    person = member(organisation, Role.DECISION_MAKER, Role.MODERATOR, Role.INNOVATION_LEAD)
+    organisation.is_active = False
+    organisation.save()
+
+    html = home(client, person)
+
+    for block in ("Shortlisted ideas awaiting", "Reports to moderate", "Challenges you run"):
+        assert block not in html
+
+
 def test_organisation_invitations_show_only_to_an_account_that_confirmed_the_address(client):
     organisation = OrganisationFactory(name="Harbour Authority")
     confirmed = UserFactory(email="kim@example.org")

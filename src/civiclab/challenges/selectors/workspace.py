@@ -200,9 +200,10 @@ def challenges_run_by(*, user: User) -> RunChallenges:
 
 def coauthor_invitations_for(*, user: User) -> list[CoAuthor]:
     """Invitations to co-write an idea that `user` has not answered, on ideas still open to
-    co-authors and in challenges `user` may see."""
+    co-authors, not hidden by moderators (the invitee may not open those) and in challenges
+    `user` may see."""
     return list(
-        CoAuthor.objects.filter(user=user, status=CoAuthorStatus.INVITED)
+        CoAuthor.objects.filter(user=user, status=CoAuthorStatus.INVITED, idea__is_hidden=False)
         .exclude(idea__status=IdeaStatus.MERGED)
         .filter(idea__challenge__in=Challenge.objects.filter(visibility_filter(user)))
         .select_related("idea__organisation", "idea__challenge")
