@@ -1,6 +1,7 @@
 """The home page in a real browser, with and without JavaScript, axe on every page: a visitor
-sees live public content, and an evaluator, a moderator, a lead and a decision maker each find
-their work on their workspace and follow its link to the page where they do it."""
+sees live public content, a citizen what became of their idea, and an evaluator, a moderator,
+a lead and a decision maker each find their work on their workspace and follow its link to
+the page where they do it."""
 
 import pytest
 from django.urls import reverse
@@ -11,7 +12,7 @@ from tests.challenges.factories import ChallengeFactory, IdeaFactory
 from tests.challenges.test_evaluation_support import assign, scorecard_with_criteria
 from tests.discussion.factories import FlagFactory
 from tests.e2e.helpers import sign_in
-from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, member
+from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory, member
 
 
 @pytest.fixture
@@ -22,6 +23,7 @@ def city():
         "moderator": member(organisation, "moderator", display_name="Claire Dubois"),
         "lead": member(organisation, "innovation_lead", display_name="Tom Gallagher"),
         "decision_maker": member(organisation, "decision_maker", display_name="Margaret Osei"),
+        "citizen": UserFactory(display_name="Amira Haddad"),
     }
     open_challenge = ChallengeFactory(
         organisation=organisation, title="How might we cut fly-tipping?", slug="fly-tipping"
@@ -43,6 +45,13 @@ def city():
         assign(idea, people["evaluator"])
     FlagFactory(item=IdeaFactory(challenge=open_challenge, title="A reported idea"))
     IdeaFactory(challenge=selecting, status=IdeaStatus.SHORTLISTED, title="Repair huddles")
+    IdeaFactory(
+        challenge=open_challenge,
+        author=people["citizen"],
+        title="Pop-up tip days",
+        status=IdeaStatus.DECLINED,
+        status_reason="The depot cannot open at weekends.",
+    )
     return organisation, people
 
 
@@ -63,6 +72,10 @@ def test_each_role_finds_its_work_on_the_workspace_and_follows_it(any_page, axe,
     expect(page.get_by_role("link", name="How might we cut fly-tipping?")).to_be_visible()
     expect(page.get_by_role("heading", name="Taking part, in figures")).to_be_visible()
     axe(page)
+
+    open_workspace(page, axe, people["citizen"])
+    expect(page.get_by_text("Why: The depot cannot open at weekends.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ideas to score")).to_have_count(0)
 
     open_workspace(page, axe, people["evaluator"])
     page.get_by_role("link", name="How might we make the towpath safer?").click()
