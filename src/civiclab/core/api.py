@@ -42,7 +42,7 @@ from ninja.parser import Parser
 from ninja.throttling import SimpleRateThrottle
 from pydantic import BaseModel
 
-from .access import NotVisible
+from .access import NotVisible, PhaseClosed
 from .people import Person
 from .ratelimit import RateLimited, client_key
 
@@ -530,7 +530,7 @@ def _unconfirmed(request: HttpRequest) -> bool:
 def _on_authorization_error(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     message = str(exc) if str(exc) not in {"", "Forbidden"} else ""
     message = message or _("You do not have permission to do this.")
-    code = ""
+    code = "phase_closed" if isinstance(exc, PhaseClosed) else ""
     if _unconfirmed(request):
         # Nothing that takes part is open to an unconfirmed address: say so, and where to go.
         code = "email_not_confirmed"

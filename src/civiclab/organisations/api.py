@@ -1,9 +1,13 @@
 """The organisations and memberships API: /api/v1/organisations."""
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from civiclab.accounts import reauth
 from civiclab.core.api import CivicPagination, api_actor
 
 from . import access, selectors, services
@@ -55,6 +59,21 @@ def invite_member(request, slug: str, payload: InvitationIn):
     """
     actor = api_actor(request)
     organisation = access.organisation_for_user(user=actor, slug=slug)
+    # A browser session must have re-authenticated lately, as on the invitation page; a token
+    # was itself created only after re-authentication.
+    if request.user.is_authenticated and not reauth.is_recent(request):
+        raise PermissionDenied(
+            _(
+                "Inviting someone with roles needs your password entered in the last "
+                "%(minutes)s minutes. Confirm it at %(url)s and try again."
+            )
+            % {
+                "minutes": settings.REAUTHENTICATION_MINUTES,
+                "url": reauth.confirm_url(
+                    reverse("organisations:invite", kwargs={"slug": organisation.slug})
+                ),
+            }
+        )
     invitation, _token = services.invitation_send(
         actor=actor, organisation=organisation, email=payload.email, roles=payload.roles
     )

@@ -32,6 +32,16 @@ class OrganisationsConfig(AppConfig):
         audit.register_actions(AuditAction)
         post_migrate.connect(ensure_sectors, sender=self)
         self.add_profile_section()
+        self.report_roles_for_mfa()
+
+    def report_roles_for_mfa(self) -> None:
+        """Tell accounts which organisation roles a person holds, so MFA_REQUIRED_ROLES can
+        name them (`accounts.mfa`)."""
+        from civiclab.accounts import mfa
+
+        from .selectors import roles_held_anywhere
+
+        mfa.register_roles(roles_held_anywhere)
 
     def add_profile_section(self) -> None:
         from civiclab.core import page_sections

@@ -199,3 +199,8 @@ def invitations_waiting_for(*, user: User | AnonymousUser) -> list[Invitation]:
         .select_related("organisation")
         .order_by("-created_at")
     )
+
+
+def roles_held_anywhere(user: User, roles: frozenset[str]) -> set[str]:
+    """Which of `roles` `user` holds in any organisation (for `accounts.mfa`)."""
+    return set(Membership.objects.filter(user=user, role__in=roles).values_list("role", flat=True))

@@ -78,6 +78,10 @@ def validate_phases(phases: Sequence[PhaseDates]) -> list[PhaseDates]:
     ordered = sorted(phases, key=lambda phase: PHASE_ORDER.index(PhaseKind(phase.kind)))
     errors: dict[str, list[str]] = {}
     for phase in ordered:
+        for field, moment in (("starts", phase.starts_at), ("ends", phase.ends_at)):
+            message = moment and clock.implausible_date_message(moment)
+            if message:
+                errors.setdefault(f"{phase.kind}_{field}", []).append(message)
         if phase.ends_at is not None and phase.ends_at <= phase.starts_at:
             errors.setdefault(f"{phase.kind}_ends", []).append(
                 _("The %(phase)s phase must end after it starts.")
