@@ -18,14 +18,20 @@ class DiscussionConfig(AppConfig):
         self._show_queue_on_organisation_page()
 
     def _show_queue_on_organisation_page(self) -> None:
-        """The organisation's page tells its moderators how many reports wait for them."""
+        """The organisation's page, and the home page, tell moderators how many reports wait."""
         from civiclab.core import page_sections
 
-        from .selectors import organisation_section_context
+        from .selectors import organisation_section_context, workspace_section_context
 
         page_sections.register(
             page_sections.ORGANISATION,
             "discussion/organisation_section.html",
             get_context=organisation_section_context,
             order=90,
+        )
+        page_sections.register(
+            page_sections.WORKSPACE,
+            "discussion/workspace_section.html",
+            get_context=workspace_section_context,
+            order=30,
         )

@@ -45,6 +45,7 @@ from civiclab.challenges.selectors.evaluation import (
     scorecard_of,
 )
 from civiclab.challenges.selectors.exports import results_filename
+from civiclab.challenges.selectors.workspace import evaluations_by_challenge
 from civiclab.challenges.services import evaluation as services
 from civiclab.challenges.services import exports, selection
 from civiclab.challenges.services.pairwise import pairwise_record
@@ -289,7 +290,12 @@ def my_evaluations(request, org_slug):
     organisation = organisation_access.organisation_for_user(user=request.user, slug=org_slug)
     rows = assignments_of_evaluator(user=request.user, organisation=organisation)
     done = sum(1 for row in rows if row.state == "submitted")
-    context = {"organisation": organisation, "rows": rows, "done": done, "total": len(rows)}
+    context = {
+        "organisation": organisation,
+        "groups": evaluations_by_challenge(rows),
+        "done": done,
+        "total": len(rows),
+    }
     return render(request, "challenges/evaluation/my_evaluations.html", context)
 
 
