@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from civiclab.core.models import Delivery
+
 from . import reauth, throttle
 from .models import TokenScope, User
 
@@ -327,3 +329,18 @@ class DeleteAccountForm(CurrentPasswordMixin, forms.Form):
         self.request = request
         super().__init__(*args, **kwargs)
         self.fields["current_password"].error_messages["required"] = _("Enter your password.")
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per kind of notification (`core.notifications.register_kind`)."""
+
+    def __init__(self, *args, kinds, current, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in kinds:
+            self.fields[kind.verb] = forms.ChoiceField(
+                label=kind.label,
+                choices=Delivery.choices,
+                initial=current[kind.verb],
+                help_text=_("Suggested: %(default)s.") % {"default": kind.default.label},
+                error_messages={"invalid_choice": _("Choose how you want to hear of this.")},
+            )

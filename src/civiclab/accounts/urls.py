@@ -30,6 +30,11 @@ urlpatterns = [
     path("profile/name/", views.profile_edit, name="profile_edit"),
     path("profile/email/", views.email_change, name="email_change"),
     path("profile/password/", views.password_change, name="password_change"),
+    path(
+        "profile/notifications/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/new/", views.token_create, name="token_create"),
     path("confirm-password/", views.confirm_password, name="confirm_password"),
