@@ -36,12 +36,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from . import clock, unsubscribe
@@ -110,13 +112,18 @@ def notification_preferences_set(
 ) -> dict[str, Delivery]:
     """Record the person's choices (verb to delivery) and return all their preferences.
 
-    Raises ValueError naming the first unknown kind or delivery; nothing is written then.
+    Raises ValidationError naming each unknown kind or delivery; nothing is written then.
     """
+    errors = {}
     for verb, delivery in deliveries.items():
         if verb not in _kinds:
-            raise ValueError(f"There is no kind of notification called {verb!r}.")
-        if delivery not in Delivery.values:
-            raise ValueError(f"{delivery!r} is not a way of delivering notifications.")
+            errors[verb] = _("There is no kind of notification called “%(kind)s”.") % {"kind": verb}
+        elif delivery not in Delivery.values:
+            errors[verb] = _(
+                "“%(delivery)s” is not a way of delivering notifications; choose one of %(choices)s."
+            ) % {"delivery": delivery, "choices": ", ".join(Delivery.values)}
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         for verb, delivery in deliveries.items():
             NotificationPreference.objects.update_or_create(
