@@ -186,3 +186,13 @@ def test_the_scheduled_task_sends_the_digest_of_now():
     prefer(alice, STATUS, Delivery.DAILY)
     made(alice, "first", at=datetime.now(UTC) - timedelta(hours=1))
     assert send_daily_digests.call()["sent"] == 1
+
+
+def test_notifications_made_while_emails_are_withheld_never_reach_a_digest():
+    from civiclab.core.notifications import emails_withheld
+
+    alice = UserFactory()
+    prefer(alice, STATUS, Delivery.DAILY)
+    with emails_withheld():
+        made(alice, "demo history")
+    assert digests_send(Delivery.DAILY, at=MORNING)["sent"] == 0

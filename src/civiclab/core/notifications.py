@@ -376,7 +376,8 @@ def _chosen_deliveries(notifications: Iterable[Notification]) -> dict[tuple[int,
 
 @contextmanager
 def emails_withheld() -> Iterator[None]:
-    """Within the block, `notify()` makes in-app notifications only and e-mails nobody."""
+    """Within the block, `notify()` makes in-app notifications only and e-mails nobody, now
+    or in a digest."""
     token = _emails_withheld.set(True)
     try:
         yield
@@ -421,6 +422,7 @@ def notify(
     users = [user for user in users if deliveries[user.pk] != Delivery.OFF]
     if not users:
         return []
+    withheld = _emails_withheld.get()
     notifications = Notification.objects.bulk_create(
         [
             Notification(
@@ -432,11 +434,13 @@ def notify(
                 title=str(title)[:200],
                 body=str(body),
                 url=url,
+                # Withheld for good (the demo's history): no digest sends them later either.
+                emailed_at=clock.now() if withheld else None,
             )
             for user in users
         ]
     )
-    if email and not _emails_withheld.get():
+    if email and not withheld:
         ids = [
             n.pk
             for n, u in zip(notifications, users, strict=True)
