@@ -19,7 +19,7 @@ def test_the_unread_count_and_the_preferences(any_page, axe):
         notify(recipients=[person], verb=STATUS, title=title, email=False)
     sign_in(page, axe, email=person.email, password=DEFAULT_PASSWORD)
 
-    link = page.get_by_role("link", name="Notifications 2 unread")
+    link = page.get_by_role("link", name="Notifications, 2 unread")
     expect(link).to_be_visible()
     link.click()
     axe(page)

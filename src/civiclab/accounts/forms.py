@@ -341,6 +341,12 @@ class NotificationPreferencesForm(forms.Form):
                 label=kind.label,
                 choices=Delivery.choices,
                 initial=current[kind.verb],
-                help_text=_("Suggested: %(default)s.") % {"default": kind.default.label},
+                # Said only where it differs from the usual: the same hint on every field
+                # would be noise.
+                help_text=(
+                    _("Suggested: %(default)s.") % {"default": kind.default.label}
+                    if kind.default != Delivery.IMMEDIATE
+                    else ""
+                ),
                 error_messages={"invalid_choice": _("Choose how you want to hear of this.")},
             )
