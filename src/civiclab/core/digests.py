@@ -134,11 +134,12 @@ class _NothingLeft(Exception):
 
 
 def _send_digest(digest: NotificationDigest, items: list[Notification], address: str) -> bool:
+    common = email_context(user_id=digest.recipient_id, kind=EVERY_KIND, address=address)
     context = {
         "digest": digest,
         "daily": digest.frequency == Delivery.DAILY,
         "items": [{"title": n.title, "url": absolute_url(n.url)} for n in items],
-        **email_context(user_id=digest.recipient_id, kind=EVERY_KIND, address=address),
+        **common,
     }
     subject = " ".join(render_to_string("core/email/digest_subject.txt", context).split())
     body = render_to_string("core/email/digest_body.txt", context)
@@ -146,7 +147,7 @@ def _send_digest(digest: NotificationDigest, items: list[Notification], address:
         subject=subject,
         body=body,
         address=address,
-        unsubscribe_url=context["unsubscribe_url"],
+        unsubscribe_url=common["unsubscribe_url"],
         what=f"{digest.frequency} digest",
     )
 

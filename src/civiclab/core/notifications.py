@@ -101,9 +101,8 @@ def deliveries_for(user_ids: Iterable[int], verb: str) -> dict[int, Delivery]:
 
 def preferences_of(user: Person) -> dict[str, Delivery]:
     """The person's delivery for every declared kind, their choice or the default."""
-    chosen = dict(
-        NotificationPreference.objects.filter(user_id=user.pk).values_list("kind", "delivery")
-    )
+    mine = NotificationPreference.objects.filter(user_id=user.pk or 0)
+    chosen = dict(mine.values_list("kind", "delivery"))
     return {kind.verb: Delivery(chosen.get(kind.verb, kind.default)) for kind in kinds()}
 
 
@@ -120,7 +119,8 @@ def notification_preferences_set(
             errors[verb] = _("There is no kind of notification called “%(kind)s”.") % {"kind": verb}
         elif delivery not in Delivery.values:
             errors[verb] = _(
-                "“%(delivery)s” is not a way of delivering notifications; choose one of %(choices)s."
+                "“%(delivery)s” is not a way of delivering notifications; "
+                "choose one of %(choices)s."
             ) % {"delivery": delivery, "choices": ", ".join(Delivery.values)}
     if errors:
         raise ValidationError(errors)
@@ -288,11 +288,14 @@ def email_context(*, user_id: int, kind: str, address: str) -> dict[str, str]:
 
 
 def _send_email(notification: Notification, address: str) -> bool:
+    common = email_context(
+        user_id=notification.recipient_id, kind=notification.verb, address=address
+    )
     context = {
         "notification": notification,
         "url": absolute_url(notification.url),
         "kind_label": kind_for(notification.verb).label,
-        **email_context(user_id=notification.recipient_id, kind=notification.verb, address=address),
+        **common,
     }
     subject = " ".join(render_to_string("core/email/notification_subject.txt", context).split())
     body = render_to_string("core/email/notification_body.txt", context)
@@ -300,7 +303,7 @@ def _send_email(notification: Notification, address: str) -> bool:
         subject=subject,
         body=body,
         address=address,
-        unsubscribe_url=context["unsubscribe_url"],
+        unsubscribe_url=common["unsubscribe_url"],
         what=notification.verb,
     )
 
