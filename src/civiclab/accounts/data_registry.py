@@ -11,7 +11,14 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civiclab.core import personal_data
-from civiclab.core.models import AuditEvent, JobProgress, Notification, SubmissionKey
+from civiclab.core.models import (
+    AuditEvent,
+    JobProgress,
+    Notification,
+    NotificationDigest,
+    NotificationPreference,
+    SubmissionKey,
+)
 
 from .models import ApiToken, User, anonymous_name
 
@@ -137,6 +144,28 @@ def erase_notifications(user: User) -> None:
             notification.save(update_fields=["title", "body"])
 
 
+def export_notification_preferences(user: User) -> list[dict]:
+    return list(
+        NotificationPreference.objects.filter(user=user).values("kind", "delivery", "updated_at")
+    )
+
+
+def erase_notification_preferences(user: User) -> None:
+    NotificationPreference.objects.filter(user=user).delete()
+
+
+def export_notification_digests(user: User) -> list[dict]:
+    return list(
+        NotificationDigest.objects.filter(recipient=user).values(
+            "frequency", "period", "created_at", "sent_at"
+        )
+    )
+
+
+def erase_notification_digests(user: User) -> None:
+    NotificationDigest.objects.filter(recipient=user).delete()
+
+
 def export_admin_log(user: User) -> list[dict]:
     """Changes the person made in the platform administration."""
     return [
@@ -225,6 +254,18 @@ def register_all() -> None:
         exporter=export_notifications,
         eraser=erase_notifications,
         user_fields=["recipient", "actor"],
+    )
+    personal_data.register(
+        "core.notificationpreference",
+        exporter=export_notification_preferences,
+        eraser=erase_notification_preferences,
+        user_fields=["user"],
+    )
+    personal_data.register(
+        "core.notificationdigest",
+        exporter=export_notification_digests,
+        eraser=erase_notification_digests,
+        user_fields=["recipient"],
     )
     personal_data.register(
         "core.submissionkey",

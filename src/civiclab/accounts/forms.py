@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from civiclab.core.models import Delivery
+
 from . import mfa, reauth, selectors, services, throttle
 from .models import TokenScope, User
 
@@ -426,3 +428,24 @@ class DeleteAccountForm(CurrentPasswordMixin, forms.Form):
         self.request = request
         super().__init__(*args, **kwargs)
         self.fields["current_password"].error_messages["required"] = _("Enter your password.")
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per kind of notification (`core.notifications.register_kind`)."""
+
+    def __init__(self, *args, kinds, current, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in kinds:
+            self.fields[kind.verb] = forms.ChoiceField(
+                label=kind.label,
+                choices=Delivery.choices,
+                initial=current[kind.verb],
+                # Said only where it differs from the usual: the same hint on every field
+                # would be noise.
+                help_text=(
+                    _("Suggested: %(default)s.") % {"default": kind.default.label}
+                    if kind.default != Delivery.IMMEDIATE
+                    else ""
+                ),
+                error_messages={"invalid_choice": _("Choose how you want to hear of this.")},
+            )

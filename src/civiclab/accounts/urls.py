@@ -35,6 +35,11 @@ urlpatterns = [
     path("two-step/set-up/", views.mfa_enrol, name="mfa_enrol"),
     path("two-step/recovery-codes/", views.mfa_recovery_codes, name="mfa_recovery_codes"),
     path("two-step/turn-off/", views.mfa_disable, name="mfa_disable"),
+    path(
+        "profile/notifications/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/new/", views.token_create, name="token_create"),
     path("confirm-password/", views.confirm_password, name="confirm_password"),

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from civiclab.core import clock, page_sections
+from civiclab.core import clock, notifications, page_sections
 from civiclab.core.http import apply_validation_error
 
 from . import access, confirmation, mfa, reauth, selectors, services, throttle
@@ -31,6 +31,7 @@ from .forms import (
     EmailChangeForm,
     LoginForm,
     MfaEnrolForm,
+    NotificationPreferencesForm,
     ProfileForm,
     SecondStepForm,
     SignUpForm,
@@ -320,6 +321,22 @@ def profile_edit(request):
         messages.success(request, _("Your name has been changed."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request):
+    """How the person hears of each kind of notification."""
+    form = NotificationPreferencesForm(
+        request.POST or None,
+        kinds=notifications.kinds(),
+        current=notifications.preferences_of(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        notifications.notification_preferences_set(user=request.user, deliveries=form.cleaned_data)
+        messages.success(request, _("Your notification preferences have been saved."))
+        return redirect("accounts:notification_preferences")
+    return render(request, "accounts/notification_preferences.html", {"form": form})
 
 
 @sensitive_post_parameters("current_password")

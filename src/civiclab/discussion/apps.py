@@ -10,11 +10,12 @@ class DiscussionConfig(AppConfig):
     def ready(self) -> None:
         from civiclab.core import audit
 
-        from . import personal_data
+        from . import notification_kinds, personal_data
         from .audit import AuditAction
 
         personal_data.register_all()
         audit.register_actions(AuditAction)
+        notification_kinds.register_all()
         self._show_queue_on_organisation_page()
 
     def _show_queue_on_organisation_page(self) -> None:

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "civiclab.core.context_processors.site",
+                "civiclab.core.context_processors.notifications",
                 "civiclab.organisations.context_processors.organisations",
             ],
         },
@@ -217,6 +218,16 @@ SCHEDULE = {
     "housekeeping": {
         "task": "civiclab.core.tasks.purge_expired",
         "every": _seconds("SCHEDULE_HOUSEKEEPING_SECONDS", 24 * 60 * 60),
+    },
+    # Digests tell of the day (or the ISO week) before the run, in UTC; each person gets one
+    # e-mail per period however often the task runs (core.digests).
+    "notification-digest-daily": {
+        "task": "civiclab.core.digests.send_daily_digests",
+        "every": _seconds("SCHEDULE_DAILY_DIGEST_SECONDS", 24 * 60 * 60),
+    },
+    "notification-digest-weekly": {
+        "task": "civiclab.core.digests.send_weekly_digests",
+        "every": _seconds("SCHEDULE_WEEKLY_DIGEST_SECONDS", 24 * 60 * 60),
     },
 }
 
