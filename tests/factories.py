@@ -61,3 +61,18 @@ def member(organisation, *roles, **user_fields):
     for role in roles:
         MembershipFactory(organisation=organisation, user=user, role=role)
     return user
+
+
+def sign_in_recently(client, user):
+    """Sign `user` in on `client` as if they had just entered their password (and passed the
+    second step), so pages guarded by re-authentication open (`accounts.reauth`)."""
+    from civiclab.accounts import mfa, reauth
+    from civiclab.core import clock
+
+    client.force_login(user)
+    session = client.session
+    now = clock.now().timestamp()
+    session[reauth.SESSION_KEY] = {"user": user.pk, "at": now}
+    session[mfa.VERIFIED_KEY] = {"user": user.pk, "at": now}
+    session.save()
+    return client

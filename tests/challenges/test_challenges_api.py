@@ -134,7 +134,9 @@ def test_lead_creates_a_challenge_with_phases_and_publishes_it(client, organisat
     response = client.post(f"{BASE}/{body['id']}/publish")
     assert response.status_code == 200 and response.json()["state"] == "published"
     response = client.post(f"{BASE}/{body['id']}/publish")
-    assert response.status_code == 422
+    # Well formed, refused by the challenge's state: a conflict, not a request with errors.
+    assert response.status_code == 409
+    assert error_of(response)["code"] == "conflict"
     assert "already published" in error_of(response)["message"]
 
 
@@ -224,7 +226,7 @@ def test_unpublish_is_refused_once_there_are_ideas(client, organisation, lead):
     IdeaFactory(challenge=challenge)
     client.force_login(lead)
     response = client.post(f"{BASE}/{challenge.pk}/unpublish")
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "stays published" in error_of(response)["message"]
 
 

@@ -122,6 +122,37 @@ def test_challenge_page_shows_phase_in_the_organisation_time_zone(client, organi
     assert "Europe/Amsterdam" in page
 
 
+def test_a_draft_or_not_yet_open_challenge_is_not_labelled_open_for_ideas(organisation):
+    from django.template import Context, Template
+
+    tag = Template("{% load challenges_tags %}{% phase_tag challenge %}")
+    draft = ChallengeFactory(organisation=organisation, state=Challenge.State.DRAFT)
+    assert "Draft" in tag.render(Context({"challenge": draft}))
+    later = ChallengeFactory(organisation=organisation, phase=False)
+    later.phases.create(
+        kind=PhaseKind.SUBMISSION,
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=30),
+    )
+    assert "Not open yet" in tag.render(Context({"challenge": later}))
+    running = ChallengeFactory(organisation=organisation)
+    assert "Open for ideas" in tag.render(Context({"challenge": running}))
+
+
+def test_challenge_texts_render_markdown_sanitised_like_ideas(client, organisation):
+    challenge = ChallengeFactory(
+        organisation=organisation,
+        problem_statement="Flooding **every spring**.\n\n- basements\n- roads",
+        goals="See [the plan](https://example.org/plan).",
+        needs='<script>alert(1)</script><a href="javascript:alert(2)">x</a> [y](javascript:z)',
+    )
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "<strong>every spring</strong>" in page
+    assert "<li>basements</li>" in page
+    assert '<a href="https://example.org/plan" rel="nofollow ugc noopener noreferrer">' in page
+    assert "<script>alert(1)" not in page and 'href="javascript:' not in page
+
+
 def test_challenge_page_shows_counts_sponsor_and_managers_actions(client, organisation):
     sponsor = member(organisation, Role.DECISION_MAKER, display_name="Dana Decides")
     challenge = ChallengeFactory(organisation=organisation, sponsor=sponsor)

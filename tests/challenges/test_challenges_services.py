@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from civiclab.challenges.models import Audience, Challenge, PhaseKind, Tag
 from civiclab.challenges.services import challenges as services
@@ -115,6 +116,23 @@ def test_phase_dates_are_validated(phases, field):
     assert field in error.value.message_dict
 
 
+def test_phase_dates_before_2000_or_over_ten_years_ahead_are_refused():
+    typo = timezone.now().replace(year=timezone.now().year + 180)  # 2206 for 2026
+    with pytest.raises(ValidationError) as error:
+        services.validate_phases(
+            [
+                PhaseDates("submission", datetime(1999, 12, 31, tzinfo=UTC), day(10)),
+                PhaseDates("review", day(11), typo),
+            ]
+        )
+    assert error.value.message_dict == {
+        "submission_starts": ["Enter a date in 2000 or later."],
+        "review_ends": ["Enter a date at most 10 years from now."],
+    }
+    nine_years = timezone.now() + timedelta(days=9 * 365)
+    assert services.validate_phases([PhaseDates("submission", day(1), nine_years)])
+
+
 def test_a_phase_kind_appears_once():
     with pytest.raises(ValidationError):
         services.validate_phases(
@@ -175,7 +193,7 @@ def test_unpublish_only_while_there_are_no_ideas(organisation):
     IdeaFactory(challenge=challenge)
     with pytest.raises(ValidationError) as error:
         services.challenge_unpublish(actor=lead, challenge=challenge)
-    assert error.value.code == "has_ideas"
+    assert error.value.code == "conflict"
     empty = ChallengeFactory(organisation=organisation)
     services.challenge_unpublish(actor=lead, challenge=empty)
     empty.refresh_from_db()

@@ -14,6 +14,7 @@ from civiclab.challenges.models import (
     PairwiseComparison,
     PhaseKind,
 )
+from civiclab.challenges.selectors.pairwise import pair_token
 from civiclab.organisations.models import Role
 from tests.challenges.factories import ChallengeFactory, IdeaFactory
 from tests.challenges.test_evaluation_support import (
@@ -230,22 +231,28 @@ def test_pairwise_through_the_api(client, challenge):
     scorecard_with_criteria(challenge, pairwise=True)
     a, b = IdeaFactory.create_batch(2, challenge=challenge)
     client.force_login(UserFactory())
-    pair = client.get(f"{API}/challenges/{challenge.pk}/pairwise/next").json()["pair"]
+    offered = client.get(f"{API}/challenges/{challenge.pk}/pairwise/next").json()
+    pair, token = offered["pair"], offered["pair_token"]
     assert {idea["id"] for idea in pair} == {a.pk, b.pk}
+    unsigned = post(
+        client, f"{API}/challenges/{challenge.pk}/pairwise", {"winner_id": a.pk, "loser_id": b.pk}
+    )
+    assert unsigned.status_code == 422  # the pair token is required
     response = post(
         client,
         f"{API}/challenges/{challenge.pk}/pairwise",
-        {"winner_id": a.pk, "loser_id": b.pk},
+        {"winner_id": a.pk, "loser_id": b.pk, "pair_token": token},
     )
     assert response.status_code == 201
     assert PairwiseComparison.objects.get().winner == a
     again = post(
         client,
         f"{API}/challenges/{challenge.pk}/pairwise",
-        {"winner_id": b.pk, "loser_id": a.pk},
+        {"winner_id": b.pk, "loser_id": a.pk, "pair_token": token},
     )
     assert again.status_code == 422
-    assert client.get(f"{API}/challenges/{challenge.pk}/pairwise/next").json() == {"pair": None}
+    done = client.get(f"{API}/challenges/{challenge.pk}/pairwise/next").json()
+    assert done == {"pair": None, "pair_token": None}
     assert client.get(f"{API}/challenges/{challenge.pk}/pairwise/ranking").status_code == 403
     client.force_login(member(challenge.organisation, Role.INNOVATION_LEAD))
     ranking = client.get(f"{API}/challenges/{challenge.pk}/pairwise/ranking").json()
@@ -258,10 +265,16 @@ def test_too_many_comparisons_are_429(client, challenge, settings):
     settings.CHALLENGES_PAIRWISE_RATE = (1, 60)
     scorecard_with_criteria(challenge, pairwise=True)
     a, b, c = IdeaFactory.create_batch(3, challenge=challenge)
-    client.force_login(UserFactory())
+    person = UserFactory()
+    client.force_login(person)
     url = f"{API}/challenges/{challenge.pk}/pairwise"
-    assert post(client, url, {"winner_id": a.pk, "loser_id": b.pk}).status_code == 201
-    response = post(client, url, {"winner_id": a.pk, "loser_id": c.pk})
+
+    def chosen(winner, loser):
+        token = pair_token(user=person, challenge=challenge, pair=(winner, loser))
+        return {"winner_id": winner.pk, "loser_id": loser.pk, "pair_token": token}
+
+    assert post(client, url, chosen(a, b)).status_code == 201
+    response = post(client, url, chosen(a, c))
     assert response.status_code == 429
     assert error_of(response)["code"] == "throttled"
     assert response["Retry-After"] == "60"

@@ -118,6 +118,31 @@ def test_criteria_replace_adds_changes_and_removes_in_order(challenge, lead):
     assert not Criterion.objects.filter(pk=cost.pk).exists()
 
 
+def test_a_scorecard_whose_criteria_all_weigh_nothing_is_refused(challenge, lead):
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    with pytest.raises(ValidationError) as replaced:
+        services.criteria_replace(
+            actor=lead,
+            challenge=challenge,
+            criteria=[
+                services.CriterionInput(id=impact.pk, name="Impact", weight=0),
+                services.CriterionInput(id=cost.pk, name="Cost", weight=0),
+            ],
+        )
+    assert "weight above zero" in replaced.value.message_dict["criteria"][0]
+    services.criterion_save(
+        actor=lead, challenge=challenge, criterion=cost, name="Cost", weight=0
+    )  # Impact still counts
+    with pytest.raises(ValidationError) as saved:
+        services.criterion_save(
+            actor=lead, challenge=challenge, criterion=impact, name="Impact", weight=0
+        )
+    assert "weight" in saved.value.message_dict
+    with pytest.raises(ValidationError):
+        services.criterion_delete(actor=lead, criterion=impact)  # only Cost, weighing 0, left
+    assert sorted(Criterion.objects.values_list("name", "weight")) == [("Cost", 0), ("Impact", 2)]
+
+
 # --- assignments ----------------------------------------------------------------------------
 
 
@@ -327,6 +352,30 @@ def test_results_match_the_reference_methods_on_the_same_data(challenge):
         stats.krippendorff_alpha(impact_data, "interval")
     )
     assert results.overall.level in {"reliable", "tentative", "low"}
+
+
+def test_hidden_and_merged_ideas_are_scored_but_take_no_rank(challenge):
+    _card, (impact, cost) = scorecard_with_criteria(challenge)
+    (person,) = evaluators(challenge.organisation, 1)
+    best, hidden, merged, second = (IdeaFactory(challenge=challenge) for _ in range(4))
+    for idea, values in (
+        (hidden, {impact: 5, cost: 1}),
+        (merged, {impact: 5, cost: 1}),
+        (best, {impact: 4, cost: 2}),
+        (second, {impact: 2, cost: 4}),
+    ):
+        submit(assign(idea, person), values)
+    Idea.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    Idea.objects.filter(pk=merged.pk).update(status=IdeaStatus.MERGED, merged_into=second)
+
+    results = evaluation_results(challenge=challenge)
+
+    assert [(row.idea.pk, row.rank) for row in results.ranked] == [(best.pk, 1), (second.pk, 2)]
+    unranked = {row.idea.pk: row for row in results.unranked}
+    assert set(unranked) == {hidden.pk, merged.pk}
+    assert unranked[hidden.pk].rank is None and unranked[hidden.pk].score == pytest.approx(100.0)
+    assert unranked[hidden.pk].unranked_reason == "Hidden by moderation"
+    assert unranked[merged.pk].unranked_reason == "Merged into another idea"
 
 
 def test_agreement_is_undefined_with_a_single_evaluator(challenge):

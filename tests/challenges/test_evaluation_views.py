@@ -230,6 +230,24 @@ def test_an_evaluator_saves_a_draft_then_submits(client, blind_case):
     assert Idea.objects.get(pk=idea.pk).score == pytest.approx(100.0)
 
 
+def test_a_scale_wider_than_eleven_points_is_a_number_field(client, blind_case):
+    idea, person, _assignment, (impact, cost), _a, _c = blind_case
+    Criterion.objects.filter(pk=impact.pk).update(scale_min=0, scale_max=100)
+    client.force_login(person)
+    page = client.get(idea_url("evaluate", idea)).content.decode()
+    assert f'type="number" name="score_{impact.pk}"' in page
+    assert page.count(f'name="score_{impact.pk}"') == 1  # not 101 radio buttons
+    assert page.count(f'name="score_{cost.pk}"') == 5  # a 1-5 scale keeps its radio buttons
+    post = {f"score_{cost.pk}": "2", "action": "submit"}
+    refused = client.post(idea_url("evaluate", idea), {**post, f"score_{impact.pk}": "101"})
+    assert refused.status_code == 200
+    assert "Enter a whole number from 0 to 100 for “Impact”." in refused.content.decode()
+    assert not Evaluation.objects.exists()
+    accepted = client.post(idea_url("evaluate", idea), {**post, f"score_{impact.pk}": "73"})
+    assert accepted.status_code == 302
+    assert Evaluation.objects.get().scores.get(criterion=impact).value == 73
+
+
 def test_scoring_closes_with_the_review_phase(client, blind_case):
     idea, person, *_rest = blind_case
     with during(idea.challenge, PhaseKind.SELECTION):
@@ -282,6 +300,18 @@ def test_decision_makers_see_scores_agreement_and_a_chart_with_its_table(client)
     assert "Scores, ranks and evaluations by idea" in page  # the data table beside them
     for idea in Idea.objects.filter(challenge=challenge):
         assert idea.title in page
+
+
+def test_the_results_page_lists_a_hidden_idea_apart_from_the_ranking(client):
+    challenge = _scored_challenge(3)
+    hidden = Idea.objects.filter(challenge=challenge).first()
+    Idea.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    client.force_login(member(challenge.organisation, Role.DECISION_MAKER))
+    page = client.get(url("evaluation_results", challenge)).content.decode()
+    ranking, apart = page.split("Scored but not ranked", 1)
+    assert hidden.title not in ranking.split('id="ranking"', 1)[1]
+    assert hidden.title in apart.split("By criterion", 1)[0]
+    assert "Hidden by moderation" in apart
 
 
 def test_the_results_page_query_count_does_not_grow_with_the_ideas(

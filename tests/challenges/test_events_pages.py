@@ -96,6 +96,18 @@ def test_register_and_cancel_without_javascript(client, organisation):
     assert EventRegistration.objects.get(event=event, user=waiting).status == "confirmed"
 
 
+def test_an_event_that_ended_says_it_took_place_and_offers_no_places(client, organisation):
+    challenge = ChallengeFactory(organisation=organisation)
+    event = make_event(challenge, capacity=3)
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(days=2), ends_at=timezone.now() - timedelta(days=1)
+    )
+    client.force_login(UserFactory())
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "Took place" in page and "This event has taken place." in page
+    assert "places left" not in page and "Register</button>" not in page
+
+
 def test_anonymous_people_are_asked_to_sign_in_to_register(client, organisation):
     challenge = ChallengeFactory(organisation=organisation)
     make_event(challenge)

@@ -44,6 +44,41 @@ def status_of(event, user):
     return EventRegistration.objects.get(event=event, user=user).status
 
 
+def test_an_event_cannot_be_created_or_moved_into_the_past():
+    challenge = ChallengeFactory()
+    yesterday = timezone.now() - timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        make_event(challenge, starts_at=yesterday, ends_at=yesterday + timedelta(hours=2))
+    assert error.value.message_dict["starts_at"] == ["An event cannot start in the past."]
+    assert not Event.objects.exists()
+    event = make_event(challenge)
+    with pytest.raises(ValidationError):
+        make_event(challenge, starts_at=yesterday, ends_at=yesterday + timedelta(hours=2))
+    event.refresh_from_db()
+    assert event.starts_at > timezone.now()
+
+
+def test_a_past_event_can_still_be_corrected_without_moving_it():
+    event = make_event()
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(days=3), ends_at=timezone.now() - timedelta(days=2)
+    )
+    corrected = make_event(
+        event.challenge,
+        starts_at=Event.objects.get().starts_at,
+        ends_at=Event.objects.get().ends_at,
+        title="Design sprint (report)",
+    )
+    assert corrected.title == "Design sprint (report)"
+
+
+def test_event_dates_over_ten_years_ahead_are_refused():
+    far = timezone.now() + timedelta(days=11 * 366)
+    with pytest.raises(ValidationError) as error:
+        make_event(starts_at=far, ends_at=far + timedelta(hours=1))
+    assert error.value.message_dict["starts_at"] == ["Enter a date at most 10 years from now."]
+
+
 def test_event_needs_a_place_or_link_and_an_end_after_the_start():
     challenge = ChallengeFactory()
     lead = member(challenge.organisation, Role.INNOVATION_LEAD)

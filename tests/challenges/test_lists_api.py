@@ -210,3 +210,21 @@ def test_pages_and_api_window_the_same_list(client, params):
     )
     assert pages == 2
     assert through_api == on_pages and len(on_pages) == 25
+
+
+@pytest.mark.parametrize("cursor", ["cu", "bm90IGpzb24", "WzFd"])
+def test_a_well_formed_cursor_this_api_did_not_give_out_is_a_documented_404(client, cursor):
+    # Text of the cursor's alphabet that is not one of our cursors is schema-valid, so the
+    # answer is one the document allows for valid input: nothing at this address.
+    from civiclab.config.api import api
+
+    challenge = ChallengeFactory()
+    url = f"/api/v1/challenges/{challenge.pk}/ideas"
+    response = client.get(url, {"cursor": cursor})
+    assert response.status_code == 404
+    assert "cursor" in response.json()["error"]["message"]
+    parameters = api.get_openapi_schema()["paths"]["/api/v1/challenges/{challenge_id}/ideas"][
+        "get"
+    ]["parameters"]
+    (documented,) = [p for p in parameters if p["name"] == "cursor"]
+    assert documented["schema"]["anyOf"][0]["pattern"] == "^[A-Za-z0-9_-]*$"

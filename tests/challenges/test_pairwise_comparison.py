@@ -2,6 +2,8 @@
 JavaScript, the rate limit, and the Bradley-Terry ranking."""
 
 import random
+import re
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -15,7 +17,7 @@ from civiclab.challenges.models import (
     PairwiseComparison,
     PhaseKind,
 )
-from civiclab.challenges.selectors.pairwise import next_pair, pairwise_ranking
+from civiclab.challenges.selectors.pairwise import next_pair, pair_token, pairwise_ranking
 from civiclab.challenges.services.pairwise import pairwise_record
 from civiclab.core.ratelimit import RateLimited
 from civiclab.methods import stats
@@ -58,6 +60,14 @@ def pair_ids(pair):
     return frozenset(idea.pk for idea in pair)
 
 
+def offered_and_recorded(person, challenge, winner, loser, tie=False):
+    """Record a choice with the token the platform gives when it offers this pair."""
+    token = pair_token(user=person, challenge=challenge, pair=(winner, loser))
+    return pairwise_record(
+        actor=person, challenge=challenge, winner=winner, loser=loser, pair_token=token, tie=tie
+    )
+
+
 # --- which pair -----------------------------------------------------------------------------
 
 
@@ -82,7 +92,7 @@ def test_never_the_same_pair_twice_for_one_person_and_none_when_done(challenge):
         assert pair is not None
         assert pair_ids(pair) not in seen
         seen.add(pair_ids(pair))
-        pairwise_record(actor=person, challenge=challenge, winner=pair[0], loser=pair[1])
+        offered_and_recorded(person, challenge, pair[0], pair[1])
     assert next_pair(user=person, challenge=challenge) is None
 
 
@@ -116,23 +126,62 @@ def test_recording_refuses_own_ideas_repeats_and_closed_phases(challenge):
     mine = IdeaFactory(challenge=challenge, author=person)
     a, b = IdeaFactory.create_batch(2, challenge=challenge)
     with pytest.raises(ValidationError):
-        pairwise_record(actor=person, challenge=challenge, winner=mine, loser=a)
-    pairwise_record(actor=person, challenge=challenge, winner=a, loser=b)
+        offered_and_recorded(person, challenge, mine, a)
+    offered_and_recorded(person, challenge, a, b)
     with pytest.raises(ValidationError):
-        pairwise_record(actor=person, challenge=challenge, winner=b, loser=a, tie=True)
+        offered_and_recorded(person, challenge, b, a, tie=True)
     submission = ChallengeFactory(organisation=challenge.organisation)
     scorecard_with_criteria(submission, pairwise=True)
     x, y = IdeaFactory.create_batch(2, challenge=submission)
     with pytest.raises(PermissionDenied):
-        pairwise_record(actor=person, challenge=submission, winner=x, loser=y)
+        offered_and_recorded(person, submission, x, y)
     assert PairwiseComparison.objects.count() == 1
+
+
+def test_a_pair_that_was_not_offered_cannot_be_recorded(challenge):
+    # Forging pairs would let someone set a favourite against the weakest ideas again and
+    # again; only the pair the platform chose, for this person, counts.
+    favourite, weak, other = IdeaFactory.create_batch(3, challenge=challenge)
+    person, someone_else = UserFactory(), UserFactory()
+    offered = pair_token(user=person, challenge=challenge, pair=(favourite, other))
+    attempts = [
+        (person, favourite, weak, offered),  # a different pair than the one offered
+        (someone_else, favourite, other, offered),  # another person's pair
+        (person, favourite, other, offered + "x"),  # a tampered token
+        (person, favourite, other, ""),
+    ]
+    for actor, winner, loser, token in attempts:
+        with pytest.raises(ValidationError, match="not offered to you"):
+            pairwise_record(
+                actor=actor, challenge=challenge, winner=winner, loser=loser, pair_token=token
+            )
+    assert not PairwiseComparison.objects.exists()
+    # Either order of the offered pair may win.
+    pairwise_record(
+        actor=person, challenge=challenge, winner=other, loser=favourite, pair_token=offered
+    )
+    assert PairwiseComparison.objects.get().winner == other
+
+
+def test_an_offered_pair_expires_after_a_day(challenge):
+    from django.core import signing
+
+    a, b = IdeaFactory.create_batch(2, challenge=challenge)
+    person = UserFactory()
+    token = pair_token(user=person, challenge=challenge, pair=(a, b))
+    one_day_later = signing.time.time() + 24 * 3600 + 1
+    with (
+        mock.patch("django.core.signing.time.time", return_value=one_day_later),
+        pytest.raises(ValidationError, match="offered too long ago"),
+    ):
+        pairwise_record(actor=person, challenge=challenge, winner=a, loser=b, pair_token=token)
 
 
 def test_ideas_of_another_challenge_cannot_be_compared(challenge):
     a = IdeaFactory(challenge=challenge)
     elsewhere = IdeaFactory()
     with pytest.raises(ValidationError):
-        pairwise_record(actor=UserFactory(), challenge=challenge, winner=a, loser=elsewhere)
+        offered_and_recorded(UserFactory(), challenge, a, elsewhere)
 
 
 def test_comparisons_are_rate_limited_per_person(challenge, settings):
@@ -141,11 +190,11 @@ def test_comparisons_are_rate_limited_per_person(challenge, settings):
     ideas = IdeaFactory.create_batch(4, challenge=challenge)
     pairs = [(ideas[0], ideas[1]), (ideas[0], ideas[2]), (ideas[0], ideas[3]), (ideas[1], ideas[2])]
     for winner, loser in pairs[:3]:
-        pairwise_record(actor=person, challenge=challenge, winner=winner, loser=loser)
+        offered_and_recorded(person, challenge, winner, loser)
     with pytest.raises(RateLimited):
-        pairwise_record(actor=person, challenge=challenge, winner=pairs[3][0], loser=pairs[3][1])
+        offered_and_recorded(person, challenge, pairs[3][0], pairs[3][1])
     # Somebody else is not held back.
-    pairwise_record(actor=UserFactory(), challenge=challenge, winner=ideas[2], loser=ideas[3])
+    offered_and_recorded(UserFactory(), challenge, ideas[2], ideas[3])
 
 
 # --- the page, without JavaScript -----------------------------------------------------------
@@ -158,20 +207,25 @@ def test_the_compare_page_works_with_plain_form_posts(client, challenge):
     page = client.get(compare_url(challenge)).content.decode()
     assert a.title in page and b.title in page
     assert 'name="choice" value="first"' in page and 'value="tie"' in page
+    token = re.search(r'name="pair_token" value="([^"]+)"', page).group(1)
+    first, second = (int(pk) for pk in re.findall(r'name="(?:first|second)" value="(\d+)"', page))
     response = client.post(
-        compare_url(challenge), {"first": a.pk, "second": b.pk, "choice": "second"}
+        compare_url(challenge),
+        {"first": first, "second": second, "choice": "second", "pair_token": token},
     )
     assert response.status_code == 302
     comparison = PairwiseComparison.objects.get()
-    assert (comparison.winner, comparison.loser, comparison.is_tie) == (b, a, False)
+    assert (comparison.winner_id, comparison.loser_id, comparison.is_tie) == (second, first, False)
     page = client.get(compare_url(challenge)).content.decode()
     assert "You have compared every pair" in page
 
 
 def test_a_tie_is_recorded_and_a_repeat_is_a_clear_error(client, challenge):
     a, b = IdeaFactory.create_batch(2, challenge=challenge)
-    client.force_login(UserFactory())
-    data = {"first": a.pk, "second": b.pk, "choice": "tie"}
+    person = UserFactory()
+    client.force_login(person)
+    token = pair_token(user=person, challenge=challenge, pair=(a, b))
+    data = {"first": a.pk, "second": b.pk, "choice": "tie", "pair_token": token}
     assert client.post(compare_url(challenge), data).status_code == 302
     assert PairwiseComparison.objects.get().is_tie
     response = client.post(compare_url(challenge), data)
@@ -228,6 +282,7 @@ def test_a_disconnected_comparison_graph_is_pointed_out(client, challenge):
     page = client.get(compare_url(challenge, "_ranking")).content.decode()
     assert 'id="disconnected"' in page
     assert "1 idea has not been compared yet." in page
+    assert "2 comparisons by 1 person." in page
 
 
 def test_the_ranking_page_is_for_managers_and_decision_makers(client, challenge):

@@ -123,3 +123,19 @@ def test_a_token_says_who_reads_the_support_state(client):
     client.post(f"{API}/ideas/{idea.pk}/support", **headers)
     assert client.get(f"{API}/ideas/{idea.pk}/supports", **headers).json()["supported"] is True
     assert client.get(f"{API}/ideas/{idea.pk}/supports").json()["supported"] is False
+
+
+def test_undoing_a_merge_twice_is_a_conflict_not_a_request_with_errors(client):
+    challenge = ChallengeFactory()
+    source, target = IdeaFactory(challenge=challenge), IdeaFactory(challenge=challenge)
+    signed_in(client, member(challenge.organisation, Role.INNOVATION_LEAD))
+    record = client.post(
+        f"{API}/ideas/{source.pk}/merge",
+        {"target_id": target.pk, "reason": "Same"},
+        "application/json",
+    ).json()
+    url = f"{API}/merges/{record['id']}/unmerge"
+    assert client.post(url, {"reason": "Different"}, "application/json").status_code == 200
+    again = client.post(url, {"reason": "Different"}, "application/json")
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "conflict"

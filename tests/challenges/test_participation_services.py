@@ -58,6 +58,28 @@ def test_authors_cannot_support_their_own_idea():
     assert count_of(idea) == 0
 
 
+def test_a_supporter_who_becomes_a_coauthor_no_longer_supports_their_own_idea():
+    from civiclab.challenges.services.ideas import coauthor_respond
+
+    idea, supporter, other = IdeaFactory(), UserFactory(), UserFactory()
+    services.support_add(actor=supporter, idea=idea)
+    services.support_add(actor=other, idea=idea)
+    idea.coauthors.create(user=supporter, status="invited")
+    coauthor_respond(actor=supporter, idea=idea, accept=True)
+    assert not Support.objects.filter(idea=idea, user=supporter).exists()
+    assert count_of(idea) == Support.objects.filter(idea=idea).count() == 1
+
+
+def test_declining_a_coauthor_invitation_keeps_the_support():
+    from civiclab.challenges.services.ideas import coauthor_respond
+
+    idea, supporter = IdeaFactory(), UserFactory()
+    services.support_add(actor=supporter, idea=idea)
+    idea.coauthors.create(user=supporter, status="invited")
+    coauthor_respond(actor=supporter, idea=idea, accept=False)
+    assert count_of(idea) == 1
+
+
 def test_supports_close_with_the_review_phase():
     idea = IdeaFactory()
     with during(idea.challenge, "selection"), pytest.raises(PermissionDenied):

@@ -5,6 +5,9 @@ Each count is the second visit of a signed-in person, once the caches a live sit
 (list counts, roles) are filled. A change in a count is a decision: when a page needs one more
 query, raise the number here in the same commit and say why; when it needs fewer, lower it.
 The counts do not depend on the number of rows shown (see the tests beside each page).
+
+Every page for a signed-in person counts their unread notifications once, for the number on
+the Notifications link (`core.context_processors.notifications`); visitors' pages do not.
 """
 
 import pytest
@@ -49,7 +52,7 @@ def second_visit(client, url, django_assert_num_queries, queries):
 
 def test_the_challenge_page_for_its_innovation_lead(client, challenge, django_assert_num_queries):
     client.force_login(member(challenge.organisation, Role.INNOVATION_LEAD))
-    second_visit(client, challenge.get_absolute_url(), django_assert_num_queries, 11)
+    second_visit(client, challenge.get_absolute_url(), django_assert_num_queries, 12)
 
 
 def test_the_challenge_page_for_a_visitor(client, challenge, django_assert_num_queries):
@@ -59,13 +62,13 @@ def test_the_challenge_page_for_a_visitor(client, challenge, django_assert_num_q
 def test_the_idea_page_for_a_signed_in_citizen(client, challenge, django_assert_num_queries):
     idea = challenge.ideas.first()
     client.force_login(UserFactory())
-    second_visit(client, idea.get_absolute_url(), django_assert_num_queries, 18)
+    second_visit(client, idea.get_absolute_url(), django_assert_num_queries, 19)
 
 
 def test_the_idea_page_for_its_innovation_lead(client, challenge, django_assert_num_queries):
     idea = challenge.ideas.first()
     client.force_login(member(challenge.organisation, Role.INNOVATION_LEAD))
-    second_visit(client, idea.get_absolute_url(), django_assert_num_queries, 20)
+    second_visit(client, idea.get_absolute_url(), django_assert_num_queries, 21)
 
 
 def test_the_idea_list_of_a_challenge(client, challenge, django_assert_num_queries):
@@ -74,7 +77,7 @@ def test_the_idea_list_of_a_challenge(client, challenge, django_assert_num_queri
         kwargs={"org_slug": challenge.organisation.slug, "slug": challenge.slug},
     )
     client.force_login(UserFactory())
-    response = second_visit(client, url + "?sort=supported", django_assert_num_queries, 10)
+    response = second_visit(client, url + "?sort=supported", django_assert_num_queries, 11)
     assert len(response.context["page_obj"].object_list) == 6
 
 
@@ -84,4 +87,4 @@ def test_the_evaluation_results(client, challenge, django_assert_num_queries):
         kwargs={"org_slug": challenge.organisation.slug, "slug": challenge.slug},
     )
     client.force_login(member(challenge.organisation, Role.INNOVATION_LEAD))
-    second_visit(client, url, django_assert_num_queries, 13)
+    second_visit(client, url, django_assert_num_queries, 14)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from civiclab.challenges.models import Audience, CoAuthor, Event, EventKind, PhaseKind
 from civiclab.challenges.selectors.challenges import visibility_filter
+from civiclab.challenges.selectors.pairwise import pair_token
 from civiclab.challenges.services import challenges as challenge_services
 from civiclab.challenges.services import ideas as idea_services
 from civiclab.challenges.services.events import event_register
@@ -155,7 +156,8 @@ def _compare(actor):
     challenge = ChallengeFactory(phase=PhaseKind.REVIEW)
     scorecard_with_criteria(challenge, pairwise=True)
     first, second = IdeaFactory(challenge=challenge), IdeaFactory(challenge=challenge)
-    pairwise_record(actor=actor, challenge=challenge, winner=first, loser=second)
+    token = pair_token(user=actor, challenge=challenge, pair=(first, second))
+    pairwise_record(actor=actor, challenge=challenge, winner=first, loser=second, pair_token=token)
 
 
 def _flag_comment(actor):

@@ -140,8 +140,9 @@ def test_in_app_notification_for_an_unreadable_idea_is_not_shown(
         reverse("notification_read", kwargs={"pk": notification.pk}), {"open": "1"}
     )
     assert opened.status_code == 404
-    # Nor is its e-mail sent, should one still be waiting in the queue.
+    # Nor is its e-mail sent, should one still be waiting in the queue (not yet e-mailed).
     mail.outbox.clear()
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
     assert send_notification_emails.call([notification.pk]) == {
         "sent": 0,
         "failed": 0,

@@ -241,13 +241,15 @@ def test_a_mail_server_that_is_down_is_logged_without_the_address(monkeypatch, c
         n.pk for n in notify(recipients=[alice, bob], verb="tests.hello", title="Hi", email=False)
     ]
 
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError(f"cannot deliver to {args[3][0]}")
+    def refuse(message, *args, **kwargs):
+        raise ConnectionRefusedError(f"cannot deliver to {message.to[0]}")
 
-    monkeypatch.setattr("civiclab.core.notifications.send_mail", refuse)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     assert send_notification_emails.call(ids) == {"sent": 0, "failed": 2, "withheld": 0}
     assert "Could not send a tests.hello notification e-mail." in caplog.text
     assert alice.email not in caplog.text and bob.email not in caplog.text
+    # Not marked as e-mailed: a retry tries again.
+    assert not Notification.objects.filter(pk__in=ids, emailed_at__isnull=False).exists()
 
 
 def test_a_queue_that_cannot_be_reached_does_not_break_the_committed_change(

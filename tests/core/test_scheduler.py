@@ -52,10 +52,15 @@ def test_the_worker_schedules_checkpoints_trending_and_housekeeping_by_default()
         "ledger-checkpoint": "civiclab.ledger.tasks.issue_checkpoint",
         "trending-refresh": "civiclab.challenges.services.trending.refresh_trending",
         "housekeeping": "civiclab.core.tasks.purge_expired",
+        "notification-digest-daily": "civiclab.core.digests.send_daily_digests",
+        "notification-digest-weekly": "civiclab.core.digests.send_weekly_digests",
     }
     assert schedules["ledger-checkpoint"].every == timedelta(minutes=10)
     assert schedules["trending-refresh"].every == timedelta(hours=1)
     assert schedules["housekeeping"].every == timedelta(days=1)
+    # Both digests run daily; the weekly one sends once per ISO week (core.digests).
+    assert schedules["notification-digest-daily"].every == timedelta(days=1)
+    assert schedules["notification-digest-weekly"].every == timedelta(days=1)
 
 
 def test_zero_turns_a_schedule_off(settings):

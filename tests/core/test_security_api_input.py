@@ -144,8 +144,12 @@ def test_ids_of_2_pow_63_in_pairwise_and_assignment_bodies_answer_422(client):
     pairwise = f"{API}/challenges/{challenge.pk}/pairwise"
     assignments = f"{API}/challenges/{challenge.pk}/assignments"
     cases = [
-        (pairwise, {"winner_id": BEYOND_INT64, "loser_id": idea.pk}, "winner_id"),
-        (pairwise, {"winner_id": idea.pk, "loser_id": 10**30}, "loser_id"),
+        (
+            pairwise,
+            {"winner_id": BEYOND_INT64, "loser_id": idea.pk, "pair_token": "t"},
+            "winner_id",
+        ),
+        (pairwise, {"winner_id": idea.pk, "loser_id": 10**30, "pair_token": "t"}, "loser_id"),
         (assignments, {"idea_id": BEYOND_INT64, "evaluator_ids": [person.pk]}, "idea_id"),
         (assignments, {"idea_id": idea.pk, "evaluator_ids": [BEYOND_INT64]}, "evaluator_ids"),
     ]

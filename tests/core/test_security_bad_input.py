@@ -63,3 +63,19 @@ def test_unstorable_values_in_the_address_are_client_errors(signed_in, url):
     response = signed_in.get(url)
     assert 400 <= response.status_code < 500
     assert "error" in response.json()
+
+
+def test_a_nul_character_in_a_field_the_api_does_not_read_is_ignored_like_the_field(signed_in):
+    # The document lets a body carry fields it does not name; a NUL in one of them, or in its
+    # name, cannot reach the database, so the request is valid (it was refused with a 422).
+    idea = IdeaFactory()
+    body = {"body": "Lamps, please.", "note\u0000": "\u0000"}
+    response = post(signed_in, f"/api/v1/ideas/{idea.pk}/comments", body)
+    assert response.status_code == 201
+    assert Comment.objects.get().body == "Lamps, please."
+
+
+def test_a_nul_character_in_a_query_filter_names_the_field(signed_in):
+    response = signed_in.get("/api/v1/challenges", {"tag": "a\u0000b"})
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["tag"]

@@ -160,6 +160,8 @@ def test_demo_seeds_once_keeps_data_and_starts_over_on_reset(tmp_path):
     assert "DEMO ONLY" in first.stdout
     assert "civiclab-demo" in first.stdout
     assert "admin@eastbrook.example" in first.stdout
+    # The printed logins work with the password alone, and the output says why.
+    assert "Two-step sign-in is optional here" in first.stdout
     seeded = snapshot(db)
     # Every person of the demo's content, and every role they hold.
     people = demo_content().people()

@@ -81,7 +81,9 @@ def test_reports_and_the_moderation_queue(client):
     again = client.post(
         f"{API}/ideas/{idea.pk}/flags", {"reason": "spam"}, content_type="application/json"
     )
-    assert again.status_code == 422
+    # Reporting twice is well formed; the report already made refuses it: a conflict.
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "conflict"
     bad = client.post(
         f"{API}/ideas/{idea.pk}/flags", {"reason": "dull"}, content_type="application/json"
     )

@@ -31,6 +31,8 @@ ADMIN_PAGES = [
     "/accounts/profile/name/",
     "/accounts/profile/email/",
     "/accounts/profile/password/",
+    "/accounts/profile/notifications/",
+    "/notifications/",
     "/accounts/tokens/",
     "/accounts/tokens/new/",
     "/accounts/my-data/",

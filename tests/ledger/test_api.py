@@ -75,16 +75,15 @@ def test_consistency_proof_verifies(client, entries):
 @pytest.mark.parametrize(
     ("path", "params", "status"),
     [
-        ("/proofs/inclusion", {"seq": 9, "size": 9}, 400),
-        ("/proofs/inclusion", {"seq": 0, "size": 50}, 400),
+        ("/proofs/inclusion", {"seq": 9, "size": 9}, 404),
+        ("/proofs/inclusion", {"seq": 0, "size": 50}, 404),
         ("/proofs/inclusion", {"seq": -1, "size": 5}, 422),
         ("/proofs/inclusion", {"seq": "x"}, 422),
-        ("/proofs/consistency", {"first": 6, "second": 5}, 400),
+        ("/proofs/consistency", {"first": 6, "second": 5}, 404),
         ("/proofs/consistency", {"first": 0, "second": 5}, 422),
         ("/proofs/consistency", {"first": 1}, 422),
         ("/entries", {"page_size": 1000}, 422),
         ("/entries", {"since": "2026-02-30"}, 422),
-        ("/entries", {"since": "2026-03-02", "until": "2026-03-01"}, 400),
         ("/entries", {"order": "sideways"}, 422),
     ],
 )
@@ -93,7 +92,7 @@ def test_bad_parameters_get_a_clear_error(client, entries, path, params, status)
     assert response.status_code == status
     error = response.json()["error"]
     assert error["message"]
-    assert error["code"] in {"bad_request", "validation_error"}
+    assert error["code"] in {"not_found", "validation_error"}
 
 
 def test_latest_checkpoint_and_list(client, entries):
@@ -122,3 +121,36 @@ def test_key_is_published(client):
     assert well_known.status_code == 200
     assert well_known["Content-Type"].startswith("text/plain")
     assert well_known.content.decode().strip() == str(key)
+
+
+def test_a_date_range_that_ends_before_it_starts_is_an_empty_page_not_a_refusal(client, entries):
+    # The OpenAPI document cannot state that `until` comes after `since`; every pair of
+    # valid dates is accepted, and a range without days holds no entries.
+    response = client.get(f"{API}/entries", {"since": "2026-03-02", "until": "2026-03-01"})
+    assert response.status_code == 200
+    assert response.json()["items"] == []
+    assert response.json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/proofs/inclusion", {"seq": 9, "size": 9}),
+        ("/proofs/consistency", {"first": 6, "second": 5}),
+        ("/proofs/consistency", {"first": 5, "second": 50}),
+    ],
+)
+def test_a_proof_that_does_not_exist_is_a_documented_404(client, entries, path, params):
+    from civiclab.config.api import api
+
+    response = client.get(API + path, params)
+    assert response.status_code == 404
+    assert response.json()["error"]["message"]
+    assert 404 in api.get_openapi_schema()["paths"][API + path]["get"]["responses"]
+
+
+def test_an_inclusion_proof_without_a_size_before_the_first_checkpoint_is_a_404(client, db):
+    append(3)
+    response = client.get(f"{API}/proofs/inclusion", {"seq": 0})
+    assert response.status_code == 404
+    assert "checkpoint" in response.json()["error"]["message"]

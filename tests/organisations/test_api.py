@@ -7,7 +7,7 @@ from django.core import mail
 from civiclab.core.models import AuditEvent
 from civiclab.organisations import services
 from civiclab.organisations.models import Invitation, Membership, Role, Sector
-from tests.factories import OrganisationFactory, UserFactory, member
+from tests.factories import OrganisationFactory, UserFactory, member, sign_in_recently
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/organisations"
@@ -22,8 +22,8 @@ def error_of(response) -> dict:
 
 @pytest.fixture
 def admin_client(client, admin):
-    client.force_login(admin)
-    return client
+    # A browser session inviting with roles must have entered the password lately.
+    return sign_in_recently(client, admin)
 
 
 def memberships_url(organisation, suffix=""):
@@ -269,3 +269,17 @@ def test_only_admins_see_and_withdraw_invitations(client, organisation, admin):
     assert response.status_code == 404
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
+
+
+def test_a_borrowed_browser_session_cannot_invite_with_roles_through_the_api(
+    client, admin, organisation
+):
+    client.force_login(admin)  # the password was not entered lately
+    response = client.post(
+        memberships_url(organisation),
+        {"email": "lea@example.org", "roles": ["admin"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert "password" in error_of(response)["message"]
+    assert not Invitation.objects.exists()

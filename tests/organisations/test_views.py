@@ -10,7 +10,7 @@ from civiclab.core.models import AuditEvent
 from civiclab.organisations.middleware import SESSION_KEY
 from civiclab.organisations.models import Invitation, Membership, Role, Sector
 from civiclab.organisations.services import invitation_send
-from tests.factories import OrganisationFactory, UserFactory, member
+from tests.factories import OrganisationFactory, UserFactory, member, sign_in_recently
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,8 @@ def roles_of(organisation, user):
 
 @pytest.fixture
 def admin_client(client, admin):
-    client.force_login(admin)
-    return client
+    # Role changes and invitations ask for the password again unless it was entered lately.
+    return sign_in_recently(client, admin)
 
 
 # Public list and profile -------------------------------------------------------------------------

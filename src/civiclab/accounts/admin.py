@@ -1,54 +1,54 @@
 """Platform administration of people and their API tokens."""
 
+from urllib.parse import urlencode
+
 from django import forms
-from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import authenticate
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civiclab.core import clock
-from civiclab.core.ratelimit import RateLimited
 
-from . import throttle
-from .forms import authenticate_throttled
+from . import services
 from .models import ApiToken, User
 
 
-class AdminLoginForm(AdminAuthenticationForm):
-    """The administration's sign-in, throttled exactly like the site's (`accounts.throttle`).
+def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    """The administration's sign-in is the site's: one path, with the same throttle and the
+    same second step for accounts with two-step sign-in on (`accounts.views.LoginView`).
 
-    A throttled attempt answers with the 429 page; the password is not checked.
+    Someone signed in who may use the administration goes on; someone signed in who may not
+    gets the 403 page (sending them to sign in again would loop).
     """
-
-    def clean(self):
-        email = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        if email is None or not password:
-            return super().clean()
-        try:
-            self.user_cache = authenticate_throttled(
-                self.request,
-                email=email,
-                password=password,
-                authenticate_user=lambda: authenticate(
-                    self.request, username=email, password=password
-                ),
-            )
-        except forms.ValidationError as error:
-            if error.code == "throttled":
-                raise RateLimited(error.messages[0], self._wait(email)) from None
-            raise self.get_invalid_login_error() from None
-        self.confirm_login_allowed(self.user_cache)
-        return self.cleaned_data
-
-    def _wait(self, email: str) -> int:
-        return throttle.retry_after(self.request, email)
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    next_url = next_url or reverse("admin:index")
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect(next_url)
+        raise PermissionDenied
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
 
 
-admin.site.login_form = AdminLoginForm
+admin.site.login = admin_login  # type: ignore[method-assign]
+
+# django-otp's own pages would show each app's secret and change devices without an audit
+# event; a platform admin turns two-step sign-in off with the action on people instead.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -132,6 +132,20 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     inlines = [ApiTokenInline]
+    actions = ["turn_off_two_step_sign_in"]
+
+    @admin.action(description=_("Turn off two-step sign-in of selected people"))
+    def turn_off_two_step_sign_in(self, request, queryset):
+        try:
+            count = sum(services.mfa_reset(actor=request.user, user=user) for user in queryset)
+        except PermissionDenied:
+            self.message_user(
+                request, _("Only a superuser may turn off two-step sign-in."), messages.ERROR
+            )
+            return
+        self.message_user(
+            request, _("Two-step sign-in turned off for %(count)d people.") % {"count": count}
+        )
 
     def get_inlines(self, request, obj=None):
         # A new person has no tokens; showing the inline would only demand its form data.

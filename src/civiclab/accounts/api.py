@@ -1,4 +1,4 @@
-"""The accounts API: who am I, and my personal tokens."""
+"""The accounts API: who am I, my personal tokens and my notification preferences."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -7,8 +7,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from civiclab.core import notifications
+
 from . import access, api_auth, confirmation, reauth, selectors, services
-from .schemas import MeOut, TokenCreatedOut, TokenIn, TokenOut
+from .schemas import (
+    MeOut,
+    NotificationPreferenceOut,
+    NotificationPreferencesIn,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+)
 
 router = Router(tags=["accounts"])
 
@@ -66,3 +75,36 @@ def revoke_token(request: HttpRequest, token_id: int):
     token = access.token_for_user(user=request.auth, pk=token_id)
     services.token_revoke(actor=request.auth, token=token)
     return Status(204, None)
+
+
+def _preferences_out(user) -> list[dict]:
+    chosen = notifications.preferences_of(user)
+    return [
+        {
+            "kind": kind.verb,
+            "label": str(kind.label),
+            "delivery": chosen[kind.verb],
+            "default": kind.default,
+        }
+        for kind in notifications.kinds()
+    ]
+
+
+@router.get(
+    "/me/notification-preferences",
+    response=list[NotificationPreferenceOut],
+    summary="How I hear of each kind of notification",
+)
+def my_notification_preferences(request: HttpRequest):
+    return _preferences_out(request.auth)
+
+
+@router.patch(
+    "/me/notification-preferences",
+    response=list[NotificationPreferenceOut],
+    summary="Change how I hear of some kinds of notification",
+)
+def change_notification_preferences(request: HttpRequest, payload: NotificationPreferencesIn):
+    """Kinds left out keep their choice; an unknown kind or delivery changes nothing (422)."""
+    notifications.notification_preferences_set(user=request.auth, deliveries=payload.preferences)
+    return _preferences_out(request.auth)

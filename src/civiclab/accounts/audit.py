@@ -15,5 +15,12 @@ class AuditAction(models.TextChoices):
     PASSWORD_RESET = "accounts.password_reset", _("Password reset")
     TOKEN_CREATED = "accounts.token_created", _("API token created")
     TOKEN_REVOKED = "accounts.token_revoked", _("API token revoked")
+    MFA_ENABLED = "accounts.mfa_enabled", _("Two-step sign-in turned on")
+    MFA_DISABLED = "accounts.mfa_disabled", _("Two-step sign-in turned off")
+    RECOVERY_CODES_REGENERATED = (
+        "accounts.recovery_codes_regenerated",
+        _("New recovery codes made"),
+    )
+    RECOVERY_CODE_USED = "accounts.recovery_code_used", _("Recovery code used to sign in")
     DATA_EXPORTED = "accounts.data_exported", _("Personal data downloaded")
     DELETED = "accounts.deleted", _("Account deleted")

@@ -7,9 +7,18 @@ import re
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civiclab.core import personal_data
-from civiclab.core.models import AuditEvent, JobProgress, Notification, SubmissionKey
+from civiclab.core.models import (
+    AuditEvent,
+    JobProgress,
+    Notification,
+    NotificationDigest,
+    NotificationPreference,
+    SubmissionKey,
+)
 
 from .models import ApiToken, User, anonymous_name
 
@@ -135,6 +144,28 @@ def erase_notifications(user: User) -> None:
             notification.save(update_fields=["title", "body"])
 
 
+def export_notification_preferences(user: User) -> list[dict]:
+    return list(
+        NotificationPreference.objects.filter(user=user).values("kind", "delivery", "updated_at")
+    )
+
+
+def erase_notification_preferences(user: User) -> None:
+    NotificationPreference.objects.filter(user=user).delete()
+
+
+def export_notification_digests(user: User) -> list[dict]:
+    return list(
+        NotificationDigest.objects.filter(recipient=user).values(
+            "frequency", "period", "created_at", "sent_at"
+        )
+    )
+
+
+def erase_notification_digests(user: User) -> None:
+    NotificationDigest.objects.filter(recipient=user).delete()
+
+
 def export_admin_log(user: User) -> list[dict]:
     """Changes the person made in the platform administration."""
     return [
@@ -156,6 +187,34 @@ def erase_admin_log(user: User) -> None:
     ).update(object_repr=anonymous_name(user.pk))
 
 
+def export_mfa_app(user: User) -> list[dict]:
+    """That two-step sign-in was on, and when; never the app's secret."""
+    return list(
+        TOTPDevice.objects.filter(user=user).values(
+            "name", "confirmed", "created_at", "last_used_at"
+        )
+    )
+
+
+def export_recovery_codes(user: User) -> list[dict]:
+    """How many recovery codes are left; the codes are stored only as digests."""
+    return [
+        {
+            "name": device.name,
+            "created_at": device.created_at,
+            "last_used_at": device.last_used_at,
+            "codes_left": device.token_set.count(),
+        }
+        for device in StaticDevice.objects.filter(user=user)
+    ]
+
+
+def erase_mfa(user: User) -> None:
+    """The app's secret and the recovery codes go with the account."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
 def register_all() -> None:
     personal_data.register(
         "accounts.user",
@@ -166,6 +225,20 @@ def register_all() -> None:
     )
     personal_data.register(
         "accounts.apitoken", exporter=export_tokens, eraser=erase_tokens, user_fields=["user"]
+    )
+    personal_data.register(
+        "otp_totp.totpdevice", exporter=export_mfa_app, eraser=erase_mfa, user_fields=["user"]
+    )
+    personal_data.register(
+        "otp_static.staticdevice",
+        exporter=export_recovery_codes,
+        eraser=erase_mfa,
+        user_fields=["user"],
+    )
+    personal_data.exclude(
+        "otp_static.statictoken",
+        reason="keyed digests of recovery codes, counted in the recovery-codes export and "
+        "deleted with their device",
     )
     personal_data.register(
         "core.auditevent",
@@ -181,6 +254,18 @@ def register_all() -> None:
         exporter=export_notifications,
         eraser=erase_notifications,
         user_fields=["recipient", "actor"],
+    )
+    personal_data.register(
+        "core.notificationpreference",
+        exporter=export_notification_preferences,
+        eraser=erase_notification_preferences,
+        user_fields=["user"],
+    )
+    personal_data.register(
+        "core.notificationdigest",
+        exporter=export_notification_digests,
+        eraser=erase_notification_digests,
+        user_fields=["recipient"],
     )
     personal_data.register(
         "core.submissionkey",

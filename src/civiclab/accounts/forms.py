@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import reauth, throttle
+from civiclab.core.models import Delivery
+
+from . import mfa, reauth, selectors, services, throttle
 from .models import TokenScope, User
 
 logger = logging.getLogger("civiclab.accounts.login")
@@ -299,8 +301,92 @@ class TokenCreateForm(forms.Form):
         return name
 
 
+def _code_field(label, *, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=64,
+        error_messages={"required": _("Enter the code.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
+        ),
+    )
+
+
+def second_step_key(user: User) -> str:
+    """What `accounts.throttle` counts wrong codes of `user` under: apart from the password's
+    counters, so a right password does not clear the count of wrong codes."""
+    return f"second-step:{user.pk}"
+
+
+def verify_second_step(request, user: User, code: str) -> str:
+    """Check a code from the person's app or a recovery code, throttled like passwords.
+
+    Returns "totp" or "recovery" and notes the second step as passed in this session; raises
+    ValidationError (code "throttled" when this client must wait) otherwise.
+    """
+    key = second_step_key(user)
+    wait = throttle.retry_after(request, key)
+    if wait:
+        logger.warning("Second step refused: too many wrong codes from this client.")
+        raise throttle.refusal(wait)
+    method = services.mfa_verify(user=user, code=code)
+    if method is None:
+        throttle.record_failure(request, key)
+        logger.info("Second step failed: wrong code.")
+        raise ValidationError(
+            _(
+                "That code is not right. Enter the 6-digit code your app shows now, or one of "
+                "your recovery codes."
+            ),
+            code="invalid_code",
+        )
+    throttle.record_success(request, key)
+    return method
+
+
+SECOND_STEP_HELP = _(
+    "The 6-digit code your authenticator app shows. If you cannot use your app, enter one of "
+    "your recovery codes instead."
+)
+
+
+class SecondStepForm(forms.Form):
+    """The second step of signing in: a code for the account whose password was right."""
+
+    code = _code_field(_("Code"), help_text=SECOND_STEP_HELP)
+
+    def __init__(self, request, user: User, *args, **kwargs):
+        self.request = request
+        self.user = user
+        self.method = ""
+        self.throttled = False
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        try:
+            self.method = verify_second_step(self.request, self.user, code)
+        except ValidationError as error:
+            self.throttled = error.code == "throttled"
+            raise
+        return code
+
+
+class MfaEnrolForm(forms.Form):
+    code = _code_field(
+        _("Code from your app"),
+        help_text=_("After adding the account, your app shows a 6-digit code. Enter it here."),
+    )
+
+
 class ConfirmPasswordForm(forms.Form):
-    """The signed-in person's password again, throttled like signing in."""
+    """The signed-in person's password again, throttled like signing in; and, when they have
+    two-step sign-in on, a code from their app (or a recovery code)."""
 
     password = _password_field(_("Your password"), autocomplete="current-password")
 
@@ -308,11 +394,26 @@ class ConfirmPasswordForm(forms.Form):
         self.request = request
         super().__init__(*args, **kwargs)
         self.fields["password"].error_messages["required"] = _("Enter your password.")
+        self.asks_code = selectors.has_mfa(request.user)
+        if self.asks_code:
+            self.fields["code"] = _code_field(_("Code"), help_text=SECOND_STEP_HELP)
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         check_current_password(self.request, self.request.user, password)
         return password
+
+    def clean(self):
+        cleaned = super().clean()
+        code = cleaned.get("code")
+        if self.asks_code and code and not self.has_error("password"):
+            try:
+                verify_second_step(self.request, self.request.user, code)
+            except ValidationError as error:
+                self.add_error("code", error)
+            else:
+                mfa.mark_verified(self.request, self.request.user)
+        return cleaned
 
 
 class DeleteAccountForm(CurrentPasswordMixin, forms.Form):
@@ -327,3 +428,24 @@ class DeleteAccountForm(CurrentPasswordMixin, forms.Form):
         self.request = request
         super().__init__(*args, **kwargs)
         self.fields["current_password"].error_messages["required"] = _("Enter your password.")
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per kind of notification (`core.notifications.register_kind`)."""
+
+    def __init__(self, *args, kinds, current, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in kinds:
+            self.fields[kind.verb] = forms.ChoiceField(
+                label=kind.label,
+                choices=Delivery.choices,
+                initial=current[kind.verb],
+                # Said only where it differs from the usual: the same hint on every field
+                # would be noise.
+                help_text=(
+                    _("Suggested: %(default)s.") % {"default": kind.default.label}
+                    if kind.default != Delivery.IMMEDIATE
+                    else ""
+                ),
+                error_messages={"invalid_choice": _("Choose how you want to hear of this.")},
+            )

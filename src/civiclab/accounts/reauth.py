@@ -5,6 +5,11 @@ the moment in the session (bound to the person). Sensitive actions, such as crea
 token, need that moment to be at most REAUTHENTICATION_MINUTES old; an older session is
 sent to the confirm-password page, which brings the person back afterwards. A request made
 with an API token is never a recent re-authentication.
+
+When the person has two-step sign-in on, a recent re-authentication also needs the second
+step passed in this session within the same time (`accounts.mfa.mark_verified`): signing in
+with a code, or entering one on the confirm-password page. A stolen password alone, or a
+borrowed session, does not reach what re-authentication guards.
 """
 
 from collections.abc import Callable
@@ -18,6 +23,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from civiclab.core import clock
+
+from . import mfa, selectors
 
 SESSION_KEY = "_civiclab_password_entered"
 
@@ -41,7 +48,10 @@ def is_recent(request: HttpRequest) -> bool:
         return False
     age = clock.now().timestamp() - float(entered.get("at", 0))
     # At least a minute, so the confirm-password page can always lead back to the action.
-    return 0 <= age <= max(1, settings.REAUTHENTICATION_MINUTES) * 60
+    window = max(1, settings.REAUTHENTICATION_MINUTES) * 60
+    if not 0 <= age <= window:
+        return False
+    return mfa.verified_within(request, window) or not selectors.has_mfa(user)
 
 
 def confirm_url(next_url: str) -> str:

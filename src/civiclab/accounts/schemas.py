@@ -46,3 +46,23 @@ class TokenIn(Schema):
         description="Days until the token expires: 1 to API_TOKEN_MAX_DAYS (365 by default; "
         "the server may allow fewer); 90 when not given.",
     )
+
+
+class NotificationPreferenceOut(Schema):
+    kind: str = Field(description="The kind of notification: `<app>.<event>`.")
+    label: str = Field(description="What the preferences page calls it.")
+    delivery: Literal["immediate", "daily", "weekly", "in_app", "off"]
+    default: Literal["immediate", "daily", "weekly", "in_app", "off"] = Field(
+        description="What holds for this kind until the person chooses."
+    )
+
+
+class NotificationPreferencesIn(Schema):
+    preferences: dict[str, str] = Field(
+        description=(
+            "Kind to delivery: `immediate` (e-mail straight away), `daily` or `weekly` "
+            "(a digest), `in_app` (on the site only) or `off`. Kinds left out keep their "
+            "current choice."
+        ),
+        examples=[{"challenges.comment_added": "daily"}],
+    )

@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -20,19 +21,24 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from civiclab.core import page_sections
+from civiclab.core import clock, notifications, page_sections
+from civiclab.core.http import apply_validation_error
 
-from . import access, confirmation, reauth, selectors, services, throttle
+from . import access, confirmation, mfa, reauth, selectors, services, throttle
 from .forms import (
     ConfirmPasswordForm,
     DeleteAccountForm,
     EmailChangeForm,
     LoginForm,
+    MfaEnrolForm,
+    NotificationPreferencesForm,
     ProfileForm,
+    SecondStepForm,
     SignUpForm,
     ThrottledPasswordChangeForm,
     TokenCreateForm,
 )
+from .models import User
 
 RESEND_INTERVAL_SECONDS = 60
 
@@ -149,15 +155,76 @@ def resend_confirmation(request):
 
 
 class LoginView(auth_views.LoginView):
+    """The password step. Someone with two-step sign-in on is not signed in yet: the session
+    remembers who gave the right password, and the code page finishes signing in."""
+
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if selectors.has_mfa(user):
+            self.request.session[mfa.PENDING_KEY] = {
+                "user": user.pk,
+                "backend": user.backend,
+                "at": clock.now().timestamp(),
+                "next": self.get_success_url(),
+            }
+            return redirect("accounts:login_code")
+        return super().form_valid(form)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if form.throttled:
             response.status_code = 429
         return response
+
+
+def _pending_sign_in(request):
+    """The person whose password was right in this session and who still owes a code, with
+    what the password step remembered; (None, {}) when there is none or it is too old."""
+    pending = request.session.get(mfa.PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None, {}
+    age = clock.now().timestamp() - float(pending.get("at", 0))
+    if not 0 <= age <= settings.MFA_LOGIN_STEP_MINUTES * 60:
+        request.session.pop(mfa.PENDING_KEY, None)
+        return None, {}
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    return user, pending
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_code(request):
+    """The second step of signing in: a code from the app, or a recovery code."""
+    user, pending = _pending_sign_in(request)
+    if user is None:
+        messages.info(request, _("Sign in with your e-mail address and password first."))
+        return redirect("accounts:login")
+    form = SecondStepForm(request, user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.session.pop(mfa.PENDING_KEY, None)
+        login(request, user, backend=pending["backend"])
+        mfa.mark_verified(request, user)
+        if form.method == "recovery":
+            left = selectors.recovery_codes_left(user)
+            messages.warning(
+                request,
+                ngettext(
+                    "You signed in with a recovery code, which cannot be used again. You have "
+                    "%(count)d code left: make new ones on your two-step sign-in page.",
+                    "You signed in with a recovery code, which cannot be used again. You have "
+                    "%(count)d codes left: make new ones on your two-step sign-in page.",
+                    left,
+                )
+                % {"count": left},
+            )
+        return redirect(_safe_next(request, pending.get("next")) or settings.LOGIN_REDIRECT_URL)
+    status = 429 if form.throttled else 200
+    return render(request, "accounts/login_code.html", {"form": form}, status=status)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -236,7 +303,10 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"sections": page_sections.render(page_sections.PROFILE, request, request.user)},
+        {
+            "sections": page_sections.render(page_sections.PROFILE, request, request.user),
+            "has_mfa": selectors.has_mfa(request.user),
+        },
     )
 
 
@@ -251,6 +321,22 @@ def profile_edit(request):
         messages.success(request, _("Your name has been changed."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request):
+    """How the person hears of each kind of notification."""
+    form = NotificationPreferencesForm(
+        request.POST or None,
+        kinds=notifications.kinds(),
+        current=notifications.preferences_of(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        notifications.notification_preferences_set(user=request.user, deliveries=form.cleaned_data)
+        messages.success(request, _("Your notification preferences have been saved."))
+        return redirect("accounts:notification_preferences")
+    return render(request, "accounts/notification_preferences.html", {"form": form})
 
 
 @sensitive_post_parameters("current_password")
@@ -298,12 +384,12 @@ def confirm_password(request):
     form = ConfirmPasswordForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         return redirect(next_url or "accounts:profile")
-    status = 429 if form.has_error("password", "throttled") else 200
+    throttled = form.has_error("password", "throttled") or form.has_error("code", "throttled")
     return render(
         request,
         "accounts/confirm_password.html",
         {"form": form, "next": next_url, "minutes": settings.REAUTHENTICATION_MINUTES},
-        status=status,
+        status=429 if throttled else 200,
     )
 
 
@@ -388,3 +474,111 @@ def delete(request):
             messages.success(request, _("Your account has been deleted."))
             return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+# Two-step sign-in
+
+
+def _qr_code(uri: str) -> str:
+    """The provisioning address as a QR code, a data: URI of an SVG image (no script, no
+    request to anywhere else: the Content Security Policy allows data: images)."""
+    return segno.make(uri, error="m").svg_data_uri(scale=5, border=4, dark="#0b0c0c")
+
+
+def _recovery_codes_page(request, codes, *, new_setup: bool):
+    # Shown in this response only (never_cache: not stored by the browser either): the codes
+    # are never stored in the clear, so no redirect.
+    return render(
+        request,
+        "accounts/mfa_recovery_codes.html",
+        {"codes": codes, "new_setup": new_setup},
+    )
+
+
+@never_cache
+@login_required
+def mfa_status(request):
+    return render(
+        request,
+        "accounts/mfa.html",
+        {
+            "device": selectors.mfa_device_of(request.user),
+            "codes_left": selectors.recovery_codes_left(request.user),
+            "required": mfa.requires_mfa(request.user),
+        },
+    )
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@login_required
+@reauth.recent_password_required
+@require_http_methods(["GET", "POST"])
+def mfa_enrol(request):
+    """Turn two-step sign-in on: add the account to an app (QR code, or the secret typed in),
+    then prove it with the app's current code. The secret waits in the session until then."""
+    if selectors.has_mfa(request.user):
+        return redirect("accounts:mfa")
+    key = request.session.get(mfa.ENROL_KEY)
+    if not isinstance(key, str) or len(key) != 40:
+        key = services.mfa.new_secret()
+        request.session[mfa.ENROL_KEY] = key
+    form = MfaEnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.mfa_enrol(actor=request.user, key=key, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            request.session.pop(mfa.ENROL_KEY, None)
+            mfa.mark_verified(request, request.user)
+            messages.success(request, _("Two-step sign-in is on."))
+            return _recovery_codes_page(request, codes, new_setup=True)
+    uri = services.mfa.provisioning_uri(user=request.user, key=key)
+    return render(
+        request,
+        "accounts/mfa_enrol.html",
+        {
+            "form": form,
+            "qr_code": _qr_code(uri),
+            "secret": services.mfa.secret_as_text(key),
+            "required": mfa.requires_mfa(request.user),
+        },
+    )
+
+
+@never_cache
+@login_required
+@reauth.recent_password_required
+@require_http_methods(["GET", "POST"])
+def mfa_recovery_codes(request):
+    if not selectors.has_mfa(request.user):
+        return redirect("accounts:mfa")
+    if request.method == "POST":
+        codes = services.mfa_recovery_codes_regenerate(actor=request.user)
+        return _recovery_codes_page(request, codes, new_setup=False)
+    return render(
+        request,
+        "accounts/mfa_recovery_codes_confirm.html",
+        {"codes_left": selectors.recovery_codes_left(request.user)},
+    )
+
+
+@never_cache
+@login_required
+@reauth.recent_password_required
+@require_http_methods(["GET", "POST"])
+def mfa_disable(request):
+    if not selectors.has_mfa(request.user):
+        return redirect("accounts:mfa")
+    required = mfa.requires_mfa(request.user)
+    if request.method == "POST" and not required:
+        services.mfa_disable(actor=request.user)
+        messages.success(request, _("Two-step sign-in is off."))
+        return redirect("accounts:mfa")
+    return render(
+        request,
+        "accounts/mfa_disable.html",
+        {"required": required},
+        status=403 if required and request.method == "POST" else 200,
+    )

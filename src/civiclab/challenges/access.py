@@ -4,7 +4,8 @@ One loader per entity. Each returns the object when the person may see it and ra
 `NotVisible` otherwise: missing, a draft, a staff-only or invitation-only challenge they are
 not part of, a hidden idea they did not write or moderate, or anything of a deactivated
 organisation they do not belong to. With `perm`, a visible object the person may not act on
-raises `PermissionDenied` (with `message`, when given).
+raises `PermissionDenied` (with `message`, when given), or `PhaseClosed` when the challenge's
+timetable, not a role, keeps the action closed.
 
 Objects below an idea or challenge (attachments, co-authors, merges, criteria,
 evaluator assignments) are visible exactly when their idea or challenge is, and are looked
@@ -29,6 +30,7 @@ from .models import (
     MergeRecord,
     Phase,
 )
+from .phases import require_open
 
 VIEW_CHALLENGE = "challenges.view_challenge"
 VIEW_IDEA = "challenges.view_idea"
@@ -64,9 +66,10 @@ def challenge_for_user(
         challenges = challenges.filter(organisation__slug=org_slug, slug=slug)
     else:
         raise NotVisible
-    return visible_or_raise(
-        challenges.first(), user=user, view_perm=VIEW_CHALLENGE, perm=perm, message=message
-    )
+    challenge = visible_or_raise(challenges.first(), user=user, view_perm=VIEW_CHALLENGE)
+    if perm:
+        require_open(user, perm, challenge, message)
+    return challenge
 
 
 def event_for_user(
@@ -99,9 +102,10 @@ def idea_for_user(
     ideas = (queryset if queryset is not None else _ideas()).filter(pk=pk)
     if org_slug is not None:
         ideas = ideas.filter(organisation__slug=org_slug)
-    return visible_or_raise(
-        ideas.first(), user=user, view_perm=VIEW_IDEA, perm=perm, message=message
-    )
+    idea = visible_or_raise(ideas.first(), user=user, view_perm=VIEW_IDEA)
+    if perm:
+        require_open(user, perm, idea, message)
+    return idea
 
 
 def ideas_for_user(*, user: User | AnonymousUser, pks: list[int]) -> list[Idea]:

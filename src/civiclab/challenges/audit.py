@@ -33,6 +33,7 @@ class AuditAction(models.TextChoices):
     IDEA_MERGED = "challenges.idea_merged", _("Idea merged into another")
     IDEA_UNMERGED = "challenges.idea_unmerged", _("Idea merge undone")
     EXPORT_IDEAS = "challenges.export_ideas", _("Ideas exported")
+    EXPORT_RESULTS = "challenges.export_results", _("Evaluation results exported")
     # Moderation
     IDEA_AUTO_HIDDEN = "challenges.idea_auto_hidden", _("Idea hidden after reports")
     IDEA_HIDDEN = "challenges.idea_hidden", _("Idea hidden by a moderator")

@@ -31,6 +31,12 @@ class NotVisible(Exception):
     """Nothing this person may see is here; answered as "not found"."""
 
 
+class PhaseClosed(PermissionDenied):
+    """Refused by the timetable, not by a role: the message says which phase closed the action
+    and when, or when it opens. Pages answer with the 403 page saying so, the API with the
+    code `phase_closed`."""
+
+
 def require(user: PersonWithPermissions, perm: str, obj: Model | None, message: str = "") -> None:
     """PermissionDenied (with `message`, if given) unless `user` has `perm` on `obj`."""
     if not user.has_perm(perm, obj):

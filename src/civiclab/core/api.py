@@ -31,7 +31,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import URLPattern, URLResolver, reverse
-from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
@@ -42,7 +41,8 @@ from ninja.parser import Parser
 from ninja.throttling import SimpleRateThrottle
 from pydantic import BaseModel
 
-from .access import NotVisible
+from .access import NotVisible, PhaseClosed
+from .errors import CONFLICT
 from .people import Person
 from .ratelimit import RateLimited, client_key
 
@@ -92,20 +92,6 @@ def error_response(
 NUL = "\x00"
 
 
-def _contains_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return NUL in value
-    if isinstance(value, dict):
-        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_contains_nul(item) for item in value)
-    return False
-
-
-def _refuse_nul() -> HttpError:
-    return HttpError(422, _("The request contains a NUL character, which no text may contain."))
-
-
 def _is_json(content_type: str) -> bool:
     """`application/json`, or a JSON-based type such as `application/problem+json`."""
     content_type = content_type.lower()
@@ -115,10 +101,10 @@ def _is_json(content_type: str) -> bool:
 
 
 class CivicParser(Parser):
-    """JSON and query parsing that refuses what the API cannot take: a body that is not sent
-    as JSON (415), is not valid JSON (400, without the parser's own words) or is not a JSON
-    object (422), and NUL characters: PostgreSQL cannot store or compare them (a 500 there),
-    and SQLite would store them silently."""
+    """JSON parsing that refuses what the API cannot take: a body that is not sent as JSON
+    (415), is not valid JSON (400, without the parser's own words) or is not a JSON object
+    (422). NUL characters are refused in the values a view receives
+    (`refuse_unstorable_values`); a field the API does not read may hold anything."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         # ninja parses the parts of a multipart body through a bare request without a
@@ -134,45 +120,48 @@ class CivicParser(Parser):
             raise HttpError(400, _("The request body is not valid JSON.")) from None
         if content_type is not None and not isinstance(data, dict):
             raise HttpError(422, _("The request body must be a JSON object."))
-        if _contains_nul(data):
-            raise _refuse_nul()
         return data
 
-    def parse_querydict(
-        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
-    ) -> dict[str, Any]:
-        result = super().parse_querydict(data, list_fields, request)
-        if _contains_nul(result):
-            raise _refuse_nul()
-        return result
 
-
-def _out_of_range(value: object, loc: tuple) -> Iterable[tuple]:
-    """Where `value` (a view's validated argument) holds a whole number beyond 64 bits or a
-    number that is not finite: the databases cannot store or compare those."""
+def _unstorable(value: object, loc: tuple) -> Iterable[tuple[tuple, str]]:
+    """Where `value` (a view's validated argument) holds what the databases cannot store or
+    compare, with the message for it: a whole number beyond 64 bits, a number that is not
+    finite, text with a NUL character (a 500 on PostgreSQL; SQLite would store it)."""
     if isinstance(value, bool):
         return
     if isinstance(value, int):
         if not INT64_MIN <= value <= INT64_MAX:
-            yield loc
+            yield (
+                loc,
+                _("Enter a whole number from %(min)s to %(max)s.")
+                % {
+                    "min": INT64_MIN,
+                    "max": INT64_MAX,
+                },
+            )
     elif isinstance(value, float):
         if not math.isfinite(value):
-            yield loc
+            yield loc, _("Enter a finite number.")
+    elif isinstance(value, str):
+        if NUL in value:
+            yield loc, _("Text may not contain a NUL character.")
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            yield from _out_of_range(getattr(value, name, None), (*loc, name))
+            yield from _unstorable(getattr(value, name, None), (*loc, name))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _out_of_range(item, (*loc, str(key)))
+            yield from _unstorable(key, (*loc, str(key)))
+            yield from _unstorable(item, (*loc, str(key)))
     elif isinstance(value, list | tuple | set | frozenset):
         for index, item in enumerate(value):
-            yield from _out_of_range(item, (*loc, index))
+            yield from _unstorable(item, (*loc, index))
 
 
-def refuse_numbers_out_of_range(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A 422 naming the field for any number in the path, query or body that the databases
-    cannot hold (ids of 2^63 or more, say), checked after validation and before the view runs,
-    so SQLite and PostgreSQL answer alike instead of a 500 on one of them."""
+def refuse_unstorable_values(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A 422 naming the field for any value in the path, query or body that the databases
+    cannot hold (ids of 2^63 or more, text with a NUL character), checked after validation and
+    before the view runs, so SQLite and PostgreSQL answer alike instead of a 500 on one of
+    them."""
 
     # Errors name a parameter as clients send it: its alias (`idea_id`) when it has one.
     aliases = {
@@ -188,14 +177,8 @@ def refuse_numbers_out_of_range(view: Callable[..., Any]) -> Callable[..., Any]:
             # Schemas (bodies, grouped query parameters) arrive under the view's parameter
             # name, which the error leaves out, as for ninja's own validation errors.
             source = "body" if isinstance(value, BaseModel) else "query"
-            for loc in _out_of_range(value, (source, name)):
-                errors.append(
-                    {
-                        "loc": loc,
-                        "msg": _("Enter a whole number from %(min)s to %(max)s.")
-                        % {"min": INT64_MIN, "max": INT64_MAX},
-                    }
-                )
+            for loc, message in _unstorable(value, (source, name)):
+                errors.append({"loc": loc, "msg": message})
         if errors:
             raise NinjaValidationError(errors)
         return view(request, *args, **kwargs)
@@ -215,7 +198,7 @@ class CivicAPI(NinjaAPI):
         # that credentials sent to it are checked like everywhere else: a refused token is
         # refused on every endpoint, not ignored on some.
         self.public_auth = public_auth
-        self.add_decorator(refuse_numbers_out_of_range, mode="operation")
+        self.add_decorator(refuse_unstorable_values, mode="operation")
 
     def _get_bound_routers(self) -> list[Any]:
         routers = super()._get_bound_routers()
@@ -265,6 +248,7 @@ class CivicAPI(NinjaAPI):
         self._mark_optional_auth(schema)
         _document_errors(schema)
         _document_integer_range(schema)
+        _document_text_inputs(schema)
         return schema
 
     def operations_open_to_anyone(self) -> set[str]:
@@ -377,7 +361,7 @@ def error_statuses(method: str, operation: dict) -> list[int]:
 
 def _document_integer_range(node: object) -> None:
     """State on every whole number of the document (parameters, bodies, answers) the 64-bit
-    range the server enforces (`refuse_numbers_out_of_range`), unless it states its own."""
+    range the server enforces (`refuse_unstorable_values`), unless it states its own."""
     if isinstance(node, dict):
         if node.get("type") == "integer":
             node.setdefault("minimum", INT64_MIN)
@@ -387,6 +371,76 @@ def _document_integer_range(node: object) -> None:
     elif isinstance(node, list):
         for value in node:
             _document_integer_range(value)
+
+
+# Text without a NUL character (`CivicParser` refuses it), in the regular-expression dialect
+# of JSON Schema.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+# Text that is more than white space, without a NUL character.
+NON_BLANK_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
+# A decimal number sent as text: digits with an optional sign and decimal point.
+DECIMAL_TEXT_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+DECIMAL_TEXT_MAX = 40
+
+
+def _input_schemas(schema: dict) -> Iterable[dict]:
+    """Every schema a client sends: parameters and request bodies, with the components they
+    refer to (each once)."""
+    components = (schema.get("components") or {}).get("schemas") or {}
+    roots: list[object] = []
+    for item in (schema.get("paths") or {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            roots.extend(p.get("schema") for p in operation.get("parameters") or [])
+            body = (operation.get("requestBody") or {}).get("content") or {}
+            roots.extend(media.get("schema") for media in body.values())
+    seen: set[str] = set()
+    while roots:
+        node = roots.pop()
+        if isinstance(node, list):
+            roots.extend(node)
+        elif isinstance(node, dict):
+            reference = node.get("$ref")
+            if isinstance(reference, str) and reference.startswith("#/components/schemas/"):
+                name = reference.rsplit("/", 1)[1]
+                if name not in seen and name in components:
+                    seen.add(name)
+                    roots.append(components[name])
+                continue
+            yield node
+            roots.extend(value for value in node.values() if isinstance(value, dict | list))
+
+
+def _document_text_inputs(schema: dict) -> None:
+    """State that no text a client sends may hold a NUL character (`refuse_unstorable_values`
+    refuses it), that text a request must carry is more than white space, and what text a
+    decimal number may be sent as."""
+    nodes = list(_input_schemas(schema))
+    for node in nodes:
+        # A decimal (pydantic's `Decimal`) may be sent as a number or as its digits in text.
+        branches = node.get("anyOf")
+        if isinstance(branches, list) and any(
+            isinstance(b, dict) and b.get("type") == "number" for b in branches
+        ):
+            for branch in branches:
+                if branch == {"type": "string"}:
+                    branch.update(pattern=DECIMAL_TEXT_PATTERN, maxLength=DECIMAL_TEXT_MAX)
+    for node in nodes:
+        # Services strip text, and refuse a field a request must carry when nothing is left.
+        properties = node.get("properties") or {}
+        for name in node.get("required") or []:
+            field = properties.get(name)
+            if isinstance(field, dict) and _is_free_text(field):
+                field["pattern"] = NON_BLANK_PATTERN
+                field["minLength"] = max(1, field.get("minLength", 0))
+    for node in nodes:
+        if _is_free_text(node):
+            node["pattern"] = NO_NUL_PATTERN
+
+
+def _is_free_text(node: dict) -> bool:
+    return node.get("type") == "string" and not {"enum", "const", "format", "pattern"} & set(node)
 
 
 def _document_errors(schema: dict) -> None:
@@ -486,6 +540,11 @@ def _on_validation_error(
 def _on_django_validation_error(
     request: HttpRequest, exc: DjangoValidationError, api: NinjaAPI
 ) -> HttpResponse:
+    if not hasattr(exc, "error_dict") and all(e.code == CONFLICT for e in exc.error_list):
+        # A well-formed request that the current state refuses: a 409, which a client can
+        # tell from a request with errors.
+        message = " ".join(exc.messages)
+        return api.create_response(request, error_body(409, message), status=409)
     if hasattr(exc, "error_dict"):
         fields = {name: list(messages) for name, messages in exc.message_dict.items()}
         general = fields.pop(NON_FIELD_ERRORS, [])
@@ -530,7 +589,7 @@ def _unconfirmed(request: HttpRequest) -> bool:
 def _on_authorization_error(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     message = str(exc) if str(exc) not in {"", "Forbidden"} else ""
     message = message or _("You do not have permission to do this.")
-    code = ""
+    code = "phase_closed" if isinstance(exc, PhaseClosed) else ""
     if _unconfirmed(request):
         # Nothing that takes part is open to an unconfirmed address: say so, and where to go.
         code = "email_not_confirmed"
@@ -742,7 +801,9 @@ def cursor_decode(cursor: str | None) -> dict[str, Any]:
 
 
 def bad_cursor() -> HttpError:
-    return HttpError(422, _("The cursor is not one this API gave out; start from page one."))
+    """A 404: a cursor names a page, and one this API did not give out names none. (The
+    document cannot tell a cursor we gave out from any other text, so this is not a 422.)"""
+    return HttpError(404, _("The cursor is not one this API gave out; start from page one."))
 
 
 def url_with(request: HttpRequest, **params: Any) -> str:

@@ -13,9 +13,10 @@ organisation's, on its pages: see `organisations.middleware`).
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 _moment: ContextVar[datetime | None] = ContextVar("civiclab_clock_moment", default=None)
 
@@ -45,3 +46,22 @@ def as_of(moment: datetime) -> Iterator[None]:
         yield
     finally:
         _moment.reset(token)
+
+
+# Dates people schedule things on: nothing the platform runs happened before 2000, and a
+# date more than ten years ahead is a typing slip (2206 for 2026), not a plan.
+EARLIEST_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+YEARS_AHEAD = 10
+
+
+def latest_date() -> datetime:
+    return now() + timedelta(days=round(365.25 * YEARS_AHEAD))
+
+
+def implausible_date_message(moment: datetime) -> str | None:
+    """Why `moment` cannot be a phase or event date, or None when it can."""
+    if moment < EARLIEST_DATE:
+        return gettext("Enter a date in 2000 or later.")
+    if moment > latest_date():
+        return gettext("Enter a date at most %(years)s years from now.") % {"years": YEARS_AHEAD}
+    return None

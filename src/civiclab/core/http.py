@@ -25,7 +25,7 @@ from django.shortcuts import render
 from django.urls import get_resolver
 from django.utils import timezone
 
-from .access import NotVisible
+from .access import NotVisible, PhaseClosed
 from .ratelimit import RateLimited
 
 Loader = Callable[..., Any]
@@ -150,7 +150,8 @@ def not_found(request: HttpRequest) -> HttpResponse:
 
 
 class AccessMiddleware:
-    """Answers `NotVisible` with the 404 page and `RateLimited` with the 429 page."""
+    """Answers `NotVisible` with the 404 page, `RateLimited` with the 429 page and
+    `PhaseClosed` with the 403 page saying what the timetable closed."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -163,4 +164,6 @@ class AccessMiddleware:
             return not_found(request)
         if isinstance(exception, RateLimited):
             return too_many_requests(request, exception)
+        if isinstance(exception, PhaseClosed):
+            return render(request, "403.html", {"closed": str(exception)}, status=403)
         return None

@@ -162,6 +162,18 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set once its e-mail left, alone or in a digest, so no retried task sends it twice.
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was e-mailed, on its own or in a digest."
+    )
+    digest = models.ForeignKey(
+        "core.NotificationDigest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+        help_text="The digest e-mail that carried it.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -171,6 +183,68 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Delivery(models.TextChoices):
+    """How a person wants to hear about one kind of notification."""
+
+    IMMEDIATE = "immediate", _("On this site and by e-mail straight away")
+    DAILY = "daily", _("On this site and in a daily e-mail digest")
+    WEEKLY = "weekly", _("On this site and in a weekly e-mail digest")
+    IN_APP = "in_app", _("On this site only")
+    OFF = "off", _("Not at all")
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind of notification; without a row the kind's default holds
+    (`core.notifications.register_kind`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=80, help_text="The notification's verb: <app>.<event>")
+    delivery = models.CharField(max_length=12, choices=Delivery.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")
+        ]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.delivery}"
+
+
+class NotificationDigest(models.Model):
+    """One digest e-mail to one person for one period (`core.digests`).
+
+    The row is written, and the notifications it carries point at it, before the e-mail
+    leaves: a retried or doubled run of the same period finds it and sends nothing again.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_digests"
+    )
+    frequency = models.CharField(
+        max_length=12, choices=[(Delivery.DAILY, _("daily")), (Delivery.WEEKLY, _("weekly"))]
+    )
+    period = models.DateField(help_text="The first day of the period the digest covers (UTC).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "frequency", "period"], name="notification_digest_once"
+            )
+        ]
+        verbose_name = _("notification digest")
+        verbose_name_plural = _("notification digests")
+
+    def __str__(self) -> str:
+        return f"{self.frequency} {self.period}"
 
 
 class ScheduledRun(models.Model):
@@ -231,7 +305,7 @@ class SearchDocument(models.Model):
     structure over it is kept by the database itself: on SQLite the FTS5 table
     `core_searchdocument_fts` (external content, three triggers), on PostgreSQL the generated
     `search_vector` column with its GIN index. Both are created by migration
-    `0007_searchdocument`, for the database it runs on, so neither appears on the model.
+    `0008_searchdocument`, for the database it runs on, so neither appears on the model.
     """
 
     kind = models.CharField(max_length=60)

@@ -17,6 +17,14 @@ object whose model has no registered rule, or that no longer exists, is not deli
 E-mails carry no confidential content: the title (written so its recipient may read it) and
 a link. What the notification says beyond that (a comment's excerpt, a decision's reason) is
 on the notifications page and on the object's page, behind the same check.
+
+Each kind of notification (its verb) is declared with `register_kind` by the app that sends it,
+with a label and a default delivery. A person may choose, per kind, to hear of it on the site
+and by e-mail straight away, in a daily or weekly digest (`core.digests`), on the site only,
+or not at all (`NotificationPreference`; without a row the kind's default holds). Every
+e-mail carries a signed one-click unsubscribe link and the RFC 8058 headers
+(`core.unsubscribe`). Each notification is e-mailed at most once (`emailed_at`, claimed with a
+conditional UPDATE), so a retried task sends nothing twice.
 """
 
 import logging
@@ -28,19 +36,123 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from django_tasks import task
 
-from . import clock
-from .models import Notification
+from . import clock, unsubscribe
+from .models import Delivery, Notification, NotificationPreference
 from .people import Person, PersonWithPermissions
 
 logger = logging.getLogger(__name__)
 
 _emails_withheld: ContextVar[bool] = ContextVar("civiclab_emails_withheld", default=False)
+
+
+# The kinds of notification and how each person wants to hear of them
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of notification: its verb, what the preferences page calls it, its default."""
+
+    verb: str
+    label: str | Promise
+    default: Delivery = Delivery.IMMEDIATE
+
+
+_kinds: dict[str, Kind] = {}
+
+
+def register_kind(
+    verb: str, label: str | Promise, *, default: Delivery = Delivery.IMMEDIATE
+) -> None:
+    """Declare a kind of notification (from the sending app's `AppConfig.ready()`)."""
+    _kinds[verb] = Kind(verb=verb, label=label, default=Delivery(default))
+
+
+def kinds() -> list[Kind]:
+    """Every declared kind, in the order of their labels."""
+    return sorted(_kinds.values(), key=lambda kind: str(kind.label))
+
+
+def kind_for(verb: str) -> Kind:
+    """The declared kind of `verb`; an undeclared verb is e-mailed straight away."""
+    return _kinds.get(verb) or Kind(verb=verb, label=verb)
+
+
+def deliveries_for(user_ids: Iterable[int], verb: str) -> dict[int, Delivery]:
+    """How each of these people wants to hear of `verb` now: one query."""
+    user_ids = list(user_ids)
+    default = kind_for(verb).default
+    chosen = dict(
+        NotificationPreference.objects.filter(user_id__in=user_ids, kind=verb).values_list(
+            "user_id", "delivery"
+        )
+    )
+    return {pk: Delivery(chosen.get(pk, default)) for pk in user_ids}
+
+
+def preferences_of(user: Person) -> dict[str, Delivery]:
+    """The person's delivery for every declared kind, their choice or the default."""
+    mine = NotificationPreference.objects.filter(user_id=user.pk or 0)
+    chosen = dict(mine.values_list("kind", "delivery"))
+    return {kind.verb: Delivery(chosen.get(kind.verb, kind.default)) for kind in kinds()}
+
+
+def notification_preferences_set(
+    *, user: Person, deliveries: dict[str, str]
+) -> dict[str, Delivery]:
+    """Record the person's choices (verb to delivery) and return all their preferences.
+
+    Raises ValidationError naming each unknown kind or delivery; nothing is written then.
+    """
+    errors = {}
+    for verb, delivery in deliveries.items():
+        if verb not in _kinds:
+            errors[verb] = _("There is no kind of notification called “%(kind)s”.") % {"kind": verb}
+        elif delivery not in Delivery.values:
+            errors[verb] = _(
+                "“%(delivery)s” is not a way of delivering notifications; "
+                "choose one of %(choices)s."
+            ) % {"delivery": delivery, "choices": ", ".join(Delivery.values)}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for verb, delivery in deliveries.items():
+            NotificationPreference.objects.update_or_create(
+                user_id=user.pk, kind=verb, defaults={"delivery": delivery}
+            )
+    return preferences_of(user)
+
+
+def notification_emails_stop(*, user_id: int, kind: str) -> list[str]:
+    """Stop e-mails of one kind (or of every declared kind, `kind="*"`), keeping them on
+    the site. What a one-click unsubscribe does; a kind already off stays off. Returns the
+    verbs it changed."""
+    verbs = [k.verb for k in kinds()] if kind == "*" else [kind]
+    chosen = dict(
+        NotificationPreference.objects.filter(user_id=user_id, kind__in=verbs).values_list(
+            "kind", "delivery"
+        )
+    )
+    changed = [
+        verb
+        for verb in verbs
+        if chosen.get(verb, kind_for(verb).default) not in (Delivery.IN_APP, Delivery.OFF)
+    ]
+    with transaction.atomic():
+        for verb in changed:
+            NotificationPreference.objects.update_or_create(
+                user_id=user_id, kind=verb, defaults={"delivery": Delivery.IN_APP}
+            )
+    return changed
 
 
 # Who may still read what a notification is about
@@ -137,23 +249,72 @@ def absolute_url(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + "/" + url.lstrip("/")
 
 
-def _send_email(notification: Notification, address: str) -> bool:
-    context = {
-        "notification": notification,
-        "url": absolute_url(notification.url),
-        "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
-    }
-    subject = " ".join(render_to_string("core/email/notification_subject.txt", context).split())
-    body = render_to_string("core/email/notification_body.txt", context)
+def send_with_unsubscribe(
+    *, subject: str, body: str, address: str, unsubscribe_url: str, what: str
+) -> bool:
+    """Send one notification e-mail with its List-Unsubscribe headers (RFC 2369, RFC 8058).
+
+    False when the mail server refused it; `what` names it in the log, never the address.
+    """
+    message = EmailMessage(
+        subject,
+        body,
+        None,
+        [address],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
     try:
-        send_mail(subject, body, None, [address])
+        message.send()
     except Exception:
         # A mail server that is down must not stop the other e-mails; the in-app
         # notification is there. The error may quote the address: do not log it.
-        logger.error("Could not send a %s notification e-mail.", notification.verb)
+        logger.error("Could not send a %s notification e-mail.", what)
         return False
     return True
+
+
+def email_context(*, user_id: int, kind: str, address: str) -> dict[str, str]:
+    """What every notification e-mail's template needs besides its own content."""
+    return {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "unsubscribe_url": unsubscribe.unsubscribe_url(user_id=user_id, kind=kind, address=address),
+        # Served by accounts, above core: asked by name when the e-mail is written.
+        "preferences_url": absolute_url(reverse("accounts:notification_preferences")),
+    }
+
+
+def _send_email(notification: Notification, address: str) -> bool:
+    common = email_context(
+        user_id=notification.recipient_id, kind=notification.verb, address=address
+    )
+    context = {
+        "notification": notification,
+        "url": absolute_url(notification.url),
+        "kind_label": kind_for(notification.verb).label,
+        **common,
+    }
+    subject = " ".join(render_to_string("core/email/notification_subject.txt", context).split())
+    body = render_to_string("core/email/notification_body.txt", context)
+    return send_with_unsubscribe(
+        subject=subject,
+        body=body,
+        address=address,
+        unsubscribe_url=common["unsubscribe_url"],
+        what=notification.verb,
+    )
+
+
+def _claim_for_email(notification: Notification) -> bool:
+    """Mark the notification e-mailed unless someone has: True when this call did."""
+    return bool(
+        Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+            emailed_at=clock.now()
+        )
+    )
 
 
 @task()
@@ -162,13 +323,18 @@ def send_notification_emails(notification_ids: list[int]) -> dict[str, int]:
 
     Someone who deleted or deactivated their account, or has no address, since the
     notification was made gets no e-mail; nor does someone who may no longer read what it is
-    about. Returns how many were sent, how many failed and how many were withheld for that.
+    about, nor someone who has since chosen not to be e-mailed straight away about its kind.
+    A notification already e-mailed (a retried task) is not sent again. Returns how many were
+    sent, how many failed and how many were withheld for lack of access.
     """
     notifications = {
         n.pk: n
-        for n in Notification.objects.filter(pk__in=notification_ids).select_related("recipient")
+        for n in Notification.objects.filter(
+            pk__in=notification_ids, emailed_at__isnull=True
+        ).select_related("recipient")
     }
     subjects = _subjects(notifications.values())
+    chosen = _chosen_deliveries(notifications.values())
     counts = {"sent": 0, "failed": 0, "withheld": 0}
     for pk in notification_ids:
         notification = notifications.get(pk)
@@ -177,19 +343,44 @@ def send_notification_emails(notification_ids: list[int]) -> dict[str, int]:
         address = notification.recipient.email
         if not address:
             continue
+        delivery = chosen.get(
+            (notification.recipient_id, notification.verb), kind_for(notification.verb).default
+        )
+        if delivery != Delivery.IMMEDIATE:
+            continue
         if notification.subject_type_id is not None and not _may_read(
             notification.recipient,
             subjects.get((notification.subject_type_id, notification.subject_id or 0)),
         ):
             counts["withheld"] += 1
             continue
-        counts["sent" if _send_email(notification, address) else "failed"] += 1
+        if not _claim_for_email(notification):
+            continue
+        if _send_email(notification, address):
+            counts["sent"] += 1
+        else:
+            # Let a retry try again.
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+            counts["failed"] += 1
     return counts
+
+
+def _chosen_deliveries(notifications: Iterable[Notification]) -> dict[tuple[int, str], str]:
+    """The recipients' stored choices for the kinds of these notifications: one query."""
+    notifications = list(notifications)
+    if not notifications:
+        return {}
+    rows = NotificationPreference.objects.filter(
+        user_id__in={n.recipient_id for n in notifications},
+        kind__in={n.verb for n in notifications},
+    ).values_list("user_id", "kind", "delivery")
+    return {(user_id, kind): delivery for user_id, kind, delivery in rows}
 
 
 @contextmanager
 def emails_withheld() -> Iterator[None]:
-    """Within the block, `notify()` makes in-app notifications only and e-mails nobody."""
+    """Within the block, `notify()` makes in-app notifications only and e-mails nobody, now
+    or in a digest."""
     token = _emails_withheld.set(True)
     try:
         yield
@@ -217,6 +408,8 @@ def notify(
     something about it that not everyone may read: only recipients who may read it get the
     notification, and each delivery asks again (its model must have a registered read check).
     The e-mail carries the title and a link only; the body is shown on the notifications page.
+    Each recipient's preference for `verb` decides: nothing for "off", no e-mail now for
+    "on this site only" and the digests (which `core.digests` sends later).
     """
     users = _reachable(recipients)
     subject_type = None
@@ -228,6 +421,11 @@ def notify(
         users = [user for user in users if user.has_perm(check.perm, about)]
     if not users:
         return []
+    deliveries = deliveries_for([user.pk for user in users], verb)
+    users = [user for user in users if deliveries[user.pk] != Delivery.OFF]
+    if not users:
+        return []
+    withheld = _emails_withheld.get()
     notifications = Notification.objects.bulk_create(
         [
             Notification(
@@ -239,12 +437,18 @@ def notify(
                 title=str(title)[:200],
                 body=str(body),
                 url=url,
+                # Withheld for good (the demo's history): no digest sends them later either.
+                emailed_at=clock.now() if withheld else None,
             )
             for user in users
         ]
     )
-    if email and not _emails_withheld.get():
-        ids = [n.pk for n, u in zip(notifications, users, strict=True) if u.email]
+    if email and not withheld:
+        ids = [
+            n.pk
+            for n, u in zip(notifications, users, strict=True)
+            if u.email and deliveries[u.pk] == Delivery.IMMEDIATE
+        ]
         if ids:
             # robust: a queue that cannot be reached must not turn the committed change into
             # an error page; the in-app notifications are there.
@@ -270,6 +474,16 @@ def visible_notifications(user: PersonWithPermissions) -> QuerySet[Notification]
     mine = Notification.objects.filter(recipient_id=user.pk)
     withheld = _withheld_ids(user)
     return mine.exclude(pk__in=withheld) if withheld else mine
+
+
+def unread_badge_count(user: Person) -> int:
+    """The number on the Notifications link: one COUNT of the person's unread rows.
+
+    Cheap enough for every page, so it does not ask the read checks: a notification about
+    something the person may no longer read is counted until they open the notifications
+    page, which shows the exact number (`unread_count`) in the link too.
+    """
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
 
 
 def unread_count(user: PersonWithPermissions) -> int:

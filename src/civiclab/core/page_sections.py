@@ -17,6 +17,12 @@ template gets the request, the page's object under the page's name (`organisatio
 `profile_user`, `idea`) and whatever `get_context` returns; it should start with an `<h2>`
 so the page's headings stay in order. Keep `get_context` to a fixed number of queries: the
 page's query count must not grow with the data.
+
+Two pages have no object of their own and are how apps plug into the home page (issue 9):
+`WORKSPACE` (a signed-in person's work, the person as `person`) and `HOME` (what a signed-out
+visitor sees, with no object). A section with nothing to say returns None from `get_context`
+and is left out, so a block shows only when it has something (or chooses to show an empty
+state). Later apps (portfolio, budgeting) add their block here as they are built.
 """
 
 from collections.abc import Callable
@@ -27,7 +33,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-ContextGetter = Callable[[HttpRequest, Any], dict[str, Any]]
+# Returns the section's context, or None when the section has nothing to show.
+ContextGetter = Callable[[HttpRequest, Any], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,8 @@ class Page:
 PROFILE = Page("profile", "profile_user")
 ORGANISATION = Page("organisation", "organisation")
 IDEA = Page("idea", "idea")
+WORKSPACE = Page("workspace", "person")
+HOME = Page("home", "visitor")
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,9 @@ def render(page: Page, request: HttpRequest, obj: object) -> list[SafeString]:
     for section in _sections.get(page.name, []):
         context = {page.object_name: obj}
         if section.get_context is not None:
-            context.update(section.get_context(request, obj))
+            extra = section.get_context(request, obj)
+            if extra is None:
+                continue
+            context.update(extra)
         rendered.append(render_to_string(section.template_name, context, request=request))
     return rendered

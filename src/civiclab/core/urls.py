@@ -26,6 +26,11 @@ urlpatterns = [
         notification_views.notification_read_all,
         name="notification_read_all",
     ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notification_views.notification_unsubscribe,
+        name="notification_unsubscribe",
+    ),
 ]
 
 if settings.DEBUG:

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import clock
+from . import clock, page_sections
 from .access import job_for_user
 from .forms import SiteSearchForm
 from .models import JobProgress
@@ -22,7 +22,13 @@ from .selectors import site_search
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """A signed-in person's workspace, or for visitors what is happening in public; the apps
+    add the blocks (`page_sections.WORKSPACE` and `HOME`)."""
+    if request.user.is_authenticated:
+        sections = page_sections.render(page_sections.WORKSPACE, request, request.user)
+    else:
+        sections = page_sections.render(page_sections.HOME, request, None)
+    return render(request, "core/home.html", {"sections": sections})
 
 
 @require_GET

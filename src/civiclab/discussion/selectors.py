@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.organisations.models import Membership, Organisation, Role
+from civiclab.organisations.selectors import organisations_where
 
 from . import blind
 from .models import Comment, Flag, Follow
@@ -407,3 +408,66 @@ def organisation_section_context(
     ):
         return {"may_moderate": False}
     return {"may_moderate": True, "open_flags": open_flag_count(organisation=organisation)}
+
+
+def open_flag_counts(*, user: User) -> list[tuple[Organisation, int]]:
+    """Open reports per organisation where `user` moderates now (moderator or administrator
+    of an active organisation), by organisation name.
+
+    Fixed queries whatever the number of organisations and reports: the organisations, the
+    open flags on their objects and comments, the reported comments' objects, and one per
+    kind of object to learn its organisation.
+    """
+    organisation_ids = organisations_where(user=user, roles=(Role.MODERATOR, Role.ADMIN))
+    if not organisation_ids:
+        return []
+    organisations = list(Organisation.objects.filter(pk__in=organisation_ids).order_by("name"))
+    condition = Q(pk__in=[])
+    for organisation in organisations:
+        condition |= _organisation_targets(organisation)
+    comment_type = ContentType.objects.get_for_model(Comment)
+    comment_ids = Comment.objects.filter(condition).values("pk")
+    flags = list(
+        Flag.objects.filter(resolution=Flag.Resolution.OPEN)
+        .filter(condition | Q(content_type=comment_type, object_id__in=comment_ids))
+        .values_list("content_type_id", "object_id")
+    )
+    on_comments = [object_id for type_id, object_id in flags if type_id == comment_type.pk]
+    comment_targets = (
+        {
+            pk: (type_id, object_id)
+            for pk, type_id, object_id in Comment.objects.filter(pk__in=on_comments).values_list(
+                "pk", "content_type_id", "object_id"
+            )
+        }
+        if on_comments
+        else {}
+    )
+    wanted: dict[int, set[int]] = {}
+    for type_id, object_id in flags:
+        if type_id == comment_type.pk:
+            type_id, object_id = comment_targets[object_id]
+        wanted.setdefault(type_id, set()).add(object_id)
+    owner: dict[tuple[int, int], int] = {}
+    for discussable in discussables():
+        type_id = discussable.content_type().pk
+        if wanted.get(type_id):
+            field_name = f"{discussable.organisation_field}_id"
+            rows = discussable.model._default_manager.filter(pk__in=wanted[type_id])
+            owner.update(
+                ((type_id, pk), org_id) for pk, org_id in rows.values_list("pk", field_name)
+            )
+    counts: Counter[int] = Counter()
+    for type_id, object_id in flags:
+        key = comment_targets[object_id] if type_id == comment_type.pk else (type_id, object_id)
+        counts[owner[key]] += 1
+    return [(organisation, counts[organisation.pk]) for organisation in organisations]
+
+
+def workspace_section_context(request: HttpRequest, person: User) -> dict[str, Any] | None:
+    """For the home page: the reports that wait in each organisation where `person`
+    moderates; shown only to moderators, with a zero where the queue is empty."""
+    queues = open_flag_counts(user=person)
+    if not queues:
+        return None
+    return {"queues": queues, "open_flags": sum(count for _organisation, count in queues)}

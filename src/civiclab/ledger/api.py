@@ -184,7 +184,9 @@ class EntryFilters(Schema):
 @paginate(LedgerPagination)
 def list_entries(request: HttpRequest, filters: Query[EntryFilters]) -> QuerySet[Entry]:
     if filters.since and filters.until and filters.since > filters.until:
-        raise HttpError(400, _("The start date is after the end date."))
+        # A range that ends before it starts holds no entries: an empty page, as for any
+        # other range without entries, since the document cannot state the order of two dates.
+        return Entry.objects.none()
     return selectors.entry_list(
         organisation_id=filters.organisation,
         kind=filters.kind,
@@ -204,7 +206,19 @@ def _hex(nodes: list[bytes]) -> list[str]:
     return [node.hex() for node in nodes]
 
 
-@router.get("/proofs/inclusion", response=InclusionOut, summary="Inclusion proof")
+@router.get(
+    "/proofs/inclusion",
+    response=InclusionOut,
+    summary="Inclusion proof",
+    openapi_extra={
+        "responses": {
+            404: {
+                "description": "No such proof: the entry is not in a tree of that size, the "
+                "size is beyond the ledger, or no size was given before the first checkpoint."
+            }
+        }
+    },
+)
 def inclusion(
     request: HttpRequest,
     seq: int = Query(..., ge=0),
@@ -213,12 +227,12 @@ def inclusion(
     if size is None:
         latest = selectors.latest_checkpoint()
         if latest is None:
-            raise HttpError(400, _("No checkpoint has been issued yet; give a size."))
+            raise HttpError(404, _("No checkpoint has been issued yet; give a size."))
         size = latest.size
     try:
         proof = selectors.inclusion_proof_for(seq, size)
     except selectors.ProofUnavailable as error:
-        raise HttpError(400, str(error)) from error
+        raise HttpError(404, str(error)) from error
     entry = Entry.objects.only("leaf_hash").get(seq=seq)
     return {
         "seq": seq,
@@ -229,14 +243,26 @@ def inclusion(
     }
 
 
-@router.get("/proofs/consistency", response=ConsistencyOut, summary="Consistency proof")
+@router.get(
+    "/proofs/consistency",
+    response=ConsistencyOut,
+    summary="Consistency proof",
+    openapi_extra={
+        "responses": {
+            404: {
+                "description": "No such proof: `first` is larger than `second`, or `second` is "
+                "beyond the ledger."
+            }
+        }
+    },
+)
 def consistency(
     request: HttpRequest, first: int = Query(..., ge=1), second: int = Query(..., ge=1)
 ) -> dict[str, Any]:
     try:
         proof = selectors.consistency_proof_for(first, second)
     except selectors.ProofUnavailable as error:
-        raise HttpError(400, str(error)) from error
+        raise HttpError(404, str(error)) from error
     return {
         "first": first,
         "second": second,

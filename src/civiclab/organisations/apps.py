@@ -32,6 +32,16 @@ class OrganisationsConfig(AppConfig):
         audit.register_actions(AuditAction)
         post_migrate.connect(ensure_sectors, sender=self)
         self.add_profile_section()
+        self.report_roles_for_mfa()
+
+    def report_roles_for_mfa(self) -> None:
+        """Tell accounts which organisation roles a person holds, so MFA_REQUIRED_ROLES can
+        name them (`accounts.mfa`)."""
+        from civiclab.accounts import mfa
+
+        from .selectors import roles_held_anywhere
+
+        mfa.register_roles(roles_held_anywhere)
 
     def add_profile_section(self) -> None:
         from civiclab.core import page_sections
@@ -43,4 +53,34 @@ class OrganisationsConfig(AppConfig):
             "organisations/profile_memberships.html",
             get_context=lambda request, user: {"memberships": memberships_for_profile(user=user)},
             order=10,
+        )
+        self.add_workspace_sections()
+
+    def add_workspace_sections(self) -> None:
+        """On the home page: invitations waiting for the person, and their roles."""
+        from civiclab.core import page_sections
+
+        from .selectors import invitations_waiting_for, memberships_for_profile, roles_everywhere
+
+        def invitations(request, person):
+            waiting = invitations_waiting_for(user=person)
+            return {"invitations": waiting} if waiting else None
+
+        def roles(request, person):
+            if not roles_everywhere(user=person):
+                return None
+            memberships = memberships_for_profile(user=person)
+            return {"memberships": memberships} if memberships else None
+
+        page_sections.register(
+            page_sections.WORKSPACE,
+            "organisations/workspace_invitations.html",
+            get_context=invitations,
+            order=10,
+        )
+        page_sections.register(
+            page_sections.WORKSPACE,
+            "organisations/workspace_memberships.html",
+            get_context=roles,
+            order=90,
         )

@@ -20,6 +20,7 @@ from .models import Invitation, Membership, Organisation, Role
 # `selectors.organisations_of_user`) the organisations it belongs to.
 ROLES_CACHE = "_civiclab_roles"
 ORGANISATIONS_CACHE = "_civiclab_organisations"
+ROLES_EVERYWHERE_CACHE = "_civiclab_roles_everywhere"
 
 
 def roles_of_user(
@@ -45,6 +46,7 @@ def forget_cached_roles(user: User | AnonymousUser | None) -> None:
         return
     user.__dict__.pop(ROLES_CACHE, None)
     user.__dict__.pop(ORGANISATIONS_CACHE, None)
+    user.__dict__.pop(ROLES_EVERYWHERE_CACHE, None)
 
 
 def organisation_of(obj: object) -> Organisation | None:

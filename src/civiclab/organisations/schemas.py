@@ -5,7 +5,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from ninja import Field, Schema
-from pydantic import BaseModel, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from .models import Role
 
@@ -54,6 +54,18 @@ class MembershipOut(Schema):
     created_at: datetime
 
 
+def _state_role_or_roles(schema: dict) -> None:
+    """What the "before" validator accepts, in the document: `roles`, or one `role` instead,
+    and never a `user_id`."""
+    schema["properties"]["role"] = {
+        **schema["properties"]["roles"]["items"],
+        "description": "One role, instead of `roles`.",
+    }
+    schema["required"] = [name for name in schema["required"] if name != "roles"]
+    schema["anyOf"] = [{"required": ["roles"]}, {"required": ["role"]}]
+    schema["not"] = {"required": ["user_id"]}
+
+
 class InvitationIn(BaseModel):
     """Invite a person by e-mail address to hold `roles` (at least one).
 
@@ -64,7 +76,13 @@ class InvitationIn(BaseModel):
     """
 
     # A plain pydantic model: its "before" validator sees the request body as sent.
-    email: str = Field(max_length=254, description="The address the invitation is sent to.")
+    model_config = ConfigDict(json_schema_extra=_state_role_or_roles)
+
+    email: str = Field(
+        max_length=254,
+        description="The address the invitation is sent to.",
+        json_schema_extra={"format": "email"},
+    )
     roles: list[Role] = Field(min_length=1, max_length=len(Role.values))
 
     @model_validator(mode="before")

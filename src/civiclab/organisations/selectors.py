@@ -12,7 +12,7 @@ from civiclab.accounts.models import User
 from civiclab.core import clock
 
 from .models import Invitation, Membership, Organisation, Role
-from .predicates import ORGANISATIONS_CACHE
+from .predicates import ORGANISATIONS_CACHE, ROLES_EVERYWHERE_CACHE
 
 ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 
@@ -30,6 +30,30 @@ def organisations_of_user(*, user: User | AnonymousUser) -> list[Organisation]:
         )
         user.__dict__[ORGANISATIONS_CACHE] = cached
     return cached
+
+
+def roles_everywhere(*, user: User | AnonymousUser) -> dict[int, frozenset[str]]:
+    """The roles `user` holds now in each active organisation, by organisation id; one query,
+    remembered on the user object for the request (the home page's blocks all ask)."""
+    if not user.is_authenticated:
+        return {}
+    cached = user.__dict__.get(ROLES_EVERYWHERE_CACHE)
+    if cached is None:
+        grouped: dict[int, set[str]] = {}
+        rows = Membership.objects.filter(user=user, organisation__is_active=True).values_list(
+            "organisation_id", "role"
+        )
+        for organisation_id, role in rows:
+            grouped.setdefault(organisation_id, set()).add(role)
+        cached = {pk: frozenset(roles) for pk, roles in grouped.items()}
+        user.__dict__[ROLES_EVERYWHERE_CACHE] = cached
+    return cached
+
+
+def organisations_where(*, user: User | AnonymousUser, roles: Iterable[str]) -> list[int]:
+    """Ids of the active organisations where `user` holds any of `roles` now."""
+    wanted = frozenset(roles)
+    return [pk for pk, held in roles_everywhere(user=user).items() if held & wanted]
 
 
 def sort_roles(roles: Iterable[str]) -> list[str]:
@@ -154,3 +178,29 @@ def memberships_for_profile(*, user: User | AnonymousUser) -> list[tuple[Organis
         (organisation, [str(Role(role).label) for role in sort_roles(roles)])
         for organisation, roles in grouped.values()
     ]
+
+
+def invitations_waiting_for(*, user: User | AnonymousUser) -> list[Invitation]:
+    """Open invitations to join an organisation sent to `user`'s address.
+
+    Only once the account has confirmed that address: otherwise anyone could sign up with
+    someone else's address and read who invited them where. The page cannot link to the
+    invitation itself (only its digest is stored; the link is in the e-mail)."""
+    if not user.is_authenticated or not user.email_confirmed:
+        return []
+    return list(
+        Invitation.objects.filter(
+            email__iexact=user.email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=clock.now(),
+            organisation__is_active=True,
+        )
+        .select_related("organisation")
+        .order_by("-created_at")
+    )
+
+
+def roles_held_anywhere(user: User, roles: frozenset[str]) -> set[str]:
+    """Which of `roles` `user` holds in any organisation (for `accounts.mfa`)."""
+    return set(Membership.objects.filter(user=user, role__in=roles).values_list("role", flat=True))

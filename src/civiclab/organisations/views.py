@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civiclab.accounts.confirmation import UNCONFIRMED_MESSAGE
+from civiclab.accounts.reauth import recent_password_required
 from civiclab.core import clock, page_sections
 from civiclab.core.http import apply_validation_error, object_view
 from civiclab.core.selectors import audit_actions, audit_actors, audit_events
@@ -122,6 +123,7 @@ def member_list(request, organisation):
 
 
 @organisation_page("organisations.manage_membership")
+@recent_password_required
 def member_roles(request, organisation, user_id):
     member = access.member_for_user(user=request.user, organisation=organisation, user_id=user_id)
     form = MemberRolesForm(request.POST or None, initial={"roles": member.roles})
@@ -172,6 +174,7 @@ def member_remove(request, organisation, user_id):
 
 
 @organisation_page("organisations.invite_member")
+@recent_password_required
 def invitation_create(request, organisation):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ own list (`/me/evaluations`).
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
 
 from civiclab.challenges import access
 from civiclab.challenges.selectors.evaluation import (
@@ -22,7 +23,17 @@ from civiclab.core.api import api_actor
 router = Router(tags=["evaluation"])
 
 
+def _state_idea_or_automatic(schema: dict) -> None:
+    """Name the idea (`idea_id`), or ask for automatic assignment (`automatic: true`)."""
+    schema["anyOf"] = [
+        {"required": ["automatic"], "properties": {"automatic": {"const": True}}},
+        {"required": ["idea_id"], "properties": {"idea_id": {"type": "integer"}}},
+    ]
+
+
 class AssignmentsIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_state_idea_or_automatic)
+
     automatic: bool = False
     idea_id: int | None = None
     evaluator_ids: list[int] = Field(default_factory=list)

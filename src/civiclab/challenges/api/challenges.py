@@ -31,6 +31,7 @@ from ..services.challenges import (
     challenge_unpublish,
     challenge_update,
 )
+from .ideas import TagText
 
 # An `organisation` filter naming no organisation the caller may see (ADR 7: as if missing).
 ORGANISATION_NOT_FOUND = "No organisation you may see has this slug."
@@ -97,13 +98,13 @@ class ChallengeOut(Schema):
 
 
 class ChallengeFilters(Schema):
-    organisation: str | None = Field(None, description="The organisation's slug.")
+    organisation: str | None = Field(None, max_length=80, description="The organisation's slug.")
     phase: PhaseKind | None = Field(None, description="Only challenges now in this phase.")
-    tag: str | None = Field(None, description="A tag slug.")
+    tag: str | None = Field(None, max_length=60, description="A tag slug.")
 
 
 class ChallengeIn(Schema):
-    organisation: str = Field(description="The organisation's slug.")
+    organisation: str = Field(max_length=80, description="The organisation's slug.")
     title: str = Field(max_length=200)
     summary: str = Field(max_length=300)
     problem_statement: str = Field(max_length=LONG_TEXT)
@@ -112,22 +113,23 @@ class ChallengeIn(Schema):
     sponsor_id: int | None = Field(None, description="A decision maker of the organisation.")
     audience: Audience = Audience.PUBLIC
     innovation_types: list[InnovationType] = []
-    tags: list[str] = Field([], description="Tag names; new ones are created.")
+    tags: list[TagText] = Field([], description="Tag names; new ones are created.")
     phases: list[PhaseSchema] | None = Field(
         None, description="Naive times are read in the organisation's time zone."
     )
 
 
 class ChallengePatch(Schema):
-    title: str | None = Field(None, max_length=200)
-    summary: str | None = Field(None, max_length=300)
-    problem_statement: str | None = Field(None, max_length=LONG_TEXT)
+    # Leave out what does not change; the fields a challenge cannot lack take no `null`.
+    title: str = Field(None, max_length=200)
+    summary: str = Field(None, max_length=300)
+    problem_statement: str = Field(None, max_length=LONG_TEXT)
     goals: str | None = Field(None, max_length=TEXT)
     needs: str | None = Field(None, max_length=TEXT)
     sponsor_id: int | None = None
-    audience: Audience | None = None
+    audience: Audience = Field(None)
     innovation_types: list[InnovationType] | None = None
-    tags: list[str] | None = None
+    tags: list[TagText] | None = None
     phases: list[PhaseSchema] | None = None
 
 
@@ -210,7 +212,12 @@ def get_challenge(request, challenge_id: int):
     return access.challenge_for_user(user=request_user(request), pk=challenge_id)
 
 
-@router.post("/challenges", response={201: ChallengeOut}, summary="Create a challenge (draft)")
+@router.post(
+    "/challenges",
+    response={201: ChallengeOut},
+    summary="Create a challenge (draft)",
+    openapi_extra={"responses": {404: {"description": ORGANISATION_NOT_FOUND}}},
+)
 def create_challenge(request, payload: ChallengeIn):
     user = request_user(request)
     organisation = organisation_access.active_organisation_for_user(

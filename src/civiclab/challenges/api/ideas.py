@@ -7,6 +7,7 @@ services check the rights (403) and the input (422).
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db.models import Value
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import ConfigDict, StringConstraints
 
 from civiclab.accounts.api_auth import PUBLIC_READ
 from civiclab.core.api import CivicPagination, PersonOut, person_out, request_user
@@ -30,6 +32,10 @@ router = Router(tags=["ideas"])
 
 
 # --- schemas --------------------------------------------------------------------------------
+
+
+# A tag's name or slug, as long as the model allows.
+TagText = Annotated[str, StringConstraints(max_length=Tag._meta.get_field("name").max_length)]
 
 
 class StatusChangeOut(Schema):
@@ -103,28 +109,40 @@ class IdeaIn(Schema):
     expected_benefits: str = Field("", max_length=TEXT)
     beneficiaries: str = Field("", max_length=300)
     innovation_types: list[InnovationType] = []
-    tags: list[str] = Field([], description="Slugs of the organisation's tags.")
+    tags: list[TagText] = Field([], description="Slugs of the organisation's tags.")
     location_name: str = Field("", max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
 
 
 class IdeaPatch(Schema):
-    title: str | None = Field(None, max_length=150)
-    summary: str | None = Field(None, max_length=300)
-    description: str | None = Field(
+    # Leave out what does not change; the fields an idea cannot lack take no `null`.
+    title: str = Field(None, max_length=150)
+    summary: str = Field(None, max_length=300)
+    description: str = Field(
         None, max_length=LONG_TEXT, description="Markdown; it is sanitised when shown."
     )
     expected_benefits: str | None = Field(None, max_length=TEXT)
     beneficiaries: str | None = Field(None, max_length=300)
     innovation_types: list[InnovationType] | None = None
-    tags: list[str] | None = Field(None, description="Slugs of the organisation's tags.")
+    tags: list[TagText] | None = Field(None, description="Slugs of the organisation's tags.")
     location_name: str | None = Field(None, max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
 
 
+def _state_settable_statuses(schema: dict) -> None:
+    """Ideas are merged on the merge endpoint, which moves their supports, never here."""
+    schema["properties"]["status"] = {
+        "title": "Status",
+        "type": "string",
+        "enum": [status.value for status in IdeaStatus if status != IdeaStatus.MERGED],
+    }
+
+
 class StatusIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_state_settable_statuses)
+
     status: IdeaStatus
     reason: str = Field(
         max_length=SHORT_TEXT,

@@ -104,7 +104,12 @@ class IdeaListFilters(Schema):
     tag: str | None = Field(None, max_length=60, description="A tag's slug.")
     q: str | None = Field(None, max_length=200, description="Search text; sorts by relevance.")
     sort: Sort | None = Field(None, description="`score` is for the challenge's managers.")
-    cursor: str | None = Field(None, max_length=400)
+    cursor: str | None = Field(
+        None,
+        max_length=400,
+        pattern=r"^[A-Za-z0-9_-]*$",
+        description="The `next` address's cursor; one this API did not give out is a 404.",
+    )
     page_size: int = Field(20, ge=1, le=100)
 
 
@@ -185,7 +190,7 @@ def _page(
     after = None
     if cursor:
         if cursor.get("s") != sort:
-            raise HttpError(422, _("This cursor belongs to another sort order."))
+            raise HttpError(404, _("This cursor belongs to another sort order."))
         after = _after(sort, cursor)
     window = idea_window(scope=scope, filters=filters, after=after)
     count = window.count()

@@ -3,7 +3,7 @@
 """
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from civiclab.challenges import access
 from civiclab.challenges.models import Idea
@@ -25,11 +25,18 @@ class IdeaBrief(Schema):
 
 class PairOut(Schema):
     pair: list[IdeaBrief] | None
+    pair_token: str | None = Field(
+        None,
+        description="Send back with the choice: only the pair offered to you can be recorded.",
+    )
 
 
 class ComparisonIn(Schema):
     winner_id: int
     loser_id: int
+    pair_token: str = Field(
+        ..., max_length=500, description="The `pair_token` that came with this pair."
+    )
     tie: bool = False
 
 
@@ -81,7 +88,12 @@ def pairwise_next(request, challenge_id: int):
         message=_("Comparing ideas is open during the review phase of challenges that invite it."),
     )
     pair = pairwise.next_pair(user=user, challenge=challenge)
-    return {"pair": [_brief(pair[0]), _brief(pair[1])] if pair else None}
+    if pair is None:
+        return {"pair": None, "pair_token": None}
+    return {
+        "pair": [_brief(pair[0]), _brief(pair[1])],
+        "pair_token": pairwise.pair_token(user=user, challenge=challenge, pair=pair),
+    }
 
 
 @router.post(
@@ -94,7 +106,12 @@ def pairwise_post(request, challenge_id: int, payload: ComparisonIn):
     challenge = access.challenge_for_user(user=user, pk=challenge_id)
     winner, loser = access.ideas_for_user(user=user, pks=[payload.winner_id, payload.loser_id])
     comparison = pairwise_record(
-        actor=user, challenge=challenge, winner=winner, loser=loser, tie=payload.tie
+        actor=user,
+        challenge=challenge,
+        winner=winner,
+        loser=loser,
+        pair_token=payload.pair_token,
+        tie=payload.tie,
     )
     return Status(
         201,

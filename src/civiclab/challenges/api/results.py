@@ -1,7 +1,7 @@
 """API endpoint for a challenge's evaluation results: `/challenges/{id}/results`."""
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from civiclab.challenges import access
 from civiclab.challenges.models import Challenge
@@ -32,6 +32,10 @@ class IdeaResultOut(Schema):
     evaluators_assigned: int
     criteria: list[CriterionResultOut]
     ledger_sequence: int | None
+    unranked_reason: str = Field(
+        "",
+        description="Why a scored idea has no rank (hidden or merged); empty for ranked ideas.",
+    )
 
 
 class AgreementOut(Schema):
@@ -99,6 +103,7 @@ def get_results(request, challenge_id: int):
                     if cell.summary is not None
                 ],
                 "ledger_sequence": row.ledger_sequence,
+                "unranked_reason": row.unranked_reason,
             }
             for row in results.rows
         ],

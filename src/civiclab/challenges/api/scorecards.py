@@ -51,6 +51,7 @@ class ScorecardOut(Schema):
     evaluators_per_idea: int
     guidance: str
     pairwise_enabled: bool
+    evaluators_anonymous: bool
     criteria_locked: bool
     criteria: list[CriterionOut]
 
@@ -60,6 +61,9 @@ class ScorecardIn(Schema):
     evaluators_per_idea: int = Field(3, ge=1, le=100)
     guidance: str = Field("", max_length=TEXT)
     pairwise_enabled: bool = False
+    evaluators_anonymous: bool = Field(
+        False, description="Show evaluators to decision makers as numbers, not names."
+    )
     criteria: list[CriterionIn] | None = Field(
         None, description="The full list, in order; leave out to keep the criteria as they are."
     )
@@ -73,6 +77,7 @@ def _scorecard_out(challenge: Challenge) -> dict:
         "evaluators_per_idea": card.evaluators_per_idea,
         "guidance": card.guidance,
         "pairwise_enabled": card.pairwise_enabled,
+        "evaluators_anonymous": card.evaluators_anonymous,
         "criteria_locked": criteria_locked(challenge),
         "criteria": criteria_of(challenge),
     }
@@ -111,6 +116,7 @@ def put_scorecard(request, challenge_id: int, payload: ScorecardIn):
         evaluators_per_idea=payload.evaluators_per_idea,
         guidance=payload.guidance,
         pairwise_enabled=payload.pairwise_enabled,
+        evaluators_anonymous=payload.evaluators_anonymous,
         criteria=(
             [CriterionInput(**c.dict()) for c in payload.criteria]
             if payload.criteria is not None

@@ -45,21 +45,28 @@ class ChallengeForm(forms.Form):
         label=_("Problem statement"),
         max_length=LONG_TEXT,
         widget=forms.Textarea,
-        help_text=_("What is the problem, who has it, and why does it matter now?"),
+        help_text=_(
+            "What is the problem, who has it, and why does it matter now? You can use Markdown: "
+            "# heading, **bold**, - list, [link](url)."
+        ),
     )
     goals = forms.CharField(
         label=_("Goals and success measures"),
         max_length=TEXT,
         widget=forms.Textarea,
         required=False,
-        help_text=_("What would success look like, and how will you measure it?"),
+        help_text=_(
+            "What would success look like, and how will you measure it? You can use Markdown."
+        ),
     )
     needs = forms.CharField(
         label=_("Needs and constraints"),
         max_length=TEXT,
         widget=forms.Textarea,
         required=False,
-        help_text=_("Budget, legal limits, systems and anything ideas must respect."),
+        help_text=_(
+            "Budget, legal limits, systems and anything ideas must respect. You can use Markdown."
+        ),
     )
     sponsor = forms.ModelChoiceField(
         label=_("Sponsor"),

@@ -11,11 +11,21 @@ from civiclab.core.limits import SHORT_TEXT, TEXT
 class ScorecardForm(forms.ModelForm):
     class Meta:
         model = Scorecard
-        fields = ["guidance", "evaluators_per_idea", "blind", "pairwise_enabled"]
+        fields = [
+            "guidance",
+            "evaluators_per_idea",
+            "blind",
+            "evaluators_anonymous",
+            "pairwise_enabled",
+        ]
         labels = {
             "guidance": _("Guidance for evaluators"),
             "evaluators_per_idea": _("Evaluators per idea"),
             "blind": _("Blind review: hide who wrote each idea from the evaluators"),
+            "evaluators_anonymous": _(
+                "Anonymous evaluators: show their scores and comments to innovation leads and "
+                "decision makers without their names"
+            ),
             "pairwise_enabled": _(
                 "Invite participants to compare ideas two at a time during the review phase"
             ),
@@ -134,14 +144,7 @@ class EvaluationForm(forms.Form):
         overall = self.fields.pop("comment")
         action = self.fields.pop("action")
         for criterion in self.criteria:
-            self.fields[f"score_{criterion.pk}"] = ScoreField(
-                label=criterion.name,
-                choices=_scale_choices(criterion),
-                coerce=int,
-                empty_value=None,
-                widget=forms.RadioSelect,
-                help_text=_criterion_hint(criterion),
-            )
+            self.fields[f"score_{criterion.pk}"] = _score_field(criterion)
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Comment on “%(name)s”") % {"name": criterion.name},
                 max_length=SHORT_TEXT,
@@ -160,6 +163,47 @@ class EvaluationForm(forms.Form):
             (criterion, self[f"score_{criterion.pk}"], self[f"comment_{criterion.pk}"])
             for criterion in self.criteria
         ]
+
+
+class WideScoreField(forms.IntegerField):
+    """A score on a scale too wide for one radio button per point; may be left empty in a
+    draft, like `ScoreField`."""
+
+    def validate(self, value):
+        if value in self.empty_values:
+            return
+        super().validate(value)
+
+
+# Up to this many points a scale is a row of radio buttons; wider ones take a number.
+RADIO_POINTS = 11
+
+
+def _score_field(criterion: Criterion) -> forms.Field:
+    hint = _criterion_hint(criterion)
+    if criterion.scale_max - criterion.scale_min + 1 > RADIO_POINTS:
+        off_scale = _("Enter a whole number from %(low)s to %(high)s for “%(name)s”.") % {
+            "low": criterion.scale_min,
+            "high": criterion.scale_max,
+            "name": criterion.name,
+        }
+        return WideScoreField(
+            error_messages={"invalid": off_scale, "min_value": off_scale, "max_value": off_scale},
+            label=criterion.name,
+            min_value=criterion.scale_min,
+            max_value=criterion.scale_max,
+            help_text=_("A whole number from %(low)s to %(high)s. %(hint)s")
+            % {"low": criterion.scale_min, "high": criterion.scale_max, "hint": hint},
+            widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--width-4"}),
+        )
+    return ScoreField(
+        label=criterion.name,
+        choices=_scale_choices(criterion),
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        help_text=hint,
+    )
 
 
 def _scale_choices(criterion: Criterion) -> list[tuple[int, str]]:
@@ -189,6 +233,7 @@ class ReasonForm(forms.Form):
 class PairwiseForm(forms.Form):
     first = forms.IntegerField(widget=forms.HiddenInput)
     second = forms.IntegerField(widget=forms.HiddenInput)
+    pair_token = forms.CharField(widget=forms.HiddenInput, max_length=500)
     choice = forms.ChoiceField(
         choices=[("first", "first"), ("second", "second"), ("tie", "tie")],
         error_messages={"required": _("Choose one of the two ideas, or “I can't decide”.")},

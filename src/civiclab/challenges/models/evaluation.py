@@ -23,6 +23,14 @@ class Scorecard(models.Model):
     pairwise_enabled = models.BooleanField(
         _("pairwise comparison open to participants"), default=False
     )
+    evaluators_anonymous = models.BooleanField(
+        _("evaluators anonymous to decision makers"),
+        default=False,
+        help_text=_(
+            "Show evaluators' scores and comments to those who decide as 'Evaluator 1', "
+            "'Evaluator 2' and so on, without their names."
+        ),
+    )
 
     class Meta:
         verbose_name = _("scorecard")

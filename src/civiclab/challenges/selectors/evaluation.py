@@ -12,6 +12,7 @@ from typing import cast
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from civiclab.accounts.models import User
 from civiclab.challenges.models import (
@@ -220,6 +221,8 @@ class ResultRow:
     submitted: int
     cells: list[CriterionCell]
     ledger_sequence: int | None = None
+    # Why the idea has no rank although it was scored (hidden or merged), else "".
+    unranked_reason: str = ""
 
 
 @dataclass
@@ -235,6 +238,23 @@ class Results:
     @property
     def submitted(self) -> int:
         return sum(row.submitted for row in self.rows)
+
+    @property
+    def ranked(self) -> list[ResultRow]:
+        return [row for row in self.rows if not row.unranked_reason]
+
+    @property
+    def unranked(self) -> list[ResultRow]:
+        return [row for row in self.rows if row.unranked_reason]
+
+
+def unranked_reason(idea: Idea) -> str:
+    """Why a scored idea stays out of the ranking: it is no longer a candidate."""
+    if idea.status == IdeaStatus.MERGED:
+        return str(_("Merged into another idea"))
+    if idea.is_hidden:
+        return str(_("Hidden by moderation"))
+    return ""
 
 
 def interpret_alpha(values: list[list[Hashable | None]]) -> Agreement:
@@ -296,19 +316,32 @@ def evaluation_results(*, challenge: Challenge) -> Results:
     )
     scores = submitted_scores(challenge)
     method_criteria = stats_criteria(criteria)
-    results = stats.weighted_scores(scores, method_criteria, list(ideas))
+    reasons = {pk: unranked_reason(idea) for pk, idea in ideas.items()}
+    # Hidden and merged ideas are scored apart, so they neither take a rank nor push others
+    # down; they are listed after the ranking with the reason.
+    ranked = stats.weighted_scores(
+        [s for s in scores if not reasons.get(s.idea)],
+        method_criteria,
+        [pk for pk in ideas if not reasons[pk]],
+    )
+    unranked = stats.weighted_scores(
+        [s for s in scores if reasons.get(s.idea)],
+        method_criteria,
+        [pk for pk in ideas if reasons[pk]],
+    )
     rows = []
-    for result in results:
+    for result in [*ranked, *unranked]:
         idea = ideas[result.idea]
         rows.append(
             ResultRow(
                 idea=idea,
                 score=result.score,
-                rank=result.rank,
+                rank=None if reasons[idea.pk] else result.rank,
                 assigned=counts[idea.pk]["assigned"],
                 submitted=counts[idea.pk]["submitted"],
                 cells=[CriterionCell(c, result.criteria.get(c.pk)) for c in criteria],
                 ledger_sequence=ledger.get(idea.pk),
+                unranked_reason=reasons[idea.pk],
             )
         )
     per_criterion = []
@@ -351,6 +384,96 @@ def evaluator_score_data(
         if result.score is not None
     ]
     return stats.reliability_data(triples)
+
+
+@dataclass
+class EvaluatorRecord:
+    """One evaluator's work on one idea, as those who decide see it."""
+
+    label: str
+    submitted: bool
+    comment: str
+    scores: dict[int, Score]  # by criterion id; empty until submitted
+
+
+@dataclass
+class IdeaEvaluations:
+    idea: Idea
+    criteria: list[Criterion]
+    evaluators: list[EvaluatorRecord]
+    anonymous: bool
+
+    def by_criterion(self) -> list[tuple[Criterion, list[tuple[str, Score]]]]:
+        """Each criterion with the submitted scores given on it, evaluator by evaluator."""
+        return [
+            (
+                criterion,
+                [
+                    (e.label, e.scores[criterion.pk])
+                    for e in self.evaluators
+                    if criterion.pk in e.scores
+                ],
+            )
+            for criterion in self.criteria
+        ]
+
+
+def evaluator_label(*, anonymous: bool, position: int, user: User) -> str:
+    if anonymous:
+        return str(_("Evaluator %(number)s") % {"number": position})
+    return user.display_name or str(_("An evaluator"))
+
+
+def evaluator_records(
+    *, assignments: QuerySet[EvaluatorAssignment], anonymous: bool
+) -> dict[int, list[EvaluatorRecord]]:
+    """Each idea's evaluators with their submitted scores and comments, in three queries.
+
+    Drafts are not shown (an evaluator may still change their mind): a draft counts as not
+    submitted. When the scorecard makes evaluators anonymous they are numbered per idea in the
+    order they were assigned, so the numbers stay put as evaluations come in.
+    """
+    rows = (
+        assignments.select_related("evaluator", "evaluation")
+        .prefetch_related(
+            Prefetch("evaluation__scores", queryset=Score.objects.order_by("criterion_id"))
+        )
+        .order_by("idea_id", "created_at", "pk")
+    )
+    records: dict[int, list[EvaluatorRecord]] = {}
+    for assignment in rows:
+        evaluation = getattr(assignment, "evaluation", None)
+        submitted = evaluation is not None and evaluation.submitted_at is not None
+        given = records.setdefault(assignment.idea_id, [])
+        given.append(
+            EvaluatorRecord(
+                label=evaluator_label(
+                    anonymous=anonymous, position=len(given) + 1, user=assignment.evaluator
+                ),
+                submitted=submitted,
+                comment=evaluation.comment if evaluation is not None and submitted else "",
+                scores=(
+                    {score.criterion_id: score for score in evaluation.scores.all()}
+                    if evaluation is not None and submitted
+                    else {}
+                ),
+            )
+        )
+    return records
+
+
+def idea_evaluations(*, idea: Idea) -> IdeaEvaluations:
+    """Every evaluator's scores and comments on `idea`, for its evaluations page."""
+    anonymous = scorecard_of(idea.challenge).evaluators_anonymous
+    records = evaluator_records(
+        assignments=EvaluatorAssignment.objects.filter(idea=idea), anonymous=anonymous
+    )
+    return IdeaEvaluations(
+        idea=idea,
+        criteria=criteria_of(idea.challenge),
+        evaluators=records.get(idea.pk, []),
+        anonymous=anonymous,
+    )
 
 
 def idea_result_summary(*, idea: Idea) -> dict[str, int | float | None]:

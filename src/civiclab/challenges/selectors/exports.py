@@ -23,7 +23,8 @@ from civiclab.accounts.models import User
 from civiclab.core import clock
 from civiclab.core.spreadsheet import neutralise
 
-from ..models import Challenge, Idea, IdeaStatus, InnovationType
+from ..models import Challenge, EvaluatorAssignment, Idea, IdeaStatus, InnovationType
+from .evaluation import criteria_of, evaluation_results, evaluator_records, scorecard_of
 from .lists import IdeaFilters, IdeaScope, idea_queryset, ordered, search_ids
 
 CHUNK_SIZE = 2000
@@ -38,6 +39,11 @@ TYPE_LABELS = dict(InnovationType.choices)
 def export_filename(challenge: Challenge, extension: str) -> str:
     stamp = clock.today().strftime("%Y-%m-%d")
     return f"ideas-{challenge.slug}-{stamp}.{extension}"
+
+
+def results_filename(challenge: Challenge, table: str, extension: str) -> str:
+    stamp = clock.today().strftime("%Y-%m-%d")
+    return f"{table}-{challenge.slug}-{stamp}.{extension}"
 
 
 def _headers(with_scores: bool, with_hidden: bool) -> list[str]:
@@ -158,3 +164,86 @@ def _address_parts(challenge: Challenge) -> tuple[str, str]:
         pattern = f"/organisations/{org_slug}/ideas/0/"
     head, _zero, tail = pattern.rpartition("0")
     return head, tail
+
+
+# --- evaluation results ---------------------------------------------------------------------
+
+
+def results_rows(*, challenge: Challenge) -> Iterator[list[Any]]:
+    """The ranking as a table: a header, then one row per idea with evaluators, ranked first.
+
+    Criterion columns hold the mean score on the criterion's own scale.
+    """
+    results = evaluation_results(challenge=challenge)
+    yield [
+        str(_("Rank")),
+        str(_("Idea number")),
+        str(_("Title")),
+        str(_("Status")),
+        str(_("Score (0-100)")),
+        str(_("Evaluations submitted")),
+        str(_("Evaluators assigned")),
+        str(_("Not ranked because")),
+        *[str(criterion.name) for criterion in results.criteria],
+    ]
+    for row in results.rows:
+        cells = [
+            row.rank,
+            row.idea.pk,
+            row.idea.title,
+            str(STATUS_LABELS.get(row.idea.status, row.idea.status)),
+            round(row.score, 1) if row.score is not None else None,
+            row.submitted,
+            row.assigned,
+            row.unranked_reason,
+            *[round(c.summary.mean, 2) if c.summary else None for c in row.cells],
+        ]
+        yield [neutralise(value) for value in cells]
+
+
+def evaluation_comment_rows(*, challenge: Challenge) -> Iterator[list[Any]]:
+    """Every submitted score with its comment, one row per idea, evaluator and criterion, and
+    each evaluator's overall comment (criterion left empty). Evaluators are named or numbered
+    as the scorecard says (`idea_evaluations`)."""
+    yield [
+        str(_("Idea number")),
+        str(_("Title")),
+        str(_("Evaluator")),
+        str(_("Criterion")),
+        str(_("Score")),
+        str(_("Comment")),
+    ]
+    names = {criterion.pk: criterion.name for criterion in criteria_of(challenge)}
+    titles = dict(
+        Idea.objects.filter(challenge=challenge, assignments__isnull=False).values_list(
+            "pk", "title"
+        )
+    )
+    records = evaluator_records(
+        assignments=EvaluatorAssignment.objects.filter(idea__challenge=challenge),
+        anonymous=scorecard_of(challenge).evaluators_anonymous,
+    )
+    for idea_id, evaluators in records.items():
+        for evaluator in evaluators:
+            if not evaluator.submitted:
+                continue
+            for criterion_id, score in evaluator.scores.items():
+                cells = [
+                    idea_id,
+                    titles.get(idea_id, ""),
+                    evaluator.label,
+                    names.get(criterion_id, ""),
+                    score.value,
+                    score.comment,
+                ]
+                yield [neutralise(value) for value in cells]
+            if evaluator.comment:
+                cells = [
+                    idea_id,
+                    titles.get(idea_id, ""),
+                    evaluator.label,
+                    "",
+                    None,
+                    evaluator.comment,
+                ]
+                yield [neutralise(value) for value in cells]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import cast
 
+from django.core import signing
 from django.db.models import Q, QuerySet
 
 from civiclab.accounts.models import User
@@ -93,6 +94,33 @@ def next_pair(
     ideas = Idea.objects.in_bulk(list(best))
     first, second = best if rng.random() < 0.5 else best[::-1]
     return ideas[first], ideas[second]
+
+
+# How long an offered pair may be answered: long enough to read two ideas at leisure.
+PAIR_TOKEN_MAX_AGE = 24 * 3600
+_PAIR_SALT = "civiclab.challenges.pairwise.pair"
+
+
+def pair_token(*, user: User, challenge: Challenge, pair: tuple[Idea, Idea]) -> str:
+    """A signed note of the pair offered to `user`, which recording a choice must return.
+
+    Without it anyone could send any two ideas' ids and steer the ranking by comparing a
+    favourite against the weakest ideas over and over with new pairs; with it, only the pair
+    the selection above chose counts.
+    """
+    low, high = _pair(pair[0].pk, pair[1].pk)
+    return signing.dumps([user.pk, challenge.pk, low, high], salt=_PAIR_SALT, compress=True)
+
+
+def pair_was_offered(
+    *, user: User, challenge: Challenge, ideas: tuple[int, int], token: str
+) -> bool:
+    """Whether `token` is one `pair_token` gave `user` for these two ideas, not expired."""
+    try:
+        signed = signing.loads(token, salt=_PAIR_SALT, max_age=PAIR_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return signed == [user.pk, challenge.pk, *_pair(*ideas)]
 
 
 def _least_compared_pair(

@@ -12,7 +12,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from civiclab.accounts.models import User
-from civiclab.challenges.models import Idea, MergeRecord, Support
+from civiclab.challenges.models import Idea, IdeaStatus, MergeRecord, Support
+from civiclab.challenges.phases import SUPPORT_IDEA, phase_refusal
 from civiclab.discussion.registry import Discussable, discussable_of
 from civiclab.discussion.selectors import (
     CommentNode,
@@ -71,6 +72,8 @@ class ParticipationBlock:
     may_merge: bool
     is_moderator: bool
     merges: list[MergeRecord] = field(default_factory=list)
+    # Why supports are closed by the timetable ("" while they are open).
+    supports_closed: str = ""
     max_depth: int = MAX_COMMENT_DEPTH
 
 
@@ -108,6 +111,11 @@ def participation_block(
         may_flag=authenticated and user.has_perm("challenges.flag_idea", idea),
         may_merge=authenticated and user.has_perm("challenges.merge_idea", idea),
         is_moderator=permissions.is_moderator,
+        supports_closed=(
+            phase_refusal(challenge=idea.challenge, feature=SUPPORT_IDEA)
+            if idea.status != IdeaStatus.MERGED
+            else ""
+        ),
     )
 
 

@@ -38,7 +38,7 @@ from civiclab.organisations.models import Organisation, Role
 from civiclab.organisations.predicates import roles_of_user
 
 from .attachments import clean_original_name, extension_of, validate_count, validate_upload
-from .trending import HALF_LIFE, WINDOW, reference_time
+from .trending import HALF_LIFE, WINDOW, reference_time, trends
 
 # --- status changes (merges, unmerges and decisions) -----------------------------------------
 
@@ -132,6 +132,25 @@ def trending_record_support(*, idea_id: int, supported_at: datetime, delta: int 
     if delta < 0:
         # Rounding must never leave a score below zero for an idea without supports.
         Idea.objects.filter(pk=idea_id, trending_score__lt=0).update(trending_score=0.0)
+
+
+def support_withdraw(*, idea: Idea, user: User) -> int:
+    """Remove `user`'s support of `idea` without a rule check; answer how many were removed.
+
+    For a person who becomes one of the idea's authors: their support would count for their own
+    idea, which the support rule forbids to authors.
+    """
+    given = list(Support.objects.filter(idea=idea, user=user).values_list("pk", "created_at"))
+    if not given:
+        return 0
+    Support.objects.filter(pk__in=[pk for pk, _at in given]).delete()
+    Idea.objects.filter(pk=idea.pk, support_count__gte=len(given)).update(
+        support_count=F("support_count") - len(given)
+    )
+    for _pk, supported_at in given:
+        if trends(joined_at=user.date_joined, supported_at=supported_at):
+            trending_record_support(idea_id=idea.pk, supported_at=supported_at, delta=-1)
+    return len(given)
 
 
 # --- attachments -----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.core import clock
+from civiclab.core.errors import CONFLICT
 from civiclab.core.limits import check_lengths
 from civiclab.core.services import audit_record
 from civiclab.organisations.models import Membership, Organisation, Role
@@ -78,6 +79,10 @@ def validate_phases(phases: Sequence[PhaseDates]) -> list[PhaseDates]:
     ordered = sorted(phases, key=lambda phase: PHASE_ORDER.index(PhaseKind(phase.kind)))
     errors: dict[str, list[str]] = {}
     for phase in ordered:
+        for field, moment in (("starts", phase.starts_at), ("ends", phase.ends_at)):
+            message = moment and clock.implausible_date_message(moment)
+            if message:
+                errors.setdefault(f"{phase.kind}_{field}", []).append(message)
         if phase.ends_at is not None and phase.ends_at <= phase.starts_at:
             errors.setdefault(f"{phase.kind}_ends", []).append(
                 _("The %(phase)s phase must end after it starts.")
@@ -350,7 +355,7 @@ def challenge_publish(*, actor: User, challenge: Challenge) -> Challenge:
     """Make the challenge visible to its audience; it needs a submission phase first."""
     _require(actor, "challenges.publish_challenge", challenge)
     if challenge.is_published:
-        raise ValidationError(_("This challenge is already published."), code="published")
+        raise ValidationError(_("This challenge is already published."), code=CONFLICT)
     if not challenge.phases.filter(kind=PhaseKind.SUBMISSION).exists():
         raise ValidationError(
             _("Set the dates of the submission phase before publishing."), code="no_phases"
@@ -372,15 +377,15 @@ def challenge_unpublish(*, actor: User, challenge: Challenge) -> Challenge:
     """Back to draft, only while nobody has submitted an idea (ideas must stay reachable)."""
     _require(actor, "challenges.publish_challenge", challenge)
     if not challenge.is_published:
-        raise ValidationError(_("This challenge is not published."), code="not_published")
+        raise ValidationError(_("This challenge is not published."), code=CONFLICT)
     if challenge.is_idea_box:
-        raise ValidationError(_("The idea box stays published."), code="idea_box")
+        raise ValidationError(_("The idea box stays published."), code=CONFLICT)
     with transaction.atomic():
         locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
         if locked.ideas.exists():
             raise ValidationError(
                 _("Ideas have been submitted to this challenge, so it stays published."),
-                code="has_ideas",
+                code=CONFLICT,
             )
         challenge.state = Challenge.State.DRAFT
         challenge.published_at = None

@@ -76,6 +76,7 @@ def scorecard_replace(
     evaluators_per_idea: int,
     guidance: str,
     pairwise_enabled: bool,
+    evaluators_anonymous: bool = False,
     criteria: list[CriterionInput] | None = None,
 ) -> Scorecard:
     """Set the scorecard's settings and, when given, make its criteria exactly `criteria`
@@ -94,6 +95,7 @@ def scorecard_replace(
         scorecard.evaluators_per_idea = evaluators_per_idea
         scorecard.guidance = guidance
         scorecard.pairwise_enabled = pairwise_enabled
+        scorecard.evaluators_anonymous = evaluators_anonymous
         scorecard.save()
         audit_record(
             actor=actor,
@@ -104,6 +106,7 @@ def scorecard_replace(
                 "blind": blind,
                 "evaluators_per_idea": evaluators_per_idea,
                 "pairwise_enabled": pairwise_enabled,
+                "evaluators_anonymous": evaluators_anonymous,
             },
         )
         if criteria is not None:
@@ -156,6 +159,26 @@ def _check_criterion(
         raise ValidationError(errors)
 
 
+def _no_weight_error(field: str) -> ValidationError:
+    return ValidationError(
+        {
+            field: [
+                _(
+                    "At least one criterion needs a weight above zero: with every weight at zero "
+                    "no idea can get a score."
+                )
+            ]
+        },
+        code="all_weights_zero",
+    )
+
+
+def _check_some_weight(weights: list[Decimal], field: str) -> None:
+    """Refuse a scorecard whose criteria all weigh nothing (an empty one is allowed)."""
+    if weights and all(weight == 0 for weight in weights):
+        raise _no_weight_error(field)
+
+
 def criterion_save(
     *,
     actor: User,
@@ -187,6 +210,8 @@ def criterion_save(
                 position = scorecard.criteria.count()
         elif criterion.scorecard_id != scorecard.pk:
             raise PermissionDenied(_("This criterion belongs to another challenge."))
+        others = scorecard.criteria.exclude(pk=criterion.pk).values_list("weight", flat=True)
+        _check_some_weight([*others, Decimal(str(weight))], "weight")
         criterion.name = name.strip()
         criterion.guidance = guidance
         criterion.weight = Decimal(str(weight))
@@ -223,6 +248,8 @@ def criterion_delete(*, actor: User, criterion: Criterion) -> None:
     with transaction.atomic():
         if criteria_locked(challenge):
             raise _locked_error()
+        others = criterion.scorecard.criteria.exclude(pk=criterion.pk)
+        _check_some_weight(list(others.values_list("weight", flat=True)), "criterion")
         name = criterion.name
         criterion.delete()
         audit_record(
@@ -263,6 +290,7 @@ def _check_criteria_inputs(criteria: list[CriterionInput]) -> None:
                 errors[f"criteria.{index}.{name}"] = messages
     if errors:
         raise ValidationError(errors)
+    _check_some_weight([Decimal(str(given.weight)) for given in criteria], "criteria")
 
 
 def _write_criteria(

@@ -41,7 +41,10 @@ def _require(actor: User | AnonymousUser | None, perm: str, obj: Model | None) -
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
-def _check_event(fields: dict[str, Any]) -> None:
+def _check_event(fields: dict[str, Any], *, moved_from: datetime | None = None) -> None:
+    """Refuse an incomplete event, or one scheduled in the past. `moved_from` is the saved
+    start of an existing event: correcting the text of one that took place stays possible,
+    moving it (or creating one) into the past does not."""
     errors: dict[str, str] = {}
     if fields.get("kind") not in EventKind.values:
         errors["kind"] = _("Choose the kind of event.")
@@ -54,6 +57,12 @@ def _check_event(fields: dict[str, Any]) -> None:
         errors["ends_at"] = _("Enter when the event ends.")
     elif starts_at is not None and ends_at <= starts_at:
         errors["ends_at"] = _("The event must end after it starts.")
+    for field in ("starts_at", "ends_at"):
+        message = fields.get(field) and clock.implausible_date_message(fields[field])
+        if message:
+            errors[field] = message
+    if starts_at is not None and starts_at != moved_from and starts_at < clock.now():
+        errors.setdefault("starts_at", _("An event cannot start in the past."))
     if not (fields.get("place") or "").strip() and not (fields.get("online_url") or "").strip():
         errors["place"] = _("Enter a place or an online link.")
     capacity = fields.get("capacity")
@@ -80,7 +89,7 @@ def event_save(*, actor: User, challenge: Challenge, **fields: Any) -> Event:
         values.setdefault("online_url", "")
         values.setdefault("capacity", None)
         values.update(fields)
-        _check_event(values)
+        _check_event(values, moved_from=existing.starts_at if existing else None)
         if existing is None:
             event = Event.objects.create(challenge=challenge, **values)
             changed = sorted(values)

@@ -20,7 +20,7 @@ from civiclab.challenges.audit import AuditAction
 from civiclab.core.services import audit_record
 
 from ..models import Challenge
-from ..selectors.exports import export_rows
+from ..selectors.exports import evaluation_comment_rows, export_rows, results_rows
 from ..selectors.lists import IdeaFilters, IdeaScope
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,6 +86,65 @@ def ideas_export_xlsx(
     ):
         sheet.append(row)
     # Returned open: the response streams it and closes it, which deletes it.
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    workbook.save(target)
+    target.seek(0)
+    return target
+
+
+# --- evaluation results ---------------------------------------------------------------------
+
+
+def _check_results(actor: User, challenge: Challenge, file_format: str) -> None:
+    if not actor.has_perm("challenges.view_evaluation_results", challenge):
+        raise PermissionDenied(
+            _(
+                "Only the challenge's managers and the organisation's decision makers can see "
+                "results."
+            )
+        )
+    # Results name evaluators and carry their comments out of civiclab: audited.
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.EXPORT_RESULTS,
+            subject=challenge,
+            organisation_id=challenge.organisation_id,
+            details={"format": file_format},
+        )
+
+
+RESULTS_TABLES = {"ranking": results_rows, "comments": evaluation_comment_rows}
+
+
+def results_export_csv(*, actor: User, challenge: Challenge, table: str) -> Iterator[str]:
+    """One results table as CSV lines: `ranking` (one row per idea) or `comments` (every
+    submitted score and comment)."""
+    rows_of = RESULTS_TABLES[table]
+    _check_results(actor, challenge, f"csv:{table}")
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"
+        for row in rows_of(challenge=challenge):
+            yield writer.writerow(["" if value is None else value for value in row])
+
+    return lines()
+
+
+def results_export_xlsx(*, actor: User, challenge: Challenge) -> IO[bytes]:
+    """Both results tables as sheets of one workbook, in a temporary file at its start."""
+    from openpyxl import Workbook
+
+    _check_results(actor, challenge, "xlsx")
+    workbook = Workbook(write_only=True)
+    for title, rows_of in (
+        (_("Ranking"), results_rows),
+        (_("Scores and comments"), evaluation_comment_rows),
+    ):
+        sheet = workbook.create_sheet(title=title[:31])
+        for row in rows_of(challenge=challenge):
+            sheet.append(row)
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     workbook.save(target)
     target.seek(0)

@@ -39,7 +39,12 @@ from civiclab.core.services import audit_record
 from civiclab.discussion import blind
 from civiclab.discussion.services.follows import follow_ensure
 
-from ._internal import attachments_add, attachments_remove, delete_stored_files
+from ._internal import (
+    attachments_add,
+    attachments_remove,
+    delete_stored_files,
+    support_withdraw,
+)
 
 # Co-author invitations per author per window (count, seconds): enough for any real team,
 # too few to test many addresses for an account.
@@ -381,6 +386,9 @@ def coauthor_respond(*, actor: User, idea: Idea, accept: bool) -> CoAuthor:
         coauthor.responded_at = clock.now()
         coauthor.save(update_fields=["status", "responded_at"])
         forget_author_ids(idea)
+        if accept:
+            # Authors may not support their own idea, so an earlier support stops counting.
+            support_withdraw(idea=idea, user=actor)
         audit_record(
             actor=actor,
             action=AuditAction.COAUTHOR_ACCEPTED if accept else AuditAction.COAUTHOR_DECLINED,

@@ -25,6 +25,7 @@ from civiclab.challenges.models import (
 )
 from civiclab.challenges.predicates import AWAITING_DECISION, author_ids, forget_author_ids
 from civiclab.core import clock
+from civiclab.core.errors import CONFLICT
 from civiclab.core.limits import SHORT_TEXT, too_long_message
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
@@ -213,13 +214,13 @@ def merge_undo(*, actor: User, record: MergeRecord, reason: str = "") -> MergeRe
     record = MergeRecord.objects.select_related("source", "target").get(pk=record.pk)
     if not actor.has_perm("challenges.unmerge_idea", record):
         if record.unmerged_at is not None:
-            raise ValidationError(_("This merge has already been undone."))
+            raise ValidationError(_("This merge has already been undone."), code=CONFLICT)
         raise PermissionDenied(_("Only moderators and innovation leads can undo a merge."))
     reason = (reason or "").strip() or _("The merge was undone.")
     with transaction.atomic():
         record = MergeRecord.objects.select_for_update().get(pk=record.pk)
         if record.unmerged_at is not None:
-            raise ValidationError(_("This merge has already been undone."))
+            raise ValidationError(_("This merge has already been undone."), code=CONFLICT)
         first, second = sorted([record.source_id, record.target_id])
         locked = {first: _locked(first), second: _locked(second)}
         source, target = locked[record.source_id], locked[record.target_id]

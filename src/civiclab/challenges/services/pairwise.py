@@ -13,7 +13,11 @@ from django.utils.translation import gettext as _
 from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
 from civiclab.challenges.models import Challenge, Idea, PairwiseComparison
-from civiclab.challenges.selectors.pairwise import comparable_ideas, own_idea_ids
+from civiclab.challenges.selectors.pairwise import (
+    comparable_ideas,
+    own_idea_ids,
+    pair_was_offered,
+)
 from civiclab.core.ratelimit import count_action
 from civiclab.core.services import audit_record
 
@@ -31,15 +35,35 @@ def _rate_limit(user: User) -> None:
 
 
 def pairwise_record(
-    *, actor: User, challenge: Challenge, winner: Idea, loser: Idea, tie: bool = False
+    *,
+    actor: User,
+    challenge: Challenge,
+    winner: Idea,
+    loser: Idea,
+    pair_token: str,
+    tie: bool = False,
 ) -> PairwiseComparison:
-    """Record that `actor` preferred `winner` to `loser` (or could not decide, `tie`)."""
+    """Record that `actor` preferred `winner` to `loser` (or could not decide, `tie`).
+
+    Only the pair the platform offered counts: `pair_token` is the one `next_pair`'s page or
+    endpoint gave with it (see `selectors.pairwise.pair_token`).
+    """
     if not actor.has_perm("challenges.compare_ideas", challenge):
         raise PermissionDenied(
             _("Comparing ideas is open during the review phase of challenges that invite it.")
         )
     if winner.pk == loser.pk:
         raise ValidationError(_("Choose between two different ideas."))
+    if not pair_was_offered(
+        user=actor, challenge=challenge, ideas=(winner.pk, loser.pk), token=pair_token
+    ):
+        raise ValidationError(
+            _(
+                "This pair was not offered to you, or it was offered too long ago. "
+                "Compare the pair shown now."
+            ),
+            code="pair_not_offered",
+        )
     allowed = set(
         comparable_ideas(challenge)
         .filter(pk__in=[winner.pk, loser.pk])

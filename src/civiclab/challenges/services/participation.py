@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 from django.utils.translation import gettext as _
 
 from civiclab.accounts.models import User
 from civiclab.challenges.models import Idea, Support
+from civiclab.challenges.phases import require_open
 from civiclab.core.ratelimit import count_action
 
 from ._internal import trending_record_support
@@ -26,8 +26,7 @@ DEFAULT_SUPPORT_RATE = (60, 60)
 
 
 def _require(actor: User | AnonymousUser, perm: str, obj: Model | None, message: str) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied(message)
+    require_open(actor, perm, obj, message)
 
 
 # Supports ----------------------------------------------------------------------------------

@@ -42,7 +42,13 @@ def org_time(moment, organisation) -> str:
 @register.simple_tag
 def phase_tag(challenge) -> str:
     """A coloured tag naming where the challenge stands now."""
-    kind = challenge.current_phase_kind()
+    if challenge.state == challenge.State.DRAFT:
+        return format_html('<strong class="tag tag--grey">{}</strong>', _("Draft"))
+    now = clock.now()
+    kind = challenge.current_phase_kind(now)
+    if kind == PhaseKind.CLOSED and any(p.starts_at > now for p in challenge.phases.all()):
+        # Between phases or before the first one: not closed for good.
+        return format_html('<strong class="tag tag--grey">{}</strong>', _("Not open yet"))
     label = _("Always open") if challenge.is_idea_box else _phase_label(kind)
     return format_html(
         '<strong class="tag tag--{}">{}</strong>', PHASE_COLOURS.get(kind, "grey"), label

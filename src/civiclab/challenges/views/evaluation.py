@@ -6,10 +6,11 @@ import copy
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from civiclab.challenges import access
 from civiclab.challenges.forms.evaluation import (
@@ -38,12 +39,15 @@ from civiclab.challenges.selectors.evaluation import (
     evaluation_results,
     evaluation_scores,
     evaluators_of,
+    idea_evaluations,
     idea_result_summary,
     ideas_with_assignments,
     scorecard_of,
 )
+from civiclab.challenges.selectors.exports import results_filename
+from civiclab.challenges.selectors.workspace import evaluations_by_challenge
 from civiclab.challenges.services import evaluation as services
-from civiclab.challenges.services import selection
+from civiclab.challenges.services import exports, selection
 from civiclab.challenges.services.pairwise import pairwise_record
 from civiclab.challenges.services.status import statuses_leading_to
 from civiclab.core.http import apply_validation_error, signed_in
@@ -286,7 +290,12 @@ def my_evaluations(request, org_slug):
     organisation = organisation_access.organisation_for_user(user=request.user, slug=org_slug)
     rows = assignments_of_evaluator(user=request.user, organisation=organisation)
     done = sum(1 for row in rows if row.state == "submitted")
-    context = {"organisation": organisation, "rows": rows, "done": done, "total": len(rows)}
+    context = {
+        "organisation": organisation,
+        "groups": evaluations_by_challenge(rows),
+        "done": done,
+        "total": len(rows),
+    }
     return render(request, "challenges/evaluation/my_evaluations.html", context)
 
 
@@ -386,6 +395,59 @@ def results(request, org_slug, slug):
     return render(request, "challenges/evaluation/results.html", context)
 
 
+@signed_in
+def idea_evaluations_page(request, org_slug, pk):
+    idea = access.idea_for_user(
+        user=request.user,
+        org_slug=org_slug,
+        pk=pk,
+        perm="challenges.view_evaluation_results",
+        message=_(
+            "Only the challenge's managers and the organisation's decision makers can see "
+            "evaluations."
+        ),
+    )
+    context = _context(
+        idea.challenge,
+        idea=idea,
+        idea_url=idea_url(idea),
+        results_url=_results_url(idea.challenge),
+        evaluations=idea_evaluations(idea=idea),
+        summary=idea_result_summary(idea=idea),
+    )
+    return render(request, "challenges/evaluation/idea_evaluations.html", context)
+
+
+def _results_challenge(request, org_slug, slug) -> Challenge:
+    return access.challenge_for_user(
+        user=request.user, org_slug=org_slug, slug=slug, perm="challenges.view_evaluation_results"
+    )
+
+
+@require_GET
+@signed_in
+def results_export_csv(request, org_slug, slug, table):
+    challenge = _results_challenge(request, org_slug, slug)
+    lines = exports.results_export_csv(actor=request.user, challenge=challenge, table=table)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    name = results_filename(challenge, table, "csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@signed_in
+def results_export_xlsx(request, org_slug, slug):
+    challenge = _results_challenge(request, org_slug, slug)
+    workbook = exports.results_export_xlsx(actor=request.user, challenge=challenge)
+    return FileResponse(
+        workbook,
+        as_attachment=True,
+        filename=results_filename(challenge, "results", "xlsx"),
+        content_type=exports.XLSX_CONTENT_TYPE,
+    )
+
+
 def _decide(request, org_slug, pk, *, perm, decide, template, done_message):
     idea = access.idea_for_user(user=request.user, org_slug=org_slug, pk=pk, perm=perm)
     form = ReasonForm(request.POST or None)
@@ -475,6 +537,7 @@ def compare(request, org_slug, slug):
                     challenge=challenge,
                     winner=winner,
                     loser=loser,
+                    pair_token=form.cleaned_data["pair_token"],
                     tie=choice == "tie",
                 )
             except ValidationError as exc:
@@ -487,9 +550,11 @@ def compare(request, org_slug, slug):
         else:
             error = " ".join(e for errors in form.errors.values() for e in errors)
     pair = pairwise.next_pair(user=request.user, challenge=challenge)
+    token = pairwise.pair_token(user=request.user, challenge=challenge, pair=pair) if pair else ""
     context = _context(
         challenge,
         pair=pair,
+        pair_token=token,
         error=error,
         first_html=render_markdown(pair[0].description) if pair else "",
         second_html=render_markdown(pair[1].description) if pair else "",
@@ -541,6 +606,24 @@ urlpatterns = [
     ),
     path("ideas/<int:pk>/evaluation/score/", evaluate, name="evaluate"),
     path("challenges/<slug:slug>/evaluation/results/", results, name="evaluation_results"),
+    path("ideas/<int:pk>/evaluation/", idea_evaluations_page, name="idea_evaluations"),
+    path(
+        "challenges/<slug:slug>/evaluation/results/ranking.csv",
+        results_export_csv,
+        {"table": "ranking"},
+        name="evaluation_results_ranking_csv",
+    ),
+    path(
+        "challenges/<slug:slug>/evaluation/results/comments.csv",
+        results_export_csv,
+        {"table": "comments"},
+        name="evaluation_results_comments_csv",
+    ),
+    path(
+        "challenges/<slug:slug>/evaluation/results/results.xlsx",
+        results_export_xlsx,
+        name="evaluation_results_xlsx",
+    ),
     path("ideas/<int:pk>/evaluation/shortlist/", shortlist, name="evaluation_shortlist"),
     path("ideas/<int:pk>/evaluation/select/", select, name="evaluation_select"),
     path("challenges/<slug:slug>/compare/", compare, name="pairwise"),

@@ -23,6 +23,7 @@ from civiclab.discussion import blind
 from .. import access
 from ..forms.ideas import CoAuthorInviteForm, IdeaForm, StatusForm
 from ..models import IdeaStatus
+from ..phases import ADD_IDEA, phase_refusal, require_open
 from ..selectors import ideas as selectors
 from ..services import ideas as services
 from ..services import status as status_service
@@ -57,22 +58,30 @@ def _similar_ideas(challenge, text: str, exclude_id=None) -> list:
 def idea_create(request, org_slug, slug):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    challenge = access.challenge_for_user(
-        user=request.user,
-        org_slug=org_slug,
-        slug=slug,
-        perm="challenges.add_idea",
-        message=_("This challenge is not taking ideas from you at the moment."),
-    )
+    challenge = access.challenge_for_user(user=request.user, org_slug=org_slug, slug=slug)
     form = IdeaForm(
         request.POST or None,
         request.FILES or None,
         organisation=challenge.organisation,
         similar_url=_similar_url(challenge),
     )
+    closed = (
+        phase_refusal(challenge=challenge, feature=ADD_IDEA) if request.method == "POST" else ""
+    )
+    if not closed:
+        require_open(
+            request.user,
+            "challenges.add_idea",
+            challenge,
+            _("This challenge is not taking ideas from you at the moment."),
+        )
+    else:
+        # The deadline passed while the person was writing: keep what they typed, say why.
+        form.is_valid()
+        form.add_error(None, closed)
     similar = []
     token = request.POST.get(idempotency.FORM_FIELD, "")
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not closed and form.is_valid():
         # A form sent again (a retried POST) leads to the idea it created, not to its twin.
         if not request.POST.get("confirmed") and not idempotency.is_used(
             user=request.user, key=token
@@ -102,7 +111,9 @@ def idea_create(request, org_slug, slug):
                 "similar": similar,
                 "files_dropped": bool(similar and request.FILES),
                 "creating": True,
+                "closed": closed,
             },
+            status=403 if closed else 200,
         )
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from civiclab.challenges import access
 from civiclab.challenges.models import Idea
-from civiclab.core.access import NotVisible
+from civiclab.core.access import NotVisible, PhaseClosed
 from civiclab.core.http import apply_validation_error, signed_in, too_many_requests
 from civiclab.core.ratelimit import RateLimited
 
@@ -66,6 +66,10 @@ def support_idea(request, org_slug: str, pk: int):
             services.support_remove(actor=request.user, idea=idea)
         else:
             services.support_add(actor=request.user, idea=idea)
+    except PhaseClosed as closed:
+        if not request.htmx:
+            raise
+        error = str(closed)
     except RateLimited as limited:
         error = limited.message
         if not request.htmx:

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "civiclab.core",
     "civiclab.ledger",
     "civiclab.accounts",
@@ -54,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "civiclab.accounts.middleware.PrivilegedSessionMiddleware",
     # Before any view (and before the CSRF check reads the form): oversized bodies unread.
     "civiclab.core.request_limits.RequestLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -79,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "civiclab.core.context_processors.site",
+                "civiclab.core.context_processors.notifications",
                 "civiclab.organisations.context_processors.organisations",
             ],
         },
@@ -214,6 +219,16 @@ SCHEDULE = {
         "task": "civiclab.core.tasks.purge_expired",
         "every": _seconds("SCHEDULE_HOUSEKEEPING_SECONDS", 24 * 60 * 60),
     },
+    # Digests tell of the day (or the ISO week) before the run, in UTC; each person gets one
+    # e-mail per period however often the task runs (core.digests).
+    "notification-digest-daily": {
+        "task": "civiclab.core.digests.send_daily_digests",
+        "every": _seconds("SCHEDULE_DAILY_DIGEST_SECONDS", 24 * 60 * 60),
+    },
+    "notification-digest-weekly": {
+        "task": "civiclab.core.digests.send_weekly_digests",
+        "every": _seconds("SCHEDULE_WEEKLY_DIGEST_SECONDS", 24 * 60 * 60),
+    },
 }
 
 # JSON API rate limits per client address (anonymous) and per signed-in user.
@@ -281,6 +296,23 @@ API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 # Creating an API token needs a browser session whose password was entered this many minutes
 # ago at most; an older session is asked for the password again (accounts.reauth).
 REAUTHENTICATION_MINUTES = env.int("REAUTHENTICATION_MINUTES", default=15)
+
+# Multi-factor authentication (accounts.mfa): optional for everyone; people holding one of
+# these roles must turn it on before anything else. Names: "platform_admin" (staff and
+# superusers) and the organisation roles ("admin", "decision_maker", ...). Empty here; the
+# production settings name the privileged roles.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[])
+# Sessions of privileged people (a role in MFA_REQUIRED_ROLES, or a superuser) end after this
+# many minutes without a request; other sessions last as long as SESSION_COOKIE_AGE.
+PRIVILEGED_SESSION_IDLE_MINUTES = env.int("PRIVILEGED_SESSION_IDLE_MINUTES", default=30)
+# The second step of signing in must be completed within this many minutes of the password.
+MFA_LOGIN_STEP_MINUTES = env.int("MFA_LOGIN_STEP_MINUTES", default=10)
+# The issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="civiclab")
+# django-otp's own per-device delay would let anyone who knows the password hold back the
+# right code from every client; wrong codes are throttled per client by accounts.throttle.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Reports hide an item automatically only when they come from confirmed accounts at least this
 # many days old, one per network; younger accounts' reports wait for a moderator.

@@ -71,3 +71,9 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Multi-factor authentication is required of the people who administer the platform or an
+# organisation and of those who take decisions (accounts.mfa); others may turn it on.
+MFA_REQUIRED_ROLES = env.list(
+    "MFA_REQUIRED_ROLES", default=["platform_admin", "admin", "decision_maker"]
+)

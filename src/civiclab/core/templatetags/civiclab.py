@@ -4,9 +4,11 @@ from django import template
 from django.core.paginator import Page
 from django.forms import BaseForm
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from civiclab.core.idempotency import FORM_FIELD, new_token
+from civiclab.core.markup import render_markdown_cached
 
 register = template.Library()
 
@@ -74,6 +76,12 @@ def register_status_colours(colours: dict[str, str]) -> None:
     if unknown:
         raise ValueError(f"Unknown tag colours: {sorted(unknown)}")
     STATUS_COLOURS.update(colours)
+
+
+@register.filter
+def markdown(text: object, top_heading: int = 3) -> str:
+    """User-written Markdown as sanitised HTML (`core.markup`), cached by its source."""
+    return mark_safe(render_markdown_cached(str(text or ""), top_heading=int(top_heading)))  # noqa: S308  (sanitised by nh3)
 
 
 @register.filter

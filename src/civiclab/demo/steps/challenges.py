@@ -41,7 +41,7 @@ from civiclab.challenges.models import (
     StatusChange,
     Support,
 )
-from civiclab.challenges.selectors.pairwise import next_pair
+from civiclab.challenges.selectors.pairwise import next_pair, pair_token
 from civiclab.challenges.services._internal import tags_get_or_create
 from civiclab.challenges.services.challenges import (
     PhaseDates,
@@ -450,6 +450,7 @@ def _compare(cast: Cast, challenge: Challenge, ideas: dict[str, Idea], spec: Dem
                     challenge=challenge,
                     winner=winner,
                     loser=loser,
+                    pair_token=pair_token(user=voter, challenge=challenge, pair=pair),
                     tie=abs(margin) < 0.3,
                 )
 

@@ -5,14 +5,16 @@ again or dismissing the reports on an object (`/moderation/<segment>/{<kind>_id}
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Annotated
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.pagination import paginate
 
 from civiclab.core.api import CivicPagination, api_actor
 from civiclab.organisations import access as organisation_access
+from civiclab.organisations.models import Organisation
 
 from .. import access, selectors
 from ..registry import Discussable, discussables
@@ -86,6 +88,9 @@ def _apply(request, kind: str, item: Model, action: str, reason: str) -> dict:
     }
 
 
+SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length
+
+
 def _add_queue_route(router: Router) -> None:
     @router.get(
         "/organisations/{slug}/moderation/flags",
@@ -93,7 +98,7 @@ def _add_queue_route(router: Router) -> None:
         summary="The moderation queue (moderators)",
     )
     @paginate(CivicPagination)
-    def moderation_queue(request, slug: str):
+    def moderation_queue(request, slug: Annotated[str, Path(max_length=SLUG_MAX_LENGTH)]):
         """Open reports of the organisation, grouped by item, the longest waiting first."""
         organisation = organisation_access.organisation_for_user(
             user=api_actor(request),

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from civiclab.accounts.models import User
 from civiclab.core import clock
+from civiclab.core.errors import CONFLICT
 from civiclab.core.notifications import notify
 from civiclab.core.services import audit_record
 from civiclab.discussion.audit import MODERATION_ACTIONS
@@ -170,7 +171,8 @@ def flag_add(*, actor: User, item: Model, reason: str, note: str = "", network: 
         except IntegrityError:
             raise ValidationError(
                 _("You have already reported this %(kind)s; a moderator will look at it.")
-                % {"kind": item_label(item)}
+                % {"kind": item_label(item)},
+                code=CONFLICT,
             ) from None
         _hide_when_threshold_reached(item)
     return flag

@@ -137,6 +137,19 @@ class Command(BaseCommand):
         write(f"    {DEMO_PASSWORD}")
         write("")
         write("Never use these accounts or this password on a real installation.")
+        write("")
+        if settings.MFA_REQUIRED_ROLES:
+            roles = ", ".join(settings.MFA_REQUIRED_ROLES)
+            write(
+                f"Two-step sign-in is required of: {roles} (MFA_REQUIRED_ROLES); those "
+                "accounts are asked to turn it on after signing in."
+            )
+        else:
+            write(
+                "Two-step sign-in is optional here (MFA_REQUIRED_ROLES is empty), so these "
+                "logins work with the password alone; production settings require it of "
+                "platform admins, organisation admins and decision makers."
+            )
         for heading, people in demo_logins():
             write("")
             write(self.style.MIGRATE_HEADING(heading))

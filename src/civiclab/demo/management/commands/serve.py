@@ -56,6 +56,9 @@ def gunicorn_options(*, host: str, port: int, workers: int) -> dict:
         "proc_name": "civiclab",
         # No control socket in the home folder: several installations may run side by side.
         "control_socket_disable": True,
+        # Addresses of up to 8 KB, gunicorn's most (and nginx's usual limit): list filters
+        # and cursors fit with room to spare; longer ones answer 414.
+        "limit_request_line": 8190,
     }
 
 

@@ -1,4 +1,5 @@
-"""Writes of accounts: sign-up, confirmation, profile, tokens, export and deletion.
+"""Writes of accounts: sign-up, confirmation, profile, tokens, export and deletion; two-step
+sign-in is in `services/mfa.py`.
 
 Each function is one transaction that records an audit event; e-mails leave on commit.
 Audit details never hold an e-mail address, a password or a token.
@@ -22,8 +23,13 @@ from civiclab.accounts.audit import AuditAction
 from civiclab.core import clock, personal_data
 from civiclab.core.services import audit_record
 
-from . import confirmation, emails, selectors, token_codec
-from .models import ApiToken, TokenScope, User, anonymous_name
+from .. import confirmation, emails, selectors, token_codec
+from ..models import ApiToken, TokenScope, User, anonymous_name
+from .mfa import mfa_disable as mfa_disable
+from .mfa import mfa_enrol as mfa_enrol
+from .mfa import mfa_recovery_codes_regenerate as mfa_recovery_codes_regenerate
+from .mfa import mfa_reset as mfa_reset
+from .mfa import mfa_verify as mfa_verify
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ def index_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("challenges", "0003_text_maximum_lengths"),
-        ("core", "0007_searchdocument"),
+        ("challenges", "0004_scorecard_evaluators_anonymous"),
+        ("core", "0008_searchdocument"),
     ]
 
     operations = [migrations.RunPython(index_existing, migrations.RunPython.noop)]

@@ -76,7 +76,7 @@ def _run(statements: dict[str, list[str]]):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0006_submissionkey")]
+    dependencies = [("core", "0007_notification_preferences_and_digests")]
 
     operations = [
         migrations.CreateModel(
