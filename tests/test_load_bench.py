@@ -25,7 +25,14 @@ def load_bench(monkeypatch):
 def test_two_people_browse_support_and_comment_and_every_write_is_accounted_for(
     load_bench, transactional_db, live_server, capsys
 ):
+    from django.db import connection
     from idea_list_bench import populate
+
+    if connection.vendor == "sqlite":
+        # The test server shares its one in-memory SQLite connection between the threads
+        # that answer the two people at once, so their transactions interleave on it; the
+        # bench itself runs a real server against a file (see its SQLite figures).
+        pytest.skip("needs a database with a connection per request (PostgreSQL)")
 
     populate(ideas=30, supports=60, users=6, seed=8, out=lambda *_: None)
     load_bench.counts_match_comments()

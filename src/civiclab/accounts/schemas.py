@@ -1,7 +1,7 @@
 """Shapes of the accounts API."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from ninja import Schema
@@ -57,8 +57,11 @@ class NotificationPreferenceOut(Schema):
     )
 
 
+DeliveryName = Literal["immediate", "daily", "weekly", "in_app", "off"]
+
+
 class NotificationPreferencesIn(Schema):
-    preferences: dict[str, str] = Field(
+    preferences: dict[Annotated[str, Field(max_length=100)], DeliveryName] = Field(
         description=(
             "Kind to delivery: `immediate` (e-mail straight away), `daily` or `weekly` "
             "(a digest), `in_app` (on the site only) or `off`. Kinds left out keep their "

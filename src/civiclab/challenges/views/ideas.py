@@ -65,9 +65,7 @@ def idea_create(request, org_slug, slug):
         organisation=challenge.organisation,
         similar_url=_similar_url(challenge),
     )
-    closed = (
-        phase_refusal(challenge=challenge, feature=ADD_IDEA) if request.method == "POST" else ""
-    )
+    closed = phase_refusal(challenge=challenge, feature=ADD_IDEA) if form.is_bound else ""
     if not closed:
         require_open(
             request.user,
