@@ -399,8 +399,18 @@ def test_evaluators_are_told_once_about_their_new_work(
         services.assignments_automatic(actor=lead, challenge=challenge)
     notes = Notification.objects.filter(verb="challenges.evaluators_assigned")
     assert sorted(n.recipient_id for n in notes) == sorted(p.pk for p in people)
-    assert all("2 new idea(s) to evaluate" in n.title for n in notes)
+    assert all("2 new ideas to evaluate" in n.title for n in notes)
     assert len(mailoutbox) == 3
+
+
+def test_one_new_idea_to_evaluate_is_said_in_the_singular(challenge, lead):
+    from civiclab.core.models import Notification
+
+    (person,) = evaluators(challenge.organisation, 1)
+    scorecard_with_criteria(challenge)
+    services.assignments_add(actor=lead, idea=IdeaFactory(challenge=challenge), evaluators=[person])
+    (note,) = Notification.objects.filter(verb="challenges.evaluators_assigned")
+    assert note.title.startswith("You have 1 new idea to evaluate in ")
 
 
 def test_a_comment_without_a_score_is_not_dropped_silently(challenge):

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civiclab.accounts.models import User
 from civiclab.challenges.audit import AuditAction
@@ -384,7 +385,11 @@ def _tell_evaluators(challenge: Challenge, assignments: list[EvaluatorAssignment
         notify(
             recipients=[people[user_id]],
             verb="challenges.evaluators_assigned",
-            title=_("You have %(count)s new idea(s) to evaluate in “%(challenge)s”")
+            title=ngettext(
+                "You have %(count)s new idea to evaluate in “%(challenge)s”",
+                "You have %(count)s new ideas to evaluate in “%(challenge)s”",
+                count,
+            )
             % {"count": count, "challenge": challenge.title},
             body=_("Score them during the review phase; your list shows your progress."),
             url=url,
