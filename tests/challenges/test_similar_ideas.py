@@ -83,6 +83,19 @@ def test_excludes_the_idea_being_edited(challenge):
     assert lights not in found
 
 
+def test_nobody_is_offered_their_own_idea_to_support(challenge, client):
+    lights = challenge.ideas.get(title__startswith="Solar")
+    text = "More lamps on the dark canal path please"
+    assert lights in similar_ideas(challenge=challenge, text=text, viewer=UserFactory())
+    assert lights not in similar_ideas(challenge=challenge, text=text, viewer=lights.author)
+    coauthor = UserFactory()
+    lights.coauthors.create(user=coauthor, status="accepted")
+    assert lights not in similar_ideas(challenge=challenge, text=text, viewer=coauthor)
+    client.force_login(lights.author)
+    fragment = client.get(url_of(challenge, "solar lamps canal")).content.decode()
+    assert "Solar street lights along the canal" not in fragment
+
+
 def test_a_new_idea_is_found_at_once(challenge):
     similar_ideas(challenge=challenge, text="anything to build the index")
     IdeaFactory(challenge=challenge, title="Rooftop beehives", summary="Honey bees on roofs.")

@@ -14,10 +14,14 @@ suggested, nor the idea being edited.
 
 import math
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+
+from civiclab.accounts.models import User
 from civiclab.core.search import languages
 from civiclab.core.search.query import query_terms, ranked_hits
 
-from ..models import Challenge, Idea, IdeaStatus
+from ..models import Challenge, CoAuthor, CoAuthorStatus, Idea, IdeaStatus
 from ..searchable import IDEA_KIND
 
 MIN_QUERY_LENGTH = 3
@@ -27,10 +31,17 @@ NOT_SUGGESTED = (IdeaStatus.MERGED, IdeaStatus.DECLINED)
 
 
 def similar_ideas(
-    *, challenge: Challenge, text: str, limit: int = 5, exclude_id: int | None = None
+    *,
+    challenge: Challenge,
+    text: str,
+    limit: int = 5,
+    exclude_id: int | None = None,
+    viewer: User | AnonymousUser | None = None,
 ) -> list[Idea]:
     """Up to `limit` visible, open ideas of the challenge most like `text`, best first.
 
+    The `viewer`'s own ideas (as author or accepted co-author) are left out: the suggestion
+    is "support this one instead", and nobody may support their own idea.
     Two queries: the index, then the candidate ideas.
     """
     text = (text or "").strip()
@@ -53,6 +64,7 @@ def similar_ideas(
     ideas = (
         Idea.objects.filter(pk__in=list(rank), challenge=challenge, is_hidden=False)
         .exclude(status__in=NOT_SUGGESTED)
+        .exclude(_own_ideas(viewer))
         .select_related("organisation")
         .only(
             "pk",
@@ -74,3 +86,13 @@ def similar_ideas(
         >= needed
     ]
     return sorted(suggested, key=lambda idea: rank[idea.pk])[:limit]
+
+
+def _own_ideas(viewer: User | AnonymousUser | None) -> Q:
+    if viewer is None or not viewer.is_authenticated:
+        return Q(pk__in=[])
+    return Q(author_id=viewer.pk) | Q(
+        pk__in=CoAuthor.objects.filter(user_id=viewer.pk, status=CoAuthorStatus.ACCEPTED).values(
+            "idea_id"
+        )
+    )

@@ -44,12 +44,14 @@ def _similar_url(challenge) -> str:
         return ""
 
 
-def _similar_ideas(challenge, text: str, exclude_id=None) -> list:
+def _similar_ideas(challenge, text: str, *, viewer, exclude_id=None) -> list:
     try:
         from ..selectors.similar import similar_ideas
     except ImportError:
         return []
-    return similar_ideas(challenge=challenge, text=text, limit=5, exclude_id=exclude_id)
+    return similar_ideas(
+        challenge=challenge, text=text, limit=5, exclude_id=exclude_id, viewer=viewer
+    )
 
 
 # Submitting --------------------------------------------------------------------------------------
@@ -84,7 +86,7 @@ def idea_create(request, org_slug, slug):
         if not request.POST.get("confirmed") and not idempotency.is_used(
             user=request.user, key=token
         ):
-            similar = _similar_ideas(challenge, form.similarity_text())
+            similar = _similar_ideas(challenge, form.similarity_text(), viewer=request.user)
         if not similar:
             try:
                 idea = services.idea_create(

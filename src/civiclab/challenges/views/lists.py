@@ -169,6 +169,7 @@ def similar_ideas(request: HttpRequest, org_slug: str, slug: str) -> HttpRespons
         text=text,
         limit=5,
         exclude_id=int(exclude) if exclude.isdigit() else None,
+        viewer=request.user,
     )
     return render(
         request,
