@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from civiclab.challenges.models import Audience, Challenge, PhaseKind
+from civiclab.challenges.models import Audience, Challenge, IdeaStatus, PhaseKind
 from civiclab.core.models import AuditEvent
 from civiclab.organisations.models import Role
 from civiclab.organisations.services import organisation_create
@@ -299,12 +299,38 @@ def test_idea_box_page_get_creates_nothing(client):
     assert not AuditEvent.objects.filter(organisation_id=organisation.pk).exists()
 
 
-def test_organisation_page_lists_open_challenges(client, organisation):
+def test_organisation_page_lists_challenges_in_every_phase_with_the_outcome(client, organisation):
     ChallengeFactory(organisation=organisation, title="Open for you")
     ChallengeFactory(organisation=organisation, title="Being reviewed", phase="review")
+    closed = ChallengeFactory(organisation=organisation, title="Done and decided", phase="closed")
+    IdeaFactory(challenge=closed, title="Benches by the river", status=IdeaStatus.SELECTED)
+    IdeaFactory(challenge=closed, title="Not this one", status=IdeaStatus.DECLINED)
     page = client.get(organisation.get_absolute_url()).content.decode()
-    assert "Open for you" in page and "Being reviewed" not in page
+    sections = page.split("<h3>")
+    open_part = next(part for part in sections if part.startswith("Open for ideas"))
+    review_part = next(part for part in sections if part.startswith("Ideas in review"))
+    closed_part = next(part for part in sections if part.startswith("Closed, with their outcome"))
+    assert "Open for you" in open_part and "Being reviewed" in review_part
+    assert "Done and decided" in closed_part and "Selected 1 idea:" in closed_part
+    assert "Benches by the river" in closed_part and "Not this one" not in closed_part
     assert reverse("challenges:idea_box", args=[organisation.slug]) in page
+
+
+def test_a_closed_challenge_shows_what_was_selected_and_why_at_the_top(client, organisation):
+    closed = ChallengeFactory(organisation=organisation, phase="closed")
+    IdeaFactory(
+        challenge=closed,
+        title="Benches by the river",
+        status=IdeaStatus.SELECTED,
+        status_reason="Cheap, quick and wanted by older residents.",
+    )
+    page = client.get(closed.get_absolute_url()).content.decode()
+    outcome = page.split('id="outcome-heading"', 1)[1]
+    assert "1 idea was selected." in outcome
+    assert "Benches by the river" in outcome and "Cheap, quick and wanted" in outcome
+    assert page.index('id="outcome-heading"') < page.index("The problem")
+    running = ChallengeFactory(organisation=organisation)
+    assert 'id="outcome-heading"' not in client.get(running.get_absolute_url()).content.decode()
 
 
 def test_submit_idea_call_to_action_follows_the_add_idea_rule(client, organisation):

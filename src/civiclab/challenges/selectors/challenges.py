@@ -149,6 +149,59 @@ def sponsor_choices(*, organisation: Organisation) -> QuerySet[User]:
     )
 
 
+def challenge_has_ended(challenge: Challenge) -> bool:
+    """Closed for good: the closed phase (or no phase) runs and none lies ahead, so not a gap
+    between phases."""
+    now = clock.now()
+    phases = list(challenge.phases.all())
+    return (
+        bool(phases)
+        and challenge.current_phase_kind(now) == PhaseKind.CLOSED
+        and all(phase.starts_at <= now for phase in phases)
+    )
+
+
+def challenge_outcome(*, challenge: Challenge) -> list[Idea]:
+    """The challenge's selected ideas with the public reason, for its page once it closed."""
+    return list(
+        Idea.objects.filter(challenge=challenge, status=IdeaStatus.SELECTED, is_hidden=False)
+        .select_related("organisation")
+        .order_by("-status_changed_at", "pk")
+    )
+
+
+# The organisation page's groups of challenges, in the order a challenge lives through them.
+PAGE_GROUPS = (
+    PhaseKind.SUBMISSION,
+    PhaseKind.REVIEW,
+    PhaseKind.SELECTION,
+    PhaseKind.CLOSED,
+)
+
+
+def challenges_by_phase_for_page(
+    *, user: User | AnonymousUser, organisation: Organisation, limit: int = 6
+) -> list[tuple[str, list[Challenge]]]:
+    """A few of the organisation's challenges in each phase, for its public page; closed
+    ones (ended for good, not between phases) carry their selected ideas as `selected`.
+    One query per group and one for the outcomes."""
+    groups: list[tuple[str, list[Challenge]]] = []
+    for phase in PAGE_GROUPS:
+        found = list(challenge_list(user=user, organisation=organisation, phase=phase)[:limit])
+        if phase == PhaseKind.CLOSED:
+            found = [challenge for challenge in found if challenge_has_ended(challenge)]
+        groups.append((phase, found))
+    closed = groups[-1][1]
+    selected: dict[int, list[Idea]] = {challenge.pk: [] for challenge in closed}
+    for idea in Idea.objects.filter(
+        challenge__in=closed, status=IdeaStatus.SELECTED, is_hidden=False
+    ).order_by("title"):
+        selected[idea.challenge_id].append(idea)
+    for challenge in closed:
+        challenge.selected = selected[challenge.pk]  # type: ignore[attr-defined]
+    return groups
+
+
 def open_challenges_for_page(
     *, user: User | AnonymousUser, organisation: Organisation, limit: int = 6
 ) -> list[Challenge]:
@@ -211,8 +264,11 @@ def event_registrations(*, event: Event) -> QuerySet[EventRegistration]:
 __all__ = [
     "challenge_event",
     "challenge_figures",
+    "challenge_has_ended",
     "challenge_has_ideas",
     "challenge_list",
+    "challenge_outcome",
+    "challenges_by_phase_for_page",
     "event_places",
     "event_registrations",
     "open_challenges_for_page",

@@ -108,6 +108,11 @@ def challenge_detail(request, challenge):
         "phase_kind": challenge.current_phase_kind(),
         "timeline": _timeline(challenge),
         "figures": selectors.challenge_figures(challenge=challenge),
+        "outcome": (
+            selectors.challenge_outcome(challenge=challenge)
+            if challenge.is_published and selectors.challenge_has_ended(challenge)
+            else None
+        ),
         "can_add_idea": user.has_perm("challenges.add_idea", challenge),
         "can_change": user.has_perm("challenges.change_challenge", challenge),
         "can_publish": user.has_perm("challenges.publish_challenge", challenge),
@@ -444,15 +449,10 @@ def event_ics(request, challenge):
 
 
 def organisation_section_context(request, organisation) -> dict:
-    """Challenges open for ideas, for the organisation's page (a fixed number of queries).
-
-    The section always links the idea box: its address creates it if it is missing.
-    """
-    return {
-        "open_challenges": selectors.open_challenges_for_page(
-            user=request.user, organisation=organisation
-        )
-    }
+    """The organisation's challenges in every phase, closed ones with what they selected, for
+    its page (a fixed number of queries). The section always links the idea box."""
+    groups = selectors.challenges_by_phase_for_page(user=request.user, organisation=organisation)
+    return {"challenge_groups": groups, "any_challenges": any(found for _p, found in groups)}
 
 
 urlpatterns = [
