@@ -39,7 +39,7 @@ class CriterionIn(Schema):
     id: int | None = Field(None, description="Leave out to add a criterion.")
     name: str = Field(..., max_length=120)
     guidance: str = Field("", max_length=SHORT_TEXT)
-    weight: Decimal = Field(Decimal(1), ge=0, max_digits=6, decimal_places=2)
+    weight: Decimal = Field(Decimal(1), ge=0, le=Decimal("9999.99"), max_digits=6, decimal_places=2)
     scale_min: int = Field(1, ge=-1000, le=1000)
     scale_max: int = Field(5, ge=-1000, le=1000)
     lower_is_better: bool = False
