@@ -202,15 +202,6 @@ def challenges_by_phase_for_page(
     return groups
 
 
-def open_challenges_for_page(
-    *, user: User | AnonymousUser, organisation: Organisation, limit: int = 6
-) -> list[Challenge]:
-    """A few challenges open for ideas, for the organisation's public page."""
-    return list(
-        challenge_list(user=user, organisation=organisation, phase=PhaseKind.SUBMISSION)[:limit]
-    )
-
-
 # --- events ---------------------------------------------------------------------------------
 
 
@@ -271,7 +262,6 @@ __all__ = [
     "challenges_by_phase_for_page",
     "event_places",
     "event_registrations",
-    "open_challenges_for_page",
     "phase_filter",
     "registration_of",
     "sponsor_choices",

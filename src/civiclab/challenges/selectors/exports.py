@@ -36,14 +36,10 @@ STATUS_LABELS = dict(IdeaStatus.choices)
 TYPE_LABELS = dict(InnovationType.choices)
 
 
-def export_filename(challenge: Challenge, extension: str) -> str:
+def export_filename(challenge: Challenge, extension: str, *, what: str = "ideas") -> str:
+    """`ideas-<challenge>-2026-12-03.csv`: what, whose and when, for every download."""
     stamp = clock.today().strftime("%Y-%m-%d")
-    return f"ideas-{challenge.slug}-{stamp}.{extension}"
-
-
-def results_filename(challenge: Challenge, table: str, extension: str) -> str:
-    stamp = clock.today().strftime("%Y-%m-%d")
-    return f"{table}-{challenge.slug}-{stamp}.{extension}"
+    return f"{what}-{challenge.slug}-{stamp}.{extension}"
 
 
 def _headers(with_scores: bool, with_hidden: bool) -> list[str]:

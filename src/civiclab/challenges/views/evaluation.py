@@ -44,7 +44,7 @@ from civiclab.challenges.selectors.evaluation import (
     ideas_with_assignments,
     scorecard_of,
 )
-from civiclab.challenges.selectors.exports import results_filename
+from civiclab.challenges.selectors.exports import export_filename
 from civiclab.challenges.selectors.workspace import evaluations_by_challenge
 from civiclab.challenges.services import evaluation as services
 from civiclab.challenges.services import exports, selection
@@ -430,7 +430,7 @@ def results_export_csv(request, org_slug, slug, table):
     challenge = _results_challenge(request, org_slug, slug)
     lines = exports.results_export_csv(actor=request.user, challenge=challenge, table=table)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    name = results_filename(challenge, table, "csv")
+    name = export_filename(challenge, "csv", what=table)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -443,7 +443,7 @@ def results_export_xlsx(request, org_slug, slug):
     return FileResponse(
         workbook,
         as_attachment=True,
-        filename=results_filename(challenge, "results", "xlsx"),
+        filename=export_filename(challenge, "xlsx", what="results"),
         content_type=exports.XLSX_CONTENT_TYPE,
     )
 
